@@ -1,0 +1,1 @@
+"""Flowmodel's command line: one module per subcommand, registered in :mod:`cli.app`."""

@@ -1,0 +1,56 @@
+"""Argument parsing and dispatch.
+
+Exit codes (the same for every subcommand): 0 success, 1 the model is invalid or a target is not
+met, 2 unreadable input or bad arguments, 130 interrupted. Errors are one clear message on stderr,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from flowmodel.errors import FlowmodelError
+
+EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
+SUBCOMMANDS: tuple[str, ...] = ()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="flowmodel",
+        description="Model, simulate and staff Trust & Safety moderation workflows. "
+        "Without a subcommand, opens the desktop app (optionally on FILE).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in SUBCOMMANDS:
+        module = __import__(f"cli.{name}_command", fromlist=["register"])
+        module.register(sub)
+    return parser
+
+
+def _open_gui(argv: list[str]) -> int:
+    from ui.app import run_app
+
+    return run_app(argv)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or (len(argv) == 1 and not argv[0].startswith("-") and argv[0] not in SUBCOMMANDS):
+        return _open_gui(argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0) and EXIT_UNREADABLE
+    if args.command is None:
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return int(args.handler(args))
+    except FlowmodelError as error:
+        print(f"error: {error.render()}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED

@@ -1,0 +1,193 @@
+"""Node kinds of a moderation workflow and the edges between them.
+
+Rules stated once:
+- A node's outgoing edges decide where an item goes next. For sources, classifiers, review stages and
+  probability routers every outgoing edge carries a ``probability`` and they sum to 1. A classifier's
+  edge may override its probability per category (``probability_by_category``); per category the
+  edges' probabilities also sum to 1 (a category missing from an edge's table uses its ``probability``).
+- An attribute router sends each item along the first edge whose ``condition`` matches the item's
+  attribute; an edge with ``otherwise=True`` catches the rest.
+- Delays pass every item on to their single successor. Outcomes are terminal.
+- Which teams work a review stage is stated on the teams (``Team.stages``), in each team's priority
+  order, so there is one place that says it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar, Literal
+
+from flowmodel.distributions import Distribution
+from flowmodel.ids import new_id
+
+NodeKind = Literal["source", "classifier", "review_stage", "router", "delay", "outcome"]
+NODE_KINDS: tuple[str, ...] = ("source", "classifier", "review_stage", "router", "delay", "outcome")
+WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+ITEM_ATTRIBUTES: tuple[str, ...] = ("category", "language", "priority")
+QUEUE_DISCIPLINES: tuple[str, ...] = ("fifo", "priority", "earliest_deadline")
+
+
+@dataclass
+class MixEntry:
+    """One cell of a source's item mix: the share of arrivals with this category, language and priority."""
+
+    category: str = "general"
+    language: str = "en"
+    priority: str = "P2"
+    share: float = 1.0
+
+
+@dataclass
+class ArrivalProfile:
+    """Relative arrival intensity by hour, in the source's time zone.
+
+    ``flat``: constant. ``daily``: 24 multipliers (hour 0–23), the same every day. ``weekly``: 168
+    multipliers, Monday 00:00 first. Multipliers are relative: the engine scales them so that their mean
+    is 1, so the source's ``rate_per_hour`` stays the mean rate over a day (daily) or a week (weekly).
+    """
+
+    kind: Literal["flat", "daily", "weekly"] = "flat"
+    multipliers: list[float] = field(default_factory=list)
+
+    def hours(self) -> int:
+        return {"flat": 0, "daily": 24, "weekly": 168}[self.kind]
+
+
+@dataclass
+class Surge:
+    """A temporary multiplier on a source's arrival rate (a viral event), from ``start_hour`` after the
+    start of the horizon, for ``duration_hours``."""
+
+    start_hour: float = 0.0
+    duration_hours: float = 1.0
+    multiplier: float = 2.0
+    label: str = ""
+
+
+@dataclass
+class SlaTarget:
+    """``share`` of items of ``priority`` must leave the stage's queue within ``within`` ``unit``.
+
+    The clock starts when the item was created at its source (time to decision), which is what a
+    user or regulator experiences.
+    """
+
+    priority: str = "P2"
+    within: float = 24.0
+    unit: Literal["s", "min", "h", "d"] = "h"
+    share: float = 0.9
+
+
+@dataclass
+class Node:
+    """Fields every node has. ``x``/``y`` is the position on the canvas (scene units)."""
+
+    kind: ClassVar[str] = ""
+    name: str = ""
+    id: str = field(default_factory=new_id)
+    x: float = 0.0
+    y: float = 0.0
+    notes: str = ""
+
+
+@dataclass
+class Source(Node):
+    """Arrivals: a non-homogeneous Poisson process with mean ``rate_per_hour``."""
+
+    kind: ClassVar[str] = "source"
+    rate_per_hour: float = 100.0
+    timezone: str = "UTC"
+    profile: ArrivalProfile = field(default_factory=ArrivalProfile)
+    surges: list[Surge] = field(default_factory=list)
+    mix: list[MixEntry] = field(default_factory=lambda: [MixEntry()])
+
+
+@dataclass
+class Classifier(Node):
+    """Automation (ML or rules): routes items by probability after a short latency; no staff."""
+
+    kind: ClassVar[str] = "classifier"
+    latency: Distribution = field(default_factory=lambda: Distribution.fixed(1.0, "s"))
+
+
+@dataclass
+class ReviewStage(Node):
+    """A queue plus human review by the teams that list this stage."""
+
+    kind: ClassVar[str] = "review_stage"
+    discipline: Literal["fifo", "priority", "earliest_deadline"] = "fifo"
+    handle_time: Distribution = field(default_factory=lambda: Distribution.lognormal(3.0, 1.5, "min"))
+    handle_time_by_category: dict[str, Distribution] = field(default_factory=dict)
+    sla: list[SlaTarget] = field(default_factory=list)
+    expiry: Distribution | None = None
+    priority_order: list[str] = field(default_factory=lambda: ["P0", "P1", "P2", "P3"])
+
+
+@dataclass
+class Router(Node):
+    """Splits items by an attribute (``mode='attribute'``) or by probability (``mode='probability'``)."""
+
+    kind: ClassVar[str] = "router"
+    mode: Literal["attribute", "probability"] = "probability"
+    attribute: Literal["category", "language", "priority"] = "language"
+
+
+@dataclass
+class Delay(Node):
+    """A wait outside any queue: an appeal window, waiting for a user's reply."""
+
+    kind: ClassVar[str] = "delay"
+    duration: Distribution = field(default_factory=lambda: Distribution.fixed(1.0, "h"))
+
+
+@dataclass
+class Outcome(Node):
+    """A terminal: where an item's journey ends, with a label (removed, kept, expired, overturned)."""
+
+    kind: ClassVar[str] = "outcome"
+    label: str = ""
+
+
+NODE_CLASSES: dict[str, type[Node]] = {
+    cls.kind: cls for cls in (Source, Classifier, ReviewStage, Router, Delay, Outcome)
+}
+
+
+@dataclass
+class Condition:
+    """Matches items whose ``attribute`` is one of ``values`` (for attribute routers)."""
+
+    attribute: Literal["category", "language", "priority"] = "language"
+    values: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        return f"{self.attribute} ∈ {{{', '.join(self.values)}}}"
+
+
+@dataclass
+class Edge:
+    """A directed connection ``source`` → ``target`` (node ids).
+
+    ``label`` names the branch for people and for scenario paths ("escalate", "no action").
+    """
+
+    source: str = ""
+    target: str = ""
+    id: str = field(default_factory=new_id)
+    label: str = ""
+    probability: float | None = None
+    probability_by_category: dict[str, float] = field(default_factory=dict)
+    condition: Condition | None = None
+    otherwise: bool = False
+
+    def describe(self) -> str:
+        if self.otherwise:
+            text = "otherwise"
+        elif self.condition is not None:
+            text = self.condition.describe()
+        elif self.probability is not None:
+            text = f"{self.probability:.0%}" if self.probability * 100 == round(self.probability * 100) \
+                else f"{self.probability:.1%}"
+        else:
+            text = ""
+        return f"{self.label} {text}".strip() if self.label else text

@@ -1,0 +1,195 @@
+"""Scenarios: named lists of policy changes applied to a baseline workflow.
+
+A :class:`Change` addresses one node, edge or team by id and one field by path (see
+:mod:`flowmodel.paths`) and either sets the field, scales it (×) or adds to it (+). Scale and add work
+on numbers and element-wise on lists of numbers (a roster's headcount by weekday).
+
+Two paths are special on nodes, because planners think of branches, not edges:
+``route.<branch>`` sets the probability of the outgoing edge whose label (or target's name) is
+``<branch>``; the node's other outgoing probabilities are rescaled so that they still sum to 1
+("escalations 5 % → 8 %" means fewer items on the other branches, not a broken model).
+
+Applying a scenario never mutates the baseline: :func:`apply_scenario` returns a new workflow.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from flowmodel.distributions import UNIT_NAMES
+from flowmodel.errors import ModelError
+from flowmodel.ids import new_id
+from flowmodel.paths import coerce_like, get_path, set_path
+
+if TYPE_CHECKING:
+    from flowmodel.nodes import Edge
+    from flowmodel.workflow import Workflow
+
+Operation = Literal["set", "scale", "add"]
+OPERATIONS: tuple[str, ...] = ("set", "scale", "add")
+ROUTE_PREFIX = "route."
+
+
+@dataclass
+class Change:
+    target: str = ""
+    path: str = ""
+    op: Operation = "set"
+    value: Any = 0.0
+    note: str = ""
+
+
+@dataclass
+class Scenario:
+    name: str = ""
+    id: str = field(default_factory=new_id)
+    description: str = ""
+    changes: list[Change] = field(default_factory=list)
+
+
+def _combine(current: Any, op: str, value: Any, where: str) -> Any:
+    if op == "set":
+        return value
+    if op not in ("scale", "add"):
+        raise ModelError(f"unknown operation {op!r}", where=where, hint="use set, scale or add")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ModelError(f"{op} needs a number, not {value!r}", where=where)
+
+    def one(x: Any) -> Any:
+        if isinstance(x, bool) or not isinstance(x, (int, float)):
+            raise ModelError(f"cannot {op} a field that is not a number ({x!r})", where=where)
+        result = x * value if op == "scale" else x + value
+        return round(result) if isinstance(x, int) else result
+
+    if isinstance(current, list):
+        return [one(x) for x in current]
+    return one(current)
+
+
+def _branch_edges(workflow: Workflow, node_id: str, branch: str, where: str) -> tuple[Edge, list[Edge]]:
+    outgoing = workflow.outgoing(node_id)
+    for edge in outgoing:
+        target = workflow.nodes.get(edge.target)
+        if edge.label == branch or (target is not None and target.name == branch) or edge.id == branch:
+            return edge, [e for e in outgoing if e is not edge]
+    names = sorted({e.label or workflow.nodes[e.target].name for e in outgoing if e.target in workflow.nodes})
+    raise ModelError(f"no branch {branch!r}", where=where,
+                     hint=f"branches of this node: {', '.join(names) or 'none'}")
+
+
+def _apply_route(workflow: Workflow, change: Change, where: str) -> None:
+    branch = change.path[len(ROUTE_PREFIX):]
+    edge, others = _branch_edges(workflow, change.target, branch, where)
+    old = edge.probability if edge.probability is not None else 0.0
+    new = _combine(old, change.op, change.value, where)
+    if isinstance(new, bool) or not isinstance(new, (int, float)) or not 0.0 <= new <= 1.0:
+        raise ModelError(f"branch probability must be between 0 and 1, not {new!r}", where=where)
+    rest_old = sum(e.probability or 0.0 for e in others)
+    if rest_old <= 0 and new < 1.0 and others:
+        share = (1.0 - new) / len(others)
+        for e in others:
+            e.probability = share
+    elif others:
+        factor = (1.0 - new) / rest_old if rest_old > 0 else 0.0
+        for e in others:
+            e.probability = (e.probability or 0.0) * factor
+    edge.probability = float(new)
+
+
+def apply_change(workflow: Workflow, change: Change) -> None:
+    """Apply one change to ``workflow`` in place (callers pass a copy)."""
+    target = workflow.find(change.target)
+    where = f"change {describe_target(workflow, change.target)} · {change.path}"
+    if target is None:
+        raise ModelError("the change addresses a node, edge or team that does not exist",
+                         where=where, hint="remove the change or point it at an existing node or team")
+    if change.path.startswith(ROUTE_PREFIX) and workflow.nodes.get(change.target) is not None:
+        _apply_route(workflow, change, where)
+        return
+    try:
+        current = get_path(target, change.path)
+        new = _combine(current, change.op, change.value, where)
+        set_path(target, change.path, coerce_like(current, new, change.path))
+    except ModelError as error:
+        if error.where:
+            raise
+        raise ModelError(error.message, where=where, hint=error.hint) from None
+
+
+def apply_scenario(baseline: Workflow, scenario: Scenario | None) -> Workflow:
+    """A new workflow: the baseline with every change of ``scenario`` applied in order."""
+    result = baseline.copy()
+    if scenario is not None:
+        for change in scenario.changes:
+            apply_change(result, change)
+    return result
+
+
+def describe_target(workflow: Workflow, target_id: str) -> str:
+    item = workflow.find(target_id)
+    if item is None:
+        return f"<missing {target_id[:8]}>"
+    if hasattr(item, "source") and hasattr(item, "target") and not hasattr(item, "kind"):
+        a = workflow.nodes.get(item.source)
+        b = workflow.nodes.get(item.target)
+        return f"{a.name if a else '?'} → {b.name if b else '?'}"
+    return item.name
+
+
+def describe_change(workflow: Workflow, change: Change) -> str:
+    """One readable line, e.g. ``Tier 1 review · handle_time.mean: 180 → 220 (+40)``."""
+    target = describe_target(workflow, change.target)
+    try:
+        before = _current_value(workflow, change)
+        after_workflow = workflow.copy()
+        apply_change(after_workflow, change)
+        after = _current_value(after_workflow, change)
+    except ModelError as error:
+        return f"{target} · {change.path}: {change.op} {change.value!r}  ⚠ {error.message}"
+    op_text = {"set": "", "scale": f" (×{change.value:g})" if isinstance(change.value, (int, float)) else "",
+               "add": f" ({change.value:+g})" if isinstance(change.value, (int, float)) else ""}[change.op]
+    unit = _unit_of(workflow, change)
+    return f"{target} · {change.path}: {_fmt(before)} → {_fmt(after)}{unit}{op_text}"
+
+
+def describe_scenario(workflow: Workflow, scenario: Scenario) -> list[str]:
+    """The scenario as a readable diff against ``workflow``: one line per change."""
+    return [describe_change(workflow, change) for change in scenario.changes]
+
+
+def _current_value(workflow: Workflow, change: Change) -> Any:
+    if change.path.startswith(ROUTE_PREFIX) and workflow.nodes.get(change.target) is not None:
+        edge, _ = _branch_edges(workflow, change.target, change.path[len(ROUTE_PREFIX):], "")
+        return edge.probability
+    target = workflow.find(change.target)
+    if target is None:
+        raise ModelError("missing target")
+    return get_path(target, change.path)
+
+
+def _unit_of(workflow: Workflow, change: Change) -> str:
+    target = workflow.find(change.target)
+    head = change.path.rsplit(".", 1)[0]
+    if target is None or head == change.path:
+        return ""
+    try:
+        parent = get_path(target, head)
+    except ModelError:
+        return ""
+    unit = getattr(parent, "unit", None)
+    return f" {unit}" if unit in UNIT_NAMES else ""
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_fmt(v) for v in value) + "]"
+    return str(value)
+
+
+def copy_scenario(scenario: Scenario, name: str) -> Scenario:
+    """A copy with a new id and name (for "new scenario from this one")."""
+    return Scenario(name=name, description=scenario.description, changes=copy.deepcopy(scenario.changes))

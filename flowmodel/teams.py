@@ -1,0 +1,70 @@
+"""Teams of reviewers: skills, time zone, shift roster, shrinkage and cost.
+
+Rules stated once:
+- A shift starts at ``start_hour`` local time on each weekday and lasts ``hours`` (it may run past
+  midnight; it then belongs to the weekday it started on). ``headcount[d]`` reviewers are rostered on
+  weekday ``d`` (Monday = 0).
+- Of the rostered reviewers, ``headcount × (1 − shrinkage)`` are available to review: shrinkage is the
+  share of paid time spent on breaks, training, meetings and absence.
+- Skills: an item can be reviewed by the team only if its language is in ``languages`` and its
+  category in ``categories``; an empty list means "any".
+- ``stages`` lists the review stages the team works, highest priority first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flowmodel.ids import new_id
+
+HOURS_PER_WEEK = 168
+
+
+@dataclass
+class Shift:
+    """A recurring block of working time with a headcount per weekday (Mon..Sun)."""
+
+    name: str = "day"
+    start_hour: float = 9.0
+    hours: float = 8.0
+    headcount: list[int] = field(default_factory=lambda: [10, 10, 10, 10, 10, 0, 0])
+
+    def covers(self, local_hour_of_week: float) -> int:
+        """Rostered headcount of this shift at ``local_hour_of_week`` (0 = Monday 00:00)."""
+        total = 0
+        for day, count in enumerate(self.headcount):
+            if not count:
+                continue
+            start = day * 24 + self.start_hour
+            offset = (local_hour_of_week - start) % HOURS_PER_WEEK
+            if offset < self.hours:
+                total += count
+        return total
+
+
+@dataclass
+class Team:
+    name: str = ""
+    id: str = field(default_factory=new_id)
+    languages: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    timezone: str = "UTC"
+    shifts: list[Shift] = field(default_factory=list)
+    shrinkage: float = 0.3
+    hourly_cost: float = 0.0
+    stages: list[str] = field(default_factory=list)
+
+    def can_review(self, language: str, category: str) -> bool:
+        return (not self.languages or language in self.languages) and (
+            not self.categories or category in self.categories
+        )
+
+    def rostered_at(self, local_hour_of_week: float) -> int:
+        return sum(shift.covers(local_hour_of_week) for shift in self.shifts)
+
+    def paid_hours_per_week(self) -> float:
+        return sum(shift.hours * sum(shift.headcount) for shift in self.shifts)
+
+    def mean_available_reviewers(self) -> float:
+        """Reviewers available on average over a week, after shrinkage (for load checks)."""
+        return self.paid_hours_per_week() / HOURS_PER_WEEK * (1.0 - self.shrinkage)

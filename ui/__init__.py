@@ -1,0 +1,1 @@
+"""Flowmodel's PySide6 desktop application."""
