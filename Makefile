@@ -1,4 +1,6 @@
 # Two commands: `make run` opens the app on a bundled example; `make test` runs the whole suite offscreen.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -10,8 +12,8 @@ EXAMPLE ?= examples/user_report_triage.flow.json
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Flowmodel needs Python 3.11 or newer")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
-	@$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock 2>&1 \
+	  | { grep -v '^WARNING: Location' || true; }
 	@touch $(STAMP)
 
 run: $(STAMP)
