@@ -66,10 +66,10 @@ class Surge:
 
 @dataclass
 class SlaTarget:
-    """``share`` of items of ``priority`` must leave the stage's queue within ``within`` ``unit``.
+    """``share`` of items of ``priority`` reviewed at this stage must be decided within ``within`` ``unit``.
 
-    The clock starts when the item was created at its source (time to decision), which is what a
-    user or regulator experiences.
+    The clock runs from the item's creation at its source to the end of its review at this stage
+    (time to decision), which is what a user or regulator experiences.
     """
 
     priority: str = "P2"
