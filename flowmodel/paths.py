@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import math
-from typing import Any
+import typing
+from typing import Any, get_args, get_origin
 
 from flowmodel.errors import ModelError
 
@@ -39,6 +41,27 @@ def _step(obj: Any, segment: str, path: str) -> Any:
                      hint="check the field name; paths look like 'handle_time.mean'")
 
 
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def declared_number_type(obj: Any, path: str) -> type | None:
+    """``int`` or ``float`` as the dataclass declares the field at ``path`` (or its list elements);
+    ``None`` when it is not a number field. The declaration, not the current value, decides: a float
+    field that happens to hold ``5`` is still a float field."""
+    segments = path.split(".")
+    parent = obj
+    for segment in segments[:-1]:
+        parent = _step(parent, segment, path)
+    if not (dataclasses.is_dataclass(parent) and not isinstance(parent, type)):
+        return None
+    declared = _hints(type(parent)).get(segments[-1])
+    if get_origin(declared) is list:
+        declared = get_args(declared)[0]
+    return declared if declared in (int, float) else None
+
+
 def get_path(obj: Any, path: str) -> Any:
     """The value at ``path`` below ``obj``."""
     if not path:
@@ -48,8 +71,9 @@ def get_path(obj: Any, path: str) -> Any:
     return obj
 
 
-def coerce_like(current: Any, value: Any, path: str) -> Any:
-    """``value`` converted to the type of ``current``, or a ModelError saying what was expected."""
+def coerce_like(current: Any, value: Any, path: str, number_type: type | None = None) -> Any:
+    """``value`` converted to the type of ``current`` (``number_type`` overrides it for numbers), or a
+    ModelError saying what was expected."""
     if isinstance(current, bool):
         if isinstance(value, bool):
             return value
@@ -59,7 +83,7 @@ def coerce_like(current: Any, value: Any, path: str) -> Any:
             raise ModelError(f"{path} must be a number, not {value!r}")
         if not math.isfinite(value):
             raise ModelError(f"{path} must be a finite number, not {value!r}")
-        if isinstance(current, int) and not isinstance(current, bool):
+        if (number_type or type(current)) is int:
             if float(value) != int(value):
                 raise ModelError(f"{path} must be a whole number, not {value!r}")
             return int(value)
@@ -74,7 +98,7 @@ def coerce_like(current: Any, value: Any, path: str) -> Any:
         if current and len(value) != len(current):
             raise ModelError(f"{path} must have {len(current)} values, not {len(value)}")
         sample = current[0] if current else 0.0
-        return [coerce_like(sample, v, path) for v in value]
+        return [coerce_like(sample, v, path, number_type) for v in value]
     if current is None or dataclasses.is_dataclass(current) or isinstance(current, (list, dict)):
         return copy.deepcopy(value)
     raise ModelError(f"{path} cannot be set")
@@ -88,7 +112,7 @@ def set_path(obj: Any, path: str, value: Any) -> Any:
         parent = _step(parent, segment, path)
     last = segments[-1]
     previous = _step(parent, last, path)
-    new = coerce_like(previous, value, path)
+    new = coerce_like(previous, value, path, declared_number_type(obj, path))
     if isinstance(parent, dict):
         parent[last] = new
     elif isinstance(parent, list):

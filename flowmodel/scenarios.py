@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from flowmodel.distributions import UNIT_NAMES
 from flowmodel.errors import ModelError
 from flowmodel.ids import new_id
-from flowmodel.paths import coerce_like, get_path, set_path
+from flowmodel.paths import declared_number_type, get_path, set_path
 
 if TYPE_CHECKING:
     from flowmodel.nodes import Edge
@@ -49,7 +49,7 @@ class Scenario:
     changes: list[Change] = field(default_factory=list)
 
 
-def _combine(current: Any, op: str, value: Any, where: str) -> Any:
+def _combine(current: Any, op: str, value: Any, where: str, number_type: type | None = None) -> Any:
     if op == "set":
         return value
     if op not in ("scale", "add"):
@@ -61,7 +61,8 @@ def _combine(current: Any, op: str, value: Any, where: str) -> Any:
         if isinstance(x, bool) or not isinstance(x, (int, float)):
             raise ModelError(f"cannot {op} a field that is not a number ({x!r})", where=where)
         result = x * value if op == "scale" else x + value
-        return round(result) if isinstance(x, int) else result
+        whole = number_type is int if number_type is not None else isinstance(x, int)
+        return round(result) if whole else float(result)
 
     if isinstance(current, list):
         return [one(x) for x in current]
@@ -110,8 +111,8 @@ def apply_change(workflow: Workflow, change: Change) -> None:
         return
     try:
         current = get_path(target, change.path)
-        new = _combine(current, change.op, change.value, where)
-        set_path(target, change.path, coerce_like(current, new, change.path))
+        new = _combine(current, change.op, change.value, where, declared_number_type(target, change.path))
+        set_path(target, change.path, new)
     except ModelError as error:
         if error.where:
             raise
