@@ -141,10 +141,17 @@ class Workflow:
         return edge
 
     # -- teams ---------------------------------------------------------------------------------
-    def add_team(self, team: Team) -> Team:
+    def add_team(self, team: Team, position: int | None = None) -> Team:
+        """Add ``team`` last, or at ``position`` in the team order (so undoing a removal restores the order)."""
         if team.id in self.teams:
             raise ModelError(f"a team with id {team.id} already exists")
-        self.teams[team.id] = team
+        if position is None:
+            self.teams[team.id] = team
+        else:
+            ordered = list(self.teams.items())
+            ordered.insert(position, (team.id, team))
+            self.teams.clear()
+            self.teams.update(ordered)
         self.events.team_added.emit(team)
         self.events.changed.emit()
         return team
