@@ -1,0 +1,54 @@
+"""Validation: ``validate(workflow)`` lists everything that stops a run or deserves a second look.
+
+Validation never raises on a weird model; it reports. The checks, each documented in its module:
+- :mod:`flowmodel.validation_graph` — sources and outcomes, reachability, edges, loops with no exit;
+- :mod:`flowmodel.validation_routing` — probabilities summing to 1, attribute-router conditions;
+- :mod:`flowmodel.validation_parameters` — rates, mixes, profiles, durations, SLAs, rosters, time zones,
+  team stage lists, run settings, scenarios;
+- :mod:`flowmodel.validation_capacity` — teams and skills per stage; then, only if nothing above is an
+  error, offered load against staffed capacity (traffic equations) and SLA feasibility.
+
+Issues come in that order. Errors block a run; warnings do not. A stage with an expiry needs no
+"expired" outcome: expired items leave the workflow as expired implicitly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flowmodel.validation_capacity import check_load, check_staffing
+from flowmodel.validation_graph import check_graph
+from flowmodel.validation_issues import Issue, errors
+from flowmodel.validation_parameters import check_parameters
+from flowmodel.validation_routing import check_routing
+from flowmodel.workflow import Workflow
+
+__all__ = ["Issue", "errors", "validate"]
+
+_CHECKS: tuple[tuple[str, Callable[[Workflow], list[Issue]]], ...] = (
+    ("the workflow's shape", check_graph),
+    ("routing", check_routing),
+    ("parameters", check_parameters),
+    ("staffing", check_staffing),
+)
+
+
+def validate(workflow: Workflow) -> list[Issue]:
+    """Every issue of ``workflow``: errors (blocking) and warnings, in check order."""
+    issues: list[Issue] = []
+    for what, check in _CHECKS:
+        issues += _guarded(what, check, workflow)
+    if not errors(issues):
+        issues += _guarded("the load on each stage", check_load, workflow)
+    return issues
+
+
+def _guarded(what: str, check: Callable[[Workflow], list[Issue]], workflow: Workflow) -> list[Issue]:
+    """Run one group of checks; a model so malformed that a check itself fails (a value of a type no
+    editor can produce) becomes an error issue instead of a traceback in the planner's face."""
+    try:
+        return check(workflow)
+    except Exception as error:  # validation must report, never raise
+        return [Issue("error", f"Could not check {what}: {type(error).__name__}: {error}",
+                      "undo the last edit or re-open the file; if it persists, report it with the file",
+                      rule="check-failed")]

@@ -1,0 +1,151 @@
+"""Validation of staffing: who works each stage, whether they can, and whether they keep up.
+
+Rules:
+- ``stage-without-team`` (error): no team lists the review stage.
+- ``stage-unstaffed`` (error): teams list it but none has anyone rostered.
+- ``stage-skills-gap`` (error): items of some language × category reach the stage that no rostered team
+  working it can review (skills).
+- Load, from the traffic equations (:mod:`flowmodel.traffic`), checked only when the model has no
+  errors (otherwise the numbers mean nothing):
+  ``stage-overloaded`` (warning) offered load ≥ the stage's staffed capacity: the backlog grows without
+  bound; ``stage-near-capacity`` (warning) load ≥ 95 % of capacity. For groups of stages that share
+  teams (pools), ``pool-overloaded`` / ``pool-near-capacity`` compare total load with total capacity,
+  unless one of the pool's stages already has a load warning. The hint says how many full-time
+  reviewers (40 h a week, at the teams' shrinkage) bring utilisation to 85 %.
+  ``sla-infeasible`` (warning) an SLA time limit shorter than the stage's mean handle time.
+- Expiry needs no "expired" outcome: expired items leave the workflow as expired implicitly.
+- Load is a weekly average; a roster that leaves hours uncovered can still build a backlog at those
+  hours (the simulation shows it).
+"""
+
+from __future__ import annotations
+
+import math
+
+from flowmodel.distributions import to_seconds
+from flowmodel.errors import ModelError
+from flowmodel.nodes import ReviewStage
+from flowmodel.teams import HOURS_PER_WEEK, Team
+from flowmodel.traffic import (
+    ClassRates,
+    StaffingPool,
+    class_rates,
+    classes_reaching,
+    mean_handle_seconds,
+    offered_load,
+    staffed_capacity,
+    staffing_pools,
+)
+from flowmodel.validation_issues import Issue, listing, node_issue, node_label, number, team_label
+from flowmodel.workflow import Workflow
+
+NEAR_CAPACITY = 0.95
+TARGET_UTILISATION = 0.85
+FULL_TIME_HOURS_PER_WEEK = 40.0
+DEFAULT_SHRINKAGE = 0.3
+
+
+def _rostered(team: Team) -> bool:
+    return any(number(s.hours) and any(isinstance(c, int) and c > 0 for c in s.headcount) for s in team.shifts)
+
+
+def check_staffing(workflow: Workflow) -> list[Issue]:
+    issues: list[Issue] = []
+    reaching = classes_reaching(workflow)
+    for node in workflow.nodes.values():
+        if not isinstance(node, ReviewStage):
+            continue
+        teams = workflow.teams_for_stage(node.id)
+        working = [t for t in teams if _rostered(t)]
+        if not teams:
+            issues.append(node_issue("error", "stage-without-team", node, "no team works this stage",
+                                     "add this stage to a team's stage list in the teams panel"))
+        elif not working:
+            issues.append(node_issue("error", "stage-unstaffed", node,
+                                     f"nobody is rostered in {listing([team_label(t) for t in teams])}",
+                                     "give a shift of one of these teams a headcount above 0"))
+        else:
+            gaps = {f"{c.language}/{c.category}" for c in reaching[node.id]
+                    if not any(t.can_review(c.language, c.category) for t in working)}
+            if gaps:
+                issues.append(node_issue(
+                    "error", "stage-skills-gap", node,
+                    f"no rostered team working it can review items in language/category {listing(gaps)}",
+                    "add the language or category to a team's skills, or add a team that has them"))
+    return issues
+
+
+def check_load(workflow: Workflow) -> list[Issue]:
+    """Load warnings; call only on a model without errors."""
+    try:
+        rates = class_rates(workflow)
+    except ModelError:
+        return []
+    load = offered_load(workflow, rates)
+    capacity = staffed_capacity(workflow)
+    issues: list[Issue] = []
+    flagged: set[str] = set()
+    for stage_id, stage_load in load.items():
+        teams = tuple(t.id for t in workflow.teams_for_stage(stage_id))
+        issue = _load_issue(workflow, StaffingPool((stage_id,), teams, stage_load, capacity[stage_id]), "stage")
+        if issue is not None:
+            issues.append(issue)
+            flagged.add(stage_id)
+        stage = workflow.nodes[stage_id]
+        if isinstance(stage, ReviewStage):
+            issues += _sla_feasibility(stage, rates)
+    for pool in staffing_pools(workflow, load):
+        if len(pool.stage_ids) > 1 and not flagged.intersection(pool.stage_ids):
+            issue = _load_issue(workflow, pool, "pool")
+            if issue is not None:
+                issues.append(issue)
+    return issues
+
+
+def reviewers_to_add(pool: StaffingPool, shrinkage: float) -> tuple[int, float]:
+    """(full-time reviewers, average available reviewers) to add so that utilisation is 85 %."""
+    available = max(pool.offered_load / TARGET_UTILISATION - pool.capacity, 0.0)
+    per_person = FULL_TIME_HOURS_PER_WEEK / HOURS_PER_WEEK * (1.0 - shrinkage)
+    return math.ceil(available / per_person - 1e-9), available
+
+
+def _load_issue(workflow: Workflow, pool: StaffingPool, scope: str) -> Issue | None:
+    if pool.capacity <= 0 or pool.offered_load < NEAR_CAPACITY * pool.capacity:
+        return None
+    teams = [workflow.teams[t] for t in pool.team_ids]
+    shrinkages = [s for s in (number(t.shrinkage) for t in teams) if s is not None and 0 <= s < 1]
+    shrinkage = sum(shrinkages) / len(shrinkages) if shrinkages else DEFAULT_SHRINKAGE
+    people, available = reviewers_to_add(pool, shrinkage)
+    overloaded = pool.offered_load >= pool.capacity
+    stages = [workflow.nodes[s] for s in pool.stage_ids]
+    figures = (f"offered load {pool.offered_load:.1f} erlangs vs {pool.capacity:.1f} reviewers available on "
+               f"average (utilisation {pool.utilisation:.0%})")
+    if overloaded:
+        consequence = f"the backlog will grow without bound; add {people} reviewers or reduce load"
+    else:
+        consequence = "too close to capacity: queues and waits will be long and unstable"
+    hint = (f"add about {people} full-time reviewers ({FULL_TIME_HOURS_PER_WEEK:g} h a week at {shrinkage:.0%} "
+            f"shrinkage, {available:.1f} more available on average) to bring utilisation to "
+            f"{TARGET_UTILISATION:.0%}, or reduce the volume or handle time")
+    rule = f"{scope}-{'overloaded' if overloaded else 'near-capacity'}"
+    if scope == "stage":
+        return node_issue("warning", rule, stages[0], f"{figures} — {consequence}", hint)
+    names = listing([node_label(s) for s in stages])
+    return Issue("warning", f"Stages {names} sharing {listing([team_label(t) for t in teams])}: {figures} — "
+                 f"{consequence}", hint, node_id=stages[0].id, team_id=teams[0].id if teams else None, rule=rule)
+
+
+def _sla_feasibility(stage: ReviewStage, rates: ClassRates) -> list[Issue]:
+    issues: list[Issue] = []
+    arriving = rates.get(stage.id, {})
+    for target in stage.sla:
+        mix = {c: r for c, r in arriving.items() if c.priority == target.priority} or arriving
+        handle = mean_handle_seconds(stage, mix)
+        limit = to_seconds(target.within, target.unit)
+        if limit < handle:
+            issues.append(node_issue(
+                "warning", "sla-infeasible", stage,
+                f"SLA for {target.priority} ({target.within:g} {target.unit}) is shorter than the mean handle "
+                f"time ({handle / 60:.1f} min), so it cannot be met",
+                "lengthen the SLA time limit or shorten the handle time", field=f"sla.{target.priority}.within"))
+    return issues

@@ -1,0 +1,210 @@
+"""Validation of numbers and names a simulation cannot use. Every issue names the field at fault.
+
+Rules (errors unless stated):
+- ``invalid-rate``: a source's ``rate_per_hour`` must be a number > 0.
+- ``invalid-mix``: a source's item mix needs entries, shares ≥ 0, summing to 1 (within 1e-6).
+- ``invalid-profile``: daily profiles have 24 multipliers, weekly 168; none negative, not all zero.
+- ``invalid-surge``: surge multiplier ≥ 0, duration > 0, start ≥ 0.
+- ``unknown-timezone``: source and team time zones must be IANA names (``Europe/Dublin``).
+- ``invalid-distribution``: any duration with impossible parameters (``Distribution.problems``); the
+  field is the distribution's path plus the parameter, e.g. ``handle_time.sd``.
+- ``invalid-sla``: SLA share in (0, 1], ``within`` > 0, a known unit.
+- ``invalid-shrinkage``: in [0, 1). ``invalid-headcount``: 7 whole numbers ≥ 0 per shift.
+  ``invalid-shift-hours``: shift length in (0, 24], start hour in [0, 24). ``invalid-cost``: ≥ 0.
+- ``team-stage-unknown``: a team's stage list names an id that is not a node;
+  ``team-stage-not-review``: it names a node that is not a review stage.
+- ``invalid-run-settings``: :meth:`RunSettings.problems`.
+- ``scenario-does-not-apply`` (warning): a scenario whose changes cannot be applied any more (a node
+  it addresses was deleted); baseline runs are not blocked.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from flowmodel.distributions import SECONDS_PER_UNIT, Distribution
+from flowmodel.errors import ModelError
+from flowmodel.nodes import Classifier, Delay, Node, ReviewStage, Source
+from flowmodel.scenarios import apply_scenario
+from flowmodel.teams import Team
+from flowmodel.validation_issues import Issue, node_issue, number, team_issue
+from flowmodel.workflow import Workflow
+
+MIX_TOLERANCE = 1e-6
+
+
+def known_timezone(name: object) -> bool:
+    if not isinstance(name, str) or not name:
+        return False
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def check_parameters(workflow: Workflow) -> list[Issue]:
+    issues: list[Issue] = []
+    for node in workflow.nodes.values():
+        if isinstance(node, Source):
+            issues += _source(node)
+        elif isinstance(node, Classifier):
+            issues += _distribution(node, node.latency, "latency")
+        elif isinstance(node, ReviewStage):
+            issues += _stage(node)
+        elif isinstance(node, Delay):
+            issues += _distribution(node, node.duration, "duration")
+    for team in workflow.teams.values():
+        issues += _team(workflow, team)
+    for name, message in workflow.run_settings.problems():
+        issues.append(Issue("error", f"Run settings: {message}", "correct the run settings before running",
+                            field=f"run_settings.{name}", rule="invalid-run-settings"))
+    for scenario in workflow.scenarios.values():
+        try:
+            apply_scenario(workflow, scenario)
+        except ModelError as error:
+            issues.append(Issue("warning", f"Scenario “{scenario.name}” does not apply: {error.render()}",
+                                "fix or remove the change in the scenario editor", field="scenarios",
+                                rule="scenario-does-not-apply"))
+    return issues
+
+
+def _source(source: Source) -> list[Issue]:
+    issues: list[Issue] = []
+    rate = number(source.rate_per_hour)
+    if rate is None or rate <= 0:
+        issues.append(node_issue("error", "invalid-rate", source,
+                                 f"arrival rate {source.rate_per_hour!r} per hour must be above 0",
+                                 "enter the mean number of items per hour", field="rate_per_hour"))
+    if not known_timezone(source.timezone):
+        issues.append(node_issue("error", "unknown-timezone", source, f"unknown time zone {source.timezone!r}",
+                                 "use a time zone name such as Europe/Dublin or America/New_York",
+                                 field="timezone"))
+    shares = [number(entry.share) for entry in source.mix]
+    if not source.mix:
+        issues.append(node_issue("error", "invalid-mix", source, "the item mix is empty",
+                                 "add at least one category × language × priority share", field="mix"))
+    for i, share in enumerate(shares):
+        if share is None or share < 0:
+            issues.append(node_issue("error", "invalid-mix", source,
+                                     f"item mix share {source.mix[i].share!r} must be a number ≥ 0",
+                                     "enter a share between 0 and 1", field=f"mix.{i}.share"))
+    if source.mix and all(s is not None and s >= 0 for s in shares):
+        total = sum(s or 0.0 for s in shares)
+        if abs(total - 1.0) > MIX_TOLERANCE:
+            issues.append(node_issue("error", "invalid-mix", source, f"item mix shares sum to {total:.6g}, not 1",
+                                     "adjust the shares so that they add up to 100 %", field="mix"))
+    issues += _profile(source)
+    for i, surge in enumerate(source.surges):
+        multiplier, duration, start = (number(v) for v in (surge.multiplier, surge.duration_hours,
+                                                           surge.start_hour))
+        for field, ok, text in (("multiplier", multiplier is not None and multiplier >= 0, "must be ≥ 0"),
+                                ("duration_hours", duration is not None and duration > 0, "must be above 0"),
+                                ("start_hour", start is not None and start >= 0, "must be ≥ 0")):
+            if not ok:
+                issues.append(node_issue("error", "invalid-surge", source,
+                                         f"surge {surge.label or i + 1}: {field} {getattr(surge, field)!r} {text}",
+                                         "correct the surge or delete it", field=f"surges.{i}.{field}"))
+    return issues
+
+
+def _profile(source: Source) -> list[Issue]:
+    profile = source.profile
+    expected = {"flat": 0, "daily": 24, "weekly": 168}.get(profile.kind)
+    if expected is None:
+        return [node_issue("error", "invalid-profile", source, f"unknown arrival profile kind {profile.kind!r}",
+                           "choose flat, daily or weekly", field="profile.kind")]
+    if expected == 0:
+        return []
+    field = "profile.multipliers"
+    values = [number(v) for v in profile.multipliers]
+    if len(values) != expected:
+        return [node_issue("error", "invalid-profile", source,
+                           f"a {profile.kind} profile needs {expected} hourly multipliers, not {len(values)}",
+                           f"enter {expected} multipliers (hour 0 first)", field=field)]
+    if any(v is None or v < 0 for v in values):
+        return [node_issue("error", "invalid-profile", source, "profile multipliers must be numbers ≥ 0",
+                           "replace the negative or missing multipliers", field=field)]
+    if not any(values):
+        return [node_issue("error", "invalid-profile", source, "every profile multiplier is 0, so nothing arrives",
+                           "enter the relative volume of each hour", field=field)]
+    return []
+
+
+def _distribution(node: Node, distribution: Distribution | None, path: str) -> list[Issue]:
+    if distribution is None:
+        return []
+    try:
+        problems = distribution.problems()
+    except (TypeError, ValueError) as error:
+        problems = [("kind", f"unreadable duration ({error})")]
+    return [node_issue("error", "invalid-distribution", node, f"{path}: {message}",
+                       "correct the duration's parameters", field=f"{path}.{name}")
+            for name, message in problems]
+
+
+def _stage(stage: ReviewStage) -> list[Issue]:
+    issues = _distribution(stage, stage.handle_time, "handle_time")
+    for category, distribution in stage.handle_time_by_category.items():
+        issues += _distribution(stage, distribution, f"handle_time_by_category.{category}")
+    issues += _distribution(stage, stage.expiry, "expiry")
+    for target in stage.sla:
+        where = f"sla.{target.priority}"
+        share, within = number(target.share), number(target.within)
+        if share is None or not 0 < share <= 1:
+            issues.append(node_issue("error", "invalid-sla", stage,
+                                     f"SLA for {target.priority}: share {target.share!r} must be above 0 and ≤ 1",
+                                     "enter the share that must meet the target, e.g. 0.9", field=f"{where}.share"))
+        if within is None or within <= 0:
+            issues.append(node_issue("error", "invalid-sla", stage,
+                                     f"SLA for {target.priority}: time limit {target.within!r} must be above 0",
+                                     "enter the time to decision, e.g. 24 h", field=f"{where}.within"))
+        if target.unit not in SECONDS_PER_UNIT:
+            issues.append(node_issue("error", "invalid-sla", stage,
+                                     f"SLA for {target.priority}: unknown unit {target.unit!r}",
+                                     "use s, min, h or d", field=f"{where}.unit"))
+    return issues
+
+
+def _team(workflow: Workflow, team: Team) -> list[Issue]:
+    issues: list[Issue] = []
+    shrinkage = number(team.shrinkage)
+    if shrinkage is None or not 0 <= shrinkage < 1:
+        issues.append(team_issue("error", "invalid-shrinkage", team,
+                                 f"shrinkage {team.shrinkage!r} must be at least 0 and below 1",
+                                 "enter the share of paid time not spent reviewing, e.g. 0.3", field="shrinkage"))
+    if not known_timezone(team.timezone):
+        issues.append(team_issue("error", "unknown-timezone", team, f"unknown time zone {team.timezone!r}",
+                                 "use a time zone name such as Europe/Dublin or Asia/Manila", field="timezone"))
+    cost = number(team.hourly_cost)
+    if cost is None or cost < 0:
+        issues.append(team_issue("error", "invalid-cost", team, f"hourly cost {team.hourly_cost!r} must be ≥ 0",
+                                 "enter the cost of one reviewer hour, or 0", field="hourly_cost"))
+    for shift in team.shifts:
+        where = f"shifts.{shift.name}"
+        counts = shift.headcount
+        if len(counts) != 7 or any(isinstance(c, bool) or not isinstance(c, int) or c < 0 for c in counts):
+            issues.append(team_issue("error", "invalid-headcount", team,
+                                     f"shift {shift.name}: headcount {counts!r} must be 7 whole numbers ≥ 0 (Mon–Sun)",
+                                     "enter the rostered reviewers for each weekday", field=f"{where}.headcount"))
+        hours, start = number(shift.hours), number(shift.start_hour)
+        if hours is None or not 0 < hours <= 24:
+            issues.append(team_issue("error", "invalid-shift-hours", team,
+                                     f"shift {shift.name}: length {shift.hours!r} h must be above 0 and at most 24",
+                                     "enter the shift length in hours", field=f"{where}.hours"))
+        if start is None or not 0 <= start < 24:
+            issues.append(team_issue("error", "invalid-shift-hours", team,
+                                     f"shift {shift.name}: start hour {shift.start_hour!r} must be from 0 to below 24",
+                                     "enter the local start time in hours, e.g. 9 or 21.5",
+                                     field=f"{where}.start_hour"))
+    for stage_id in team.stages:
+        node = workflow.nodes.get(stage_id)
+        if node is None:
+            issues.append(team_issue("error", "team-stage-unknown", team,
+                                     f"works a stage that does not exist ({stage_id[:8]})",
+                                     "remove it from the team's stage list", field="stages"))
+        elif not isinstance(node, ReviewStage):
+            issues.append(team_issue("error", "team-stage-not-review", team,
+                                     f"lists “{node.name}”, which is a {node.kind.replace('_', ' ')}, "
+                                     "not a review stage", "remove it from the team's stage list", field="stages"))
+    return issues
