@@ -1,0 +1,32 @@
+"""A fingerprint of the part of a workflow that a simulation depends on — for the "stale results" marker.
+
+Rules: the fingerprint is the sha256 of the canonical JSON (sorted keys, no whitespace) of
+:func:`~flowmodel.serialization.workflow_to_dict` without what cannot change a run's results: node
+positions (``x``/``y``), notes, the workflow's name and description, and the scenarios and run settings
+(a run stores the exact scenarios and settings it used next to this fingerprint). Everything else counts,
+including names and the order of nodes and edges: scenario changes address branches by name, and an
+attribute router takes the first matching edge. A false "stale" costs a re-run; a missed one misleads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from flowmodel.serialization import workflow_to_dict
+from flowmodel.workflow import Workflow
+
+_NOT_SIMULATED_NODE_FIELDS = ("x", "y", "notes")
+_NOT_SIMULATED_WORKFLOW_FIELDS = ("name", "description", "scenarios", "run_settings")
+
+
+def workflow_fingerprint(workflow: Workflow) -> str:
+    """Hex sha256 of what a simulation of ``workflow`` depends on; equal models give equal fingerprints."""
+    data = workflow_to_dict(workflow)
+    for key in _NOT_SIMULATED_WORKFLOW_FIELDS:
+        data.pop(key, None)
+    for node in data["nodes"]:
+        for key in _NOT_SIMULATED_NODE_FIELDS:
+            node.pop(key, None)
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
