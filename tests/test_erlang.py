@@ -98,3 +98,42 @@ def test_erlang_a_overload_is_finite_and_balances() -> None:
 def test_impossible_inputs_raise_clear_errors(call, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_stage_estimates_of_the_triage_workflow() -> None:
+    from simulations.analytic.stage_estimates import stage_estimates
+    from tests.conftest import make_triage_workflow
+
+    workflow = make_triage_workflow()
+    tier1 = workflow.node_by_name("Tier 1")
+    (estimate,) = stage_estimates(workflow).values()
+    # 60 reports/h × 5 min = 5 erlangs on 8 reviewers around the clock.
+    assert estimate.stage_id == tier1.id
+    assert estimate.offered_load == pytest.approx(5.0)
+    assert estimate.servers == 8 and estimate.utilisation == pytest.approx(5 / 8)
+    assert estimate.p_wait == pytest.approx(erlang_c(8, 5.0))
+    assert estimate.mean_wait_s == pytest.approx(mmc(60 / 3600, 300.0, 8).mean_wait)
+    assert estimate.stable and estimate.shared_with == ()
+
+
+def test_stages_sharing_a_team_are_one_pool() -> None:
+    from flowmodel import Distribution, Edge, ReviewStage
+    from simulations.analytic.stage_estimates import stage_estimates
+    from tests.conftest import make_triage_workflow
+
+    workflow = make_triage_workflow()
+    tier1 = workflow.node_by_name("Tier 1")
+    tier2 = workflow.add_node(ReviewStage(name="Tier 2", handle_time=Distribution.exponential(20, "min")))
+    kept = workflow.node_by_name("Kept")
+    escalate = next(e for e in workflow.outgoing(tier1.id) if e.label == "keep")
+    escalate.probability = 0.6
+    workflow.add_edge(Edge(tier1.id, tier2.id, label="escalate", probability=0.1))
+    workflow.add_edge(Edge(tier2.id, kept.id, probability=1.0))
+    next(iter(workflow.teams.values())).stages.append(tier2.id)
+    estimates = stage_estimates(workflow)
+    # Tier 1: 5 erlangs; Tier 2: 6 items/h × 20 min = 2 erlangs; 7 erlangs on 8 shared reviewers.
+    assert estimates[tier2.id].offered_load == pytest.approx(2.0)
+    assert estimates[tier1.id].utilisation == estimates[tier2.id].utilisation == pytest.approx(7 / 8)
+    pooled = mmc(66 / 3600, 7 * 3600 / 66, 8)
+    assert estimates[tier2.id].p_wait == pytest.approx(pooled.p_wait)
+    assert estimates[tier1.id].shared_with == (tier2.id,)
