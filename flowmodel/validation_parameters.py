@@ -13,6 +13,8 @@ Rules (errors unless stated):
   ``invalid-shift-hours``: shift length in (0, 24], start hour in [0, 24). ``invalid-cost``: ≥ 0.
 - ``team-stage-unknown``: a team's stage list names an id that is not a node;
   ``team-stage-not-review``: it names a node that is not a review stage.
+- ``invalid-choice``: a router's mode or attribute, or a stage's queue discipline, that is not one of
+  the known choices.
 - ``invalid-run-settings``: :meth:`RunSettings.problems`.
 - ``scenario-does-not-apply`` (warning): a scenario whose changes cannot be applied any more (a node
   it addresses was deleted); baseline runs are not blocked.
@@ -24,7 +26,7 @@ import zoneinfo
 
 from flowmodel.distributions import SECONDS_PER_UNIT, Distribution
 from flowmodel.errors import ModelError
-from flowmodel.nodes import Classifier, Delay, Node, ReviewStage, Source
+from flowmodel.nodes import ITEM_ATTRIBUTES, QUEUE_DISCIPLINES, Classifier, Delay, Node, ReviewStage, Router, Source
 from flowmodel.scenarios import apply_scenario
 from flowmodel.teams import Team
 from flowmodel.validation_issues import Issue, node_issue, number, team_issue
@@ -54,6 +56,9 @@ def check_parameters(workflow: Workflow) -> list[Issue]:
             issues += _stage(node)
         elif isinstance(node, Delay):
             issues += _distribution(node, node.duration, "duration")
+        elif isinstance(node, Router):
+            issues += _choice(node, "mode", node.mode, ("attribute", "probability"))
+            issues += _choice(node, "attribute", node.attribute, ITEM_ATTRIBUTES)
     for team in workflow.teams.values():
         issues += _team(workflow, team)
     for name, message in workflow.run_settings.problems():
@@ -131,9 +136,19 @@ def _profile(source: Source) -> list[Issue]:
     return []
 
 
+def _choice(node: Node, field: str, value: object, choices: tuple[str, ...]) -> list[Issue]:
+    if value in choices:
+        return []
+    return [node_issue("error", "invalid-choice", node, f"{field} {value!r} is not one of {', '.join(choices)}",
+                       f"choose one of {', '.join(choices)}", field=field)]
+
+
 def _distribution(node: Node, distribution: Distribution | None, path: str) -> list[Issue]:
     if distribution is None:
         return []
+    if not isinstance(distribution, Distribution):
+        return [node_issue("error", "invalid-distribution", node, f"{path}: {distribution!r} is not a duration",
+                           "enter the duration again", field=path)]
     try:
         problems = distribution.problems()
     except (TypeError, ValueError) as error:
@@ -144,7 +159,8 @@ def _distribution(node: Node, distribution: Distribution | None, path: str) -> l
 
 
 def _stage(stage: ReviewStage) -> list[Issue]:
-    issues = _distribution(stage, stage.handle_time, "handle_time")
+    issues = _choice(stage, "discipline", stage.discipline, QUEUE_DISCIPLINES)
+    issues += _distribution(stage, stage.handle_time, "handle_time")
     for category, distribution in stage.handle_time_by_category.items():
         issues += _distribution(stage, distribution, f"handle_time_by_category.{category}")
     issues += _distribution(stage, stage.expiry, "expiry")
