@@ -12,9 +12,11 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
+from flowmodel.nodes import Edge, Node
 from flowmodel.workflow import Workflow
 
 SET_FIELD_ID = 1001
+Point = tuple[float, float]
 
 
 class SetFieldCommand(QUndoCommand):
@@ -44,3 +46,123 @@ class SetFieldCommand(QUndoCommand):
             return False
         self.value = copy.deepcopy(other.value)
         return True
+
+
+class AddNodeCommand(QUndoCommand):
+    """Add one node (dropped from the palette)."""
+
+    def __init__(self, workflow: Workflow, node: Node, text: str = "") -> None:
+        super().__init__(text or f"Add {node.name or node.kind}")
+        self.workflow = workflow
+        self.node = copy.deepcopy(node)
+
+    def redo(self) -> None:
+        self.workflow.add_node(copy.deepcopy(self.node))
+
+    def undo(self) -> None:
+        self.workflow.remove_node(self.node.id)
+
+
+class RemoveNodesCommand(QUndoCommand):
+    """Remove nodes with their edges and their place in team stage lists; undo restores all of it.
+
+    Nodes are removed one by one and restored in reverse order, so an edge between two removed nodes
+    comes back with the node removed first, when its other end already exists again.
+    """
+
+    def __init__(self, workflow: Workflow, node_ids: list[str], text: str = "") -> None:
+        super().__init__(text or (f"Delete {len(node_ids)} nodes" if len(node_ids) != 1 else "Delete node"))
+        self.workflow = workflow
+        self.node_ids = list(node_ids)
+        self.removed: list[tuple[Node, list[Edge], dict[str, int]]] = []
+
+    def redo(self) -> None:
+        self.removed = [self.workflow.remove_node(node_id) for node_id in self.node_ids]
+
+    def undo(self) -> None:
+        for node, edges, positions in reversed(self.removed):
+            self.workflow.restore_node(node, edges, positions)
+        self.removed = []
+
+
+class MoveNodesCommand(QUndoCommand):
+    """Move nodes to new positions: one command per drag (pushed on mouse release), layout or align."""
+
+    def __init__(self, workflow: Workflow, moves: dict[str, tuple[Point, Point]], text: str = "") -> None:
+        super().__init__(text or (f"Move {len(moves)} nodes" if len(moves) != 1 else "Move node"))
+        self.workflow = workflow
+        self.moves = dict(moves)
+
+    def redo(self) -> None:
+        for node_id, (_, after) in self.moves.items():
+            self.workflow.move_node(node_id, *after)
+
+    def undo(self) -> None:
+        for node_id, (before, _) in self.moves.items():
+            self.workflow.move_node(node_id, *before)
+
+
+class AutoLayoutCommand(MoveNodesCommand):
+    """Auto-layout is a move of every node, undone in one step."""
+
+    def __init__(self, workflow: Workflow, moves: dict[str, tuple[Point, Point]]) -> None:
+        super().__init__(workflow, moves, "Auto-layout")
+
+
+class AlignCommand(MoveNodesCommand):
+    """Align the selected nodes along one edge or centre line, undone in one step."""
+
+    def __init__(self, workflow: Workflow, moves: dict[str, tuple[Point, Point]], how: str) -> None:
+        super().__init__(workflow, moves, f"Align {how}")
+
+
+class AddEdgeCommand(QUndoCommand):
+    """Connect two nodes (a port-to-node drag)."""
+
+    def __init__(self, workflow: Workflow, edge: Edge, text: str = "Connect") -> None:
+        super().__init__(text)
+        self.workflow = workflow
+        self.edge = copy.deepcopy(edge)
+
+    def redo(self) -> None:
+        self.workflow.add_edge(copy.deepcopy(self.edge))
+
+    def undo(self) -> None:
+        self.workflow.remove_edge(self.edge.id)
+
+
+class RemoveEdgeCommand(QUndoCommand):
+    """Disconnect: remove one edge, undo puts the same edge (same id and routing) back."""
+
+    def __init__(self, workflow: Workflow, edge_id: str, text: str = "Disconnect") -> None:
+        super().__init__(text)
+        self.workflow = workflow
+        self.edge = copy.deepcopy(workflow.edges[edge_id])
+
+    def redo(self) -> None:
+        self.workflow.remove_edge(self.edge.id)
+
+    def undo(self) -> None:
+        self.workflow.add_edge(copy.deepcopy(self.edge))
+
+
+class PasteCommand(QUndoCommand):
+    """Add copied nodes and the edges between them (already given fresh ids by the clipboard)."""
+
+    def __init__(self, workflow: Workflow, nodes: list[Node], edges: list[Edge], text: str = "Paste") -> None:
+        super().__init__(text)
+        self.workflow = workflow
+        self.nodes = copy.deepcopy(nodes)
+        self.edges = copy.deepcopy(edges)
+
+    def redo(self) -> None:
+        for node in self.nodes:
+            self.workflow.add_node(copy.deepcopy(node))
+        for edge in self.edges:
+            self.workflow.add_edge(copy.deepcopy(edge))
+
+    def undo(self) -> None:
+        for edge in reversed(self.edges):
+            self.workflow.remove_edge(edge.id)
+        for node in reversed(self.nodes):
+            self.workflow.remove_node(node.id)

@@ -1,0 +1,1 @@
+"""The workflow canvas: scene (model ↔ items), view (gesture routing), items, palette, layout."""

@@ -1,0 +1,43 @@
+"""Zoom: wheel and Ctrl +/− zoom by steps around the cursor or centre; zoom to fit frames every card.
+
+Rule: the scale stays between MIN_SCALE and MAX_SCALE so a planner never loses the drawing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+
+if TYPE_CHECKING:
+    from ui.canvas.view import CanvasView
+
+ZOOM_STEP = 1.2
+MIN_SCALE, MAX_SCALE = 0.1, 3.0
+FIT_MARGIN = 40.0
+
+
+def current_scale(view: CanvasView) -> float:
+    return view.transform().m11()
+
+
+def zoom_by(view: CanvasView, factor: float) -> None:
+    """Multiply the scale by ``factor``, clamped to the allowed range."""
+    target = min(MAX_SCALE, max(MIN_SCALE, current_scale(view) * factor))
+    factor = target / current_scale(view)
+    if factor != 1.0:
+        view.scale(factor, factor)
+
+
+def zoom_to_fit(view: CanvasView) -> None:
+    """Frame all cards (at most at 100 %, so a small workflow is not blown up)."""
+    scene = view.canvas_scene
+    if not scene.node_items:
+        return
+    rect = scene.itemsBoundingRect().adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
+    view.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+    if current_scale(view) > 1.0:
+        view.resetTransform()
+    elif current_scale(view) < MIN_SCALE:
+        zoom_by(view, 1.0)
+    view.centerOn(rect.center())

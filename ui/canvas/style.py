@@ -1,0 +1,63 @@
+"""How the canvas looks: one place for colours and sizes per node kind (glyphs: :mod:`ui.canvas.glyphs`).
+
+Rules: every node kind has a header colour and a human name; node cards share one width so
+columns line up after auto-layout; every size is a multiple of the grid so snapping keeps cards aligned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor, QFont
+
+GRID = 20
+NODE_WIDTH = 200
+HEADER_HEIGHT = 28
+LINE_HEIGHT = 17
+BODY_PADDING = 8
+CORNER_RADIUS = 8
+PORT_RADIUS = 6
+LAYER_SPACING = 320
+ROW_SPACING = 40
+
+CANVAS_BACKGROUND = QColor("#f6f7f9")
+GRID_MINOR = QColor("#e9ebef")
+GRID_MAJOR = QColor("#dde0e6")
+CARD_FILL = QColor("#ffffff")
+CARD_BORDER = QColor("#c3c8d0")
+CARD_TEXT = QColor("#1f2933")
+CARD_MUTED = QColor("#52606d")
+SELECTION = QColor("#2f80ed")
+ERROR = QColor("#d64545")
+WARNING = QColor("#e09b1c")
+EDGE_COLOUR = QColor("#7b8794")
+EDGE_SELECTED = QColor("#2f80ed")
+PILL_FILL = QColor("#ffffff")
+PILL_BORDER = QColor("#cbd2d9")
+
+
+@dataclass(frozen=True)
+class KindStyle:
+    title: str
+    colour: QColor
+
+
+KIND_STYLES: dict[str, KindStyle] = {
+    "source": KindStyle("Source", QColor("#2d9d78")),
+    "classifier": KindStyle("Classifier", QColor("#7b61c4")),
+    "review_stage": KindStyle("Review stage", QColor("#2f6fbd")),
+    "router": KindStyle("Router", QColor("#d9822b")),
+    "delay": KindStyle("Delay", QColor("#8a8f98")),
+    "outcome": KindStyle("Outcome", QColor("#3d4451")),
+}
+
+
+def kind_style(kind: str) -> KindStyle:
+    return KIND_STYLES.get(kind, KindStyle(kind, QColor("#888888")))
+
+
+def font(point_size: float = 9.0, *, bold: bool = False) -> QFont:
+    result = QFont()
+    result.setPointSizeF(point_size)
+    result.setBold(bold)
+    return result

@@ -1,0 +1,338 @@
+"""The main window: palette, canvas, property/teams/validation docks, menus, and the file workflow.
+
+Rules:
+- One QUndoStack lives as long as the window; opening a document clears it, so the panels keep the
+  stack they were built with and only need ``set_workflow``. The title's "*" is the stack's clean state.
+- Opening reads the file completely before anything changes; an unreadable file is reported through
+  :meth:`MainWindow.show_error` (which also sets ``last_error``) and the open document stays as it was.
+- Unsaved changes are offered Save / Discard / Cancel before New, Open, opening an example and closing.
+- Every question and error goes through one small method (``ask_*``, ``show_error``) so tests and
+  other front ends can answer them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtWidgets import QComboBox, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QWidget
+
+from flowmodel.documents import document_kind
+from flowmodel.errors import FlowmodelError, LoadError
+from flowmodel.jsonfile import JSON_SUFFIX
+from flowmodel.validation import Issue
+from flowmodel.workflow import Workflow
+from flowmodel.workspace_schema import WORKSPACE_SUFFIX
+from ui.autosave import Autosaver, pending_recovery
+from ui.canvas.interactions.delete import delete_selection
+from ui.canvas.layout import align, auto_layout
+from ui.canvas.palette import NodePalette
+from ui.canvas.view import CanvasView
+from ui.commands import AlignCommand, AutoLayoutCommand
+from ui.document import Document
+from ui.panels.validation_panel import ValidationPanel
+from ui.recent_files import RecentFiles
+from ui.window_actions import build_actions
+
+EXAMPLES_FOLDER = Path(__file__).resolve().parents[1] / "examples"
+FILE_FILTER = f"Flowmodel documents (*{JSON_SUFFIX} *{WORKSPACE_SUFFIX});;All files (*)"
+STATUS_MS = 8000
+
+
+class MainWindow(QMainWindow):
+    """The editor window (see module rules)."""
+
+    def __init__(self, settings: QSettings | None = None, untitled_folder: Path | None = None,
+                 autosave_seconds: float = 60.0) -> None:
+        super().__init__()
+        self.settings = settings or QSettings("Flowmodel", "Flowmodel")
+        self.recent = RecentFiles(self.settings)
+        self.last_error = ""
+        self.undo_stack = QUndoStack(self)
+        self.document = Document([Workflow()], None, self.undo_stack)
+        self.view = CanvasView(self.undo_stack)
+        self.setCentralWidget(self.view)
+        self.palette = NodePalette()
+        self.properties: QWidget = QLabel("Select a node")
+        self.properties.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.validation = ValidationPanel()
+        self.workflow_selector = QComboBox()
+        self.workflow_selector.setToolTip("Workflow of this workspace shown on the canvas")
+        self.workflow_selector.setMinimumContentsLength(24)
+        self.autosaver = Autosaver(untitled_folder, autosave_seconds, self)
+        self._dock_widgets: list[QDockWidget] = []
+        self._dock("Nodes", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("Properties", self.properties, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("Validation", self.validation, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.actions = build_actions(self)
+        self.view.status_message.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
+        self.autosaver.failed.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
+        self.palette.kind_activated.connect(self._add_at_centre)
+        self.validation.issue_activated.connect(self.focus_issue)
+        self.validation.issues_changed.connect(self._mark_issues)
+        self.view.canvas_scene.selectionChanged.connect(self._selection_changed)
+        self.undo_stack.cleanChanged.connect(self.update_title)
+        self.undo_stack.indexChanged.connect(self.update_title)
+        self.workflow_selector.currentIndexChanged.connect(self._switch_workflow)
+        self.actions.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._fill_examples_menu()
+        self.resize(1500, 920)
+        self.resizeDocks(self._dock_widgets[:2], [190, 360], Qt.Orientation.Horizontal)
+        self.resizeDocks(self._dock_widgets[2:], [170], Qt.Orientation.Vertical)
+        self._show_document(self.document)
+
+    # -- layout ----------------------------------------------------------------------------------
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{title.lower()}")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        self._dock_widgets.append(dock)
+        return dock
+
+    def docks(self) -> list[QDockWidget]:
+        return list(self._dock_widgets)
+
+    def update_title(self, *_signal_args: object) -> None:
+        self.setWindowTitle(self.document.title())
+
+    # -- showing a document ----------------------------------------------------------------------
+    def _show_document(self, document: Document) -> None:
+        self.document = document
+        self.autosaver.set_document(document)
+        self.workflow_selector.blockSignals(True)
+        self.workflow_selector.clear()
+        self.workflow_selector.addItems([w.name for w in document.workflows])
+        self.workflow_selector.setCurrentIndex(document.current_index)
+        self.workflow_selector.blockSignals(False)
+        self.workflow_selector_action.setVisible(len(document.workflows) > 1)
+        self._show_workflow()
+        QTimer.singleShot(0, self.view.zoom_to_fit)
+
+    def _show_workflow(self) -> None:
+        workflow = self.document.workflow
+        self.view.set_document(workflow, self.undo_stack)
+        self.validation.set_workflow(workflow)
+        for panel in (self.properties,):
+            if hasattr(panel, "set_workflow"):
+                panel.set_workflow(workflow)
+        self.update_title()
+
+    def _switch_workflow(self, index: int) -> None:
+        if 0 <= index < len(self.document.workflows) and index != self.document.current_index:
+            self.document.current_index = index
+            self._show_workflow()
+            QTimer.singleShot(0, self.view.zoom_to_fit)
+
+    def _selection_changed(self) -> None:
+        scene = self.view.canvas_scene
+        selected = scene.selected_node_ids() + scene.selected_edge_ids()
+        if hasattr(self.properties, "show_item"):
+            self.properties.show_item(selected[0] if len(selected) == 1 else None)
+
+    def _mark_issues(self, issues: list[Issue]) -> None:
+        levels: dict[str, tuple[str, str]] = {}
+        for issue in issues:
+            if issue.node_id is None:
+                continue
+            if issue.node_id not in levels or (issue.severity == "error" and levels[issue.node_id][0] != "error"):
+                levels[issue.node_id] = (issue.severity, issue.message)
+        self.view.canvas_scene.mark_issues(levels)
+
+    def focus_issue(self, issue: Issue) -> None:
+        """Select and centre what a validation issue is about."""
+        if issue.node_id is not None:
+            self.view.focus_node(issue.node_id)
+        elif issue.edge_id is not None and issue.edge_id in self.view.canvas_scene.edge_items:
+            self.view.canvas_scene.select_ids([issue.edge_id])
+            self.view.centerOn(self.view.canvas_scene.edge_items[issue.edge_id].label_rect().center())
+
+    # -- editing ---------------------------------------------------------------------------------
+    def delete_selection(self) -> None:
+        delete_selection(self.view)
+
+    def select_all(self) -> None:
+        for item in self.view.canvas_scene.items():
+            if item.flags() & item.GraphicsItemFlag.ItemIsSelectable:
+                item.setSelected(True)
+
+    def _add_at_centre(self, kind: str) -> None:
+        self.view.add_node_at(kind, self.view.mapToScene(self.view.viewport().rect().center()))
+
+    def _card_heights(self) -> dict[str, float]:
+        return {node_id: item.height for node_id, item in self.view.canvas_scene.node_items.items()}
+
+    def auto_layout(self) -> None:
+        workflow = self.document.workflow
+        positions = auto_layout(workflow, self._card_heights())
+        moves = {n: ((workflow.nodes[n].x, workflow.nodes[n].y), p) for n, p in positions.items()
+                 if (workflow.nodes[n].x, workflow.nodes[n].y) != p}
+        if moves:
+            self.undo_stack.push(AutoLayoutCommand(workflow, moves))
+        self.view.zoom_to_fit()
+
+    def align(self, how: str) -> None:
+        node_ids = self.view.canvas_scene.selected_node_ids()
+        if len(node_ids) < 2:
+            self.statusBar().showMessage("Select two or more nodes to align.", STATUS_MS)
+            return
+        workflow = self.document.workflow
+        positions = align(workflow, node_ids, how, self._card_heights())
+        moves = {n: ((workflow.nodes[n].x, workflow.nodes[n].y), p) for n, p in positions.items()
+                 if (workflow.nodes[n].x, workflow.nodes[n].y) != p}
+        if moves:
+            self.undo_stack.push(AlignCommand(workflow, moves, how))
+
+    # -- files -----------------------------------------------------------------------------------
+    def new_document(self) -> None:
+        if not self.maybe_save():
+            return
+        self._replace_document(Document([Workflow()], None, self.undo_stack))
+
+    def open_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        path = self.ask_open_path()
+        if path is not None:
+            self.open_path(path, check_unsaved=False)
+
+    def open_example(self, path: Path) -> bool:
+        """Open a bundled example as an unsaved copy, so Save asks where to put it."""
+        return self.open_path(path, as_copy=True)
+
+    def open_path(self, path: str | Path, *, check_unsaved: bool = True, as_copy: bool = False) -> bool:
+        """Open the document at ``path``; an unreadable file is reported and changes nothing."""
+        if check_unsaved and not self.maybe_save():
+            return False
+        path = Path(path)
+        try:
+            document = Document.read(path, self.undo_stack)
+        except LoadError as error:
+            self.show_error("Cannot open the file", error.render())
+            return False
+        if as_copy:
+            document.path = None
+        self._replace_document(document)
+        if not as_copy:
+            self.recent.add(path)
+            self.offer_recovery()
+        self.statusBar().showMessage(f"Opened {path.name}", STATUS_MS)
+        return True
+
+    def _replace_document(self, document: Document) -> None:
+        self.autosaver.discard()
+        self.undo_stack.clear()
+        self._show_document(document)
+
+    def offer_recovery(self) -> bool:
+        """If the last session left unsaved changes for this document, offer to restore them."""
+        found = pending_recovery(self.document.path, self.autosaver.untitled_folder)
+        if found is None:
+            return False
+        if not self.ask_recover(found):
+            found.unlink(missing_ok=True)
+            return False
+        try:
+            recovered = Document.read(found, self.undo_stack)
+        except LoadError as error:
+            self.show_error("Cannot recover the unsaved changes", error.render())
+            return False
+        document = Document(recovered.workflows, self.document.path, self.undo_stack)
+        self._show_document(document)
+        self.undo_stack.resetClean()
+        self.update_title()
+        return True
+
+    def save(self) -> bool:
+        if self.document.path is None:
+            return self.save_as()
+        return self._save_to(self.document.path)
+
+    def save_as(self, path: str | Path | None = None) -> bool:
+        target = Path(path) if path is not None else self.ask_save_path()
+        if target is None:
+            return False
+        if not document_kind(target):
+            suffix = WORKSPACE_SUFFIX if len(self.document.workflows) > 1 else JSON_SUFFIX
+            target = target.with_name(target.name + suffix)
+        return self._save_to(target)
+
+    def _save_to(self, target: Path) -> bool:
+        self.autosaver.discard()
+        try:
+            self.document.save(target)
+        except FlowmodelError as error:
+            self.show_error("Cannot save", error.render())
+            return False
+        self.recent.add(target)
+        self.update_title()
+        self.statusBar().showMessage(f"Saved {target.name}", STATUS_MS)
+        return True
+
+    def maybe_save(self) -> bool:
+        """True when it is fine to drop the current document (saved, discarded, or nothing to lose)."""
+        if not self.document.is_dirty:
+            return True
+        answer = self.ask_unsaved_changes()
+        if answer == "save":
+            return self.save()
+        if answer == "discard":
+            self.autosaver.discard()
+            return True
+        return False
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.maybe_save():
+            self.autosaver.discard()
+            event.accept()
+        else:
+            event.ignore()
+
+    def _fill_recent_menu(self) -> None:
+        menu = self.actions.recent_menu
+        menu.clear()
+        for path in self.recent.paths():
+            menu.addAction(path.name, lambda path=path: self.open_path(path)).setStatusTip(str(path))
+        if menu.isEmpty():
+            menu.addAction("No recent files").setEnabled(False)
+
+    def _fill_examples_menu(self) -> None:
+        menu = self.actions.examples_menu
+        for path in sorted(EXAMPLES_FOLDER.glob(f"*{JSON_SUFFIX}")):
+            title = path.name[: -len(JSON_SUFFIX)].replace("_", " ").capitalize()
+            menu.addAction(title, lambda path=path: self.open_example(path))
+        menu.setEnabled(not menu.isEmpty())
+
+    # -- questions and errors (one method each, so tests can answer them) --------------------------
+    def ask_open_path(self) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(self, "Open", "", FILE_FILTER)
+        return Path(name) if name else None
+
+    def ask_save_path(self) -> Path | None:
+        start = str(self.document.path or f"{self.document.workflow.name}{JSON_SUFFIX}")
+        name, _ = QFileDialog.getSaveFileName(self, "Save As", start, FILE_FILTER)
+        return Path(name) if name else None
+
+    def ask_unsaved_changes(self) -> str:
+        """"save", "discard" or "cancel"."""
+        answer = QMessageBox.question(
+            self, "Unsaved changes", f"Save the changes to {self.document.display_name} first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
+        return {QMessageBox.StandardButton.Save: "save",
+                QMessageBox.StandardButton.Discard: "discard"}.get(answer, "cancel")
+
+    def ask_recover(self, path: Path) -> bool:
+        answer = QMessageBox.question(
+            self, "Recover unsaved changes?",
+            f"Flowmodel found changes that were not saved when it last closed ({path.name}).\n"
+            "Recover them? (No deletes the recovery file.)")
+        return answer == QMessageBox.StandardButton.Yes
+
+    def show_error(self, title: str, text: str) -> None:
+        self.last_error = text
+        self.statusBar().showMessage(text.splitlines()[0], STATUS_MS)
+        QMessageBox.critical(self, title, text)
