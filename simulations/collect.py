@@ -1,0 +1,158 @@
+"""Turn a finished replication's accumulators into flat result records (:mod:`simulations.results`).
+
+Metrics (units in the name: ``_s`` seconds, ``_h`` hours, ``_share`` 0–1, ``_count``; NaN when undefined,
+e.g. a wait percentile at a stage no counted item reached). "Counted" items are those created after the
+warm-up; time averages run from the warm-up to the end of the run.
+
+- ``stage``: arrivals_count, throughput_count (reviews finished), expired_count, wait_mean_s,
+  wait_p50_s / p90 / p99 and waited_share (P(wait > 0)) over items that started review,
+  handle_time_mean_s, queue_length_mean, in_service_mean (time-weighted), backlog_end_count and
+  in_service_end_count (all items, at the end).
+- ``outcome``: count, time_to_decision_mean_s and _p50/_p90/_p95/_p99_s (creation → reaching the outcome).
+  Items that expire in a stage's queue end there: they are reported as the outcome "Expired at <stage>"
+  with scope_id ``expired:<stage id>``.
+- ``priority`` (one per stage × SLA target, scope_id ``<stage id>:<priority>``): sla_attainment_share —
+  share of counted items of that priority whose review at the stage ended within the target, counted from
+  creation; items that expired in the stage's queue count as misses — plus sla_target_share, sla_items_count.
+- ``team``: utilisation_share (busy reviewer-time / available reviewer-time; a reviewer finishing an item
+  after the shift ended counts as busy, so it can exceed 1 slightly), busy_reviewers_mean,
+  available_reviewers_mean, rostered_reviewers_mean, paid_hours_h (rostered hours, before shrinkage, in
+  the statistics window) and cost (paid hours × hourly cost).
+- ``source``: arrivals_count.
+- ``system``: created_count, completed_count (reached an outcome), expired_count, time_to_decision_mean_s /
+  _p50/_p90/_p95/_p99_s over outcomes (expired items excluded), in_system_end_count split into
+  in_queue_end_count, in_service_end_count, in_delay_end_count (delays) and in_classifier_end_count, and
+  run_end_h (the end of the run: the horizon, or later when draining).
+
+Series (value at the end of each interval; times in hours): stage queue_length and in_service, team
+available_reviewers and busy_reviewers, source arrivals_count (arrivals during the interval).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from simulations.results import MetricRecord, ReplicationResult, SeriesRecord
+from simulations.statistics import LogHistogram, RunningStats
+
+if TYPE_CHECKING:
+    from simulations.engine import Replication
+
+QUANTILES: tuple[tuple[str, float], ...] = (("p50", 0.5), ("p90", 0.9), ("p95", 0.95), ("p99", 0.99))
+
+
+def _mean(stats: RunningStats) -> float:
+    return stats.mean if stats.count else math.nan
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else math.nan
+
+
+def _time_to_decision(stats: RunningStats, histogram: LogHistogram, prefix: str = "time_to_decision"
+                      ) -> list[tuple[str, float]]:
+    return [(f"{prefix}_mean_s", _mean(stats))] + [
+        (f"{prefix}_{name}_s", histogram.quantile(q)) for name, q in QUANTILES]
+
+
+def collect(run: Replication, end: float) -> ReplicationResult:
+    """The replication's records; ``end`` is the simulated end time (seconds)."""
+    spec = run.spec
+    warmup = spec.warmup_s
+    window = end - warmup if end > warmup else math.nan
+    metrics: list[MetricRecord] = []
+
+    def add(kind: str, scope_id: str, name: str, values: list[tuple[str, float]]) -> None:
+        metrics.extend(MetricRecord(kind, scope_id, name, metric, float(value)) for metric, value in values)
+
+    for source in run.sources:
+        add("source", source.spec.id, source.spec.name, [("arrivals_count", source.arrivals)])
+
+    expired_counted = 0
+    in_queue = in_service = 0
+    for stage in run.stages:
+        s = stage.spec
+        queue_area = stage.queue_area + stage.waiting * end - stage.queue_open
+        service_area = stage.service_area + stage.in_service * end - stage.service_open
+        add("stage", s.id, s.name, [
+            ("arrivals_count", stage.arrivals), ("throughput_count", stage.handle_stats.count),
+            ("expired_count", stage.expired), ("wait_mean_s", _mean(stage.wait)),
+            ("wait_p50_s", stage.wait_histogram.quantile(0.5)), ("wait_p90_s", stage.wait_histogram.quantile(0.9)),
+            ("wait_p99_s", stage.wait_histogram.quantile(0.99)),
+            ("waited_share", _share(stage.waited, stage.wait.count)),
+            ("handle_time_mean_s", _mean(stage.handle_stats)),
+            ("queue_length_mean", queue_area / window), ("in_service_mean", service_area / window),
+            ("backlog_end_count", stage.waiting), ("in_service_end_count", stage.in_service),
+        ])
+        expired_counted += stage.expired
+        in_queue += stage.waiting
+        in_service += stage.in_service
+        if s.expiry is not None:
+            add("outcome", f"expired:{s.id}", f"Expired at {s.name}",
+                [("count", stage.expired), *_time_to_decision(stage.expired_time, stage.expired_histogram)])
+        classes = spec.item_classes
+        for priority, within_s, target in s.sla_targets:
+            members = [c for c, item_class in enumerate(classes) if item_class.priority == priority]
+            met = sum(stage.sla_met[c] for c in members)
+            total = sum(stage.sla_total[c] for c in members)
+            add("priority", f"{s.id}:{priority}", f"{s.name} · {priority}", [
+                ("sla_attainment_share", _share(met, total)), ("sla_target_share", target),
+                ("sla_within_s", within_s), ("sla_items_count", total)])
+
+    system_stats = RunningStats()
+    system_histogram = LogHistogram()
+    completed_counted = 0
+    in_delay = in_classifier = 0
+    for node in run.nodes:
+        kind = node.spec.kind
+        if kind == "outcome":
+            add("outcome", node.spec.id, node.spec.name,
+                [("count", node.count), *_time_to_decision(node.time_to_decision, node.histogram)])
+            completed_counted += node.count
+            system_stats.merge(node.time_to_decision)
+            system_histogram.merge(node.histogram)
+        elif kind == "delay":
+            in_delay += node.in_transit
+        elif kind == "classifier":
+            in_classifier += node.in_transit
+
+    for team in run.teams:
+        t = team.spec
+        busy = team.busy_area + team.busy * end - team.busy_open
+        available = team.available.integral(end)
+        paid_h = team.rostered.integral(end) / 3600.0
+        add("team", t.id, t.name, [
+            ("utilisation_share", busy / available if available > 0 else math.nan),
+            ("busy_reviewers_mean", busy / window), ("available_reviewers_mean", available / window),
+            ("rostered_reviewers_mean", paid_h * 3600.0 / window), ("paid_hours_h", paid_h),
+            ("cost", paid_h * t.hourly_cost)])
+
+    add("system", "system", "System", [
+        ("created_count", sum(source.arrivals for source in run.sources)), ("completed_count", completed_counted),
+        ("expired_count", expired_counted), *_time_to_decision(system_stats, system_histogram),
+        ("in_system_end_count", run.in_system), ("in_queue_end_count", in_queue),
+        ("in_service_end_count", in_service), ("in_delay_end_count", in_delay),
+        ("in_classifier_end_count", in_classifier), ("run_end_h", end / 3600.0)])
+
+    times = tuple(k * spec.interval_s / 3600.0 for k in range(1, run.samples + 1))
+    series: list[SeriesRecord] = []
+    for stage in run.stages:
+        series.append(SeriesRecord("stage", stage.spec.id, stage.spec.name, "queue_length", times,
+                                   tuple(stage.series_queue)))
+        series.append(SeriesRecord("stage", stage.spec.id, stage.spec.name, "in_service", times,
+                                   tuple(stage.series_service)))
+    for team in run.teams:
+        series.append(SeriesRecord("team", team.spec.id, team.spec.name, "available_reviewers", times,
+                                   tuple(team.series_available)))
+        series.append(SeriesRecord("team", team.spec.id, team.spec.name, "busy_reviewers", times,
+                                   tuple(team.series_busy)))
+    for source in run.sources:
+        series.append(SeriesRecord("source", source.spec.id, source.spec.name, "arrivals_count", times,
+                                   tuple(source.series)))
+
+    return ReplicationResult(
+        scenario_id=spec.scenario_id, scenario_name=spec.scenario_name, replication=run.replication,
+        seed=spec.settings.seed, metrics=metrics, series=series, items_created=run.created,
+        items_completed=run.completed, items_in_system_at_end=run.in_system, events=run.events_scheduled(),
+        items_expired=run.expired, end_time_h=end / 3600.0)

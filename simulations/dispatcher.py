@@ -1,0 +1,311 @@
+"""Review stages and teams at run time: queues, skills, rosters and the dispatch rule.
+
+Rules (the engine's staffing semantics, DESIGN.md "Simulation semantics"):
+- An item's handle time and (for stages with expiry) its time-to-live are drawn from the stage's own
+  streams when the item *arrives* at the stage, whether or not it waits — so a scenario that only changes
+  staffing sees the same work (common random numbers).
+- An arriving item starts at once if a team that can review it (skills) has an idle reviewer; teams are
+  tried in the stage's team order (see :mod:`simulations.spec`). Otherwise it queues.
+- A stage's queue is split into *groups*: items whose classes the same set of teams can review. A group
+  is ordered by the stage's discipline: ``fifo`` (arrival at the stage), ``priority`` (rank in the stage's
+  ``priority_order``, unknown priorities last, FIFO within a rank) or ``earliest_deadline`` (created_at +
+  the SLA limit for the item's priority; items without an SLA last; FIFO among equal deadlines).
+- A reviewer who becomes free takes the best eligible item of the first stage in the team's stage list
+  that has one (best = the smallest discipline key over the groups the team may serve). On a completion
+  the reviewer picks the next item *before* the finished item moves on, so an escalation into a stage of
+  the same team cannot jump the queue.
+- Rosters: capacity changes at the timeline's instants. A reduction never interrupts work: reviewers finish
+  the item in hand and are not replaced while ``busy ≥ capacity``. An increase starts queued work at once.
+- Expiry: when the time-to-live runs out while the item still waits, it leaves the queue as expired (a lazy
+  deletion: the queue skips it later) and ends its journey.
+- Time averages are taken after the warm-up W: an item that waits from a to b adds max(0, b − max(a, W)) to
+  the stage's queue area; open intervals are closed at the end of the run. Same for time in service.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import deque
+from collections.abc import Callable
+from operator import methodcaller
+from typing import TYPE_CHECKING
+
+from simulations.statistics import LogHistogram, RunningStats, TimeWeighted
+
+if TYPE_CHECKING:
+    from simulations.engine import Item, Replication
+
+
+def not_wired(item: Item) -> None:
+    """Placeholder successor until the replication wires routing (reaching it is a bug)."""
+    raise RuntimeError("routing was not wired")
+
+
+class FifoQueue:
+    __slots__ = ("items", "live")
+
+    def __init__(self) -> None:
+        self.items: deque[Item] = deque()
+        self.live = 0
+
+    def push(self, item: Item) -> None:
+        self.items.append(item)
+        self.live += 1
+
+    def _head(self) -> Item:
+        items = self.items
+        while items[0].token < 0:
+            items.popleft()
+        return items[0]
+
+    def head_key(self) -> tuple[float, ...]:
+        return (self._head().seq,)
+
+    def pop(self) -> Item:
+        items = self.items
+        item = items.popleft()
+        while item.token < 0:
+            item = items.popleft()
+        self.live -= 1
+        return item
+
+    def discard(self, item: Item) -> None:
+        """An expired item: no longer live; it is skipped when it reaches the head."""
+        self.live -= 1
+
+
+class PriorityQueue:
+    """One FIFO per priority rank."""
+
+    __slots__ = ("live", "ranks")
+
+    def __init__(self, ranks: int) -> None:
+        self.ranks = [FifoQueue() for _ in range(ranks)]
+        self.live = 0
+
+    def push(self, item: Item) -> None:
+        self.ranks[item.rank].push(item)
+        self.live += 1
+
+    def _first(self) -> FifoQueue:
+        return next(q for q in self.ranks if q.live)
+
+    def head_key(self) -> tuple[float, ...]:
+        queue = self._first()
+        return (queue._head().rank, queue._head().seq)
+
+    def pop(self) -> Item:
+        self.live -= 1
+        return self._first().pop()
+
+    def discard(self, item: Item) -> None:
+        self.live -= 1
+        self.ranks[item.rank].live -= 1
+
+
+class DeadlineQueue:
+    """A heap on (deadline, arrival sequence)."""
+
+    __slots__ = ("heap", "live")
+
+    def __init__(self) -> None:
+        self.heap: list[tuple[float, int, Item]] = []
+        self.live = 0
+
+    def push(self, item: Item) -> None:
+        heapq.heappush(self.heap, (item.deadline, item.seq, item))
+        self.live += 1
+
+    def head_key(self) -> tuple[float, ...]:
+        heap = self.heap
+        while heap[0][2].token < 0:
+            heapq.heappop(heap)
+        return heap[0][:2]
+
+    def pop(self) -> Item:
+        heap = self.heap
+        item = heapq.heappop(heap)[2]
+        while item.token < 0:
+            item = heapq.heappop(heap)[2]
+        self.live -= 1
+        return item
+
+    def discard(self, item: Item) -> None:
+        self.live -= 1
+
+
+class TeamRuntime:
+    __slots__ = ("available", "busy", "busy_area", "busy_open", "capacity", "rostered", "series_available",
+                 "series_busy", "spec", "work")
+
+    def __init__(self, spec, warmup_s: float) -> None:
+        self.spec = spec
+        self.capacity = spec.timeline.available[0]
+        self.busy = 0
+        self.busy_area = 0.0
+        self.busy_open = 0.0
+        self.available = TimeWeighted(self.capacity, 0.0)
+        self.rostered = TimeWeighted(spec.timeline.rostered[0], 0.0)
+        self.series_available: list[float] = []
+        self.series_busy: list[float] = []
+        # (stage, queues this team may serve there), in the team's stage priority order
+        self.work: list[tuple[StageRuntime, list]] = []
+
+
+class StageRuntime:
+    """A review stage's queue, counters and streaming statistics."""
+
+    def __init__(self, spec, run: Replication, samplers: list[Callable[[], float]],
+                 expiry: Callable[[], float] | None, teams: list[TeamRuntime]) -> None:
+        self.spec = spec
+        self.run = run
+        self.env = run.env
+        self.warmup = run.warmup
+        self.handle = samplers
+        self.handle_by_class = spec.handle_by_class
+        self.expiry = expiry
+        self.rank_by_class = spec.rank_by_class
+        self.sla_by_class = spec.sla_by_class
+        if spec.discipline == "priority":
+            self.queues = [PriorityQueue(spec.ranks) for _ in spec.group_teams]
+        elif spec.discipline == "earliest_deadline":
+            self.queues = [DeadlineQueue() for _ in spec.group_teams]
+        else:
+            self.queues = [FifoQueue() for _ in spec.group_teams]
+        self.queue_by_class = [self.queues[g] for g in spec.group_by_class]
+        self.teams_by_class = [[teams[t] for t in spec.group_teams[g]] for g in spec.group_by_class]
+        self.next_node: Callable[[Item], None] = not_wired
+        self.waiting = 0
+        self.in_service = 0
+        self.queue_area = 0.0
+        self.queue_open = 0.0
+        self.service_area = 0.0
+        self.service_open = 0.0
+        self.arrivals = 0
+        self.waited = 0
+        self.expired = 0
+        self.wait = RunningStats()
+        self.wait_histogram = LogHistogram()
+        self.handle_stats = RunningStats()
+        self.sla_met = [0] * len(spec.sla_by_class)
+        self.expired_time = RunningStats()
+        self.expired_histogram = LogHistogram()
+        self.series_queue: list[float] = []
+        self.series_service: list[float] = []
+        self.sla_total = [0] * len(spec.sla_by_class)
+
+    def enter(self, item: Item) -> None:
+        now = self.env._now
+        cls = item.cls
+        item.service = self.handle[self.handle_by_class[cls]]()
+        ttl = self.expiry() if self.expiry is not None else 0.0
+        if item.counted:
+            self.arrivals += 1
+        for team in self.teams_by_class[cls]:
+            if team.busy < team.capacity:
+                self.start(item, team, now, 0.0)
+                return
+        item.entered = now
+        item.seq = self.run.next_seq()
+        item.rank = self.rank_by_class[cls]
+        item.deadline = item.created + self.sla_by_class[cls]
+        self.queue_by_class[cls].push(item)
+        self.waiting += 1
+        self.queue_open += now if now > self.warmup else self.warmup
+        if self.expiry is not None:
+            item.token = self.run.next_seq()
+            self.run.schedule(ttl, self.expire, (item, item.token))
+        else:
+            item.token = 1
+
+    def start(self, item: Item, team: TeamRuntime, now: float, wait: float) -> None:
+        warmup = self.warmup
+        item.token = 0
+        item.team = team
+        if item.counted:
+            self.wait.add(wait)
+            self.wait_histogram.add(wait)
+            if wait > 0.0:
+                self.waited += 1
+        team.busy += 1
+        self.in_service += 1
+        opened = now if now > warmup else warmup
+        self.service_open += opened
+        team.busy_open += opened
+        item.started = opened
+        self.run.schedule(item.service, self.finish, item)
+
+    def leave_queue(self, item: Item, now: float) -> None:
+        """Close the item's waiting interval in the queue area."""
+        self.waiting -= 1
+        opened = item.entered if item.entered > self.warmup else self.warmup
+        self.queue_open -= opened
+        if now > opened:
+            self.queue_area += now - opened
+
+    def finish(self, event) -> None:
+        item = event._value
+        now = self.env._now
+        team = item.team
+        team.busy -= 1
+        self.in_service -= 1
+        opened = item.started
+        self.service_open -= opened
+        team.busy_open -= opened
+        if now > opened:
+            self.service_area += now - opened
+            team.busy_area += now - opened
+        if item.counted:
+            self.handle_stats.add(item.service)
+            cls = item.cls
+            self.sla_total[cls] += 1
+            if now - item.created <= self.sla_by_class[cls]:
+                self.sla_met[cls] += 1
+        if team.busy < team.capacity:
+            dispatch(team, now)
+        self.next_node(item)
+
+    def expire(self, event) -> None:
+        item, token = event._value
+        if item.token != token:
+            return
+        now = self.env._now
+        item.token = -1
+        self.queue_by_class[item.cls].discard(item)
+        self.leave_queue(item, now)
+        if item.counted:
+            self.expired += 1
+            cls = item.cls
+            self.sla_total[cls] += 1
+        self.run.expired_at(self, item)
+
+
+def dispatch(team: TeamRuntime, now: float) -> None:
+    """Give idle reviewers of ``team`` the best eligible queued items, stage by stage."""
+    while team.busy < team.capacity:
+        for stage, queues in team.work:
+            if len(queues) == 1:
+                queue = queues[0]
+                if not queue.live:
+                    continue
+            else:
+                candidates = [q for q in queues if q.live]
+                if not candidates:
+                    continue
+                queue = min(candidates, key=methodcaller("head_key"))
+            item = queue.pop()
+            stage.leave_queue(item, now)
+            stage.start(item, team, now, now - item.entered)
+            break
+        else:
+            return
+
+
+def change_capacity(team: TeamRuntime, now: float, rostered: int, available: int) -> None:
+    """A roster change point: record the new levels; start queued work if capacity grew."""
+    team.available.set(now, available)
+    team.rostered.set(now, rostered)
+    grew = available > team.capacity
+    team.capacity = available
+    if grew:
+        dispatch(team, now)

@@ -1,0 +1,332 @@
+"""The simulation engine: one replication of a compiled :class:`RunSpec` on SimPy's event loop.
+
+Rules:
+- Items are plain ``__slots__`` records moved by event callbacks (bare SimPy timeouts with a callback);
+  there is no generator process and no ``Resource`` per item. Review stages and teams are dispatched by
+  :mod:`simulations.dispatcher`, which owns the staffing rules.
+- A replication is a pure function of (spec, replication index): all randomness comes from streams
+  keyed by (base seed, replication, node or team id, purpose) — see :mod:`simulations.streams`. Purposes:
+  source "arrivals" and "mix", every routing node "route", classifier "latency", stage "handle" and
+  "expiry", delay "duration".
+- Statistics count items *created* after the warm-up; time averages run from the warm-up to the end.
+- Routing: at a node with several branches one uniform number from the node's "route" stream picks the
+  branch (cumulative probabilities of the item's class); a single branch draws nothing.
+- The run ends at the horizon, or with ``drain`` when arrivals have stopped and the system is empty (at
+  the latest at the spec's ``end_cap_s``). Items still in the system at the end are reported (queues,
+  in service, in delays and classifiers), never dropped.
+- ``progress(simulated_hours)`` and ``should_stop()`` are called once per simulated hour; a True from
+  ``should_stop`` raises :class:`RunCancelled`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from bisect import bisect_right
+from collections.abc import Callable
+from functools import partial
+
+import simpy
+from simpy.events import Timeout
+
+from simulations.arrivals import ArrivalClock
+from simulations.collect import collect
+from simulations.dispatcher import StageRuntime, TeamRuntime, change_capacity, not_wired
+from simulations.results import ReplicationResult
+from simulations.spec import RunCancelled, RunSpec
+from simulations.statistics import LogHistogram, RunningStats
+from simulations.streams import bind, make_stream
+
+HOUR_S = 3600.0
+
+
+class Item:
+    """One report or piece of content on its way through the workflow."""
+
+    __slots__ = ("cls", "counted", "created", "deadline", "entered", "rank", "seq", "service", "started", "team",
+                 "token")
+
+    def __init__(self, cls: int, created: float, counted: bool) -> None:
+        self.cls = cls
+        self.created = created
+        self.counted = counted
+        self.token = 0
+
+
+class SourceRuntime:
+    def __init__(self, spec, run: Replication) -> None:
+        self.spec = spec
+        self.run = run
+        self.clock = ArrivalClock(spec.rates)
+        self.unit_exponential = partial(run.stream(spec.id, "arrivals").expovariate, 1.0)
+        self.mix_random = run.stream(spec.id, "mix").random
+        self.classes = spec.mix_classes
+        self.cumulative = spec.mix_cumulative
+        self.next_node: Callable[[Item], None] = not_wired
+        self.arrivals = 0
+        self.in_interval = 0
+        self.series: list[float] = []
+
+    def begin(self) -> None:
+        first = self.clock.next_time(0.0, self.unit_exponential())
+        if first < math.inf:
+            self.run.schedule(first, self.arrive)
+        else:
+            self.run.source_closed()
+
+    def arrive(self, event) -> None:
+        run = self.run
+        if not run.arrivals_open:
+            return
+        now = run.env._now
+        classes = self.classes
+        cls = classes[bisect_right(self.cumulative, self.mix_random())] if len(classes) > 1 else classes[0]
+        counted = now >= run.warmup
+        item = Item(cls, now, counted)
+        run.created += 1
+        run.in_system += 1
+        self.in_interval += 1
+        if counted:
+            self.arrivals += 1
+        if run.created == run.arrival_limit:
+            run.close_arrivals()
+        else:
+            following = self.clock.next_time(now, self.unit_exponential())
+            if following < math.inf:
+                run.schedule(following - now, self.arrive)
+            else:
+                run.source_closed()
+        self.next_node(item)
+
+
+class TransitRuntime:
+    """A classifier (latency) or delay (duration): hold the item for a sampled time, then route it."""
+
+    def __init__(self, spec, run: Replication, duration: Callable[[], float]) -> None:
+        self.spec = spec
+        self.run = run
+        self.duration = duration
+        self.next_node: Callable[[Item], None] = not_wired
+        self.in_transit = 0
+
+    def enter(self, item: Item) -> None:
+        self.in_transit += 1
+        self.run.schedule(self.duration(), self.leave, item)
+
+    def leave(self, event) -> None:
+        self.in_transit -= 1
+        self.next_node(event._value)
+
+
+class RouterRuntime:
+    def __init__(self, spec) -> None:
+        self.spec = spec
+        self.next_node: Callable[[Item], None] = not_wired
+
+    def enter(self, item: Item) -> None:
+        self.next_node(item)
+
+
+class OutcomeRuntime:
+    def __init__(self, spec, run: Replication) -> None:
+        self.spec = spec
+        self.run = run
+        self.count = 0
+        self.time_to_decision = RunningStats()
+        self.histogram = LogHistogram()
+
+    def enter(self, item: Item) -> None:
+        run = self.run
+        run.completed += 1
+        run.in_system -= 1
+        if item.counted:
+            self.count += 1
+            elapsed = run.env._now - item.created
+            self.time_to_decision.add(elapsed)
+            self.histogram.add(elapsed)
+        if run.in_system == 0 and not run.arrivals_open:
+            run.maybe_drained()
+
+
+class Replication:
+    """The run-time state of one replication; built from the spec, run once, then collected."""
+
+    def __init__(self, spec: RunSpec, replication: int) -> None:
+        self.spec = spec
+        self.replication = replication
+        self.env = simpy.Environment()
+        self.warmup = spec.warmup_s
+        self.arrival_limit = spec.arrival_limit if spec.arrival_limit is not None else -1
+        self.next_seq = itertools.count(1).__next__
+        self.created = 0
+        self.completed = 0
+        self.expired = 0
+        self.in_system = 0
+        self.arrivals_open = True
+        self.open_sources = 0
+        self.done: simpy.Event | None = None
+        self.samples = 0
+
+        self.teams = [TeamRuntime(team, spec.warmup_s) for team in spec.teams]
+        self.nodes: list = []
+        for node in spec.nodes:
+            if node.kind == "source":
+                self.nodes.append(SourceRuntime(node, self))
+            elif node.kind == "review_stage":
+                samplers = [bind(s, self.stream(node.id, "handle")) for s in node.handle]
+                expiry = bind(node.expiry, self.stream(node.id, "expiry")) if node.expiry is not None else None
+                self.nodes.append(StageRuntime(node, self, samplers, expiry, self.teams))
+            elif node.kind == "classifier":
+                self.nodes.append(TransitRuntime(node, self, bind(node.latency, self.stream(node.id, "latency"))))
+            elif node.kind == "delay":
+                self.nodes.append(TransitRuntime(node, self, bind(node.duration, self.stream(node.id, "duration"))))
+            elif node.kind == "router":
+                self.nodes.append(RouterRuntime(node))
+            else:
+                self.nodes.append(OutcomeRuntime(node, self))
+        for node, runtime in zip(spec.nodes, self.nodes, strict=True):
+            if node.kind != "outcome":
+                runtime.next_node = self._router(node)
+        for team in self.teams:
+            for stage_index in team.spec.stages:
+                stage = self.nodes[stage_index]
+                queues = [q for q, eligible in zip(stage.queues, stage.spec.group_teams, strict=True)
+                          if team.spec.index in eligible]
+                team.work.append((stage, queues))
+        self.sources = [n for n in self.nodes if isinstance(n, SourceRuntime)]
+        self.stages = [n for n in self.nodes if isinstance(n, StageRuntime)]
+
+    # -- plumbing ------------------------------------------------------------------------------
+    def stream(self, owner_id: str, purpose: str):
+        return make_stream(self.spec.settings.seed, self.replication, owner_id, purpose)
+
+    def events_scheduled(self) -> int:
+        """SimPy events scheduled so far (SimPy numbers them in scheduling order)."""
+        return next(self.env._eid)
+
+    def schedule(self, delay: float, callback: Callable, value: object = None) -> None:
+        Timeout(self.env, delay, value).callbacks.append(callback)
+
+    def _router(self, node) -> Callable[[Item], None]:
+        """The callable that moves an item on from ``node`` (see the module rules)."""
+        tables = [([self.nodes[t].enter for t in targets], cumulative)
+                  for targets, cumulative in node.routing.tables]
+        if len(tables) == 1 and len(tables[0][0]) == 1:
+            return tables[0][0][0]
+        uniform = self.stream(node.id, "route").random
+        by_class = [tables[t] for t in node.routing.by_class]
+
+        def route(item: Item) -> None:
+            enters, cumulative = by_class[item.cls]
+            if len(enters) == 1:
+                enters[0](item)
+            else:
+                enters[bisect_right(cumulative, uniform())](item)
+
+        return route
+
+    # -- arrivals and the end of the run -------------------------------------------------------
+    def source_closed(self) -> None:
+        self.open_sources -= 1
+        if self.open_sources == 0:
+            self.close_arrivals()
+
+    def close_arrivals(self) -> None:
+        self.arrivals_open = False
+        if self.in_system == 0:
+            self.maybe_drained()
+
+    def maybe_drained(self) -> None:
+        if self.done is not None and not self.done.triggered:
+            self.done.succeed()
+
+    def expired_at(self, stage: StageRuntime, item: Item) -> None:
+        self.expired += 1
+        self.in_system -= 1
+        if item.counted:
+            elapsed = self.env._now - item.created
+            stage.expired_time.add(elapsed)
+            stage.expired_histogram.add(elapsed)
+        if self.in_system == 0 and not self.arrivals_open:
+            self.maybe_drained()
+
+    # -- clock-driven events ---------------------------------------------------------------------
+    def _roster(self, team: TeamRuntime, index: int) -> None:
+        timeline = team.spec.timeline
+        delay = timeline.times[index] - self.env.now
+
+        def change(_event) -> None:
+            change_capacity(team, self.env.now, timeline.rostered[index], timeline.available[index])
+            if index + 1 < len(timeline.times):
+                self._roster(team, index + 1)
+
+        self.schedule(delay, change)
+
+    def _end_warmup(self, _event) -> None:
+        for team in self.teams:
+            team.available.restart(self.env.now)
+            team.rostered.restart(self.env.now)
+
+    def _sample(self, _event) -> None:
+        self.take_sample()
+        self.schedule(self.spec.interval_s, self._sample)
+
+    def take_sample(self) -> None:
+        """Series values at the end of a reporting interval (see :mod:`simulations.collect`)."""
+        self.samples += 1
+        for source in self.sources:
+            source.series.append(source.in_interval)
+            source.in_interval = 0
+        for stage in self.stages:
+            stage.series_queue.append(stage.waiting)
+            stage.series_service.append(stage.in_service)
+        for team in self.teams:
+            team.series_available.append(team.capacity)
+            team.series_busy.append(team.busy)
+
+    def _tick(self, progress: Callable[[float], None] | None, should_stop: Callable[[], bool] | None) -> None:
+        def tick(_event) -> None:
+            if progress is not None:
+                progress(self.env.now / HOUR_S)
+            if should_stop is not None and should_stop():
+                raise RunCancelled(f"run cancelled at simulated hour {self.env.now / HOUR_S:.0f}")
+            self.schedule(HOUR_S, tick)
+
+        self.schedule(HOUR_S, tick)
+
+    def run(self, progress: Callable[[float], None] | None, should_stop: Callable[[], bool] | None) -> float:
+        """Run to the end; returns the simulated end time in seconds."""
+        spec = self.spec
+        for team in self.teams:
+            if len(team.spec.timeline.times) > 1:
+                self._roster(team, 1)
+        if self.warmup > 0:
+            self.schedule(self.warmup, self._end_warmup)
+        self.schedule(spec.interval_s, self._sample)
+        if progress is not None or should_stop is not None:
+            self._tick(progress, should_stop)
+        self.open_sources = len(self.sources)
+        for source in self.sources:
+            source.begin()
+        if spec.drain:
+            self.done = self.env.event()
+            if not self.arrivals_open and self.in_system == 0:
+                self.done.succeed()
+            self.schedule(spec.end_cap_s, lambda _event: self.maybe_drained())
+            self.env.run(until=self.done)
+        else:
+            self.env.run(until=spec.horizon_s)
+        end = self.env.now
+        # An interval ending exactly at the end of the run is sampled here (the run stops before
+        # processing events at its final instant).
+        while (self.samples + 1) * spec.interval_s <= end + 1e-6:
+            self.take_sample()
+        return end
+
+
+def run_replication(spec: RunSpec, replication: int, *, progress: Callable[[float], None] | None = None,
+                    should_stop: Callable[[], bool] | None = None) -> ReplicationResult:
+    """Run one replication; the same (spec, replication) gives a bit-identical result anywhere."""
+    run = Replication(spec, replication)
+    end = run.run(progress, should_stop)
+    return collect(run, end)

@@ -1,0 +1,355 @@
+"""Compile a workflow + scenario + run settings into an immutable, picklable run specification.
+
+Rules:
+- :func:`compile_run` applies the scenario to a copy of the workflow, validates it (errors raise
+  :class:`SimulationError` carrying the issues), and resolves everything the engine needs into plain
+  frozen dataclasses and tuples: node and team indices instead of ids, routing tables, handle-time
+  samplers, arrival-rate tables and roster capacity timelines. No workflow object is needed at run time.
+- Item classes are the distinct (category, language, priority) cells of all sources' mixes; an item's
+  class never changes, so every per-attribute decision (attribute routing, per-category probabilities
+  and handle times, skills, priority rank, SLA target) is a table lookup by class index.
+- Routing tables drop branches with probability 0; cumulative probabilities are normalised and end at 1.
+  An attribute router sends a class along the first edge (in edge order) whose condition matches it,
+  else along its ``otherwise`` edge.
+- Teams work a stage in a deterministic order: first the teams for which the stage ranks highest in
+  their own stage list, then by the teams' order in the workflow.
+- ``arrival_limit`` stops arrivals after that many items (over all sources); ``drain`` then runs past the
+  horizon until the system is empty, at most :data:`DRAIN_CAP_S` (or one more horizon, if longer) after
+  the horizon, so a stage nobody staffs cannot make a run endless.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from flowmodel.distributions import to_seconds
+from flowmodel.errors import FlowmodelError, ModelError
+from flowmodel.nodes import Classifier, Delay, Edge, Outcome, ReviewStage, Router, Source
+from flowmodel.run_settings import RunSettings
+from flowmodel.scenarios import Scenario, apply_scenario
+from flowmodel.teams import Team
+from flowmodel.validation import validate
+from flowmodel.validation_issues import Issue, errors
+from flowmodel.workflow import Workflow
+from simulations.arrivals import RateTable, rate_table
+from simulations.rosters import CapacityTimeline, capacity_timeline
+from simulations.streams import SamplerSpec, sampler_spec
+from simulations.timebase import horizon_start
+
+DRAIN_CAP_S = 28 * 86400.0
+NO_ROUTE = -1
+
+
+class SimulationError(FlowmodelError):
+    """The model cannot be simulated; ``issues`` lists the validation errors when that is the reason."""
+
+    def __init__(self, message: str, *, where: str = "", hint: str = "", issues: list[Issue] | None = None) -> None:
+        self.issues = list(issues or [])
+        super().__init__(message, where=where, hint=hint)
+
+
+class RunCancelled(FlowmodelError):
+    """Raised from :func:`run_replication` when ``should_stop()`` returned True."""
+
+
+@dataclass(frozen=True)
+class ItemClass:
+    category: str
+    language: str
+    priority: str
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Where an item goes after a node.
+
+    ``by_class[c]`` is the index into ``tables`` for item class ``c``; a table is (targets, cumulative
+    probabilities). A table with one target is a fixed route; attribute routers compile to one-target tables.
+    """
+
+    tables: tuple[tuple[tuple[int, ...], tuple[float, ...]], ...]
+    by_class: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    index: int
+    id: str
+    name: str
+    rates: RateTable
+    mix_classes: tuple[int, ...]
+    mix_cumulative: tuple[float, ...]
+    routing: Routing
+    kind: str = "source"
+
+
+@dataclass(frozen=True)
+class ClassifierSpec:
+    index: int
+    id: str
+    name: str
+    latency: SamplerSpec
+    routing: Routing
+    kind: str = "classifier"
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """A review stage. Per item class: handle sampler index, team group, priority rank, SLA limit."""
+
+    index: int
+    id: str
+    name: str
+    discipline: str
+    handle: tuple[SamplerSpec, ...]
+    handle_by_class: tuple[int, ...]
+    expiry: SamplerSpec | None
+    group_by_class: tuple[int, ...]
+    group_teams: tuple[tuple[int, ...], ...]
+    rank_by_class: tuple[int, ...]
+    ranks: int
+    sla_by_class: tuple[float, ...]
+    sla_targets: tuple[tuple[str, float, float], ...]
+    routing: Routing
+    kind: str = "review_stage"
+
+
+@dataclass(frozen=True)
+class RouterSpec:
+    index: int
+    id: str
+    name: str
+    routing: Routing
+    kind: str = "router"
+
+
+@dataclass(frozen=True)
+class DelaySpec:
+    index: int
+    id: str
+    name: str
+    duration: SamplerSpec
+    routing: Routing
+    kind: str = "delay"
+
+
+@dataclass(frozen=True)
+class OutcomeSpec:
+    index: int
+    id: str
+    name: str
+    label: str
+    kind: str = "outcome"
+
+
+NodeSpec = SourceSpec | ClassifierSpec | StageSpec | RouterSpec | DelaySpec | OutcomeSpec
+
+
+@dataclass(frozen=True)
+class TeamSpec:
+    index: int
+    id: str
+    name: str
+    stages: tuple[int, ...]
+    timeline: CapacityTimeline
+    hourly_cost: float
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    scenario_id: str
+    scenario_name: str
+    workflow_id: str
+    workflow_name: str
+    settings: RunSettings
+    start_utc: str
+    horizon_s: float
+    warmup_s: float
+    interval_s: float
+    end_cap_s: float
+    arrival_limit: int | None
+    drain: bool
+    item_classes: tuple[ItemClass, ...]
+    nodes: tuple[NodeSpec, ...]
+    teams: tuple[TeamSpec, ...]
+
+
+def compile_run(workflow: Workflow, scenario: Scenario | None, settings: RunSettings, *,
+                arrival_limit: int | None = None, drain: bool = False) -> RunSpec:
+    """Apply ``scenario``, validate, and compile; see the module docstring for the rules."""
+    try:
+        model = apply_scenario(workflow, scenario)
+    except ModelError as error:
+        name = scenario.name if scenario is not None else "baseline"
+        raise SimulationError(error.message, where=f"scenario {name!r} · {error.where}".rstrip(" ·"),
+                              hint=error.hint) from None
+    problems = settings.problems()
+    if problems:
+        field_name, message = problems[0]
+        raise SimulationError(message, where=f"run settings · {field_name}")
+    if arrival_limit is not None and arrival_limit < 1:
+        raise SimulationError("the arrival limit must be at least 1 item", where="run settings · arrival_limit")
+    blocking = errors(validate(model))
+    if blocking:
+        listed = "\n".join(f"  - {issue.message}" for issue in blocking[:10])
+        more = f"\n  … and {len(blocking) - 10} more" if len(blocking) > 10 else ""
+        raise SimulationError(f"the model has {len(blocking)} error(s) and cannot be simulated:\n{listed}{more}",
+                              hint="fix the errors listed in the validation panel (or by `validate`)",
+                              issues=blocking)
+    try:
+        return _compile(model, scenario, replace(settings), arrival_limit, drain)
+    except ModelError as error:
+        raise SimulationError(error.message, where=error.where, hint=error.hint) from None
+
+
+def _compile(model: Workflow, scenario: Scenario | None, settings: RunSettings, arrival_limit: int | None,
+             drain: bool) -> RunSpec:
+    start = horizon_start(settings)
+    horizon_s = settings.horizon_hours * 3600.0
+    end_cap_s = horizon_s + max(DRAIN_CAP_S, horizon_s) if drain else horizon_s
+    node_list = list(model.nodes.values())
+    index_of = {node.id: i for i, node in enumerate(node_list)}
+    classes = _item_classes(model)
+    team_list = list(model.teams.values())
+
+    teams = tuple(
+        TeamSpec(i, team.id, team.name,
+                 tuple(index_of[s] for s in team.stages if isinstance(model.nodes.get(s), ReviewStage)),
+                 capacity_timeline(team, start, end_cap_s, f"team {team.name!r}"), float(team.hourly_cost))
+        for i, team in enumerate(team_list))
+
+    nodes: list[NodeSpec] = []
+    for i, node in enumerate(node_list):
+        where = f"{node.kind.replace('_', ' ')} {node.name!r}"
+        edges = model.outgoing(node.id)
+        if isinstance(node, Outcome):
+            nodes.append(OutcomeSpec(i, node.id, node.name, node.label or node.name))
+            continue
+        if isinstance(node, Router) and node.mode == "attribute":
+            routing = _attribute_routing(edges, classes, index_of, where)
+        else:
+            routing = _probability_routing(edges, classes, index_of, where, per_category=isinstance(node, Classifier))
+        if isinstance(node, Source):
+            nodes.append(_source(node, i, classes, routing, start, horizon_s, where))
+        elif isinstance(node, Classifier):
+            nodes.append(ClassifierSpec(i, node.id, node.name, sampler_spec(node.latency, f"{where} · latency"),
+                                        routing))
+        elif isinstance(node, ReviewStage):
+            nodes.append(_stage(node, i, classes, team_list, routing, where))
+        elif isinstance(node, Router):
+            nodes.append(RouterSpec(i, node.id, node.name, routing))
+        elif isinstance(node, Delay):
+            nodes.append(DelaySpec(i, node.id, node.name, sampler_spec(node.duration, f"{where} · duration"),
+                                   routing))
+        else:
+            raise ModelError(f"unknown node kind {node.kind!r}", where=where)
+    return RunSpec(
+        scenario_id=scenario.id if scenario is not None else "baseline",
+        scenario_name=scenario.name if scenario is not None else "Baseline",
+        workflow_id=model.id, workflow_name=model.name, settings=settings, start_utc=start.isoformat(),
+        horizon_s=horizon_s, warmup_s=settings.warmup_hours * 3600.0, interval_s=settings.interval_minutes * 60.0,
+        end_cap_s=end_cap_s, arrival_limit=arrival_limit, drain=drain, item_classes=classes, nodes=tuple(nodes),
+        teams=teams)
+
+
+def _item_classes(model: Workflow) -> tuple[ItemClass, ...]:
+    seen: dict[ItemClass, None] = {}
+    for node in model.nodes.values():
+        if isinstance(node, Source):
+            for entry in node.mix:
+                if entry.share > 0:
+                    seen.setdefault(ItemClass(entry.category, entry.language, entry.priority))
+    return tuple(seen)
+
+
+def _cumulative(weights: list[float]) -> tuple[float, ...]:
+    total = sum(weights)
+    running, out = 0.0, []
+    for w in weights:
+        running += w
+        out.append(running / total)
+    out[-1] = 1.0
+    return tuple(out)
+
+
+def _probability_routing(edges: list[Edge], classes: tuple[ItemClass, ...], index_of: dict[str, int], where: str,
+                         *, per_category: bool) -> Routing:
+    tables: list[tuple[tuple[int, ...], tuple[float, ...]]] = []
+    by_class: list[int] = []
+    for item_class in classes:
+        weights = []
+        for edge in edges:
+            p = edge.probability if edge.probability is not None else 0.0
+            if per_category:
+                p = edge.probability_by_category.get(item_class.category, p)
+            weights.append(p)
+        kept = [(index_of[e.target], w) for e, w in zip(edges, weights, strict=True) if w > 0]
+        if not kept:
+            raise ModelError(f"no branch with a probability above 0 for {item_class.category} items", where=where,
+                             hint="give at least one outgoing branch a probability")
+        table = (tuple(t for t, _ in kept), _cumulative([w for _, w in kept]))
+        if table not in tables:
+            tables.append(table)
+        by_class.append(tables.index(table))
+    return Routing(tuple(tables), tuple(by_class))
+
+
+def _attribute_routing(edges: list[Edge], classes: tuple[ItemClass, ...], index_of: dict[str, int],
+                       where: str) -> Routing:
+    tables: list[tuple[tuple[int, ...], tuple[float, ...]]] = []
+    by_class: list[int] = []
+    for item_class in classes:
+        target = next((index_of[e.target] for e in edges if e.condition is not None
+                       and getattr(item_class, e.condition.attribute) in e.condition.values), None)
+        if target is None:
+            target = next((index_of[e.target] for e in edges if e.otherwise), None)
+        if target is None:
+            raise ModelError(f"no branch matches items of category {item_class.category}, language "
+                             f"{item_class.language}, priority {item_class.priority}", where=where,
+                             hint="add a condition for them or an 'otherwise' branch")
+        table = ((target,), (1.0,))
+        if table not in tables:
+            tables.append(table)
+        by_class.append(tables.index(table))
+    return Routing(tuple(tables), tuple(by_class))
+
+
+def _source(node: Source, index: int, classes: tuple[ItemClass, ...], routing: Routing, start: datetime,
+            horizon_s: float, where: str) -> SourceSpec:
+    cells = [(classes.index(ItemClass(e.category, e.language, e.priority)), e.share) for e in node.mix if e.share > 0]
+    if not cells:
+        raise ModelError("the item mix needs at least one entry with a share above 0", where=f"{where} · mix")
+    return SourceSpec(index, node.id, node.name, rate_table(node, start, horizon_s, where),
+                      tuple(c for c, _ in cells), _cumulative([s for _, s in cells]), routing)
+
+
+def _stage(node: ReviewStage, index: int, classes: tuple[ItemClass, ...], team_list: list[Team], routing: Routing,
+           where: str) -> StageSpec:
+    handle = [sampler_spec(node.handle_time, f"{where} · handle_time")]
+    handle_index: dict[str, int] = {}
+    for category, distribution in node.handle_time_by_category.items():
+        handle_index[category] = len(handle)
+        handle.append(sampler_spec(distribution, f"{where} · handle_time_by_category.{category}"))
+    expiry = sampler_spec(node.expiry, f"{where} · expiry") if node.expiry is not None else None
+
+    working = [(team.stages.index(node.id), position, team) for position, team in enumerate(team_list)
+               if node.id in team.stages]
+    ordered = [(position, team) for _, position, team in sorted(working, key=lambda w: (w[0], w[1]))]
+    groups: list[tuple[int, ...]] = []
+    group_by_class: list[int] = []
+    for item_class in classes:
+        eligible = tuple(position for position, team in ordered
+                         if team.can_review(item_class.language, item_class.category))
+        if eligible not in groups:
+            groups.append(eligible)
+        group_by_class.append(groups.index(eligible))
+
+    order = list(node.priority_order)
+    sla_s = {t.priority: to_seconds(t.within, t.unit) for t in node.sla}
+    return StageSpec(
+        index, node.id, node.name, node.discipline, tuple(handle),
+        tuple(handle_index.get(c.category, 0) for c in classes), expiry, tuple(group_by_class), tuple(groups),
+        tuple(order.index(c.priority) if c.priority in order else len(order) for c in classes), len(order) + 1,
+        tuple(sla_s.get(c.priority, float("inf")) for c in classes),
+        tuple((t.priority, sla_s[t.priority], t.share) for t in node.sla), routing)

@@ -1,0 +1,150 @@
+"""Streaming statistics: memory does not grow with the number of observations.
+
+- :class:`RunningStats` — count, mean, variance (Welford's update, numerically stable), min and max.
+- :class:`LogHistogram` — quantiles from a fixed array of logarithmic buckets. Bucket ``k`` holds the
+  values in ``[γ^(k-1), γ^k)`` with ``γ = (1 + α) / (1 − α)`` and reports ``2γ^k / (γ + 1)``, so a quantile
+  is within relative error ``α`` (default 1 %) of the exact order statistic of the same rank. Values below
+  ``min_value`` (default 1 ms) fall into a zero bucket reported as 0 (absolute error below ``min_value``;
+  zero waits are exact); values above ``max_value`` (default 10⁹ s ≈ 31 years) are clamped to it. The
+  number of buckets is fixed at construction (≈ 1 400 for the defaults), whatever the sample count.
+  Quantile rank convention: the q-quantile is the order statistic ``x_(⌊q·(n−1)⌋)`` (0-based), i.e.
+  the "lower" quantile.
+- :class:`TimeWeighted` — the time average of a piecewise-constant level (available reviewers), restarted
+  at the end of the warm-up.
+"""
+
+from __future__ import annotations
+
+import math
+
+DEFAULT_RELATIVE_ERROR = 0.01
+DEFAULT_MIN_VALUE = 1e-3
+DEFAULT_MAX_VALUE = 1e9
+
+
+class RunningStats:
+    """Count, mean and variance of a stream by Welford's update (one pass, no stored samples)."""
+
+    __slots__ = ("count", "max", "mean", "min", "sq_dev")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.mean = 0.0
+        self.sq_dev = 0.0
+        self.min = math.inf
+        self.max = -math.inf
+
+    def add(self, x: float) -> None:
+        self.count += 1
+        delta = x - self.mean
+        self.mean += delta / self.count
+        self.sq_dev += delta * (x - self.mean)
+        if x < self.min:
+            self.min = x
+        if x > self.max:
+            self.max = x
+
+    def merge(self, other: RunningStats) -> None:
+        """Fold ``other`` into this one (Chan et al.'s pairwise update), e.g. outcomes into the system."""
+        if not other.count:
+            return
+        total = self.count + other.count
+        delta = other.mean - self.mean
+        self.sq_dev += other.sq_dev + delta * delta * self.count * other.count / total
+        self.mean += delta * other.count / total
+        self.count = total
+        self.min = min(self.min, other.min)
+        self.max = max(self.max, other.max)
+
+    def variance(self) -> float:
+        """Sample variance (n − 1 in the denominator); 0 for fewer than two observations."""
+        return self.sq_dev / (self.count - 1) if self.count > 1 else 0.0
+
+
+class LogHistogram:
+    """Fixed-size logarithmic histogram; quantiles within relative error ``relative_error``."""
+
+    __slots__ = ("_inv_log_gamma", "_offset", "counts", "gamma", "max_value", "min_value", "relative_error",
+                 "total", "zero")
+
+    def __init__(self, relative_error: float = DEFAULT_RELATIVE_ERROR, min_value: float = DEFAULT_MIN_VALUE,
+                 max_value: float = DEFAULT_MAX_VALUE) -> None:
+        if not 0 < relative_error < 1 or not 0 < min_value < max_value:
+            raise ValueError("need 0 < relative_error < 1 and 0 < min_value < max_value")
+        self.relative_error = relative_error
+        self.min_value = min_value
+        self.max_value = max_value
+        self.gamma = (1.0 + relative_error) / (1.0 - relative_error)
+        self._inv_log_gamma = 1.0 / math.log(self.gamma)
+        # Bucket index 0 starts at min_value: k = floor(log_γ(x)) − floor(log_γ(min_value)).
+        self._offset = math.floor(math.log(min_value) * self._inv_log_gamma)
+        size = math.floor(math.log(max_value) * self._inv_log_gamma) - self._offset + 1
+        self.counts = [0] * size
+        self.zero = 0
+        self.total = 0
+
+    def add(self, x: float) -> None:
+        self.total += 1
+        if x < self.min_value:
+            self.zero += 1
+            return
+        k = math.floor(math.log(x) * self._inv_log_gamma) - self._offset
+        counts = self.counts
+        counts[k if k < len(counts) else len(counts) - 1] += 1
+
+    def merge(self, other: LogHistogram) -> None:
+        """Add ``other``'s counts (same error bound and range), e.g. outcomes into the system."""
+        if (other.relative_error, other.min_value, other.max_value) != (
+                self.relative_error, self.min_value, self.max_value):
+            raise ValueError("only histograms with the same error bound and range can be merged")
+        self.counts = [a + b for a, b in zip(self.counts, other.counts, strict=True)]
+        self.zero += other.zero
+        self.total += other.total
+
+    def quantile(self, q: float) -> float:
+        """The q-quantile (0 ≤ q ≤ 1), or NaN when empty."""
+        if not self.total:
+            return math.nan
+        rank = math.floor(q * (self.total - 1))
+        seen = self.zero
+        if rank < seen:
+            return 0.0
+        for k, count in enumerate(self.counts):
+            seen += count
+            if rank < seen:
+                upper = self.gamma ** (k + self._offset + 1)
+                return min(2.0 * upper / (self.gamma + 1.0), self.max_value)
+        return self.max_value
+
+    def bucket_count(self) -> int:
+        return len(self.counts) + 1
+
+
+class TimeWeighted:
+    """Time average of a level that changes at discrete instants."""
+
+    __slots__ = ("area", "last_time", "level", "start_time")
+
+    def __init__(self, level: float = 0.0, start_time: float = 0.0) -> None:
+        self.level = level
+        self.area = 0.0
+        self.last_time = start_time
+        self.start_time = start_time
+
+    def set(self, now: float, level: float) -> None:
+        self.area += self.level * (now - self.last_time)
+        self.last_time = now
+        self.level = level
+
+    def restart(self, now: float) -> None:
+        """Forget the past (end of warm-up): averages are taken from ``now`` on."""
+        self.area = 0.0
+        self.last_time = now
+        self.start_time = now
+
+    def integral(self, now: float) -> float:
+        return self.area + self.level * (now - self.last_time)
+
+    def mean(self, now: float) -> float:
+        span = now - self.start_time
+        return self.integral(now) / span if span > 0 else self.level
