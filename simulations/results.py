@@ -48,6 +48,8 @@ class ReplicationResult:
     items_completed: int = 0
     items_in_system_at_end: int = 0
     events: int = 0
+    items_expired: int = 0
+    end_time_h: float = 0.0
 
     def metric(self, scope_kind: str, scope_name_or_id: str, metric: str) -> float:
         """One scalar, found by scope name or id (convenient in tests and reports)."""
