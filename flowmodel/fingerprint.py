@@ -6,12 +6,14 @@ positions (``x``/``y``), notes, the workflow's name and description, and the sce
 (a run stores the exact scenarios and settings it used next to this fingerprint). Everything else counts,
 including names and the order of nodes and edges: scenario changes address branches by name, and an
 attribute router takes the first matching edge. A false "stale" costs a re-run; a missed one misleads.
+Numbers are compared as numbers: a handle time of ``5`` and of ``5.0`` minutes give the same fingerprint.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 from flowmodel.serialization import workflow_to_dict
 from flowmodel.workflow import Workflow
@@ -28,5 +30,15 @@ def workflow_fingerprint(workflow: Workflow) -> str:
     for node in data["nodes"]:
         for key in _NOT_SIMULATED_NODE_FIELDS:
             node.pop(key, None)
-    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    canonical = json.dumps(_numbers_as_floats(data), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _numbers_as_floats(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _numbers_as_floats(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_numbers_as_floats(v) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
