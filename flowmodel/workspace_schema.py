@@ -92,7 +92,8 @@ def check_workspace(db: Database, path: Path) -> int:
     """The layout version of the workspace in ``db``, after checking it is an intact Flowmodel workspace."""
     problems = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
     if problems != ["ok"]:
-        raise LoadError(f"the workspace is damaged ({problems[0]})", where=str(path),
+        detail = " ".join(str(problems[0]).replace("*** in database main ***", "").split())
+        raise LoadError(f"the workspace is damaged ({detail})", where=str(path),
                         hint="restore the file from a backup; Flowmodel will not read a damaged workspace")
     if "meta" not in db.table_names():
         raise LoadError("not a Flowmodel workspace (an SQLite database without Flowmodel's tables)",
