@@ -222,6 +222,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opened {path.name}", STATUS_MS)
         return True
 
+    def show_workflows(self, workflows: list[Workflow], path: Path | None = None) -> None:
+        """Show workflows built in memory (a generated or imported model) as a new, clean document."""
+        self._replace_document(Document(workflows, path, self.undo_stack))
+
     def _replace_document(self, document: Document) -> None:
         self.autosaver.discard()
         self.undo_stack.clear()

@@ -3,6 +3,7 @@
 Rules: the item holds the node's id and reads the model only to draw; it never writes to the model.
 Qt moves the item while the user drags (view state); the drag becomes one MoveNodesCommand on release,
 and the model's ``node_changed(id, "position")`` then puts the item where the model says.
+Snapping to the grid applies to the user's drags only: the model's position is always shown exactly.
 Sources have no input port, outcomes no output port.
 """
 
@@ -62,6 +63,7 @@ class NodeItem(QGraphicsItem):
         node = workflow.nodes[node_id]
         self.kind = node.kind
         self.issue_level: str | None = None
+        self._following_model = False
         self._name = ""
         self._lines: list[str] = []
         self._height = card_height(0)
@@ -90,7 +92,9 @@ class NodeItem(QGraphicsItem):
             self.port.setPos(style.NODE_WIDTH, self._height / 2)
         self.setToolTip(f"{style.kind_style(self.kind).title}: {self._name}")
         if (self.pos().x(), self.pos().y()) != (node.x, node.y):
+            self._following_model = True
             self.setPos(node.x, node.y)
+            self._following_model = False
         self.update()
 
     def set_issue_level(self, level: str | None, text: str = "") -> None:
@@ -124,7 +128,8 @@ class NodeItem(QGraphicsItem):
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
         scene = self.scene()
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and getattr(scene, "snap_to_grid", False):
+        snapping = getattr(scene, "snap_to_grid", False) and not self._following_model
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and snapping:
             g = style.GRID
             return QPointF(round(value.x() / g) * g, round(value.y() / g) * g)
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged and scene is not None:
