@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QUndoStack
-from PySide6.QtWidgets import QComboBox, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QComboBox, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from flowmodel.documents import document_kind
 from flowmodel.errors import FlowmodelError, LoadError
@@ -31,6 +31,7 @@ from ui.canvas.palette import NodePalette
 from ui.canvas.view import CanvasView
 from ui.commands import AlignCommand, AutoLayoutCommand
 from ui.document import Document
+from ui.panels import PropertyPanel, TeamsPanel
 from ui.panels.validation_panel import ValidationPanel
 from ui.recent_files import RecentFiles
 from ui.window_actions import build_actions
@@ -54,8 +55,8 @@ class MainWindow(QMainWindow):
         self.view = CanvasView(self.undo_stack)
         self.setCentralWidget(self.view)
         self.palette = NodePalette()
-        self.properties: QWidget = QLabel("Select a node")
-        self.properties.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.properties = PropertyPanel(self.document.workflow, self.undo_stack)
+        self.teams = TeamsPanel(self.document.workflow, self.undo_stack)
         self.validation = ValidationPanel()
         self.workflow_selector = QComboBox()
         self.workflow_selector.setToolTip("Workflow of this workspace shown on the canvas")
@@ -63,7 +64,9 @@ class MainWindow(QMainWindow):
         self.autosaver = Autosaver(untitled_folder, autosave_seconds, self)
         self._dock_widgets: list[QDockWidget] = []
         self._dock("Nodes", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._dock("Properties", self.properties, Qt.DockWidgetArea.RightDockWidgetArea)
+        properties_dock = self._dock("Properties", self.properties, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(properties_dock, self._dock("Teams", self.teams, Qt.DockWidgetArea.RightDockWidgetArea))
+        properties_dock.raise_()
         self._dock("Validation", self.validation, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.actions = build_actions(self)
         self.view.status_message.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
@@ -78,8 +81,8 @@ class MainWindow(QMainWindow):
         self.actions.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._fill_examples_menu()
         self.resize(1500, 920)
-        self.resizeDocks(self._dock_widgets[:2], [190, 360], Qt.Orientation.Horizontal)
-        self.resizeDocks(self._dock_widgets[2:], [170], Qt.Orientation.Vertical)
+        self.resizeDocks(self._dock_widgets[:2], [190, 400], Qt.Orientation.Horizontal)
+        self.resizeDocks(self._dock_widgets[3:], [170], Qt.Orientation.Vertical)
         self._show_document(self.document)
 
     # -- layout ----------------------------------------------------------------------------------
@@ -116,9 +119,8 @@ class MainWindow(QMainWindow):
         workflow = self.document.workflow
         self.view.set_document(workflow, self.undo_stack)
         self.validation.set_workflow(workflow)
-        for panel in (self.properties,):
-            if hasattr(panel, "set_workflow"):
-                panel.set_workflow(workflow)
+        self.properties.set_workflow(workflow)
+        self.teams.set_workflow(workflow)
         self.update_title()
 
     def _switch_workflow(self, index: int) -> None:
@@ -130,8 +132,7 @@ class MainWindow(QMainWindow):
     def _selection_changed(self) -> None:
         scene = self.view.canvas_scene
         selected = scene.selected_node_ids() + scene.selected_edge_ids()
-        if hasattr(self.properties, "show_item"):
-            self.properties.show_item(selected[0] if len(selected) == 1 else None)
+        self.properties.show_item(selected[0] if len(selected) == 1 else None)
 
     def _mark_issues(self, issues: list[Issue]) -> None:
         levels: dict[str, tuple[str, str]] = {}

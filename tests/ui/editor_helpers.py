@@ -1,15 +1,13 @@
-"""Helpers for the editor tests: a main window on a real file in a temporary folder, and mouse drags
-on the canvas viewport in scene coordinates."""
+"""Helpers for the editor tests: a main window with settings and recovery files in a temporary folder,
+mouse drags on the canvas viewport in scene coordinates, and model snapshots to compare."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
 from PySide6.QtTest import QTest
 
-from flowmodel.jsonfile import write_workflow_json
 from flowmodel.serialization import workflow_to_dict
 from flowmodel.workflow import Workflow
 from ui.main_window import MainWindow
@@ -23,18 +21,6 @@ def make_window(qtbot, tmp_path: Path) -> MainWindow:
     window.show()
     qtbot.waitExposed(window)
     return window
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, triage) -> MainWindow:
-    """The main window with the tiny triage workflow opened from ``tmp_path/triage.flow.json``."""
-    path = tmp_path / "triage.flow.json"
-    write_workflow_json(triage, path)
-    win = make_window(qtbot, tmp_path)
-    assert win.open_path(path)
-    qtbot.wait(10)
-    win.view.setFocus()
-    return win
 
 
 def viewport_point(window: MainWindow, scene_point: QPointF) -> QPoint:

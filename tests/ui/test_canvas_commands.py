@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from editor_fixtures import canonical, snapshot, window  # noqa: F401  (fixture)
+from editor_helpers import canonical, snapshot
 from PySide6.QtGui import QUndoStack
 
 from flowmodel import Delay, Edge, Outcome

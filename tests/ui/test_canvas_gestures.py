@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from editor_fixtures import drag, viewport_point, window  # noqa: F401  (fixture)
+from editor_helpers import drag, viewport_point
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QTest

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from editor_fixtures import window  # noqa: F401  (fixture)
-
 from flowmodel import Edge, Outcome, SlaTarget
 from ui.canvas.node_summary import key_lines
 from ui.commands import SetFieldCommand
