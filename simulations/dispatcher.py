@@ -31,6 +31,7 @@ from operator import methodcaller
 from typing import TYPE_CHECKING
 
 from simulations.statistics import LogHistogram, RunningStats, TimeWeighted
+from simulations.wakeup import Wakeup
 
 if TYPE_CHECKING:
     from simulations.engine import Item, Replication
@@ -214,7 +215,7 @@ class StageRuntime:
         self.queue_open += now if now > self.warmup else self.warmup
         if self.expiry is not None:
             item.token = self.run.next_seq()
-            self.run.schedule(ttl, self.expire, (item, item.token))
+            Wakeup(self.env, ttl, self.expire, (item, item.token))
         else:
             item.token = 1
 
@@ -233,7 +234,7 @@ class StageRuntime:
         self.service_open += opened
         team.busy_open += opened
         item.started = opened
-        self.run.schedule(item.service, self.finish, item)
+        Wakeup(self.env, item.service, self.finish, item)
 
     def leave_queue(self, item: Item, now: float) -> None:
         """Close the item's waiting interval in the queue area."""

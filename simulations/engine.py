@@ -27,7 +27,7 @@ from collections.abc import Callable
 from functools import partial
 
 import simpy
-from simpy.events import Timeout
+from simpy.events import Event
 
 from simulations.arrivals import ArrivalClock
 from simulations.collect import collect
@@ -36,6 +36,7 @@ from simulations.results import ReplicationResult
 from simulations.spec import RunCancelled, RunSpec
 from simulations.statistics import LogHistogram, RunningStats
 from simulations.streams import bind, make_stream
+from simulations.wakeup import Wakeup
 
 HOUR_S = 3600.0
 
@@ -93,7 +94,7 @@ class SourceRuntime:
         else:
             following = self.clock.next_time(now, self.unit_exponential())
             if following < math.inf:
-                run.schedule(following - now, self.arrive)
+                Wakeup(run.env, following - now, self.arrive)
             else:
                 run.source_closed()
         self.next_node(item)
@@ -111,7 +112,7 @@ class TransitRuntime:
 
     def enter(self, item: Item) -> None:
         self.in_transit += 1
-        self.run.schedule(self.duration(), self.leave, item)
+        Wakeup(self.run.env, self.duration(), self.leave, item)
 
     def leave(self, event) -> None:
         self.in_transit -= 1
@@ -204,8 +205,8 @@ class Replication:
         """SimPy events scheduled so far (SimPy numbers them in scheduling order)."""
         return next(self.env._eid)
 
-    def schedule(self, delay: float, callback: Callable, value: object = None) -> None:
-        Timeout(self.env, delay, value).callbacks.append(callback)
+    def schedule(self, delay: float, callback: Callable[[Event], None], value: object = None) -> None:
+        Wakeup(self.env, delay, callback, value)
 
     def _router(self, node) -> Callable[[Item], None]:
         """The callable that moves an item on from ``node`` (see the module rules)."""

@@ -1,12 +1,13 @@
 """Streaming statistics: memory does not grow with the number of observations.
 
-- :class:`RunningStats` — count, mean, variance (Welford's update, numerically stable), min and max.
+- :class:`RunningStats` — count, mean and variance (Welford's update, numerically stable).
 - :class:`LogHistogram` — quantiles from a fixed array of logarithmic buckets. Bucket ``k`` holds the
-  values in ``[γ^(k-1), γ^k)`` with ``γ = (1 + α) / (1 − α)`` and reports ``2γ^k / (γ + 1)``, so a quantile
-  is within relative error ``α`` (default 1 %) of the exact order statistic of the same rank. Values below
-  ``min_value`` (default 1 ms) fall into a zero bucket reported as 0 (absolute error below ``min_value``;
-  zero waits are exact); values above ``max_value`` (default 10⁹ s ≈ 31 years) are clamped to it. The
-  number of buckets is fixed at construction (≈ 1 400 for the defaults), whatever the sample count.
+  values in ``[m·γ^k, m·γ^(k+1))`` (m = ``min_value``) with ``γ = (1 + α) / (1 − α)`` and reports
+  ``2·m·γ^(k+1) / (γ + 1)``, so a quantile is within relative error ``α`` (default 1 %) of the exact
+  order statistic of the same rank. Values below ``min_value`` (default 1 ms) fall into a zero bucket
+  reported as 0 (absolute error below ``min_value``; zero waits are exact); values above ``max_value``
+  (default 10⁹ s ≈ 31 years) share the last bucket. The number of buckets is fixed at construction
+  (≈ 1 400 for the defaults), whatever the sample count.
   Quantile rank convention: the q-quantile is the order statistic ``x_(⌊q·(n−1)⌋)`` (0-based), i.e.
   the "lower" quantile.
 - :class:`TimeWeighted` — the time average of a piecewise-constant level (available reviewers), restarted
@@ -25,24 +26,18 @@ DEFAULT_MAX_VALUE = 1e9
 class RunningStats:
     """Count, mean and variance of a stream by Welford's update (one pass, no stored samples)."""
 
-    __slots__ = ("count", "max", "mean", "min", "sq_dev")
+    __slots__ = ("count", "mean", "sq_dev")
 
     def __init__(self) -> None:
         self.count = 0
         self.mean = 0.0
         self.sq_dev = 0.0
-        self.min = math.inf
-        self.max = -math.inf
 
     def add(self, x: float) -> None:
         self.count += 1
         delta = x - self.mean
         self.mean += delta / self.count
         self.sq_dev += delta * (x - self.mean)
-        if x < self.min:
-            self.min = x
-        if x > self.max:
-            self.max = x
 
     def merge(self, other: RunningStats) -> None:
         """Fold ``other`` into this one (Chan et al.'s pairwise update), e.g. outcomes into the system."""
@@ -53,8 +48,6 @@ class RunningStats:
         self.sq_dev += other.sq_dev + delta * delta * self.count * other.count / total
         self.mean += delta * other.count / total
         self.count = total
-        self.min = min(self.min, other.min)
-        self.max = max(self.max, other.max)
 
     def variance(self) -> float:
         """Sample variance (n − 1 in the denominator); 0 for fewer than two observations."""
@@ -64,8 +57,8 @@ class RunningStats:
 class LogHistogram:
     """Fixed-size logarithmic histogram; quantiles within relative error ``relative_error``."""
 
-    __slots__ = ("_inv_log_gamma", "_offset", "counts", "gamma", "max_value", "min_value", "relative_error",
-                 "total", "zero")
+    __slots__ = ("_inv_log_gamma", "_last", "_log_min", "counts", "gamma", "max_value", "min_value",
+                 "relative_error", "total", "zero")
 
     def __init__(self, relative_error: float = DEFAULT_RELATIVE_ERROR, min_value: float = DEFAULT_MIN_VALUE,
                  max_value: float = DEFAULT_MAX_VALUE) -> None:
@@ -76,10 +69,10 @@ class LogHistogram:
         self.max_value = max_value
         self.gamma = (1.0 + relative_error) / (1.0 - relative_error)
         self._inv_log_gamma = 1.0 / math.log(self.gamma)
-        # Bucket index 0 starts at min_value: k = floor(log_γ(x)) − floor(log_γ(min_value)).
-        self._offset = math.floor(math.log(min_value) * self._inv_log_gamma)
-        size = math.floor(math.log(max_value) * self._inv_log_gamma) - self._offset + 1
-        self.counts = [0] * size
+        self._log_min = math.log(min_value)
+        # Bucket k holds [min_value·γ^k, min_value·γ^(k+1)); the last one also holds everything above.
+        self._last = math.ceil((math.log(max_value) - self._log_min) * self._inv_log_gamma)
+        self.counts = [0] * (self._last + 1)
         self.zero = 0
         self.total = 0
 
@@ -88,9 +81,8 @@ class LogHistogram:
         if x < self.min_value:
             self.zero += 1
             return
-        k = math.floor(math.log(x) * self._inv_log_gamma) - self._offset
-        counts = self.counts
-        counts[k if k < len(counts) else len(counts) - 1] += 1
+        k = int((math.log(x) - self._log_min) * self._inv_log_gamma)
+        self.counts[k if k < self._last else self._last] += 1
 
     def merge(self, other: LogHistogram) -> None:
         """Add ``other``'s counts (same error bound and range), e.g. outcomes into the system."""
@@ -112,11 +104,12 @@ class LogHistogram:
         for k, count in enumerate(self.counts):
             seen += count
             if rank < seen:
-                upper = self.gamma ** (k + self._offset + 1)
+                upper = self.min_value * self.gamma ** (k + 1)
                 return min(2.0 * upper / (self.gamma + 1.0), self.max_value)
         return self.max_value
 
     def bucket_count(self) -> int:
+        """Buckets held, the zero bucket included: fixed at construction."""
         return len(self.counts) + 1
 
 
