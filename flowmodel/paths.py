@@ -71,6 +71,12 @@ def get_path(obj: Any, path: str) -> Any:
     return obj
 
 
+def _holds_numbers(current: list, number_type: type | None) -> bool:
+    """Whether ``current`` is a list of numbers: its elements say so, or, when it is empty, the declaration
+    (an empty ``list[SlaTarget]`` or ``list[str]`` is not a list of numbers)."""
+    return all(isinstance(v, (int, float)) for v in current) if current else number_type is not None
+
+
 def coerce_like(current: Any, value: Any, path: str, number_type: type | None = None) -> Any:
     """``value`` converted to the type of ``current`` (``number_type`` overrides it for numbers), or a
     ModelError saying what was expected."""
@@ -92,7 +98,7 @@ def coerce_like(current: Any, value: Any, path: str, number_type: type | None = 
         if not isinstance(value, str):
             raise ModelError(f"{path} must be text, not {value!r}")
         return value
-    if isinstance(current, list) and all(isinstance(v, (int, float)) for v in current):
+    if isinstance(current, list) and _holds_numbers(current, number_type):
         if not isinstance(value, list):
             raise ModelError(f"{path} must be a list of numbers, not {value!r}")
         if current and len(value) != len(current):

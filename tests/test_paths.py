@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from flowmodel import Distribution, ModelError, ReviewStage, SlaTarget
+from flowmodel import Distribution, ModelError, ReviewStage, SlaTarget, Team
 from flowmodel.paths import get_path, set_path
 
 
@@ -37,3 +37,14 @@ def test_wrong_shapes_are_refused():
         get_path(stage, "handle_time.median")
     with pytest.raises(ModelError, match="must be text"):
         set_path(stage, "name", 3)
+
+
+def test_an_empty_list_of_records_or_text_takes_records_and_text():
+    stage = ReviewStage(name="T1")
+    set_path(stage, "sla", [SlaTarget("P0", 1, "h", 0.95)])
+    assert stage.sla == [SlaTarget("P0", 1, "h", 0.95)]
+    team = Team(name="EN")
+    set_path(team, "stages", [stage.id])
+    assert team.stages == [stage.id]
+    with pytest.raises(ModelError, match="must be a number"):
+        set_path(Distribution.empirical([]), "samples", ["ten"])
