@@ -21,7 +21,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from flowmodel.distributions import Distribution
 from flowmodel.errors import ModelError
@@ -132,8 +132,9 @@ class ItemForm(QWidget):
 
     # -- rows ------------------------------------------------------------------------------------
     def add_row(self, label: str, path: str, widget: QWidget, load: Callable[[Any], None],
-                check: Check | None = None) -> None:
-        """A row whose field widget is already connected to :meth:`push`; ``load`` shows a model value."""
+                check: Check | None = None, wide: bool = False) -> None:
+        """A row whose field widget is already connected to :meth:`push`; ``load`` shows a model value.
+        A ``wide`` row puts its label above the field, which then spans the form (grids with many columns)."""
         box = QWidget()
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
@@ -141,7 +142,11 @@ class ItemForm(QWidget):
         column.addWidget(widget)
         problem = ProblemLabel()
         column.addWidget(problem)
-        self.rows.addRow(f"{label}:" if label else "", box)
+        if wide:
+            self.rows.addRow(QLabel(f"{label}:"))
+            self.rows.addRow(box)
+        else:
+            self.rows.addRow(f"{label}:" if label else "", box)
         widget.setObjectName(path)
         self._fields[path] = widget
         self._labels[path] = label.lower() or path
@@ -188,10 +193,11 @@ class ItemForm(QWidget):
         self.add_row(label, path, box, lambda value: box.setChecked(bool(value)))
         return box
 
-    def add_editor_row(self, label: str, path: str, editor: QWidget, check: Check | None = None) -> QWidget:
+    def add_editor_row(self, label: str, path: str, editor: QWidget, check: Check | None = None,
+                       wide: bool = False) -> QWidget:
         """A composite editor (see the module rules); its ``field`` is joined below ``path``."""
         editor.edited.connect(lambda field, value: self.push(path, f"{path}.{field}" if field else path, value))
         editor.problem.connect(lambda message: self.show_problem(path, message))
         self._editors.add(path)
-        self.add_row(label, path, editor, editor.set_value, check)
+        self.add_row(label, path, editor, editor.set_value, check, wide)
         return editor

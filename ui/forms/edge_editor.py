@@ -67,14 +67,18 @@ class EdgeForm(ItemForm):
         if by_attribute:
             catch_all = sum(1 for e in siblings if e.otherwise)
             self.outgoing_sum.setStyleSheet("" if catch_all == 1 else f"color: {PROBLEM_RED};")
-            return f"{len(siblings)} branches from {name}; " + (
+            return f"{_count(len(siblings), 'branch', 'branches')} from {name}; " + (
                 "one is 'otherwise' ✓" if catch_all == 1 else f"{catch_all} are 'otherwise' — exactly one should be")
         total = sum(e.probability or 0.0 for e in siblings)
         complete = math.isclose(total, 1.0, abs_tol=SUM_TOLERANCE)
         self.outgoing_sum.setStyleSheet("" if complete else f"color: {PROBLEM_RED};")
         parts = " + ".join(f"{e.probability or 0:g}" for e in siblings)
         verdict = "✓" if complete else "— they must sum to 1"
-        return f"{len(siblings)} edges from {name}: {parts} = {total:.4g} {verdict}"
+        return f"{_count(len(siblings), 'edge', 'edges')} from {name}: {parts} = {total:.4g} {verdict}"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _name(node: object) -> str:

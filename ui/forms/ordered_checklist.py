@@ -45,7 +45,7 @@ class OrderedChecklist(QWidget):
         buttons.addStretch(1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.list, 1)
+        layout.addWidget(self.list, 1, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(buttons)
         self.list.itemChanged.connect(self._ticked)
 

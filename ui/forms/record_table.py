@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from ui.forms.problem_label import PROBLEM_BACKGROUND
 
 MAX_VISIBLE_ROWS = 8
+ROW_HEIGHT = 24
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -126,6 +127,9 @@ class RecordTable(QWidget):
         self.table.setItemDelegate(_ChoiceDelegate(self.columns, self.table))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         self.table.itemChanged.connect(self._cell_changed)
         self.add_button = QPushButton(add_text)
         self.remove_button = QPushButton("Remove")

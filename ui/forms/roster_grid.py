@@ -15,7 +15,9 @@ from flowmodel.nodes import WEEKDAYS
 from flowmodel.teams import Shift
 from ui.forms.record_table import Column, RecordTable
 
-DAY_COLUMN_WIDTH = 40
+DAY_COLUMN_WIDTH = 36
+HOUR_COLUMN_WIDTH = 54
+NAME_COLUMN_MINIMUM = 72
 
 
 def _build(values: list[Any]) -> Shift:
@@ -26,7 +28,7 @@ class RosterGrid(RecordTable):
     def __init__(self, parent: QWidget | None = None) -> None:
         columns = [
             Column("Shift", lambda s: s.name),
-            Column("Starts (h)", lambda s: s.start_hour, "number", 0.0, 24.0),
+            Column("Start (h)", lambda s: s.start_hour, "number", 0.0, 24.0),
             Column("Hours", lambda s: s.hours, "number", 0.0, 24.0),
             *(Column(day, lambda s, d=d: s.headcount[d], "count", 0, 100000) for d, day in enumerate(WEEKDAYS)),
         ]
@@ -35,7 +37,8 @@ class RosterGrid(RecordTable):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in range(1, len(columns)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
-            self.table.setColumnWidth(col, DAY_COLUMN_WIDTH if col > 2 else 64)
+            self.table.setColumnWidth(col, DAY_COLUMN_WIDTH if col > 2 else HOUR_COLUMN_WIDTH)
+        self.table.setMinimumWidth(NAME_COLUMN_MINIMUM + 2 * HOUR_COLUMN_WIDTH + 7 * DAY_COLUMN_WIDTH + 4)
 
     def check(self, records: list[Any]) -> str:
         names = [s.name for s in records]

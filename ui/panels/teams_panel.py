@@ -52,7 +52,7 @@ class TeamsPanel(QWidget):
         self._subscriptions: list[tuple[Any, Callable[..., None]]] = []
         self._loading = False
         self.team_list = QListWidget()
-        self.team_list.setFixedHeight(110)
+        self.team_list.setFixedHeight(96)
         self.team_list.setToolTip("Double-click a team to rename it")
         self.add_button = QPushButton("Add team")
         self.remove_button = QPushButton("Remove team")
