@@ -8,6 +8,8 @@ Rules:
   the model would refuse is shown inline — red border, message under the field — and not pushed.
 - Loading model values into widgets never pushes (``_loading`` guard) and leaves a widget alone when it
   already shows the value, so the refresh that follows the planner's own edit does not move the cursor.
+- Typing merges (consecutive edits of one field are one undo step, see SetFieldCommand); a discrete edit —
+  a pick from a list, a tick, a unit switch, a row added or a cell committed in a table — is its own step.
 - Composite editors (a distribution, an item mix, a roster) follow one protocol: ``set_value(value)``,
   a signal ``edited(field, value)`` where ``field`` is a path below the bound one ("" = the whole value),
   and a signal ``problem(message)`` ("" = none) for drafts they refuse themselves.
@@ -44,6 +46,13 @@ def distribution_problem(value: Distribution | None) -> str:
 def related(bound: str, changed: str) -> bool:
     """Whether a change at path ``changed`` can alter the value bound at path ``bound``."""
     return bound == changed or bound.startswith(changed + ".") or changed.startswith(bound + ".")
+
+
+class DiscreteEditCommand(SetFieldCommand):
+    """A field edit that is its own undo step: Qt never merges commands whose id is -1."""
+
+    def id(self) -> int:
+        return -1
 
 
 class ItemForm(QWidget):
@@ -102,8 +111,9 @@ class ItemForm(QWidget):
         """Update read-only rows that depend on other items (teams working a stage, sums). Override."""
 
     # -- widgets → model -------------------------------------------------------------------------
-    def push(self, row: str, path: str, value: Any) -> bool:
-        """Push ``value`` for ``path`` as one undoable edit, or show why the model refuses it under ``row``."""
+    def push(self, row: str, path: str, value: Any, merge: bool = True) -> bool:
+        """Push ``value`` for ``path`` as an undoable edit (merging with the previous edit of the same field
+        when ``merge``), or show under ``row`` why the model refuses it."""
         item = self.item
         if self._loading or item is None:
             return False
@@ -119,7 +129,8 @@ class ItemForm(QWidget):
         if get_path(trial, path) == get_path(item, path):
             return False
         label = self._labels.get(row, path)
-        self.undo_stack.push(SetFieldCommand(self.workflow, self.item_id, path, value, f"Change {label}"))
+        command = SetFieldCommand if merge else DiscreteEditCommand
+        self.undo_stack.push(command(self.workflow, self.item_id, path, value, f"Change {label}"))
         return True
 
     def set_row_visible(self, path: str, visible: bool) -> None:
@@ -180,7 +191,7 @@ class ItemForm(QWidget):
         combo = QComboBox()
         for value, text in choices:
             combo.addItem(text, value)
-        combo.activated.connect(lambda index: self.push(path, path, combo.itemData(index)))
+        combo.activated.connect(lambda index: self.push(path, path, combo.itemData(index), merge=False))
 
         def load(value: str) -> None:
             combo.setCurrentIndex(combo.findData(value))
@@ -189,14 +200,16 @@ class ItemForm(QWidget):
 
     def add_check_row(self, label: str, path: str, text: str) -> QCheckBox:
         box = QCheckBox(text)
-        box.clicked.connect(lambda checked: self.push(path, path, bool(checked)))
+        box.clicked.connect(lambda checked: self.push(path, path, bool(checked), merge=False))
         self.add_row(label, path, box, lambda value: box.setChecked(bool(value)))
         return box
 
     def add_editor_row(self, label: str, path: str, editor: QWidget, check: Check | None = None,
                        wide: bool = False) -> QWidget:
-        """A composite editor (see the module rules); its ``field`` is joined below ``path``."""
-        editor.edited.connect(lambda field, value: self.push(path, f"{path}.{field}" if field else path, value))
+        """A composite editor (see the module rules); its ``field`` is joined below ``path``. Edits of one
+        parameter merge like typing; whole-value edits (kind, unit, rows, ticks) are steps of their own."""
+        editor.edited.connect(lambda field, value: self.push(path, f"{path}.{field}" if field else path, value,
+                                                             merge=bool(field)))
         editor.problem.connect(lambda message: self.show_problem(path, message))
         self._editors.add(path)
         self.add_row(label, path, editor, editor.set_value, check, wide)
