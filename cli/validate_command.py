@@ -3,15 +3,16 @@
 Prints every issue as one row of an aligned table (severity, workflow, where, field, message, hint), then
 one summary line per workflow ("2 errors, 1 warning in 'User report triage'").
 Exit codes: 0 no issues or warnings only, 1 at least one error, 2 the file cannot be read (a
-:class:`~flowmodel.errors.LoadError`, reported by :mod:`cli.app` as one line on stderr).
+:class:`~flowmodel.errors.LoadError`: one line on stderr saying where, what and what to do).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
-from cli.app import EXIT_INVALID, EXIT_OK
+from cli.app import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE
 from flowmodel.documents import load_workflows
 from flowmodel.errors import LoadError
 from flowmodel.validation import Issue, validate
@@ -31,7 +32,13 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    workflows = select(load_workflows(args.path), args.workflow, args.path)
+    try:
+        workflows = select(load_workflows(args.path), args.workflow, args.path)
+    except LoadError as error:
+        place = f"{error.where}: " if error.where else ""
+        hint = f" (what to do: {error.hint})" if error.hint else ""
+        print(f"error: {place}{error.message}{hint}", file=sys.stderr)
+        return EXIT_UNREADABLE
     if not workflows:
         print(f"no workflows in {args.path}")
         return EXIT_OK
@@ -76,7 +83,11 @@ def where(workflow: Workflow, issue: Issue) -> str:
 
 
 def issue_row(workflow: Workflow, issue: Issue) -> tuple[str, ...]:
-    return (issue.severity, workflow.name, where(workflow, issue), issue.field or "", issue.message, issue.hint)
+    place = where(workflow, issue)
+    message = issue.message
+    for prefix in (f"“{place}”: ", f"team “{place}”: "):  # the WHERE column already names it
+        message = message.removeprefix(prefix)
+    return (issue.severity, workflow.name, place, issue.field or "", message, issue.hint)
 
 
 def format_table(rows: list[tuple[str, ...]]) -> str:
