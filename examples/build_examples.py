@@ -1,0 +1,359 @@
+"""Build the four bundled example workflows and write them as ``<slug>.flow.json`` next to this script.
+
+Run ``python examples/build_examples.py`` from the repository root. The output is deterministic: ids
+are uuid5 of the example and the item's name, numbers are literal, so regenerating gives the same bytes
+(a test checks it). Layout: sources at x = 0, one layer every 220 px to the right, branches spread
+vertically 120 px apart.
+
+Staffing is sized so that every stage runs at about 70–85 % utilisation over the week (validation's
+traffic equations), with rosters that follow the arrival profiles: busier evening shifts for user
+reports, thinner nights and weekends for specialist teams.
+"""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from flowmodel import (
+    ArrivalProfile,
+    Change,
+    Classifier,
+    Condition,
+    Delay,
+    Distribution,
+    Edge,
+    MixEntry,
+    Outcome,
+    ReviewStage,
+    Router,
+    Scenario,
+    Shift,
+    SlaTarget,
+    Source,
+    Team,
+    Workflow,
+)
+from flowmodel.distributions import TimeUnit
+from flowmodel.jsonfile import write_workflow_json
+from flowmodel.nodes import Node
+
+EXAMPLES_FOLDER = Path(__file__).resolve().parent
+NAMESPACE = uuid.UUID("6f1c2a8e-3b9d-5e47-9a0c-2d7f4b1e8c35")
+LAYER_WIDTH = 220.0
+ROW_HEIGHT = 120.0
+
+#: User reports by local hour (0–23): quiet at night, rising through the day, peaking in the evening.
+REPORTS_BY_HOUR = [0.55, 0.45, 0.4, 0.35, 0.35, 0.4, 0.55, 0.75, 0.9, 1.0, 1.05, 1.1,
+                   1.15, 1.15, 1.1, 1.1, 1.15, 1.25, 1.35, 1.45, 1.5, 1.4, 1.1, 0.8]
+#: Relative volume by weekday (Mon–Sun): people report more at the weekend.
+REPORTS_BY_WEEKDAY = [1.0, 0.97, 0.97, 1.0, 1.05, 1.15, 1.1]
+#: Proactive detection follows posting volume, flatter than reports.
+DETECTION_BY_HOUR = [0.7, 0.6, 0.55, 0.5, 0.5, 0.55, 0.7, 0.85, 0.95, 1.05, 1.1, 1.15,
+                     1.2, 1.2, 1.15, 1.15, 1.15, 1.2, 1.25, 1.3, 1.3, 1.25, 1.05, 0.85]
+
+SLA_BY_PRIORITY = [SlaTarget("P0", 1, "h", 0.95), SlaTarget("P1", 4, "h", 0.9), SlaTarget("P2", 24, "h", 0.9)]
+
+
+def weekly(by_hour: list[float], by_weekday: list[float]) -> ArrivalProfile:
+    """168 hourly multipliers, Monday 00:00 first."""
+    return ArrivalProfile("weekly", [round(day * hour, 4) for day in by_weekday for hour in by_hour])
+
+
+def mix(*cells: tuple[str, str, str, float]) -> list[MixEntry]:
+    return [MixEntry(category, language, priority, share) for category, language, priority, share in cells]
+
+
+def lognormal(mean: float, sd: float, unit: TimeUnit = "s") -> Distribution:
+    return Distribution.lognormal(mean, sd, unit)
+
+
+class ExampleBuilder:
+    """Adds nodes at grid positions and gives everything an id derived from the example and its name."""
+
+    def __init__(self, slug: str, name: str, description: str) -> None:
+        self.slug = slug
+        self.workflow = Workflow(name=name, id=self.uid("workflow"), description=description)
+
+    def uid(self, *parts: str) -> str:
+        return uuid.uuid5(NAMESPACE, "/".join((self.slug, *parts))).hex
+
+    def node(self, node: Node, layer: int, row: float) -> Node:
+        node.id = self.uid("node", node.name)
+        node.x, node.y = layer * LAYER_WIDTH, row * ROW_HEIGHT
+        return self.workflow.add_node(node)
+
+    def edge(self, source: Node, target: Node, label: str = "", probability: float | None = None, *,
+             probability_by_category: dict[str, float] | None = None, condition: Condition | None = None) -> Edge:
+        edge = Edge(source.id, target.id, self.uid("edge", source.name, target.name, label), label=label,
+                    probability=probability, probability_by_category=dict(probability_by_category or {}),
+                    condition=condition)
+        return self.workflow.add_edge(edge)
+
+    def team(self, team: Team, stages: list[Node]) -> Team:
+        team.id = self.uid("team", team.name)
+        team.stages = [stage.id for stage in stages]
+        return self.workflow.add_team(team)
+
+    def scenario(self, name: str, description: str, changes: list[Change]) -> Scenario:
+        scenario = Scenario(name, self.uid("scenario", name), description, changes)
+        self.workflow.put_scenario(scenario)
+        return scenario
+
+
+def user_report_triage() -> Workflow:
+    """Reports → classifier (auto-action / auto-close / human review) → tier 1 → specialists → outcomes."""
+    b = ExampleBuilder("user_report_triage", "User report triage",
+                       "User reports are screened by an ML classifier that auto-actions clear violations, "
+                       "auto-closes clear non-violations and sends the rest to tier-1 review; tier 1 escalates "
+                       "hard cases to a specialist tier, which can refer cases to legal.")
+    reports = b.node(Source(
+        name="User reports", rate_per_hour=1200.0, timezone="America/New_York",
+        profile=weekly(REPORTS_BY_HOUR, REPORTS_BY_WEEKDAY),
+        mix=mix(("spam", "en", "P2", 0.33), ("harassment", "en", "P1", 0.2), ("hate_speech", "en", "P1", 0.1),
+                ("misinformation", "en", "P2", 0.15), ("violent_extremism", "en", "P0", 0.03),
+                ("child_safety", "en", "P0", 0.02), ("other", "en", "P2", 0.17)),
+        notes="Mean over the week; evenings and weekends are busier."), 0, 0)
+    classifier = b.node(Classifier(name="Report classifier", latency=Distribution.fixed(2, "s")), 1, 0)
+    auto_removed = b.node(Outcome(name="Auto-removed", label="removed"), 2, -2)
+    auto_closed = b.node(Outcome(name="Auto-closed", label="kept"), 2, -1)
+    tier1 = b.node(ReviewStage(
+        name="Tier 1 review", discipline="priority", handle_time=lognormal(75, 50),
+        handle_time_by_category={"harassment": lognormal(120, 70), "hate_speech": lognormal(150, 90),
+                                 "misinformation": lognormal(180, 110), "violent_extremism": lognormal(200, 120),
+                                 "child_safety": lognormal(240, 150)},
+        sla=list(SLA_BY_PRIORITY), expiry=Distribution.fixed(5, "d"),
+        notes="Reports not reviewed within 5 days are closed as expired."), 2, 1)
+    removed = b.node(Outcome(name="Removed", label="removed"), 3, 0)
+    kept = b.node(Outcome(name="Kept (no violation)", label="kept"), 3, 1)
+    specialists = b.node(ReviewStage(
+        name="Specialist review", discipline="earliest_deadline", handle_time=lognormal(10, 7, "min"),
+        sla=[SlaTarget("P0", 4, "h", 0.95), SlaTarget("P1", 24, "h", 0.9), SlaTarget("P2", 72, "h", 0.9)]), 3, 2)
+    spec_removed = b.node(Outcome(name="Removed by specialist", label="removed"), 4, 1)
+    spec_kept = b.node(Outcome(name="Kept by specialist", label="kept"), 4, 2)
+    legal = b.node(Outcome(name="Escalated to legal", label="escalated to legal"), 4, 3)
+    b.edge(reports, classifier, probability=1.0)
+    b.edge(classifier, auto_removed, "auto-action", 0.12,
+           probability_by_category={"spam": 0.35, "child_safety": 0.2})
+    b.edge(classifier, auto_closed, "auto-close", 0.28, probability_by_category={"spam": 0.3, "child_safety": 0.0})
+    b.edge(classifier, tier1, "human review", 0.6, probability_by_category={"spam": 0.35, "child_safety": 0.8})
+    b.edge(tier1, removed, "remove", 0.36)
+    b.edge(tier1, kept, "keep", 0.59)
+    b.edge(tier1, specialists, "escalate", 0.05)
+    b.edge(specialists, spec_removed, "remove", 0.62)
+    b.edge(specialists, spec_kept, "keep", 0.3)
+    b.edge(specialists, legal, "legal referral", 0.08)
+    b.team(Team(name="Tier 1 – New York", timezone="America/New_York", shrinkage=0.33, hourly_cost=32.0, shifts=[
+        Shift("early", 6, 8, [39, 38, 38, 39, 41, 45, 43]),
+        Shift("late", 14, 8, [53, 51, 51, 53, 55, 61, 58]),
+        Shift("night", 22, 8, [22, 22, 22, 23, 25, 25, 23])]), [tier1])
+    b.team(Team(name="Specialists – New York", timezone="America/New_York", shrinkage=0.35, hourly_cost=55.0,
+                shifts=[Shift("day", 8, 8, [11, 11, 11, 11, 12, 13, 13]),
+                        Shift("evening", 16, 8, [13, 13, 13, 13, 14, 15, 15]),
+                        Shift("night", 0, 8, [5, 5, 5, 5, 5, 6, 6])]), [specialists])
+    tier1_team = b.uid("team", "Tier 1 – New York")
+    specialist_team = b.uid("team", "Specialists – New York")
+    b.scenario("Election week surge",
+               "Report volume +30 % in election week, misinformation takes 30 s longer to assess and tier 1 "
+               "escalates 6 % instead of 5 %; both teams add overtime on every shift.",
+               [Change(reports.id, "rate_per_hour", "scale", 1.3, "election-week volume"),
+                Change(tier1.id, "handle_time_by_category.misinformation.mean", "add", 30.0,
+                       "fact-checking takes longer"),
+                Change(tier1.id, "route.escalate", "set", 0.06, "more borderline political content"),
+                Change(tier1_team, "shifts.early.headcount", "add", 8, "overtime"),
+                Change(tier1_team, "shifts.late.headcount", "add", 12, "overtime"),
+                Change(tier1_team, "shifts.night.headcount", "add", 5, "overtime"),
+                Change(specialist_team, "shifts.day.headcount", "add", 4, "overtime"),
+                Change(specialist_team, "shifts.evening.headcount", "add", 5, "overtime"),
+                Change(specialist_team, "shifts.night.headcount", "add", 2, "overtime")])
+    return b.workflow
+
+
+def hate_speech_policy_change() -> Workflow:
+    """Hate-speech reports have their own source so that the policy change can scale just their volume."""
+    b = ExampleBuilder("hate_speech_policy_change", "Hate-speech policy change",
+                       "Reports arrive by category; hate-speech reports have their own source. Tier 1 reviews "
+                       "everything with per-category handle times and escalates to policy specialists, who also "
+                       "help tier 1 with hate speech when their own queue is empty.")
+    hate = b.node(Source(
+        name="Hate speech reports", rate_per_hour=180.0, timezone="America/Los_Angeles",
+        profile=weekly(REPORTS_BY_HOUR, REPORTS_BY_WEEKDAY),
+        mix=mix(("hate_speech", "en", "P1", 0.35), ("hate_speech", "en", "P2", 0.65))), 0, -1)
+    other = b.node(Source(
+        name="Other reports", rate_per_hour=520.0, timezone="America/Los_Angeles",
+        profile=weekly(REPORTS_BY_HOUR, REPORTS_BY_WEEKDAY),
+        mix=mix(("harassment", "en", "P1", 0.3), ("spam", "en", "P2", 0.35), ("misinformation", "en", "P2", 0.2),
+                ("graphic_violence", "en", "P1", 0.15))), 0, 1)
+    tier1 = b.node(ReviewStage(
+        name="Tier 1 review", discipline="priority", handle_time=lognormal(90, 60),
+        handle_time_by_category={"hate_speech": lognormal(160, 90), "harassment": lognormal(130, 80),
+                                 "spam": lognormal(40, 25), "misinformation": lognormal(170, 100),
+                                 "graphic_violence": lognormal(110, 70)},
+        sla=[SlaTarget("P1", 4, "h", 0.9), SlaTarget("P2", 24, "h", 0.9)]), 1, 0)
+    removed = b.node(Outcome(name="Removed", label="removed"), 2, -1)
+    kept = b.node(Outcome(name="Kept", label="kept"), 2, 0)
+    specialists = b.node(ReviewStage(
+        name="Policy specialists", discipline="earliest_deadline", handle_time=lognormal(12, 8, "min"),
+        sla=[SlaTarget("P1", 24, "h", 0.9), SlaTarget("P2", 72, "h", 0.9)]), 2, 1)
+    spec_removed = b.node(Outcome(name="Removed by specialist", label="removed"), 3, 0)
+    spec_kept = b.node(Outcome(name="Kept by specialist", label="kept"), 3, 1)
+    policy = b.node(Outcome(name="Referred to policy team", label="policy clarification"), 3, 2)
+    b.edge(hate, tier1, probability=1.0)
+    b.edge(other, tier1, probability=1.0)
+    b.edge(tier1, removed, "remove", 0.42)
+    b.edge(tier1, kept, "keep", 0.53)
+    b.edge(tier1, specialists, "escalate", 0.05)
+    b.edge(specialists, spec_removed, "remove", 0.64)
+    b.edge(specialists, spec_kept, "keep", 0.31)
+    b.edge(specialists, policy, "policy clarification", 0.05)
+    b.team(Team(name="Tier 1 – Los Angeles", timezone="America/Los_Angeles", shrinkage=0.32, hourly_cost=30.0,
+                shifts=[Shift("early", 6, 8, [42, 41, 41, 42, 44, 48, 46]),
+                        Shift("late", 14, 8, [56, 55, 55, 56, 59, 65, 62]),
+                        Shift("night", 22, 8, [24, 23, 24, 25, 27, 27, 25])]), [tier1])
+    b.team(Team(name="Policy specialists – Los Angeles", timezone="America/Los_Angeles", shrinkage=0.35,
+                hourly_cost=52.0, categories=["hate_speech", "harassment", "graphic_violence", "misinformation",
+                                              "spam"],
+                shifts=[Shift("day", 8, 8, [15, 14, 14, 15, 16, 17, 16]),
+                        Shift("evening", 16, 8, [17, 17, 17, 17, 18, 20, 19]),
+                        Shift("night", 0, 8, [7, 6, 6, 7, 7, 8, 7])]), [specialists, tier1])
+    b.scenario("Hate-speech definition widens",
+               "The policy now covers more content: hate-speech report volume +25 %, each hate-speech review "
+               "takes 40 s longer, and tier 1 escalates 8 % of reports instead of 5 %.",
+               [Change(hate.id, "rate_per_hour", "scale", 1.25, "more content in scope"),
+                Change(tier1.id, "handle_time_by_category.hate_speech.mean", "add", 40.0, "longer checklist"),
+                Change(tier1.id, "route.escalate", "set", 0.08, "more borderline cases")])
+    return b.workflow
+
+
+def follow_the_sun_multilingual() -> Workflow:
+    """EN/ES/PT/ZH reports routed by language to teams in three time zones that hand over around the clock."""
+    b = ExampleBuilder("follow_the_sun_multilingual", "Follow-the-sun multilingual review",
+                       "Reports from the Americas and Asia-Pacific are routed by language. Teams in Singapore, "
+                       "Dublin and Mexico City each work two 8-hour shifts in their own time zone, so every "
+                       "language except Chinese is covered around the clock; Chinese reports that arrive during "
+                       "the Singapore night wait for the morning shift.")
+    americas = b.node(Source(
+        name="Americas reports", rate_per_hour=600.0, timezone="America/Sao_Paulo",
+        profile=weekly(REPORTS_BY_HOUR, REPORTS_BY_WEEKDAY),
+        mix=mix(("user_report", "en", "P1", 0.07), ("user_report", "en", "P2", 0.28),
+                ("user_report", "es", "P1", 0.07), ("user_report", "es", "P2", 0.28),
+                ("user_report", "pt", "P1", 0.06), ("user_report", "pt", "P2", 0.24))), 0, -1)
+    apac = b.node(Source(
+        name="APAC reports", rate_per_hour=400.0, timezone="Asia/Singapore",
+        profile=weekly(REPORTS_BY_HOUR, REPORTS_BY_WEEKDAY),
+        mix=mix(("user_report", "en", "P1", 0.06), ("user_report", "en", "P2", 0.24),
+                ("user_report", "zh", "P1", 0.14), ("user_report", "zh", "P2", 0.56))), 0, 1)
+    router = b.node(Router(name="Language router", mode="attribute", attribute="language"), 1, 0)
+    sla = [SlaTarget("P1", 4, "h", 0.9), SlaTarget("P2", 24, "h", 0.9)]
+    stages = {language: b.node(ReviewStage(name=f"{language.upper()} review", discipline="priority",
+                                           handle_time=lognormal(seconds, seconds * 0.6), sla=list(sla)), 2, row)
+              for language, seconds, row in (("en", 100, -1.5), ("es", 110, -0.5), ("pt", 110, 0.5),
+                                             ("zh", 120, 1.5))}
+    removed = b.node(Outcome(name="Removed", label="removed"), 3, -0.5)
+    kept = b.node(Outcome(name="Kept", label="kept"), 3, 0.5)
+    b.edge(americas, router, probability=1.0)
+    b.edge(apac, router, probability=1.0)
+    for language, stage in stages.items():
+        b.edge(router, stage, language.upper(), condition=Condition("language", [language]))
+        b.edge(stage, removed, "remove", 0.35)
+        b.edge(stage, kept, "keep", 0.65)
+    en, es, pt, zh = (stages[language] for language in ("en", "es", "pt", "zh"))
+    b.team(Team(name="Singapore EN/ZH", timezone="Asia/Singapore", languages=["en", "zh"], shrinkage=0.3,
+                hourly_cost=18.0, shifts=[Shift("day", 7, 8, [34, 33, 33, 34, 35, 38, 37]),
+                                          Shift("evening", 15, 8, [27, 26, 26, 27, 28, 31, 30])]), [zh, en])
+    b.team(Team(name="Dublin EN/ES/PT", timezone="Europe/Dublin", languages=["en", "es", "pt"], shrinkage=0.33,
+                hourly_cost=34.0, shifts=[Shift("day", 7, 8, [29, 29, 29, 29, 31, 34, 32]),
+                                          Shift("late", 15, 8, [18, 18, 18, 19, 20, 21, 20])]), [en, pt, es])
+    mexico = b.team(Team(name="Mexico City ES/PT/EN", timezone="America/Mexico_City", languages=["es", "pt", "en"],
+                         shrinkage=0.3, hourly_cost=20.0,
+                         shifts=[Shift("day", 9, 8, [19, 19, 19, 20, 21, 29, 28]),
+                                 Shift("night", 17, 8, [25, 25, 25, 26, 28, 29, 27])]), [es, pt, en])
+    b.scenario("Add 5 ES reviewers on weekday days",
+               "Five more Spanish-speaking reviewers join the Mexico City day shift, Monday to Friday.",
+               [Change(mexico.id, "shifts.day.headcount", "set", [24, 24, 24, 25, 26, 29, 28],
+                       "+5 on weekdays; weekends unchanged")])
+    return b.workflow
+
+
+def classifier_rollout_appeals() -> Workflow:
+    """A classifier with an auto-action share; removals can be appealed and appeals can send items back."""
+    b = ExampleBuilder("classifier_rollout_appeals", "Classifier rollout and appeals",
+                       "Flagged content goes through a classifier that auto-removes, auto-closes or sends items to "
+                       "human review. Removed items can be appealed after an appeal window; the appeals team "
+                       "upholds, overturns, or sends the item back to human review for a second look.")
+    flagged = b.node(Source(
+        name="Flagged content", rate_per_hour=900.0, timezone="Europe/Dublin",
+        profile=weekly(DETECTION_BY_HOUR, [1.0, 1.0, 1.0, 1.0, 1.05, 1.1, 1.05]),
+        mix=mix(("spam", "en", "P2", 0.4), ("nudity", "en", "P2", 0.25), ("hate_speech", "en", "P1", 0.15),
+                ("violence", "en", "P1", 0.15), ("terrorism", "en", "P0", 0.05)),
+        notes="User reports and proactive detection together."), 0, 0)
+    classifier = b.node(Classifier(name="Content classifier", latency=Distribution.uniform(0.5, 3, "s"),
+                                   notes="Version 1 in the baseline."), 1, 0)
+    auto_appeals = b.node(Router(name="Auto-removal appealed?", mode="probability"), 2, -1.5)
+    auto_closed = b.node(Outcome(name="Auto-closed", label="kept"), 2, -0.5)
+    review = b.node(ReviewStage(
+        name="Human review", discipline="priority", handle_time=lognormal(2.5, 1.5, "min"),
+        handle_time_by_category={"spam": lognormal(50, 30), "terrorism": lognormal(6, 4, "min")},
+        sla=list(SLA_BY_PRIORITY)), 2, 1)
+    auto_removed = b.node(Outcome(name="Removed (automated)", label="removed"), 3, -2.5)
+    review_appeals = b.node(Router(name="Removal appealed?", mode="probability"), 3, 1.5)
+    kept = b.node(Outcome(name="Kept", label="kept"), 3, 0.5)
+    removed = b.node(Outcome(name="Removed", label="removed"), 4, 2.5)
+    window = b.node(Delay(name="Appeal window", duration=lognormal(1.5, 1.2, "d"),
+                          notes="Time from removal until the user appeals."), 4, -0.5)
+    appeals = b.node(ReviewStage(
+        name="Appeal review", discipline="fifo", handle_time=lognormal(8, 5, "min"),
+        sla=[SlaTarget("P0", 3, "d", 0.9), SlaTarget("P1", 7, "d", 0.9), SlaTarget("P2", 7, "d", 0.9)],
+        notes="The SLA clock runs from the content's creation, so it includes the appeal window."), 5, -0.5)
+    upheld = b.node(Outcome(name="Removal upheld", label="upheld"), 6, -1)
+    overturned = b.node(Outcome(name="Overturned (restored)", label="overturned"), 6, 0)
+    b.edge(flagged, classifier, probability=1.0)
+    b.edge(classifier, auto_appeals, "auto-action", 0.2, probability_by_category={"spam": 0.35})
+    b.edge(classifier, auto_closed, "auto-close", 0.25, probability_by_category={"spam": 0.25})
+    b.edge(classifier, review, "human review", 0.55, probability_by_category={"spam": 0.4})
+    b.edge(auto_appeals, window, "appealed", 0.08)
+    b.edge(auto_appeals, auto_removed, "not appealed", 0.92)
+    b.edge(review, review_appeals, "remove", 0.38)
+    b.edge(review, kept, "keep", 0.62)
+    b.edge(review_appeals, window, "appealed", 0.04)
+    b.edge(review_appeals, removed, "not appealed", 0.96)
+    b.edge(window, appeals, probability=1.0)
+    b.edge(appeals, upheld, "upheld", 0.7)
+    b.edge(appeals, overturned, "overturned", 0.25)
+    b.edge(appeals, review, "second look", 0.05)
+    b.team(Team(name="Moderators – Dublin", timezone="Europe/Dublin", shrinkage=0.32, hourly_cost=28.0, shifts=[
+        Shift("early", 6, 8, [30, 30, 30, 30, 31, 33, 31]),
+        Shift("late", 14, 8, [36, 36, 36, 36, 38, 40, 38]),
+        Shift("night", 22, 8, [20, 20, 20, 20, 21, 22, 21])]), [review])
+    b.team(Team(name="Appeals – Lisbon", timezone="Europe/Lisbon", shrinkage=0.3, hourly_cost=30.0, shifts=[
+        Shift("day", 8, 8, [11, 11, 11, 11, 11, 9, 9]),
+        Shift("evening", 16, 8, [8, 8, 8, 8, 8, 7, 7])]), [appeals])
+    b.scenario("Classifier v2 rollout",
+               "Version 2 auto-actions 35 % of non-spam content instead of 20 %. Users appeal automated "
+               "removals more often (8 % → 11 %) and more appeals are overturned (25 % → 35 %).",
+               [Change(classifier.id, "route.auto-action", "set", 0.35, "higher-recall model"),
+                Change(auto_appeals.id, "route.appealed", "set", 0.11, "more appeals of automated removals"),
+                Change(appeals.id, "route.overturned", "set", 0.35, "more false positives found on appeal")])
+    return b.workflow
+
+
+EXAMPLES = (user_report_triage, hate_speech_policy_change, follow_the_sun_multilingual, classifier_rollout_appeals)
+
+
+def main(folder: Path = EXAMPLES_FOLDER) -> list[Path]:
+    """Write every example into ``folder``; returns the paths written."""
+    paths = []
+    for build in EXAMPLES:
+        path = folder / f"{build.__name__}.flow.json"
+        write_workflow_json(build(), path)
+        paths.append(path)
+    return paths
+
+
+if __name__ == "__main__":
+    for written in main():
+        print(f"wrote {written.name}")
