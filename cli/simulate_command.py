@@ -1,0 +1,270 @@
+"""``simulate``: run a workflow's baseline and scenarios headless and print a summary table.
+
+Rules:
+- Settings not given on the command line come from the workflow's saved run settings.
+- The baseline always runs first and is the reference for deltas; each ``--scenario`` is added after it.
+- The model (and every scenario) is validated before anything runs: errors are listed and the command
+  exits 1; warnings are listed and the run goes ahead.
+- The summary goes to stdout; progress goes to stderr (a bar on a terminal, a line per 10 % otherwise).
+- A ``.flowdb`` input gets the run stored in it. ``--out`` writes JSON (settings, aggregates, deltas) or a
+  tidy CSV (one row per scenario × replication × metric), atomically; its suffix is checked before the run.
+- Exit codes as in :mod:`cli.app`: 1 invalid model, 2 unreadable input or bad arguments, 130 Ctrl-C
+  (the run is cancelled, worker processes are stopped, nothing is stored or written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import io
+import json
+import math
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from cli.app import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE
+from cli.durations import duration_hours
+from cli.progress import ProgressBar
+from flowmodel.documents import document_kind, load_workflows
+from flowmodel.errors import FlowmodelError
+from flowmodel.ids import new_id
+from flowmodel.jsonfile import write_atomically
+from flowmodel.validation import validate
+from flowmodel.validation_issues import errors
+from flowmodel.workflow import Workflow
+from flowmodel.workspace import Workspace
+from simulations.aggregate import MetricDelta, MetricSummary
+from simulations.executors import Progress, make_executor
+from simulations.persist import save_run_to_workspace
+from simulations.runner import RunResult, run_scenarios
+from simulations.spec import SimulationError
+
+OUT_SUFFIXES = (".json", ".csv")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "simulate", help="run the baseline and scenarios of a workflow and print a summary",
+        description="Simulate a workflow's baseline and scenarios (common random numbers) and print mean ± 95 %% "
+                    "confidence half-width for the key figures. Durations take a unit: 14d, 36h, 90m, 3600s.")
+    parser.add_argument("path", metavar="PATH", help="a .flow.json workflow or a .flowdb workspace")
+    parser.add_argument("--workflow", metavar="NAME", help="which workflow of a workspace (name or id)")
+    parser.add_argument("--scenario", metavar="NAME", action="append", default=[],
+                        help="a scenario to compare with the baseline (repeat for several)")
+    parser.add_argument("--horizon", type=duration_hours, metavar="DURATION", help="simulated time, e.g. 14d")
+    parser.add_argument("--warmup", type=duration_hours, metavar="DURATION",
+                        help="time before statistics start, e.g. 1d")
+    parser.add_argument("--interval", type=duration_hours, metavar="DURATION", help="time-series interval, e.g. 1h")
+    parser.add_argument("--replications", type=int, metavar="N", help="independent runs per scenario")
+    parser.add_argument("--seed", type=int, metavar="N", help="base random seed")
+    parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per CPU)")
+    parser.add_argument("--cluster", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://host:8786")
+    parser.add_argument("--out", metavar="FILE", help="also write results to FILE (.json or .csv)")
+    parser.add_argument("--label", default="", help="a label for the run stored in a workspace")
+    parser.set_defaults(handler=run_command)
+
+
+def _fail(message: str, code: int = EXIT_UNREADABLE) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def _pick_workflow(workflows: list[Workflow], wanted: str | None, path: str) -> Workflow:
+    if wanted is not None:
+        for workflow in workflows:
+            if wanted in (workflow.name, workflow.id):
+                return workflow
+    elif len(workflows) == 1:
+        return workflows[0]
+    names = ", ".join(repr(w.name) for w in workflows) or "none"
+    problem = f"no workflow {wanted!r}" if wanted is not None else f"{len(workflows)} workflows to choose from"
+    raise FlowmodelError(problem, where=path, hint=f"choose one with --workflow; workflows here: {names}")
+
+
+def _settings(workflow: Workflow, args: argparse.Namespace):
+    overrides = {"horizon_hours": args.horizon, "warmup_hours": args.warmup, "replications": args.replications,
+                 "seed": args.seed, "interval_minutes": None if args.interval is None else args.interval * 60.0}
+    return dataclasses.replace(workflow.run_settings, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def run_command(args: argparse.Namespace) -> int:
+    out = Path(args.out) if args.out else None
+    if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
+        return _fail(f"--out must end in .json or .csv, not {out.name!r}")
+    if args.jobs is not None and args.jobs < 1:
+        return _fail("--jobs must be at least 1")
+    workflow = _pick_workflow(load_workflows(args.path), args.workflow, args.path)
+    settings = _settings(workflow, args)
+    problems = settings.problems()
+    if problems:
+        return _fail("; ".join(message for _, message in problems))
+    scenario_ids: list[str | None] = [None] + [workflow.scenario_by_name(name).id for name in args.scenario]
+
+    issues = validate(workflow)
+    for issue in issues:
+        print(issue.render(), file=sys.stderr)
+    if errors(issues):
+        return _fail(f"workflow {workflow.name!r} is invalid ({len(errors(issues))} error(s) above); nothing was run",
+                     EXIT_INVALID)
+
+    tasks = len(scenario_ids) * settings.replications
+    jobs = args.jobs if args.jobs is not None else min(os.cpu_count() or 1, tasks)
+    executor = make_executor(jobs=min(jobs, tasks), cluster=args.cluster)
+    bar = ProgressBar("Simulating", tasks)
+    try:
+        run = run_scenarios(workflow, scenario_ids, settings, executor=executor,
+                            on_progress=lambda p: _show(bar, p))
+    except SimulationError as error:
+        bar.close()
+        for issue in error.issues:
+            print(issue.render(), file=sys.stderr)
+        return _fail(error.render(), EXIT_INVALID)
+    except KeyboardInterrupt:
+        bar.close()
+        return _fail("cancelled; nothing was stored or written", EXIT_INTERRUPTED)
+    bar.close()
+
+    print(summary_table(run))
+    run_id = new_id()
+    if document_kind(Path(args.path)) == "workspace":
+        with Workspace.open(args.path) as workspace:
+            run_id = save_run_to_workspace(workspace, workflow, run, label=args.label)
+        print(f"\nStored as run {run_id} in {args.path}")
+    if out is not None:
+        content = _json_text(run, run_id) if out.suffix.lower() == ".json" else _csv_text(run, run_id)
+        write_atomically(out, content.encode("utf-8"))
+        print(f"Wrote {out}")
+    return EXIT_OK
+
+
+# -- the summary table ----------------------------------------------------------------------------
+#: (scope kind, metric, label) of the rows, in order; the scope's name is added to the label.
+KEY_METRICS: tuple[tuple[str, str, str], ...] = (
+    ("system", "created_count", "Items created"),
+    ("system", "completed_count", "Items decided"),
+    ("system", "expired_count", "Items expired"),
+    ("system", "time_to_decision_mean_s", "Time to decision, mean"),
+    ("system", "time_to_decision_p90_s", "Time to decision, p90"),
+    ("priority", "sla_attainment_share", "SLA met"),
+    ("stage", "wait_mean_s", "Wait, mean"),
+    ("stage", "backlog_end_count", "Backlog at end"),
+    ("team", "utilisation_share", "Utilisation"),
+    ("system", "in_system_end_count", "Items in system at end"),
+)
+
+
+UNIT_FACTORS: dict[str, float] = {"%": 0.01, "s": 1.0, "min": 60.0, "h": 3600.0, "": 1.0}
+
+
+def _unit_for(metric: str, magnitude: float) -> str:
+    if metric.endswith("_share"):
+        return "%"
+    if metric.endswith("_s"):
+        return "s" if magnitude < 120 else "min" if magnitude < 7200 else "h"
+    return ""
+
+
+def _decimals(mean: float, half: float) -> int:
+    """Two significant digits of the half-width decide the decimals (the rest is noise); else three of the mean."""
+    if math.isfinite(half) and half > 0:
+        return min(max(1 - math.floor(math.log10(half)), 0), 4)
+    if math.isfinite(mean) and mean != 0 and mean != round(mean):
+        return min(max(2 - math.floor(math.log10(abs(mean))), 0), 4)
+    return 0
+
+
+def _pair(mean: float, half: float, unit: str, *, signed: bool = False) -> str:
+    """``mean ± half`` in ``unit``, both to the same decimals; ``n/a`` for an undefined half-width."""
+    factor = UNIT_FACTORS[unit]
+    m, h = mean / factor, half / factor
+    if not math.isfinite(m):
+        return "n/a"
+    places = _decimals(m, h)
+    text = f"{m:+,.{places}f}" if signed and m != 0 else f"{m:,.{places}f}"
+    return f"{text} ± {h:,.{places}f}" if math.isfinite(h) else f"{text} ± n/a"
+
+
+def _cell(summary: MetricSummary | None, unit: str) -> str:
+    return "—" if summary is None else _pair(summary.mean, summary.half_width, unit)
+
+
+def _delta_cell(delta: MetricDelta | None, unit: str) -> str:
+    if delta is None:
+        return "—"
+    text = _pair(delta.delta_mean, delta.half_width, unit, signed=True)
+    if delta.delta_mean != 0 and math.isfinite(delta.relative_delta) and unit != "%":
+        text += f" ({delta.relative_delta:+.0%})"
+    return text + (" *" if delta.clear else "")
+
+
+def summary_table(run: RunResult) -> str:
+    """Mean ± 95 % CI half-width of the key figures per scenario, then Δ vs the baseline per scenario."""
+    summaries = {(s.scenario_id, s.scope_kind, s.scope_id, s.metric): s for s in run.summaries}
+    deltas = {(d.scenario_id, d.scope_kind, d.scope_id, d.metric): d for d in run.deltas}
+    scenario_ids = [str(s["id"]) for s in run.scenarios]
+    names = run.scenario_names
+    reference = scenario_ids[0]
+    header = ["Figure", *[names[i] for i in scenario_ids], *[f"Δ {names[i]}" for i in scenario_ids[1:]]]
+    rows: list[list[str]] = []
+    for kind, metric, label in KEY_METRICS:
+        scopes = dict.fromkeys((s.scope_id, s.scope_name) for s in run.summaries
+                               if s.scope_kind == kind and s.metric == metric)
+        for scope_id, scope_name in scopes:
+            means = [summaries[k].mean for i in scenario_ids
+                     if (k := (i, kind, scope_id, metric)) in summaries and math.isfinite(summaries[k].mean)]
+            unit = _unit_for(metric, abs(means[0]) if means else 0.0)
+            title = label if kind == "system" else f"{label}: {scope_name}"
+            rows.append([f"{title} ({unit})" if unit else title,
+                         *[_cell(summaries.get((i, kind, scope_id, metric)), unit) for i in scenario_ids],
+                         *[_delta_cell(deltas.get((i, kind, scope_id, metric)), unit) for i in scenario_ids[1:]]])
+    widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) if c == 0 else cell.rjust(w) for c, (cell, w) in enumerate(zip(row, widths,
+                                                                                                    strict=True)))
+             for row in [header, *rows]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    settings = run.options.settings
+    notes = [f"{run.workflow_name}: {settings.replications} replication(s) per scenario, horizon "
+             f"{settings.horizon_hours:g} h, warm-up {settings.warmup_hours:g} h, seed {settings.seed}.",
+             "± is the half-width of the 95 % confidence interval (Student t) across replications."]
+    if len(scenario_ids) > 1:
+        notes.append(f"Δ is paired with {names[reference]} on the same random numbers; * = the interval excludes 0.")
+    return "\n".join([*notes, "", *lines])
+
+
+def _show(bar: ProgressBar, progress: Progress) -> None:
+    bar.update(progress.fraction, progress.replications_done)
+
+
+def _clean(value: Any) -> Any:
+    """JSON has no NaN or infinity: an undefined figure is written as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _json_text(run: RunResult, run_id: str) -> str:
+    data = {"format": "flowmodel.run-results", "version": 1, "run_id": run_id,
+            "workflow": {"id": run.workflow_id, "name": run.workflow_name},
+            "settings": run.options.to_dict(), "scenarios": run.scenarios,
+            "aggregates": [dataclasses.asdict(s) for s in run.summaries],
+            "deltas": [dataclasses.asdict(d) for d in run.deltas]}
+    return json.dumps(_clean(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _csv_text(run: RunResult, run_id: str) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["run", "scenario", "replication", "metric", "scope", "value"])
+    for result in run.replications:
+        for record in result.metrics:
+            value = "" if not math.isfinite(record.value) else repr(record.value)
+            writer.writerow([run_id, result.scenario_name, result.replication, record.metric,
+                             f"{record.scope_kind}:{record.scope_name}", value])
+    return buffer.getvalue()
