@@ -61,6 +61,20 @@ class ItemClass(NamedTuple):
 ClassRates = dict[str, dict[ItemClass, float]]
 
 
+class ClosedLoopError(ModelError):
+    """The traffic equations have no solution: items of ``item_class`` can enter a loop (``node_ids``)
+    that they never leave."""
+
+    def __init__(self, workflow: Workflow, node_ids: list[str], item_class: ItemClass) -> None:
+        self.node_ids = node_ids
+        self.item_class = item_class
+        names = ", ".join(workflow.nodes[n].name or n[:8] for n in node_ids)
+        super().__init__(
+            f"{item_class.language}/{item_class.category}/{item_class.priority} items can enter a loop they "
+            "never leave", where=names or "routing",
+            hint="give every loop (appeal, re-review) an exit with a probability above 0 for these items")
+
+
 @dataclass(frozen=True)
 class StaffingPool:
     """Stages connected by the teams that work them: their reviewers are one shared pool."""
@@ -163,8 +177,9 @@ def classes_reaching(workflow: Workflow) -> dict[str, set[ItemClass]]:
 def class_rates(workflow: Workflow) -> ClassRates:
     """Per node id: mean arrivals per hour of each item class (the traffic equations, solved exactly).
 
-    Raises :class:`ModelError` when the equations have no solution, which happens only if items can
-    enter a loop that they can never leave (validation reports that as ``loop-without-exit``).
+    Raises :class:`ClosedLoopError` (a :class:`ModelError`) when the equations have no solution, which
+    happens only if items can enter a loop that they can never leave (validation reports that as
+    ``loop-without-exit``).
     """
     rates: ClassRates = {node_id: {} for node_id in workflow.nodes}
     for item_class, sources in _external_arrivals(workflow).items():
@@ -182,13 +197,25 @@ def class_rates(workflow: Workflow) -> ClassRates:
         except np.linalg.LinAlgError:
             solution = None
         if solution is None or not np.all(np.isfinite(solution)) or np.linalg.cond(system) > 1e12:
-            raise ModelError(
-                f"items of class {'/'.join(item_class)} can enter a loop they never leave",
-                hint="give every loop (appeal, re-review) an exit with a probability above 0",
-            )
+            raise ClosedLoopError(workflow, closed_loop(workflow, nodes, item_class), item_class)
         for node_id, value in zip(nodes, solution, strict=True):
             rates[node_id][item_class] = max(float(value), 0.0)
     return rates
+
+
+def closed_loop(workflow: Workflow, nodes: list[str], item_class: ItemClass) -> list[str]:
+    """Node ids of a loop among ``nodes`` that items of ``item_class`` can enter but never leave
+    (empty if there is none), in workflow order."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(nodes)
+    for node_id in nodes:
+        graph.add_edges_from((node_id, target) for target, p in routing(workflow, node_id, item_class) if p > 0)
+    for component in nx.strongly_connected_components(graph):
+        first = next(iter(component))
+        cyclic = len(component) > 1 or graph.has_edge(first, first)
+        if cyclic and all(target in component for n in component for target in graph.successors(n)):
+            return [n for n in workflow.nodes if n in component]
+    return []
 
 
 def arrival_rates(workflow: Workflow, rates: ClassRates | None = None) -> dict[str, float]:

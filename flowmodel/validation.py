@@ -8,8 +8,9 @@ Validation never raises on a weird model; it reports. The checks, each documente
 - :mod:`flowmodel.validation_capacity` — teams and skills per stage; then, only if nothing above is an
   error, offered load against staffed capacity (traffic equations) and SLA feasibility.
 
-Issues come in that order. Errors block a run; warnings do not. A stage with an expiry needs no
-"expired" outcome: expired items leave the workflow as expired implicitly.
+A check that itself fails on a value no editor can produce becomes an error with rule ``check-failed``
+rather than an exception. Issues come in that order. Errors block a run; warnings do not. A stage with
+an expiry needs no "expired" outcome: expired items leave the workflow as expired implicitly.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ Rules:
 - ``stage-unstaffed`` (error): teams list it but none has anyone rostered.
 - ``stage-skills-gap`` (error): items of some language × category reach the stage that no rostered team
   working it can review (skills).
+- ``loop-without-exit`` (error) also when the loop is closed only for some items (a classifier's
+  per-category probabilities), which the traffic equations find.
 - Load, from the traffic equations (:mod:`flowmodel.traffic`), checked only when the model has no
   errors (otherwise the numbers mean nothing):
   ``stage-overloaded`` (warning) offered load ≥ the stage's staffed capacity: the backlog grows without
@@ -23,11 +25,11 @@ from __future__ import annotations
 import math
 
 from flowmodel.distributions import to_seconds
-from flowmodel.errors import ModelError
 from flowmodel.nodes import ReviewStage
 from flowmodel.teams import HOURS_PER_WEEK, Team
 from flowmodel.traffic import (
     ClassRates,
+    ClosedLoopError,
     StaffingPool,
     class_rates,
     classes_reaching,
@@ -79,8 +81,9 @@ def check_load(workflow: Workflow) -> list[Issue]:
     """Load warnings; call only on a model without errors."""
     try:
         rates = class_rates(workflow)
-    except ModelError:
-        return []
+    except ClosedLoopError as error:
+        return [Issue("error", f"{error.message}: {error.where}", error.hint,
+                      node_id=error.node_ids[0] if error.node_ids else None, rule="loop-without-exit")]
     load = offered_load(workflow, rates)
     capacity = staffed_capacity(workflow)
     issues: list[Issue] = []

@@ -23,6 +23,7 @@ from flowmodel import (
     Workflow,
 )
 from flowmodel.traffic import (
+    ClosedLoopError,
     ItemClass,
     arrival_rates,
     class_rates,
@@ -86,8 +87,10 @@ def test_every_item_that_arrives_finishes_at_exactly_one_outcome(rate, remove, a
 
 def test_a_loop_items_never_leave_has_no_solution():
     workflow = appeal_workflow(rate=10.0, remove=0.5, appeal=0.5, rereview=1.0)
-    with pytest.raises(ModelError, match="loop"):
+    with pytest.raises(ClosedLoopError, match="loop") as caught:
         class_rates(workflow)
+    assert isinstance(caught.value, ModelError)
+    assert [workflow.nodes[n].name for n in caught.value.node_ids] == ["Appeal review", "Second look"]
 
 
 def multilingual_workflow() -> Workflow:

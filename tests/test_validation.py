@@ -137,6 +137,18 @@ def _dead_end(w: Workflow) -> dict:
     return {"node": limbo.id}
 
 
+def _loop_closed_for_hate_speech(w: Workflow) -> dict:
+    """Appeals pass an automated screen that never lets hate-speech appeals out of the loop."""
+    screen = w.add_node(Classifier(name="Appeal screen"))
+    _remove_edge(w, "Appeal window", "Appeal review")
+    _remove_edge(w, "Appeal review", "Upheld")
+    edge_between(w, "Appeal review", "Appeal window").probability = 1.0
+    _add_edge(w, "Appeal window", "Appeal screen", probability=1.0)
+    w.add_edge(Edge(screen.id, node(w, "Upheld").id, probability=0.9, probability_by_category={"hate": 0.0}))
+    w.add_edge(Edge(screen.id, node(w, "Appeal review").id, probability=0.1, probability_by_category={"hate": 1.0}))
+    return {"node": node(w, "Appeal window").id}
+
+
 def _edge_field(source: str, target: str, field: str, **fields) -> Callable[[Workflow], dict]:
     def breaker(w: Workflow) -> dict:
         found = edge_between(w, source, target)
@@ -196,6 +208,7 @@ CASES = [
     Case("loop-without-exit", lambda w: (_edge_field("Appeal review", "Upheld", "", probability=0.0)(w),
                                          _edge_field("Appeal review", "Appeal window", "", probability=1.0)(w),
                                          {"node": node(w, "Appeal window").id})[-1]),
+    Case("loop-without-exit", _loop_closed_for_hate_speech),
     Case("probability-missing", _edge_field("EN review", "Kept", "probability", probability=None)),
     Case("probability-range", _edge_field("EN review", "Kept", "probability", probability=1.5)),
     Case("probability-sum", lambda w: {**_edge_field("EN review", "Kept", "", probability=0.5)(w),
