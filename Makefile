@@ -26,6 +26,15 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest; status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "no tests were collected: failing" >&2; exit 1; fi; exit $$status
 
+# The main window on an example, rendered under a virtual X server to docs/screenshot.png.
+screenshot: $(STAMP)
+	@scripts/install_qt_system_libs.sh window
+	@command -v xvfb-run >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null \
+	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends xvfb xauth >/dev/null; } \
+	  || { echo "make screenshot needs xvfb-run: install the xvfb package" >&2; exit 1; }
+	xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m ui.screenshot $(EXAMPLE) docs/screenshot.png
+
 lint: $(STAMP)
 	$(PY) -m ruff check .
 

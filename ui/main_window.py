@@ -68,6 +68,8 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(properties_dock, self._dock("Teams", self.teams, Qt.DockWidgetArea.RightDockWidgetArea))
         properties_dock.raise_()
         self._dock("Validation", self.validation, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.actions = build_actions(self)
         self.view.status_message.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
         self.autosaver.failed.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
@@ -81,8 +83,8 @@ class MainWindow(QMainWindow):
         self.actions.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._fill_examples_menu()
         self.resize(1500, 920)
-        self.resizeDocks(self._dock_widgets[:2], [190, 400], Qt.Orientation.Horizontal)
-        self.resizeDocks(self._dock_widgets[3:], [170], Qt.Orientation.Vertical)
+        self.resizeDocks(self._dock_widgets[:2], [170, 450], Qt.Orientation.Horizontal)
+        self.resizeDocks(self._dock_widgets[3:], [140], Qt.Orientation.Vertical)
         self._show_document(self.document)
 
     # -- layout ----------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ def test_cards_show_key_numbers_per_kind(window):
     stage.sla.append(SlaTarget("P1", 24, "h", 0.9))
     lines = key_lines(workflow, stage)
     assert lines == ["handle exp(mean 5 min)", "teams: Generalists", "SLA P1: 90% ≤ 24 h", "queue: FIFO"]
-    assert key_lines(workflow, workflow.node_by_name("User reports"))[0] == "60 items/h · flat profile"
+    assert key_lines(workflow, workflow.node_by_name("User reports")) == ["60 items/h", "flat profile · mix of 1"]
     assert key_lines(workflow, workflow.node_by_name("Kept")) == ["label: kept"]
 
 

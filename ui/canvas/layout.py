@@ -3,8 +3,8 @@
 Auto-layout rules: layered left → right. Edges that close a loop (an appeal or re-review going back)
 are found by a depth-first walk from the sources and ignored for layering, so loops still lay out;
 each node's layer is then its longest path from a source (networkx topological generations). Within
-a layer, nodes are ordered by the mean row of their predecessors (fewer crossings) and stacked around
-the centre line with their real card heights, so nothing overlaps.
+a layer, nodes are ordered by the mean row of their predecessors (fewer crossings), and each card is
+placed level with its predecessors as far as the real card heights allow, so nothing overlaps.
 """
 
 from __future__ import annotations
@@ -40,37 +40,86 @@ def _back_edges(graph: nx.DiGraph, roots: list[str]) -> set[tuple[str, str]]:
     return back
 
 
-def layers(workflow: Workflow) -> list[list[str]]:
-    """Node ids per layer, left to right (see module rules)."""
+def _graph(workflow: Workflow) -> nx.DiGraph:
+    """The workflow's graph without the edges that close loops."""
     graph = nx.DiGraph()
     graph.add_nodes_from(workflow.nodes)
     graph.add_edges_from((e.source, e.target) for e in workflow.edges.values())
     roots = [n.id for n in workflow.nodes.values() if n.kind == "source"]
     graph.remove_edges_from(_back_edges(graph, roots))
+    return graph
+
+
+def _order_layer(graph: nx.DiGraph, layer: list[str], row: dict[str, float], model_order: dict[str, int]) -> None:
+    """Sort a layer by the mean row of each node's predecessors; among siblings with the same parents,
+    nodes that lead further sit in the middle and terminals around them, so the main flow runs straight."""
+    def barycentre(node_id: str) -> float:
+        rows = [row[p] for p in graph.predecessors(node_id) if p in row]
+        return sum(rows) / len(rows) if rows else float("inf")
+
+    layer.sort(key=lambda n: (barycentre(n), model_order[n]))
+    result: list[str] = []
+    i = 0
+    while i < len(layer):
+        j = i
+        while j < len(layer) and barycentre(layer[j]) == barycentre(layer[i]):
+            j += 1
+        group = layer[i:j]
+        leading = [n for n in group if graph.out_degree(n)]
+        terminal = [n for n in group if not graph.out_degree(n)]
+        half = len(terminal) // 2
+        result += terminal[:half] + leading + terminal[half:]
+        i = j
+    layer[:] = result
+
+
+def layers(workflow: Workflow) -> list[list[str]]:
+    """Node ids per layer, left to right, each layer in top-to-bottom order (see module rules)."""
+    graph = _graph(workflow)
+    model_order = {node_id: i for i, node_id in enumerate(workflow.nodes)}
     result = [list(generation) for generation in nx.topological_generations(graph)]
     row: dict[str, float] = {}
     for index, layer in enumerate(result):
-        if index > 0:
-            def barycentre(node_id: str) -> float:
-                rows = [row[p] for p in graph.predecessors(node_id) if p in row]
-                return sum(rows) / len(rows) if rows else float("inf")
-            order = {node_id: i for i, node_id in enumerate(workflow.nodes)}
-            layer.sort(key=lambda n: (barycentre(n), order[n]))
+        if index == 0:
+            layer.sort(key=lambda n: model_order[n])
+        else:
+            _order_layer(graph, layer, row, model_order)
         for i, node_id in enumerate(layer):
             row[node_id] = float(i)
     return result
 
 
 def auto_layout(workflow: Workflow, heights: dict[str, float]) -> dict[str, Point]:
-    """Top-left card positions for every node, given each card's height."""
+    """Top-left card positions for every node, given each card's height.
+
+    Each card wants its centre level with the mean centre of its predecessors; cards are then pushed
+    apart top to bottom and the layer is shifted back so that, on average, cards sit where they want.
+    """
+    graph = _graph(workflow)
+    centres: dict[str, float] = {}
     positions: dict[str, Point] = {}
     for column, layer in enumerate(layers(workflow)):
-        total = sum(heights.get(n, 100.0) for n in layer) + style.ROW_SPACING * (len(layer) - 1)
-        y = -total / 2
-        for node_id in layer:
-            top = round(y / style.GRID) * style.GRID
-            positions[node_id] = (float(column * style.LAYER_SPACING), float(top))
-            y += heights.get(node_id, 100.0) + style.ROW_SPACING
+        size = [heights.get(n, 100.0) for n in layer]
+        stacked, y = [], 0.0
+        for h in size:
+            stacked.append(y + h / 2)
+            y += h + style.ROW_SPACING
+        middle = (y - style.ROW_SPACING) / 2
+        wanted = []
+        for node_id, own in zip(layer, stacked, strict=True):
+            parents = [centres[p] for p in graph.predecessors(node_id) if p in centres]
+            wanted.append(sum(parents) / len(parents) if parents else own - middle)
+        tops: list[float] = []
+        for i, (want, h) in enumerate(zip(wanted, size, strict=True)):
+            top = want - h / 2
+            if i:
+                top = max(top, tops[-1] + size[i - 1] + style.ROW_SPACING)
+            tops.append(top)
+        shift = sum(w - (t + h / 2) for w, t, h in zip(wanted, tops, size, strict=True)) / len(layer)
+        for node_id, top, h in zip(layer, tops, size, strict=True):
+            snapped = round((top + shift) / style.GRID) * style.GRID
+            positions[node_id] = (float(column * style.LAYER_SPACING), float(snapped))
+            centres[node_id] = snapped + h / 2
     return positions
 
 

@@ -20,11 +20,10 @@ def _number(value: float) -> str:
 def key_lines(workflow: Workflow, node: Node) -> list[str]:
     """Lines of key numbers for ``node`` (see module rules)."""
     if isinstance(node, Source):
-        lines = [f"{_number(node.rate_per_hour)} items/h · {PROFILE_NAMES.get(node.profile.kind, node.profile.kind)}"]
         cells = len(node.mix)
-        lines.append(f"mix: {cells} {'cell' if cells == 1 else 'cells'}" + (
-            f" · {len(node.surges)} surge{'s' if len(node.surges) != 1 else ''}" if node.surges else ""))
-        return lines
+        surges = f" · {len(node.surges)} surge{'s' if len(node.surges) != 1 else ''}" if node.surges else ""
+        return [f"{_number(node.rate_per_hour)} items/h{surges}",
+                f"{PROFILE_NAMES.get(node.profile.kind, node.profile.kind)} · mix of {cells}"]
     if isinstance(node, Classifier):
         return [f"latency {node.latency.describe()}"]
     if isinstance(node, ReviewStage):
