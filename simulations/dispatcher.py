@@ -223,6 +223,8 @@ class StageRuntime:
         warmup = self.warmup
         item.token = 0
         item.team = team
+        if self.run.trace is not None:
+            self.run.trace("start", now, item, self.spec.name, team.spec.name)
         if item.counted:
             self.wait.add(wait)
             self.wait_histogram.add(wait)
@@ -272,6 +274,8 @@ class StageRuntime:
             return
         now = self.env._now
         item.token = -1
+        if self.run.trace is not None:
+            self.run.trace("expire", now, item, self.spec.name, "")
         self.queue_by_class[item.cls].discard(item)
         self.leave_queue(item, now)
         if item.counted:

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from functools import partial
 
 import simpy
-from simpy.events import Event
+from simpy.events import URGENT, Event
 
 from simulations.arrivals import ArrivalClock
 from simulations.collect import collect
@@ -44,13 +44,14 @@ HOUR_S = 3600.0
 class Item:
     """One report or piece of content on its way through the workflow."""
 
-    __slots__ = ("cls", "counted", "created", "deadline", "entered", "rank", "seq", "service", "started", "team",
-                 "token")
+    __slots__ = ("cls", "counted", "created", "deadline", "entered", "number", "rank", "seq", "service", "started",
+                 "team", "token")
 
-    def __init__(self, cls: int, created: float, counted: bool) -> None:
+    def __init__(self, cls: int, created: float, counted: bool, number: int) -> None:
         self.cls = cls
         self.created = created
         self.counted = counted
+        self.number = number
         self.token = 0
 
 
@@ -75,20 +76,27 @@ class SourceRuntime:
         else:
             self.run.source_closed()
 
+    def admit(self, cls: int, now: float) -> Item:
+        """A new item of class ``cls`` created now (it is routed on by the caller)."""
+        run = self.run
+        run.created += 1
+        run.in_system += 1
+        self.in_interval += 1
+        item = Item(cls, now, now >= run.warmup, run.created)
+        if item.counted:
+            self.arrivals += 1
+        if run.trace is not None:
+            run.trace("arrive", now, item, self.spec.name, "")
+        return item
+
     def arrive(self, event) -> None:
         run = self.run
         if not run.arrivals_open:
             return
         now = run.env._now
         classes = self.classes
-        cls = classes[bisect_right(self.cumulative, self.mix_random())] if len(classes) > 1 else classes[0]
-        counted = now >= run.warmup
-        item = Item(cls, now, counted)
-        run.created += 1
-        run.in_system += 1
-        self.in_interval += 1
-        if counted:
-            self.arrivals += 1
+        item = self.admit(
+            classes[bisect_right(self.cumulative, self.mix_random())] if len(classes) > 1 else classes[0], now)
         if run.created == run.arrival_limit:
             run.close_arrivals()
         else:
@@ -140,6 +148,8 @@ class OutcomeRuntime:
         run = self.run
         run.completed += 1
         run.in_system -= 1
+        if run.trace is not None:
+            run.trace("outcome", run.env._now, item, self.spec.name, "")
         if item.counted:
             self.count += 1
             elapsed = run.env._now - item.created
@@ -167,6 +177,9 @@ class Replication:
         self.open_sources = 0
         self.done: simpy.Event | None = None
         self.samples = 0
+        #: Optional observer ``trace(kind, time, item, place, team)`` of "arrive", "start", "expire" and
+        #: "outcome" events, for hand-checked traces; None in normal runs.
+        self.trace: Callable[[str, float, Item, str, str], None] | None = None
 
         self.teams = [TeamRuntime(team, spec.warmup_s) for team in spec.teams]
         self.nodes: list = []
@@ -227,6 +240,17 @@ class Replication:
         return route
 
     # -- arrivals and the end of the run -------------------------------------------------------
+    def scripted_arrival(self, at: float, source_id: str, item_class: int) -> None:
+        """One extra arrival at a fixed time (``at`` seconds) at the source with ``source_id``, of class
+        ``item_class`` (an index into ``spec.item_classes``) — for replays and hand-computed traces. It
+        draws no random numbers and does not count towards ``arrival_limit``."""
+        source = next(s for s in self.sources if s.spec.id == source_id)
+
+        def arrive(_event: Event) -> None:
+            source.next_node(source.admit(item_class, self.env.now))
+
+        self.schedule(at, arrive)
+
     def source_closed(self) -> None:
         self.open_sources -= 1
         if self.open_sources == 0:
@@ -268,12 +292,13 @@ class Replication:
             team.available.restart(self.env.now)
             team.rostered.restart(self.env.now)
 
-    def _sample(self, _event) -> None:
+    def _sample(self, _event: Event) -> None:
         self.take_sample()
-        self.schedule(self.spec.interval_s, self._sample)
+        Wakeup(self.env, self.spec.interval_s, self._sample, priority=URGENT)
 
     def take_sample(self) -> None:
-        """Series values at the end of a reporting interval (see :mod:`simulations.collect`)."""
+        """Series values at the end of a reporting interval: the state just before the events of that
+        instant (the snapshot is scheduled URGENT), i.e. the state over the interval's last moment."""
         self.samples += 1
         for source in self.sources:
             source.series.append(source.in_interval)
@@ -303,7 +328,7 @@ class Replication:
                 self._roster(team, 1)
         if self.warmup > 0:
             self.schedule(self.warmup, self._end_warmup)
-        self.schedule(spec.interval_s, self._sample)
+        Wakeup(self.env, spec.interval_s, self._sample, priority=URGENT)
         if progress is not None or should_stop is not None:
             self._tick(progress, should_stop)
         self.open_sources = len(self.sources)
