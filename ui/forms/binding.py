@@ -71,11 +71,15 @@ class ItemForm(QWidget):
         self._checks: dict[str, Check] = {}
         self._editors: set[str] = set()
         self._loading = False
-        self.rows = QFormLayout(self)
+        self.rows = QFormLayout()
         self.rows.setContentsMargins(8, 8, 8, 8)
         self.rows.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.rows.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.rows.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        page = QVBoxLayout(self)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.addLayout(self.rows)
+        page.addStretch(1)  # spare height goes below the last row, not between rows
 
     # -- reading ---------------------------------------------------------------------------------
     @property

@@ -26,14 +26,15 @@ class CategoryTimesEditor(QWidget):
         self._times: dict[str, Distribution] = {}
         self.default_time = Distribution.lognormal(3.0, 1.5, "min")
         self.list = QListWidget()
-        self.list.setFixedHeight(72)
+        self.list.setFixedHeight(60)
+        self.list.setToolTip("Categories with their own handle time; the others use the stage's handle time")
         self.new_category = QComboBox()
         self.new_category.setEditable(True)
         self.new_category.setPlaceholderText("category")
         self.add_button = QPushButton("Add")
         self.remove_button = QPushButton("Remove")
         self.editor = DistributionEditor()
-        self.editor.setEnabled(False)
+        self.editor.setVisible(False)
         adding = QHBoxLayout()
         adding.addWidget(self.new_category, 1)
         adding.addWidget(self.add_button)
@@ -84,7 +85,7 @@ class CategoryTimesEditor(QWidget):
             self.edited.emit("", {k: v for k, v in self._times.items() if k != item.text()})
 
     def _show_selected(self, category: str) -> None:
-        self.editor.setEnabled(category in self._times)
+        self.editor.setVisible(category in self._times)
         if category in self._times:
             self.editor.set_value(self._times[category])
 

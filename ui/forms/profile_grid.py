@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import math
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -87,10 +87,12 @@ class ProfileGrid(QWidget):
         for col in range(days):
             for hour in range(24):
                 index = col * 24 + hour
-                text = f"{profile.multipliers[index]:g}" if index < len(profile.multipliers) else ""
+                text = f"{profile.multipliers[index]:.4g}" if index < len(profile.multipliers) else ""
                 cell = self.grid.item(hour, col)
                 if cell is None:
-                    self.grid.setItem(hour, col, QTableWidgetItem(text))
+                    cell = QTableWidgetItem(text)
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    self.grid.setItem(hour, col, cell)
                 elif cell.text() != text:
                     cell.setText(text)
                 self.grid.item(hour, col).setBackground(QBrush())

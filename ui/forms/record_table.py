@@ -51,6 +51,7 @@ class Column:
     choices: tuple[str, ...] = ()
     scale: float = 1.0
     required: bool = True
+    tip: str = ""
 
     def show(self, value: Any) -> str:
         if self.kind == "number":
@@ -122,6 +123,8 @@ class RecordTable(QWidget):
         self._loading = False
         self.table = QTableWidget(0, len(self.columns))
         self.table.setHorizontalHeaderLabels([c.title for c in self.columns])
+        for col, column in enumerate(self.columns):
+            self.table.horizontalHeaderItem(col).setToolTip(column.tip or column.title)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setItemDelegate(_ChoiceDelegate(self.columns, self.table))
@@ -180,7 +183,10 @@ class RecordTable(QWidget):
                 text = column.show(column.read(record))
                 cell = self.table.item(row, col)
                 if cell is None:
-                    self.table.setItem(row, col, QTableWidgetItem(text))
+                    cell = QTableWidgetItem(text)
+                    if column.kind in ("number", "count"):
+                        cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    self.table.setItem(row, col, cell)
                 elif cell.text() != text:
                     cell.setText(text)
                 self._mark(row, col, "")

@@ -15,9 +15,9 @@ from flowmodel.nodes import WEEKDAYS
 from flowmodel.teams import Shift
 from ui.forms.record_table import Column, RecordTable
 
-DAY_COLUMN_WIDTH = 36
-HOUR_COLUMN_WIDTH = 54
-NAME_COLUMN_MINIMUM = 72
+DAY_COLUMN_WIDTH = 30
+HOUR_COLUMN_WIDTH = 44
+NAME_COLUMN_MINIMUM = 64
 
 
 def _build(values: list[Any]) -> Shift:
@@ -28,9 +28,10 @@ class RosterGrid(RecordTable):
     def __init__(self, parent: QWidget | None = None) -> None:
         columns = [
             Column("Shift", lambda s: s.name),
-            Column("Start (h)", lambda s: s.start_hour, "number", 0.0, 24.0),
-            Column("Hours", lambda s: s.hours, "number", 0.0, 24.0),
-            *(Column(day, lambda s, d=d: s.headcount[d], "count", 0, 100000) for d, day in enumerate(WEEKDAYS)),
+            Column("Start", lambda s: s.start_hour, "number", 0.0, 24.0, tip="Local start hour, 0–24"),
+            Column("Hours", lambda s: s.hours, "number", 0.0, 24.0, tip="Shift length in hours"),
+            *(Column(day[:2], lambda s, d=d: s.headcount[d], "count", 0, 100000, tip=f"Reviewers rostered on {day}")
+              for d, day in enumerate(WEEKDAYS)),
         ]
         super().__init__(columns, _build, self._blank, "Add shift", parent)
         header = self.table.horizontalHeader()

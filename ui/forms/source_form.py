@@ -26,7 +26,7 @@ class SourceForm(ItemForm):
         rate.setToolTip("Mean arrivals per hour over the profile's day or week")
         self.add_editor_row("Time zone", "timezone", TimezoneCombo(),
                             check=lambda zone: "" if zone in time_zones() else f"unknown time zone {zone!r}")
-        self.add_editor_row("Arrival profile", "profile", ProfileGrid())
+        self.add_editor_row("Arrival profile (relative intensity by local hour)", "profile", ProfileGrid(), wide=True)
         self.add_editor_row("Item mix", "mix", MixEditor(), check=mix_problem)
         self.add_editor_row("Surges", "surges", SurgeEditor())
         self.refresh()
