@@ -100,7 +100,11 @@ def run_command(args: argparse.Namespace) -> int:
     settings = _settings(workflow, args)
     problems = settings.problems()
     if problems:
-        return _fail("; ".join(message for _, message in problems))
+        flags = {"horizon_hours": "--horizon", "warmup_hours": "--warmup", "replications": "--replications",
+                 "seed": "--seed", "interval_minutes": "--interval"}
+        return _fail("; ".join(f"{flags.get(name, name)}: {message}" for name, message in problems)
+                     + f" (settings not given are the workflow's own: horizon {settings.horizon_hours:g} h, "
+                       f"warm-up {settings.warmup_hours:g} h)")
     scenario_ids: list[str | None] = [None] + [workflow.scenario_by_name(name).id for name in args.scenario]
 
     issues = validate(workflow)
@@ -125,7 +129,8 @@ def run_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         bar.close()
         return _fail("cancelled; nothing was stored or written", EXIT_INTERRUPTED)
-    bar.close()
+    finally:
+        bar.close()
 
     print(summary_table(run))
     run_id = new_id()
@@ -195,8 +200,9 @@ def _delta_cell(delta: MetricDelta | None, unit: str) -> str:
     if delta is None:
         return "—"
     text = _pair(delta.delta_mean, delta.half_width, unit, signed=True)
-    if delta.delta_mean != 0 and math.isfinite(delta.relative_delta) and unit != "%":
-        text += f" ({delta.relative_delta:+.0%})"
+    relative = delta.relative_delta
+    if delta.delta_mean != 0 and math.isfinite(relative) and unit != "%":
+        text += f" (×{1 + relative:,.0f})" if abs(relative) >= 10 else f" ({relative:+.0%})"
     return text + (" *" if delta.clear else "")
 
 

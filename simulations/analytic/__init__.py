@@ -14,8 +14,9 @@ from simulations.analytic.erlang import (
     required_agents,
     service_level,
 )
+from simulations.analytic.stage_estimates import StageEstimate, stage_estimates
 
 __all__ = [
-    "AbandonmentEstimate", "QueueEstimate", "erlang_a", "erlang_b", "erlang_c", "mmc", "required_agents",
-    "service_level",
+    "AbandonmentEstimate", "QueueEstimate", "StageEstimate", "erlang_a", "erlang_b", "erlang_c", "mmc",
+    "required_agents", "service_level", "stage_estimates",
 ]
