@@ -67,6 +67,10 @@ def json_sources() -> list[Any]:
     return [pytest.param(None, id="built-in-test")] + [pytest.param(p, id=p.name) for p in EXAMPLES]
 
 
+def test_the_bundled_examples_are_among_the_files_cut_up_here() -> None:
+    assert EXAMPLES, "examples/*.flow.json exist in the repository; the truncation test must cover them"
+
+
 @pytest.mark.parametrize("example", json_sources())
 def test_a_json_file_truncated_at_every_100th_byte_is_refused(tmp_path: Path, example: Path | None) -> None:
     if example is None:

@@ -318,6 +318,15 @@ def test_documents_refuse_unknown_suffixes_missing_files_and_several_workflows_i
     assert list(tmp_path.iterdir()) == []
 
 
+def test_the_bundled_examples_survive_a_trip_through_a_workspace(tmp_path: Path) -> None:
+    examples = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.flow.json"))
+    assert examples
+    originals = [read_workflow_json(path) for path in examples]
+    save_document(originals, tmp_path / "examples.flowdb")
+    loaded = {w.id: w for w in load_workflows(tmp_path / "examples.flowdb")}
+    assert loaded == {w.id: w for w in originals}
+
+
 # -- fingerprint ------------------------------------------------------------------------------------------------
 def test_the_fingerprint_changes_with_the_model_but_not_with_layout_or_notes() -> None:
     workflow = make_triage_workflow()
