@@ -241,10 +241,17 @@ def test_per_category_handle_time_is_added_and_edited(qtbot, panel, triage, stac
     times = panel.form.field("handle_time_by_category")
     times.new_category.setCurrentText("hate")
     times.add_button.click()
-    assert stage.handle_time_by_category == {"hate": Distribution.exponential(5, "min")}
+    times.new_category.setCurrentText("spam")
+    times.add_button.click()
+    assert stage.handle_time_by_category == {"hate": Distribution.exponential(5, "min"),
+                                             "spam": Distribution.exponential(5, "min")}
+    assert times.editor_title.text() == "Handle time of spam:"
     type_number(qtbot, times.editor.numbers["mean"], "8")
-    assert stage.handle_time_by_category["hate"].mean == 8.0
-    assert stack.count() == 2
+    assert stage.handle_time_by_category["spam"].mean == 8.0
+    assert stage.handle_time_by_category["hate"].mean == 5.0
+    assert stack.count() == 3
+    times.add_category("spam")
+    assert "already has its own handle time" in panel.form.problem("handle_time_by_category")
 
 
 def test_worked_by_follows_the_teams(panel, triage, stack):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QListWidget, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
 
 from flowmodel.distributions import Distribution
 from ui.forms.distribution_editor import DistributionEditor
@@ -24,6 +24,7 @@ class CategoryTimesEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._times: dict[str, Distribution] = {}
+        self._added = ""
         self.default_time = Distribution.lognormal(3.0, 1.5, "min")
         self.list = QListWidget()
         self.list.setFixedHeight(60)
@@ -35,6 +36,8 @@ class CategoryTimesEditor(QWidget):
         self.remove_button = QPushButton("Remove")
         self.editor = DistributionEditor()
         self.editor.setVisible(False)
+        self.editor_title = QLabel()
+        self.editor_title.setVisible(False)
         adding = QHBoxLayout()
         adding.addWidget(self.new_category, 1)
         adding.addWidget(self.add_button)
@@ -43,6 +46,7 @@ class CategoryTimesEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.list)
         layout.addLayout(adding)
+        layout.addWidget(self.editor_title)
         layout.addWidget(self.editor)
         self.list.currentTextChanged.connect(self._show_selected)
         self.add_button.clicked.connect(lambda: self.add_category(self.new_category.currentText().strip()))
@@ -59,7 +63,8 @@ class CategoryTimesEditor(QWidget):
 
     def set_value(self, times: dict[str, Distribution]) -> None:
         self._times = copy.deepcopy(times)
-        current = self.list.currentItem().text() if self.list.currentItem() is not None else None
+        current = self._added or (self.list.currentItem().text() if self.list.currentItem() is not None else None)
+        self._added = ""
         if [self.list.item(r).text() for r in range(self.list.count())] != list(times):
             self.list.blockSignals(True)
             self.list.clear()
@@ -77,6 +82,7 @@ class CategoryTimesEditor(QWidget):
         if category in self._times:
             self.problem.emit(f"{category} already has its own handle time")
             return
+        self._added = category
         self.edited.emit("", {**self._times, category: copy.deepcopy(self.default_time)})
 
     def remove_selected(self) -> None:
@@ -86,16 +92,19 @@ class CategoryTimesEditor(QWidget):
 
     def _show_selected(self, category: str) -> None:
         self.editor.setVisible(category in self._times)
+        self.editor_title.setVisible(category in self._times)
+        self.editor_title.setText(f"Handle time of {category}:")
         if category in self._times:
             self.editor.set_value(self._times[category])
 
     def _edited(self, field: str, value: object) -> None:
         category = self.list.currentItem().text()
-        if "." in category:
-            whole = copy.deepcopy(self._times)
-            whole[category] = value if not field else copy.deepcopy(whole[category])
-            if field:
-                setattr(whole[category], field, value)
-            self.edited.emit("", whole)
-        else:
+        if "." not in category:
             self.edited.emit(f"{category}.{field}" if field else category, value)
+            return
+        whole = copy.deepcopy(self._times)  # a dot would split the field path: send the whole table
+        if field:
+            setattr(whole[category], field, value)
+        else:
+            whole[category] = value  # type: ignore[assignment]
+        self.edited.emit("", whole)
