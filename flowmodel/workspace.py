@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import numbers
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -39,6 +40,7 @@ from flowmodel.jsonfile import open_temp_beside, parse_json_text, sync_folder
 from flowmodel.serialization import workflow_from_dict, workflow_to_dict
 from flowmodel.workflow import Workflow
 from flowmodel.workspace_schema import (
+    NULLABLE,
     TABLES,
     check_tables,
     check_workspace,
@@ -292,17 +294,39 @@ def _put_run(db: Database, run: dict[str, Any], metrics: Iterable[dict[str, Any]
 
 def _result_records(table: str, run_id: str, records: Iterable[dict[str, Any]], path: Path
                     ) -> Iterator[dict[str, Any]]:
-    """Rows for ``table``, checked one by one as they stream in (a bad record aborts the whole save)."""
+    """Rows for ``table``, checked one by one as they stream in (a bad record aborts the whole save).
+
+    Numbers are converted to plain ``int``/``float`` (the engine may hand over numpy scalars); text
+    columns must hold text; ``value`` may be NaN or None (no data). Keys beyond the table's columns are ignored.
+    """
     columns = _RESULT_COLUMNS[table]
+    types = TABLES[table][0]
     for index, record in enumerate(records):
         missing = [c for c in columns if c not in record]
         if missing:
-            raise SaveError(f"result record {index} for {table} lacks {', '.join(missing)}", where=str(path),
-                            hint="this is a bug in the code that produced the results; the run was not saved")
-        row = {"run_id": run_id, **{c: record[c] for c in columns}}
-        if isinstance(row["value"], float) and math.isnan(row["value"]):
+            raise _bad_record(f"result record {index} for {table} lacks {', '.join(missing)}", path)
+        row: dict[str, Any] = {"run_id": run_id}
+        for column in columns:
+            value = record[column]
+            if value is None and (table, column) in NULLABLE:
+                row[column] = None
+                continue
+            if types[column] is str and not isinstance(value, str):
+                raise _bad_record(f"result record {index} for {table}: {column} must be text, not {value!r}", path)
+            if types[column] is not str:
+                if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                    raise _bad_record(f"result record {index} for {table}: {column} must be a number, "
+                                      f"not {value!r}", path)
+                value = int(value) if types[column] is int else float(value)
+            row[column] = value
+        if row["value"] is not None and math.isnan(row["value"]):
             row["value"] = None
         yield row
+
+
+def _bad_record(message: str, path: Path) -> SaveError:
+    return SaveError(message, where=str(path),
+                     hint="this is a bug in the code that produced the results; the run was not saved")
 
 
 def _copy_runs(source: Workspace, target: Database, workflow_ids: list[str], path: Path) -> None:

@@ -111,6 +111,8 @@ def check_workspace(db: Database, path: Path) -> int:
 
 def upgrade(db: Database, path: Path, version: int) -> None:
     """Apply :data:`MIGRATIONS` from ``version`` to the current layout in one transaction."""
+    if version == WORKSPACE_VERSION:
+        return
     with db.atomic():
         while version < WORKSPACE_VERSION:
             step = MIGRATIONS.get(version)

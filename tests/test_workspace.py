@@ -8,6 +8,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import make_triage_workflow
 from sqlite_utils import Database
@@ -181,6 +182,20 @@ def test_a_bad_record_aborts_the_whole_run_save(workspace: Workspace) -> None:
     assert len(workspace.run_series("run-1")) == 1
 
 
+def test_numpy_numbers_are_stored_as_plain_numbers_and_wrong_types_are_refused(workspace: Workspace) -> None:
+    workflow = make_triage_workflow()
+    record = {**metric("base", 0, 0.0), "replication": np.int64(3), "value": np.float32(0.5)}
+    workspace.save_run(workflow, "run-1", {}, [], [record], [])
+    [row] = workspace.run_metrics("run-1")
+    assert (row["replication"], row["value"]) == (3, 0.5)
+    assert type(row["replication"]) is int and type(row["value"]) is float
+    with pytest.raises(SaveError, match=r"result record 0 for run_metrics: value must be a number, not '1\.5'"):
+        workspace.save_run(workflow, "run-2", {}, [], [{**record, "value": "1.5"}], [])
+    with pytest.raises(SaveError, match="scope_name must be text, not None"):
+        workspace.save_run(workflow, "run-2", {}, [], [{**record, "scope_name": None}], [])
+    assert [r["id"] for r in workspace.list_runs(workflow.id)] == ["run-1"]
+
+
 def test_delete_run_removes_its_records_only(workspace: Workspace) -> None:
     workflow = make_triage_workflow()
     for run_id in ("run-1", "run-2"):
@@ -203,13 +218,14 @@ def test_save_as_replaces_a_workspace_with_exactly_the_given_workflows_and_their
     Workspace.save_as([Workflow(name="Old content")], target)
     with Workspace.create(source_path) as source:
         source.save_workflow(first)
-        source.save_run(first, "run-1", {"seed": 1}, [], [metric("base", 0, 1.0)], [point(0.0, 5.0)])
+        source.save_run(first, "run-1", {"seed": 1}, [], [metric("base", 0, math.nan)], [point(0.0, 5.0)])
         source.save_run(second, "run-2", {}, [], [], [])
         Workspace.save_as([first, second], target, runs_from=source)
     with Workspace.open(target) as copy:
         assert {w.id: w for w in copy.load_all()} == {first.id: first, second.id: second}
         assert [r["settings"] for r in copy.list_runs(first.id)] == [{"seed": 1}]
         assert copy.run_series("run-1")[0]["value"] == 5.0
+        assert math.isnan(copy.run_metrics("run-1")[0]["value"])
         assert [r["id"] for r in copy.list_runs(second.id)] == ["run-2"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["source.flowdb", "target.flowdb"]
 
