@@ -16,6 +16,10 @@ Rules:
 - :meth:`Workspace.save_as` builds a complete new file next to the target and renames it over the
   target, so a failed Save As never leaves a half-written file. A ``Workspace`` open on a file that
   ``save_as`` replaced still sees the old file: open the new one.
+- Opening checks the whole file (SQLite ``quick_check``) before reading it, so damage is reported at
+  once rather than halfway through a session. A ``Workspace`` belongs to the thread that opened it
+  (SQLite connections are not shared between threads): background runs hand their records back to that
+  thread, or open their own ``Workspace``.
 """
 
 from __future__ import annotations
