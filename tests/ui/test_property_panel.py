@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 
-from flowmodel import Classifier, Distribution, Edge, MixEntry
+from flowmodel import Classifier, Condition, Distribution, Edge, MixEntry, Router
 from ui.commands import SetFieldCommand
 from ui.panels import PropertyPanel
 
@@ -130,6 +130,8 @@ def test_edge_probability_edit_and_outgoing_sum(qtbot, panel, triage, stack):
     tier1 = triage.node_by_name("Tier 1")
     remove = next(e for e in triage.outgoing(tier1.id) if e.label == "remove")
     panel.show_item(remove.id)
+    assert panel.title.text() == "Edge — remove"
+    assert panel.form.route.text() == "Tier 1 → Removed"
     assert "= 1 ✓" in panel.form.outgoing_sum.text()
     type_number(qtbot, panel.form.field("probability"), "0.25")
     assert remove.probability == 0.25
@@ -271,3 +273,29 @@ def test_removing_the_shown_node_empties_the_panel_and_new_workflow_resets(panel
     panel.show_item(triage.node_by_name("Removed").id)
     panel.set_workflow(triage.copy())
     assert panel.form is None
+
+
+def test_router_mode_and_attribute_edge_conditions(qtbot, panel, triage, stack):
+    router = triage.add_node(Router(name="Language split"))
+    tier1 = triage.node_by_name("Tier 1")
+    branch = triage.add_edge(Edge(router.id, tier1.id, label="es"))
+    panel.show_item(router.id)
+    assert not panel.form.attribute.isEnabled()
+    mode = panel.form.field("mode")
+    mode.setCurrentIndex(mode.findData("attribute"))
+    mode.activated.emit(mode.currentIndex())
+    assert router.mode == "attribute"
+    assert panel.form.attribute.isEnabled()
+    panel.show_item(branch.id)
+    assert not panel.form.field("probability").parentWidget().isVisibleTo(panel.form)
+    condition = panel.form.field("condition")
+    qtbot.keyClicks(condition.values.edit, "es, pt")
+    condition.values.edit.editingFinished.emit()
+    assert branch.condition == Condition("language", ["es", "pt"])
+    assert "0 are 'otherwise'" in panel.form.outgoing_sum.text()
+    panel.form.field("otherwise").click()
+    assert branch.otherwise is True
+    assert "one is 'otherwise' ✓" in panel.form.outgoing_sum.text()
+    stack.undo()
+    assert branch.otherwise is False
+    assert not panel.form.field("otherwise").isChecked()

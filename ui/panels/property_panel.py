@@ -102,7 +102,7 @@ class PropertyPanel(QWidget):
     def _show_title(self) -> None:
         item = self.workflow.find(self.item_id) if self.workflow and self.item_id else None
         if isinstance(item, Edge):
-            self.title.setText(f"Edge {item.label}".strip())
+            self.title.setText(f"Edge — {item.label}" if item.label else "Edge")
         elif isinstance(item, Node):
             self.title.setText(f"{KIND_TITLES[item.kind]} — {item.name or '(unnamed)'}")
 
