@@ -26,3 +26,17 @@ def make_triage_workflow() -> Workflow:
 @pytest.fixture
 def triage() -> Workflow:
     return make_triage_workflow()
+
+
+@pytest.fixture(autouse=True)
+def _empty_clipboard_after_test():
+    """Qt's offscreen platform crashes at exit if the clipboard still owns data; empty it after each test."""
+    yield
+    import sys
+
+    if "PySide6.QtWidgets" in sys.modules:
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        if app is not None:
+            app.clipboard().clear()
