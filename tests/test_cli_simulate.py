@@ -136,3 +136,22 @@ def test_durations_need_a_unit() -> None:
     for text in ("14", "h", "-3h", "3 weeks"):
         with pytest.raises(ValueError, match=r"e\.g\. 14d"):
             parse_duration(text)
+
+
+def test_progress_bar_redraws_in_place_on_a_terminal() -> None:
+    import io
+
+    from cli.progress import ProgressBar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    bar = ProgressBar("Simulating", 4, stream)
+    bar.update(0.5, 2)
+    bar.update(1.0, 4)
+    bar.close()
+    text = stream.getvalue()
+    assert text.count("\r") == 2 and text.endswith("\n") and "\n" not in text[:-1]
+    assert "50%" in text and "4/4 replications" in text
