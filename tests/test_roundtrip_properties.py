@@ -15,6 +15,7 @@ from flowmodel.workflow import Workflow
 from flowmodel.workspace import Workspace
 
 PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+WORKSPACE_SETTINGS = settings(PROPERTY_SETTINGS, max_examples=30)  # each example creates a file: keep the suite quick
 
 
 def assert_same(loaded: Workflow, original: Workflow) -> None:
@@ -38,7 +39,7 @@ def test_json_file_round_trip_gives_an_equal_workflow(workflow: Workflow) -> Non
         assert path.read_bytes() == first, "saving a loaded workflow again must give the same bytes"
 
 
-@PROPERTY_SETTINGS
+@WORKSPACE_SETTINGS
 @given(workflows(), workflows())
 def test_workspace_round_trip_gives_an_equal_workflow_and_replaces_in_place(first: Workflow,
                                                                             second: Workflow) -> None:
@@ -51,7 +52,7 @@ def test_workspace_round_trip_gives_an_equal_workflow_and_replaces_in_place(firs
         assert workspace.list_workflows() == [(second.id, second.name)]
 
 
-@PROPERTY_SETTINGS
+@WORKSPACE_SETTINGS
 @given(st.lists(workflows(max_nodes=4), max_size=3, unique_by=lambda w: w.id))
 def test_save_as_round_trip_keeps_every_workflow(originals: list[Workflow]) -> None:
     with tempfile.TemporaryDirectory() as folder:
@@ -64,7 +65,7 @@ def test_save_as_round_trip_keeps_every_workflow(originals: list[Workflow]) -> N
         assert_same(by_id[original.id], original)
 
 
-@PROPERTY_SETTINGS
+@WORKSPACE_SETTINGS
 @given(workflows(), st.floats(-1e6, 1e6), st.text(max_size=5))
 def test_fingerprint_ignores_layout_notes_and_scenarios(workflow: Workflow, shift: float, note: str) -> None:
     before = workflow_fingerprint(workflow)
