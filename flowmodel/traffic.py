@@ -40,7 +40,7 @@ import networkx as nx
 import numpy as np
 
 from flowmodel.errors import ModelError
-from flowmodel.nodes import Classifier, Delay, Outcome, ReviewStage, Router, Source
+from flowmodel.nodes import Classifier, Delay, Edge, Outcome, ReviewStage, Router, Source
 from flowmodel.workflow import Workflow
 
 SECONDS_PER_HOUR = 3600.0
@@ -111,27 +111,39 @@ def source_class_rates(source: Source) -> dict[ItemClass, float]:
     return {item_class: rate * weight / total for item_class, weight in weights.items() if weight > 0}
 
 
-def routing(workflow: Workflow, node_id: str, item_class: ItemClass) -> list[tuple[str, float]]:
+def outgoing_edges(workflow: Workflow) -> dict[str, list[Edge]]:
+    """Per node id: its outgoing edges whose target exists, in edge order (built once per analysis,
+    so that routing does not scan every edge for every node and class)."""
+    outgoing: dict[str, list[Edge]] = {node_id: [] for node_id in workflow.nodes}
+    for edge in workflow.edges.values():
+        if edge.source in outgoing and edge.target in workflow.nodes:
+            outgoing[edge.source].append(edge)
+    return outgoing
+
+
+def routing(workflow: Workflow, node_id: str, item_class: ItemClass,
+            outgoing: dict[str, list[Edge]] | None = None) -> list[tuple[str, float]]:
     """Where an item of ``item_class`` leaving ``node_id`` goes: ``(target id, probability)`` pairs.
 
     This is the routing rule of the module docstring in one place, so that analytic checks and the
     engine can agree on it. Probabilities are returned as stated (validation checks their sums).
+    Pass ``outgoing`` from :func:`outgoing_edges` when calling it for many nodes.
     """
     node = workflow.nodes.get(node_id)
-    outgoing = [e for e in workflow.outgoing(node_id) if e.target in workflow.nodes]
-    if node is None or isinstance(node, Outcome) or not outgoing:
+    edges = (outgoing if outgoing is not None else outgoing_edges(workflow)).get(node_id, [])
+    if node is None or isinstance(node, Outcome) or not edges:
         return []
     if isinstance(node, Delay):
-        return [(outgoing[0].target, 1.0)]
+        return [(edges[0].target, 1.0)]
     if isinstance(node, Router) and node.mode == "attribute":
         value = item_class.attribute(node.attribute)
-        for edge in outgoing:
+        for edge in edges:
             if not edge.otherwise and edge.condition is not None and value in edge.condition.values:
                 return [(edge.target, 1.0)]
-        fallback = next((e for e in outgoing if e.otherwise), None)
+        fallback = next((e for e in edges if e.otherwise), None)
         return [(fallback.target, 1.0)] if fallback is not None else []
     pairs: list[tuple[str, float]] = []
-    for edge in outgoing:
+    for edge in edges:
         probability = edge.probability
         if isinstance(node, Classifier) and item_class.category in edge.probability_by_category:
             probability = edge.probability_by_category[item_class.category]
@@ -139,16 +151,23 @@ def routing(workflow: Workflow, node_id: str, item_class: ItemClass) -> list[tup
     return pairs
 
 
-def _reachable(workflow: Workflow, starts: list[str], item_class: ItemClass) -> list[str]:
-    """Nodes an item of ``item_class`` can reach from ``starts`` (positive-probability steps only)."""
+#: Per node an item class can reach: its routing for that class, in breadth-first order from the sources.
+Transitions = dict[str, list[tuple[str, float]]]
+
+
+def _transitions(workflow: Workflow, starts: list[str], item_class: ItemClass,
+                 outgoing: dict[str, list[Edge]]) -> Transitions:
+    """The routing of ``item_class`` at every node it can reach from ``starts`` (positive steps only)."""
+    found: Transitions = {}
+    queue = list(starts)
     seen = set(starts)
-    order = list(starts)
-    for node_id in order:
-        for target, probability in routing(workflow, node_id, item_class):
+    for node_id in queue:
+        found[node_id] = routing(workflow, node_id, item_class, outgoing)
+        for target, probability in found[node_id]:
             if probability > 0 and target not in seen:
                 seen.add(target)
-                order.append(target)
-    return order
+                queue.append(target)
+    return found
 
 
 def _external_arrivals(workflow: Workflow) -> dict[ItemClass, dict[str, float]]:
@@ -167,9 +186,10 @@ def classes_reaching(workflow: Workflow) -> dict[str, set[ItemClass]]:
     Validation uses this for checks that must work on broken models too (router exhaustiveness,
     reviewer skills), where the linear system may have no solution.
     """
+    outgoing = outgoing_edges(workflow)
     reaching: dict[str, set[ItemClass]] = {node_id: set() for node_id in workflow.nodes}
     for item_class, sources in _external_arrivals(workflow).items():
-        for node_id in _reachable(workflow, list(sources), item_class):
+        for node_id in _transitions(workflow, list(sources), item_class, outgoing):
             reaching[node_id].add(item_class)
     return reaching
 
@@ -177,45 +197,74 @@ def classes_reaching(workflow: Workflow) -> dict[str, set[ItemClass]]:
 def class_rates(workflow: Workflow) -> ClassRates:
     """Per node id: mean arrivals per hour of each item class (the traffic equations, solved exactly).
 
-    Raises :class:`ClosedLoopError` (a :class:`ModelError`) when the equations have no solution, which
-    happens only if items can enter a loop that they can never leave (validation reports that as
-    ``loop-without-exit``).
+    Classes that are routed alike are solved together. Raises :class:`ClosedLoopError` (a
+    :class:`ModelError`) when the equations have no solution, which happens only if items can enter a
+    loop that they can never leave (validation reports that as ``loop-without-exit``).
     """
-    rates: ClassRates = {node_id: {} for node_id in workflow.nodes}
+    outgoing = outgoing_edges(workflow)
+    groups: dict[tuple, tuple[Transitions, list[tuple[ItemClass, dict[str, float]]]]] = {}
     for item_class, sources in _external_arrivals(workflow).items():
-        nodes = _reachable(workflow, list(sources), item_class)
-        index = {node_id: i for i, node_id in enumerate(nodes)}
-        transfer = np.zeros((len(nodes), len(nodes)))
-        for node_id in nodes:
-            for target, probability in routing(workflow, node_id, item_class):
-                if target in index:
-                    transfer[index[target], index[node_id]] += probability
-        external = np.array([sources.get(node_id, 0.0) for node_id in nodes])
-        system = np.eye(len(nodes)) - transfer
+        transitions = _transitions(workflow, list(sources), item_class, outgoing)
+        key = tuple((node_id, tuple(pairs)) for node_id, pairs in transitions.items())
+        groups.setdefault(key, (transitions, []))[1].append((item_class, sources))
+    rates: ClassRates = {node_id: {} for node_id in workflow.nodes}
+    for transitions, members in groups.values():
+        inflow = {node_id: np.array([sources.get(node_id, 0.0) for _, sources in members]) for node_id in transitions}
         try:
-            solution = np.linalg.solve(system, external)
-        except np.linalg.LinAlgError:
-            solution = None
-        if solution is None or not np.all(np.isfinite(solution)) or np.linalg.cond(system) > 1e12:
-            raise ClosedLoopError(workflow, closed_loop(workflow, nodes, item_class), item_class)
-        for node_id, value in zip(nodes, solution, strict=True):
-            rates[node_id][item_class] = max(float(value), 0.0)
+            solved = _solve(transitions, inflow)
+        except _NoSolution as failure:
+            raise ClosedLoopError(workflow, [n for n in workflow.nodes if n in failure.loop], members[0][0]) from None
+        for node_id, values in solved.items():
+            for (item_class, _), value in zip(members, values, strict=True):
+                rates[node_id][item_class] = max(float(value), 0.0)
     return rates
 
 
-def closed_loop(workflow: Workflow, nodes: list[str], item_class: ItemClass) -> list[str]:
-    """Node ids of a loop among ``nodes`` that items of ``item_class`` can enter but never leave
-    (empty if there is none), in workflow order."""
+class _NoSolution(Exception):
+    def __init__(self, loop: set[str]) -> None:
+        super().__init__("no solution")
+        self.loop = loop
+
+
+def _solve(transitions: Transitions, inflow: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """λ = s + Pᵀλ, one strongly connected component at a time in topological order: a component's
+    arrivals are its external arrivals plus what upstream components send it, and only loops need a
+    (small) linear solve. ``inflow`` holds the external arrivals and is added to in place.
+
+    When each node's probabilities sum to 1 (as validation requires), a solution exists exactly when
+    no loop is closed (items in it never leave); such a loop raises :class:`_NoSolution`.
+    """
     graph = nx.DiGraph()
-    graph.add_nodes_from(nodes)
-    for node_id in nodes:
-        graph.add_edges_from((node_id, target) for target, p in routing(workflow, node_id, item_class) if p > 0)
-    for component in nx.strongly_connected_components(graph):
-        first = next(iter(component))
-        cyclic = len(component) > 1 or graph.has_edge(first, first)
-        if cyclic and all(target in component for n in component for target in graph.successors(n)):
-            return [n for n in workflow.nodes if n in component]
-    return []
+    graph.add_nodes_from(transitions)
+    for node_id, pairs in transitions.items():
+        graph.add_edges_from((node_id, target) for target, p in pairs if p > 0)
+    condensed = nx.condensation(graph)
+    solved: dict[str, np.ndarray] = {}
+    for component_id in nx.topological_sort(condensed):
+        members = sorted(condensed.nodes[component_id]["members"])
+        inside = set(members)
+        cyclic = len(members) > 1 or graph.has_edge(members[0], members[0])
+        if cyclic:
+            if not any(target not in inside for n in members for target in graph.successors(n)):
+                raise _NoSolution(inside)
+            index = {node_id: i for i, node_id in enumerate(members)}
+            system = np.eye(len(members))
+            for node_id in members:
+                for target, probability in transitions[node_id]:
+                    if target in index:
+                        system[index[target], index[node_id]] -= probability
+            try:
+                values = np.linalg.solve(system, np.array([inflow[n] for n in members]))
+            except np.linalg.LinAlgError:
+                raise _NoSolution(inside) from None
+            solved.update({node_id: values[index[node_id]] for node_id in members})
+        else:
+            solved[members[0]] = inflow[members[0]]
+        for node_id in members:
+            for target, probability in transitions[node_id]:
+                if target not in inside and probability > 0:
+                    inflow[target] = inflow[target] + probability * solved[node_id]
+    return solved
 
 
 def arrival_rates(workflow: Workflow, rates: ClassRates | None = None) -> dict[str, float]:

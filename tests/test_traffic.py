@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -91,6 +94,36 @@ def test_a_loop_items_never_leave_has_no_solution():
         class_rates(workflow)
     assert isinstance(caught.value, ModelError)
     assert [workflow.nodes[n].name for n in caught.value.node_ids] == ["Appeal review", "Second look"]
+
+
+def random_loops(seed: int) -> Workflow:
+    """A source feeding stages that send items to each other at random, each with an exit to the outcome."""
+    rng = random.Random(seed)
+    workflow = Workflow(name=f"Random loops {seed}")
+    source = workflow.add_node(Source(name="Reports", rate_per_hour=rng.uniform(1, 500)))
+    stages = [workflow.add_node(ReviewStage(name=f"Stage {i}")) for i in range(rng.randint(1, 12))]
+    done = workflow.add_node(Outcome(name="Done"))
+    workflow.add_edge(Edge(source.id, stages[0].id, probability=1.0))
+    for stage in stages:
+        targets = rng.sample(stages, rng.randint(0, len(stages)))
+        weights = [rng.uniform(0.05, 1) for _ in targets] + [rng.uniform(0.05, 1)]
+        for target, weight in zip([*targets, done], weights, strict=True):
+            workflow.add_edge(Edge(stage.id, target.id, probability=weight / sum(weights)))
+    return workflow
+
+
+@given(st.integers(0, 10**6))
+def test_component_by_component_solution_equals_the_dense_linear_solve(seed):
+    workflow = random_loops(seed)
+    ids = list(workflow.nodes)
+    transfer = np.zeros((len(ids), len(ids)))
+    for edge in workflow.edges.values():
+        transfer[ids.index(edge.target), ids.index(edge.source)] += edge.probability
+    external = np.zeros(len(ids))
+    external[0] = workflow.node_by_name("Reports").rate_per_hour
+    dense = np.linalg.solve(np.eye(len(ids)) - transfer, external)
+    rates = arrival_rates(workflow)
+    assert [rates[i] for i in ids] == pytest.approx(list(dense), rel=1e-9, abs=1e-9)
 
 
 def multilingual_workflow() -> Workflow:
