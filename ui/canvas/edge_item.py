@@ -3,7 +3,9 @@ arrow head and a label pill showing the branch's probability or condition.
 
 Rules: the item holds the edge id and the two card items it joins; it recomputes its curve only when
 the scene tells it one of its cards moved (so a drag updates only the edges of moved cards) and its
-label when the model says the edge changed. It never writes to the model.
+label when the model says the edge changed. It never writes to the model. The label sits at the
+middle of the curve, or nearer its start when several edges converge on one card (the scene decides),
+so the labels of converging edges do not pile up in front of that card.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ class EdgeItem(QGraphicsItem):
         self._label = ""
         self._label_rect = QRectF()
         self._bounds = QRectF()
+        self.label_at = 0.5
         self.refresh()
 
     def refresh(self) -> None:
@@ -77,7 +80,7 @@ class EdgeItem(QGraphicsItem):
         if self._label:
             metrics = QFontMetricsF(LABEL_FONT)
             width, height = metrics.horizontalAdvance(self._label) + 14, metrics.height() + 6
-            mid = self._path.pointAtPercent(0.5)
+            mid = self._path.pointAtPercent(self.label_at)
             self._label_rect = QRectF(mid.x() - width / 2, mid.y() - height / 2, width, height)
         else:
             self._label_rect = QRectF()

@@ -23,6 +23,7 @@ from ui.canvas.edge_item import EdgeItem
 from ui.canvas.node_item import NodeItem
 
 SCENE_MARGIN = 1500.0
+CONVERGING_LABEL_AT = 0.36
 
 
 class WorkflowScene(QGraphicsScene):
@@ -53,6 +54,8 @@ class WorkflowScene(QGraphicsScene):
                 self._add_node_item(node)
             for edge in workflow.edges.values():
                 self._add_edge_item(edge)
+            for node_id in workflow.nodes:
+                self._place_labels(node_id)
             self._subscribe(True)
         self._fit_scene_rect()
 
@@ -91,6 +94,7 @@ class WorkflowScene(QGraphicsScene):
 
     def _on_edge_added(self, edge: Edge) -> None:
         self._add_edge_item(edge)
+        self._place_labels(edge.target)
         self.structure_changed.emit()
 
     def _on_edge_removed(self, edge: Edge) -> None:
@@ -99,6 +103,7 @@ class WorkflowScene(QGraphicsScene):
             self.removeItem(item)
         for end in (edge.source, edge.target):
             self._edges_of.get(end, set()).discard(edge.id)
+        self._place_labels(edge.target)
         self.structure_changed.emit()
 
     def _on_edge_changed(self, edge_id: str, path: str) -> None:
@@ -128,6 +133,16 @@ class WorkflowScene(QGraphicsScene):
         self._edges_of[edge.target].add(edge.id)
         self.addItem(item)
         return item
+
+    def _place_labels(self, target_id: str) -> None:
+        """Labels of edges converging on one card move towards their own start."""
+        incoming = [self.edge_items[e] for e in self._edges_of.get(target_id, ())
+                    if e in self.edge_items and self.edge_items[e].target_item.node_id == target_id]
+        label_at = CONVERGING_LABEL_AT if len(incoming) > 1 else 0.5
+        for item in incoming:
+            if item.label_at != label_at:
+                item.label_at = label_at
+                item.update_geometry()
 
     def node_item_moved(self, item: NodeItem) -> None:
         """Called by a card when it moved: redraw only its edges."""
