@@ -1,7 +1,8 @@
 """Start the desktop app: the main window on the file given, or on a bundled example.
 
 Rules: a file that cannot be opened is reported in a message box and the app still starts (on an
-empty workflow); with no file, the first bundled example opens as an unsaved copy. Unsaved changes
+empty workflow); with no file, the default bundled example opens. Bundled examples always open as
+unsaved copies, so Save asks where to put the planner's version instead of overwriting the example. Unsaved changes
 left by a crashed session are offered for recovery.
 """
 
@@ -26,7 +27,9 @@ def run_app(argv: list[str]) -> int:
     app.setApplicationName("Flowmodel")
     window = MainWindow()
     window.show()
-    if argv:
+    if argv and Path(argv[0]).resolve().parent == EXAMPLES_FOLDER:
+        window.open_example(Path(argv[0]))
+    elif argv:
         window.open_path(Path(argv[0]), check_unsaved=False)
     else:
         example = EXAMPLES_FOLDER / DEFAULT_EXAMPLE

@@ -3,6 +3,8 @@
 Rules:
 - One QUndoStack lives as long as the window; opening a document clears it, so the panels keep the
   stack they were built with and only need ``set_workflow``. The title's "*" is the stack's clean state.
+  In a workspace with several workflows, undo/redo of an edit to a workflow not on the canvas first
+  brings that workflow onto the canvas.
 - Opening reads the file completely before anything changes; an unreadable file is reported through
   :meth:`MainWindow.show_error` (which also sets ``last_error``) and the open document stays as it was.
 - Unsaved changes are offered Save / Discard / Cancel before New, Open, opening an example and closing.
@@ -79,6 +81,8 @@ class MainWindow(QMainWindow):
         self.view.canvas_scene.selectionChanged.connect(self._selection_changed)
         self.undo_stack.cleanChanged.connect(self.update_title)
         self.undo_stack.indexChanged.connect(self.update_title)
+        self.undo_stack.indexChanged.connect(self._show_workflow_of_undone_edit)
+        self._stack_index = 0
         self.workflow_selector.currentIndexChanged.connect(self._switch_workflow)
         self.actions.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._fill_examples_menu()
@@ -130,6 +134,21 @@ class MainWindow(QMainWindow):
             self.document.current_index = index
             self._show_workflow()
             QTimer.singleShot(0, self.view.zoom_to_fit)
+
+    def _show_workflow_of_undone_edit(self, index: int) -> None:
+        """One undo stack serves every workflow of a workspace: when undo or redo changes a workflow
+        that is not on the canvas, show that workflow, so no edit happens out of sight."""
+        previous, self._stack_index = self._stack_index, index
+        if abs(index - previous) != 1:
+            return
+        command = self.undo_stack.command(min(index, previous))
+        while command is not None and not hasattr(command, "workflow") and command.childCount():
+            command = command.child(0)
+        workflow = getattr(command, "workflow", None)
+        if workflow is not None and workflow is not self.document.workflow:
+            for i, candidate in enumerate(self.document.workflows):
+                if candidate is workflow:
+                    self.workflow_selector.setCurrentIndex(i)
 
     def _selection_changed(self) -> None:
         scene = self.view.canvas_scene

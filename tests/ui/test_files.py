@@ -137,3 +137,19 @@ def test_autosave_of_an_untitled_document_goes_to_the_app_data_folder(qtbot, tmp
     assert window.autosaver.save_recovery() == tmp_path / "recovery" / "untitled.recovery.flow.json"
     window.close()
     assert not (tmp_path / "recovery" / "untitled.recovery.flow.json").exists()
+
+
+def test_undo_of_an_edit_to_another_workflow_of_the_workspace_shows_that_workflow(qtbot, tmp_path, triage):
+    other = Workflow(name="Appeals")
+    other.add_node(Outcome(name="Upheld"))
+    path = tmp_path / "ops.flowdb"
+    save_document([triage, other], path)
+    window = make_window(qtbot, tmp_path)
+    assert window.open_path(path)
+    window.workflow_selector.setCurrentIndex(1)
+    _edit(window)
+    window.workflow_selector.setCurrentIndex(0)
+    assert window.document.workflow.name == "Appeals"
+    window.undo_stack.undo()
+    assert window.document.workflow.name == "Tiny triage"
+    assert window.view.canvas_scene.workflow is window.document.workflow
