@@ -153,3 +153,18 @@ def test_undo_of_an_edit_to_another_workflow_of_the_workspace_shows_that_workflo
     window.undo_stack.undo()
     assert window.document.workflow.name == "Tiny triage"
     assert window.view.canvas_scene.workflow is window.document.workflow
+
+
+def test_examples_open_as_unsaved_copies_and_save_asks_where(qtbot, tmp_path):
+    window = make_window(qtbot, tmp_path)
+    titles = [a.text() for a in window.actions.examples_menu.actions()]
+    assert "User report triage" in titles and len(titles) >= 4
+    triage_action = window.actions.examples_menu.actions()[titles.index("User report triage")]
+    triage_action.trigger()
+    assert window.document.path is None and len(window.document.workflow.nodes) > 5
+    assert not window.document.is_dirty
+    window.ask_save_path = lambda: tmp_path / "mine.flow.json"
+    assert window.save()
+    assert window.document.path == tmp_path / "mine.flow.json"
+    window.actions.recent_menu.aboutToShow.emit()
+    assert [a.text() for a in window.actions.recent_menu.actions()] == ["mine.flow.json"]
