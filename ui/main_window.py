@@ -287,12 +287,15 @@ class MainWindow(QMainWindow):
         return self._save_to(target)
 
     def _save_to(self, target: Path) -> bool:
-        self.autosaver.discard()
+        """Save; the recovery file goes only once the document is safely on disk."""
+        recovery = self.autosaver.current_path()
         try:
             self.document.save(target)
         except FlowmodelError as error:
             self.show_error("Cannot save", error.render())
             return False
+        if recovery is not None:
+            recovery.unlink(missing_ok=True)
         self.recent.add(target)
         self.update_title()
         self.statusBar().showMessage(f"Saved {target.name}", STATUS_MS)

@@ -168,3 +168,14 @@ def test_examples_open_as_unsaved_copies_and_save_asks_where(qtbot, tmp_path):
     assert window.document.path == tmp_path / "mine.flow.json"
     window.actions.recent_menu.aboutToShow.emit()
     assert [a.text() for a in window.actions.recent_menu.actions()] == ["mine.flow.json"]
+
+
+def test_a_failed_save_reports_and_keeps_the_recovery_file(tmp_path, window, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    _edit(window)
+    recovery = window.autosaver.save_recovery()
+    assert not window.save_as(tmp_path / "missing folder" / "copy.flow.json")
+    assert shown and "missing folder" in shown[0]
+    assert recovery.exists() and window.document.is_dirty
+    assert window.document.path == tmp_path / "triage.flow.json"
