@@ -9,6 +9,7 @@ module's; here we only refuse what cannot be a workflow at all.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import types
 import typing
@@ -26,15 +27,33 @@ FORMAT_NAME = "flowmodel.workflow"
 
 
 # -- writing ------------------------------------------------------------------------------------
-def _plain(value: Any) -> Any:
+def _plain(value: Any, declared: Any = None) -> Any:
+    """JSON-able data; numbers in float fields are written as floats (``5.0``), so a file reads back and
+    saves again byte for byte, whatever type the number had when it was built in code."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
+        hints = _hints(type(value))
+        return {f.name: _plain(getattr(value, f.name), hints.get(f.name)) for f in dataclasses.fields(value)
                 if f.name != "events"}
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        inner = get_args(declared)[1] if get_origin(declared) is dict else None
+        return {k: _plain(v, inner) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        inner = get_args(declared)[0] if get_origin(declared) is list else None
+        return [_plain(v, inner) for v in value]
+    if _is_float_type(declared) and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
     return value
+
+
+def _is_float_type(declared: Any) -> bool:
+    if declared is float:
+        return True
+    return get_origin(declared) in (Union, types.UnionType) and float in get_args(declared)
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
 
 
 def workflow_to_dict(workflow: Workflow) -> dict[str, Any]:
@@ -131,7 +150,7 @@ def build(cls: type, data: Any, where: str) -> Any:
     (a typo in a hand-edited file should not be silently dropped), missing keys take defaults."""
     if not isinstance(data, dict):
         raise LoadError(f"expected an object, found {type(data).__name__}", where=where)
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     names = {f.name for f in dataclasses.fields(cls) if f.init and f.name != "events"}
     unknown = set(data) - names - {"kind"}
     if unknown:
