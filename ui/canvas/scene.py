@@ -91,6 +91,8 @@ class WorkflowScene(QGraphicsScene):
         if path == "name":
             for edge_id in self._edges_of.get(node_id, ()):
                 self.edge_items[edge_id].refresh()
+        elif path == "position":
+            self._fit_scene_rect()
 
     def _on_edge_added(self, edge: Edge) -> None:
         self._add_edge_item(edge)
