@@ -68,3 +68,12 @@ def test_cards_with_errors_are_marked(window):
     assert scene.node_items[node_id].issue_level == "error"
     scene.mark_issues({})
     assert scene.node_items[node_id].issue_level is None
+
+
+def test_a_selected_card_is_drawn_above_overlapping_cards(window):
+    scene = window.view.canvas_scene
+    item = scene.node_items[window.document.workflow.node_by_name("Tier 1").id]
+    scene.select_ids([item.node_id])
+    assert item.zValue() > 0
+    scene.clearSelection()
+    assert item.zValue() == 0

@@ -134,6 +134,8 @@ class NodeItem(QGraphicsItem):
             return QPointF(round(value.x() / g) * g, round(value.y() / g) * g)
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged and scene is not None:
             scene.node_item_moved(self)
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self.setZValue(1.0 if value else 0.0)
         return super().itemChange(change, value)
 
     # -- drawing ---------------------------------------------------------------------------------
