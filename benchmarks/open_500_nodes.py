@@ -24,7 +24,6 @@ from PySide6.QtWidgets import QApplication
 
 from flowmodel import Classifier, Edge, Outcome, ReviewStage, Router, Shift, Source, Team, Workflow
 from flowmodel.jsonfile import write_workflow_json
-from ui.binding_workarounds import protect_none
 from ui.canvas.style import GRID
 from ui.main_window import MainWindow
 
@@ -55,7 +54,6 @@ def main() -> int:
     parser.add_argument("--lanes", type=int, default=100, help="lanes of five nodes (default 100 → 500 nodes)")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    protect_none()
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "generated.flow.json"
         write_workflow_json(generated_workflow(args.lanes), path)

@@ -18,11 +18,9 @@ def run_app(argv: list[str]) -> int:
     """Open the main window (on ``argv[0]`` if given) and run the event loop; returns the exit code."""
     from PySide6.QtWidgets import QApplication
 
-    from ui.binding_workarounds import protect_none
     from ui.main_window import EXAMPLES_FOLDER, MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    protect_none()
     app.setOrganizationName("Flowmodel")
     app.setApplicationName("Flowmodel")
     window = MainWindow()

@@ -15,7 +15,6 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from ui.app import DEFAULT_EXAMPLE
-from ui.binding_workarounds import protect_none
 from ui.main_window import EXAMPLES_FOLDER, MainWindow
 
 WINDOW_SIZE = (1600, 1000)
@@ -23,7 +22,6 @@ WINDOW_SIZE = (1600, 1000)
 
 def render(example: Path, output: Path) -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    protect_none()
     with tempfile.TemporaryDirectory() as scratch:
         settings = QSettings(str(Path(scratch) / "settings.ini"), QSettings.Format.IniFormat)
         window = MainWindow(settings, untitled_folder=Path(scratch))

@@ -6,14 +6,7 @@ import pytest
 from editor_helpers import make_window
 
 from flowmodel.jsonfile import write_workflow_json
-from ui.binding_workarounds import protect_none
 from ui.main_window import MainWindow
-
-
-@pytest.fixture(scope="session", autouse=True)
-def none_reference_reserve(qapp) -> None:
-    """The Qt binding's None reference fault (see ui.binding_workarounds) would abort a long test run."""
-    protect_none()
 
 
 @pytest.fixture
