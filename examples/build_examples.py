@@ -2,7 +2,7 @@
 
 Run ``python examples/build_examples.py`` from the repository root. The output is deterministic: ids
 are uuid5 of the example and the item's name, numbers are literal, so regenerating gives the same bytes
-(a test checks it). Layout: sources at x = 0, one layer every 220 px to the right, branches spread
+(a test checks it). Layout: sources at x = 0, one layer every 340 px to the right, branches spread
 vertically 120 px apart.
 
 Staffing is sized so that every stage runs at about 70–85 % utilisation over the week (validation's
@@ -44,8 +44,8 @@ from flowmodel.nodes import Node
 
 EXAMPLES_FOLDER = Path(__file__).resolve().parent
 NAMESPACE = uuid.UUID("6f1c2a8e-3b9d-5e47-9a0c-2d7f4b1e8c35")
-LAYER_WIDTH = 220.0
-ROW_HEIGHT = 120.0
+LAYER_WIDTH = 340.0
+ROW_HEIGHT = 150.0
 
 #: User reports by local hour (0–23): quiet at night, rising through the day, peaking in the evening.
 REPORTS_BY_HOUR = [0.55, 0.45, 0.4, 0.35, 0.35, 0.4, 0.55, 0.75, 0.9, 1.0, 1.05, 1.1,
