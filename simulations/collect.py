@@ -34,7 +34,7 @@ import math
 from typing import TYPE_CHECKING
 
 from simulations.results import MetricRecord, ReplicationResult, SeriesRecord
-from simulations.statistics import LogHistogram, RunningStats
+from simulations.statistics import RunningStats, Summary
 
 if TYPE_CHECKING:
     from simulations.engine import Replication
@@ -50,10 +50,9 @@ def _share(part: int, whole: int) -> float:
     return part / whole if whole else math.nan
 
 
-def _time_to_decision(stats: RunningStats, histogram: LogHistogram, prefix: str = "time_to_decision"
-                      ) -> list[tuple[str, float]]:
-    return [(f"{prefix}_mean_s", _mean(stats))] + [
-        (f"{prefix}_{name}_s", histogram.quantile(q)) for name, q in QUANTILES]
+def _time_to_decision(summary: Summary) -> list[tuple[str, float]]:
+    return [("time_to_decision_mean_s", summary.mean())] + [
+        (f"time_to_decision_{name}_s", summary.quantile(q)) for name, q in QUANTILES]
 
 
 def collect(run: Replication, end: float) -> ReplicationResult:
@@ -77,9 +76,9 @@ def collect(run: Replication, end: float) -> ReplicationResult:
         service_area = stage.service_area + stage.in_service * end - stage.service_open
         add("stage", s.id, s.name, [
             ("arrivals_count", stage.arrivals), ("throughput_count", stage.handle_stats.count),
-            ("expired_count", stage.expired), ("wait_mean_s", _mean(stage.wait)),
-            ("wait_p50_s", stage.wait_histogram.quantile(0.5)), ("wait_p90_s", stage.wait_histogram.quantile(0.9)),
-            ("wait_p99_s", stage.wait_histogram.quantile(0.99)),
+            ("expired_count", stage.expired), ("wait_mean_s", stage.wait.mean()),
+            ("wait_p50_s", stage.wait.quantile(0.5)), ("wait_p90_s", stage.wait.quantile(0.9)),
+            ("wait_p99_s", stage.wait.quantile(0.99)),
             ("waited_share", _share(stage.waited, stage.wait.count)),
             ("handle_time_mean_s", _mean(stage.handle_stats)),
             ("queue_length_mean", queue_area / window), ("in_service_mean", service_area / window),
@@ -90,7 +89,7 @@ def collect(run: Replication, end: float) -> ReplicationResult:
         in_service += stage.in_service
         if s.expiry is not None:
             add("outcome", f"expired:{s.id}", f"Expired at {s.name}",
-                [("count", stage.expired), *_time_to_decision(stage.expired_time, stage.expired_histogram)])
+                [("count", stage.expired), *_time_to_decision(stage.expired_time)])
         classes = spec.item_classes
         for priority, within_s, target in s.sla_targets:
             members = [c for c, item_class in enumerate(classes) if item_class.priority == priority]
@@ -100,18 +99,16 @@ def collect(run: Replication, end: float) -> ReplicationResult:
                 ("sla_attainment_share", _share(met, total)), ("sla_target_share", target),
                 ("sla_within_s", within_s), ("sla_items_count", total)])
 
-    system_stats = RunningStats()
-    system_histogram = LogHistogram()
+    system = Summary()
     completed_counted = 0
     in_delay = in_classifier = 0
     for node in run.nodes:
         kind = node.spec.kind
         if kind == "outcome":
             add("outcome", node.spec.id, node.spec.name,
-                [("count", node.count), *_time_to_decision(node.time_to_decision, node.histogram)])
+                [("count", node.count), *_time_to_decision(node.time_to_decision)])
             completed_counted += node.count
-            system_stats.merge(node.time_to_decision)
-            system_histogram.merge(node.histogram)
+            system.merge(node.time_to_decision)
         elif kind == "delay":
             in_delay += node.in_transit
         elif kind == "classifier":
@@ -130,7 +127,7 @@ def collect(run: Replication, end: float) -> ReplicationResult:
 
     add("system", "system", "System", [
         ("created_count", sum(source.arrivals for source in run.sources)), ("completed_count", completed_counted),
-        ("expired_count", expired_counted), *_time_to_decision(system_stats, system_histogram),
+        ("expired_count", expired_counted), *_time_to_decision(system),
         ("in_system_end_count", run.in_system), ("in_queue_end_count", in_queue),
         ("in_service_end_count", in_service), ("in_delay_end_count", in_delay),
         ("in_classifier_end_count", in_classifier), ("run_end_h", end / 3600.0)])

@@ -25,12 +25,13 @@ Rules (the engine's staffing semantics, DESIGN.md "Simulation semantics"):
 from __future__ import annotations
 
 import heapq
+from array import array
 from collections import deque
 from collections.abc import Callable
 from operator import methodcaller
 from typing import TYPE_CHECKING
 
-from simulations.statistics import LogHistogram, RunningStats, TimeWeighted
+from simulations.statistics import RunningStats, Summary, TimeWeighted
 from simulations.wakeup import Wakeup
 
 if TYPE_CHECKING:
@@ -136,8 +137,8 @@ class DeadlineQueue:
 
 
 class TeamRuntime:
-    __slots__ = ("available", "busy", "busy_area", "busy_open", "capacity", "rostered", "series_available",
-                 "series_busy", "spec", "work")
+    __slots__ = ("available", "busy", "busy_area", "busy_open", "capacity", "queues", "rostered",
+                 "series_available", "series_busy", "spec", "work")
 
     def __init__(self, spec, warmup_s: float) -> None:
         self.spec = spec
@@ -147,10 +148,11 @@ class TeamRuntime:
         self.busy_open = 0.0
         self.available = TimeWeighted(self.capacity, 0.0)
         self.rostered = TimeWeighted(spec.timeline.rostered[0], 0.0)
-        self.series_available: list[float] = []
-        self.series_busy: list[float] = []
+        self.series_available = array("d")
+        self.series_busy = array("d")
         # (stage, queues this team may serve there), in the team's stage priority order
         self.work: list[tuple[StageRuntime, list]] = []
+        self.queues: list = []  # every queue in ``work``, flattened
 
 
 class StageRuntime:
@@ -162,8 +164,7 @@ class StageRuntime:
         self.run = run
         self.env = run.env
         self.warmup = run.warmup
-        self.handle = samplers
-        self.handle_by_class = spec.handle_by_class
+        self.handle_by_class = [samplers[i] for i in spec.handle_by_class]
         self.expiry = expiry
         self.rank_by_class = spec.rank_by_class
         self.sla_by_class = spec.sla_by_class
@@ -185,20 +186,19 @@ class StageRuntime:
         self.arrivals = 0
         self.waited = 0
         self.expired = 0
-        self.wait = RunningStats()
-        self.wait_histogram = LogHistogram()
+        self.wait = Summary()
         self.handle_stats = RunningStats()
         self.sla_met = [0] * len(spec.sla_by_class)
-        self.expired_time = RunningStats()
-        self.expired_histogram = LogHistogram()
-        self.series_queue: list[float] = []
-        self.series_service: list[float] = []
+        self.expired_time = Summary()
+        self.on_finish = self.finish  # bound once: scheduled for every review
+        self.series_queue = array("d")
+        self.series_service = array("d")
         self.sla_total = [0] * len(spec.sla_by_class)
 
     def enter(self, item: Item) -> None:
         now = self.env._now
         cls = item.cls
-        item.service = self.handle[self.handle_by_class[cls]]()
+        item.service = self.handle_by_class[cls]()
         ttl = self.expiry() if self.expiry is not None else 0.0
         if item.counted:
             self.arrivals += 1
@@ -227,7 +227,6 @@ class StageRuntime:
             self.run.trace("start", now, item, self.spec.name, team.spec.name)
         if item.counted:
             self.wait.add(wait)
-            self.wait_histogram.add(wait)
             if wait > 0.0:
                 self.waited += 1
         team.busy += 1
@@ -236,7 +235,7 @@ class StageRuntime:
         self.service_open += opened
         team.busy_open += opened
         item.started = opened
-        Wakeup(self.env, item.service, self.finish, item)
+        Wakeup(self.env, item.service, self.on_finish, item)
 
     def leave_queue(self, item: Item, now: float) -> None:
         """Close the item's waiting interval in the queue area."""
@@ -265,7 +264,10 @@ class StageRuntime:
             if now - item.created <= self.sla_by_class[cls]:
                 self.sla_met[cls] += 1
         if team.busy < team.capacity:
-            dispatch(team, now)
+            for queue in team.queues:  # inlined emptiness check: most completions find nothing waiting
+                if queue.live:
+                    dispatch(team, now)
+                    break
         self.next_node(item)
 
     def expire(self, event) -> None:

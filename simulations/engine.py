@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import itertools
 import math
+from array import array
 from bisect import bisect_right
 from collections.abc import Callable
-from functools import partial
+from math import log
 
 import simpy
 from simpy.events import URGENT, Event
@@ -34,7 +35,7 @@ from simulations.collect import collect
 from simulations.dispatcher import StageRuntime, TeamRuntime, change_capacity, not_wired
 from simulations.results import ReplicationResult
 from simulations.spec import RunCancelled, RunSpec
-from simulations.statistics import LogHistogram, RunningStats
+from simulations.statistics import Summary
 from simulations.streams import bind, make_stream
 from simulations.wakeup import Wakeup
 
@@ -60,17 +61,18 @@ class SourceRuntime:
         self.spec = spec
         self.run = run
         self.clock = ArrivalClock(spec.rates)
-        self.unit_exponential = partial(run.stream(spec.id, "arrivals").expovariate, 1.0)
+        self.uniform = run.stream(spec.id, "arrivals").random
         self.mix_random = run.stream(spec.id, "mix").random
         self.classes = spec.mix_classes
         self.cumulative = spec.mix_cumulative
         self.next_node: Callable[[Item], None] = not_wired
         self.arrivals = 0
         self.in_interval = 0
-        self.series: list[float] = []
+        self.series = array("d")
+        self.on_arrival = self.arrive  # bound once: scheduled for every arrival
 
     def begin(self) -> None:
-        first = self.clock.next_time(0.0, self.unit_exponential())
+        first = self.clock.next_time(0.0, -log(1.0 - self.uniform()))
         if first < math.inf:
             self.run.schedule(first, self.arrive)
         else:
@@ -95,14 +97,22 @@ class SourceRuntime:
             return
         now = run.env._now
         classes = self.classes
-        item = self.admit(
-            classes[bisect_right(self.cumulative, self.mix_random())] if len(classes) > 1 else classes[0], now)
+        cls = classes[bisect_right(self.cumulative, self.mix_random())] if len(classes) > 1 else classes[0]
+        # admit(), inlined: this runs once per item
+        run.created += 1
+        run.in_system += 1
+        self.in_interval += 1
+        item = Item(cls, now, now >= run.warmup, run.created)
+        if item.counted:
+            self.arrivals += 1
+        if run.trace is not None:
+            run.trace("arrive", now, item, self.spec.name, "")
         if run.created == run.arrival_limit:
             run.close_arrivals()
         else:
-            following = self.clock.next_time(now, self.unit_exponential())
+            following = self.clock.next_time(now, -log(1.0 - self.uniform()))  # Exp(1) by inversion
             if following < math.inf:
-                Wakeup(run.env, following - now, self.arrive)
+                Wakeup(run.env, following - now, self.on_arrival)
             else:
                 run.source_closed()
         self.next_node(item)
@@ -141,8 +151,7 @@ class OutcomeRuntime:
         self.spec = spec
         self.run = run
         self.count = 0
-        self.time_to_decision = RunningStats()
-        self.histogram = LogHistogram()
+        self.time_to_decision = Summary()
 
     def enter(self, item: Item) -> None:
         run = self.run
@@ -154,7 +163,6 @@ class OutcomeRuntime:
             self.count += 1
             elapsed = run.env._now - item.created
             self.time_to_decision.add(elapsed)
-            self.histogram.add(elapsed)
         if run.in_system == 0 and not run.arrivals_open:
             run.maybe_drained()
 
@@ -187,7 +195,8 @@ class Replication:
             if node.kind == "source":
                 self.nodes.append(SourceRuntime(node, self))
             elif node.kind == "review_stage":
-                samplers = [bind(s, self.stream(node.id, "handle")) for s in node.handle]
+                handle_stream = self.stream(node.id, "handle")  # one stream for the default and per-category times
+                samplers = [bind(s, handle_stream) for s in node.handle]
                 expiry = bind(node.expiry, self.stream(node.id, "expiry")) if node.expiry is not None else None
                 self.nodes.append(StageRuntime(node, self, samplers, expiry, self.teams))
             elif node.kind == "classifier":
@@ -207,6 +216,7 @@ class Replication:
                 queues = [q for q, eligible in zip(stage.queues, stage.spec.group_teams, strict=True)
                           if team.spec.index in eligible]
                 team.work.append((stage, queues))
+                team.queues.extend(queues)
         self.sources = [n for n in self.nodes if isinstance(n, SourceRuntime)]
         self.stages = [n for n in self.nodes if isinstance(n, StageRuntime)]
 
@@ -228,6 +238,13 @@ class Replication:
         if len(tables) == 1 and len(tables[0][0]) == 1:
             return tables[0][0][0]
         uniform = self.stream(node.id, "route").random
+        if len(tables) == 1:
+            enters, cumulative = tables[0]
+
+            def route_all(item: Item) -> None:
+                enters[bisect_right(cumulative, uniform())](item)
+
+            return route_all
         by_class = [tables[t] for t in node.routing.by_class]
 
         def route(item: Item) -> None:
@@ -271,7 +288,6 @@ class Replication:
         if item.counted:
             elapsed = self.env._now - item.created
             stage.expired_time.add(elapsed)
-            stage.expired_histogram.add(elapsed)
         if self.in_system == 0 and not self.arrivals_open:
             self.maybe_drained()
 

@@ -10,6 +10,7 @@
   (≈ 1 400 for the defaults), whatever the sample count.
   Quantile rank convention: the q-quantile is the order statistic ``x_(⌊q·(n−1)⌋)`` (0-based), i.e.
   the "lower" quantile.
+- :class:`Summary` — both of the above for one stream (waits, times to decision), one update per value.
 - :class:`TimeWeighted` — the time average of a piecewise-constant level (available reviewers), restarted
   at the end of the warm-up.
 """
@@ -17,6 +18,7 @@
 from __future__ import annotations
 
 import math
+from math import log
 
 DEFAULT_RELATIVE_ERROR = 0.01
 DEFAULT_MIN_VALUE = 1e-3
@@ -111,6 +113,49 @@ class LogHistogram:
     def bucket_count(self) -> int:
         """Buckets held, the zero bucket included: fixed at construction."""
         return len(self.counts) + 1
+
+
+class Summary:
+    """Mean, variance (Welford) and quantiles (:class:`LogHistogram`) of one stream, updated in one call.
+
+    The engine records a wait or a time-to-decision per item; one call instead of two matters there, so
+    :meth:`add` repeats the two updates inline.
+    """
+
+    __slots__ = ("histogram", "moments")
+
+    def __init__(self) -> None:
+        self.moments = RunningStats()
+        self.histogram = LogHistogram()
+
+    def add(self, x: float) -> None:
+        moments = self.moments
+        moments.count += 1
+        delta = x - moments.mean
+        moments.mean += delta / moments.count
+        moments.sq_dev += delta * (x - moments.mean)
+        histogram = self.histogram
+        histogram.total += 1
+        if x < histogram.min_value:
+            histogram.zero += 1
+            return
+        k = int((log(x) - histogram._log_min) * histogram._inv_log_gamma)
+        histogram.counts[k if k < histogram._last else histogram._last] += 1
+
+    @property
+    def count(self) -> int:
+        return self.moments.count
+
+    def mean(self) -> float:
+        """The mean, or NaN when empty."""
+        return self.moments.mean if self.moments.count else math.nan
+
+    def quantile(self, q: float) -> float:
+        return self.histogram.quantile(q)
+
+    def merge(self, other: Summary) -> None:
+        self.moments.merge(other.moments)
+        self.histogram.merge(other.histogram)
 
 
 class TimeWeighted:

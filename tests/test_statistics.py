@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulations.statistics import LogHistogram, RunningStats, TimeWeighted
+from simulations.statistics import LogHistogram, RunningStats, Summary, TimeWeighted
 
 
 def exact_quantile(values: list[float], q: float) -> float:
@@ -111,3 +111,18 @@ def test_time_weighted_average_of_a_step_function_restarted_after_warmup() -> No
     level.set(15.0, 0.0)      # 4 on [10, 15)
     assert level.integral(20.0) == pytest.approx(20.0)
     assert level.mean(20.0) == pytest.approx(2.0)  # (4·5 + 0·5) / 10
+
+
+def test_summary_updates_moments_and_histogram_like_the_separate_classes() -> None:
+    rng = random.Random(11)
+    values = [0.0 if rng.random() < 0.3 else rng.expovariate(0.01) for _ in range(5000)]
+    summary, moments, histogram = Summary(), RunningStats(), LogHistogram()
+    for v in values:
+        summary.add(v)
+        moments.add(v)
+        histogram.add(v)
+    assert (summary.count, summary.mean()) == (moments.count, moments.mean)
+    assert summary.moments.sq_dev == moments.sq_dev
+    assert summary.histogram.counts == histogram.counts and summary.histogram.zero == histogram.zero
+    assert summary.quantile(0.9) == histogram.quantile(0.9)
+    assert math.isnan(Summary().mean())
