@@ -37,6 +37,7 @@ C1, MEAN1 = 59, 5.0
 C2, MEAN2 = 24, 20.0
 ESCALATE = 0.10
 WARMUP_MIN = 1000.0
+SERIES_POINTS = 100
 ANALYTIC = {"wq1_min": 0.0843429, "wq2_min": 1.490361, "sojourn_min": 7.233379}
 
 
@@ -60,10 +61,13 @@ def reference_workflow() -> Workflow:
     return workflow
 
 
-def run_engine(items: int, seed: int = 1) -> dict[str, float]:
+def run_engine(items: int, seed: int = 1, series_points: int | None = None) -> dict[str, float]:
+    """Compile and run the engine on ``items`` arrivals; hourly series unless ``series_points`` is given."""
     started = time.perf_counter()
-    settings = RunSettings(horizon_hours=items / ARRIVALS_PER_MIN / 60 * 1.5 + 24, warmup_hours=WARMUP_MIN / 60,
-                           replications=1, seed=seed, interval_minutes=60)
+    horizon_h = items / ARRIVALS_PER_MIN / 60 * 1.5 + 24
+    interval_min = 60.0 if series_points is None else horizon_h * 60 / series_points
+    settings = RunSettings(horizon_hours=horizon_h, warmup_hours=WARMUP_MIN / 60, replications=1, seed=seed,
+                           interval_minutes=interval_min)
     spec = compile_run(reference_workflow(), None, settings, arrival_limit=items, drain=True)
     result = run_replication(spec, 0)
     wall = time.perf_counter() - started
@@ -116,16 +120,18 @@ def run_minimal(items: int, seed: int = 1) -> dict[str, float]:
             "sojourn_min": sums["sojourn"] / sums["done"]}
 
 
-def peak_memory(items: int) -> float:
-    """Peak traced memory (MiB) of compiling and running the engine on ``items`` items, in a fresh process."""
-    out = subprocess.run([sys.executable, __file__, "--memory-child", str(items)], check=True,
+def peak_memory(items: int, series_points: int) -> float:
+    """Peak traced memory (MiB) of compiling and running the engine on ``items`` items, in a fresh process;
+    ``series_points`` 0 means hourly series."""
+    out = subprocess.run([sys.executable, __file__, "--memory-child", f"{items},{series_points}"], check=True,
                          capture_output=True, text=True)
     return json.loads(out.stdout)["peak_mib"]
 
 
-def _memory_child(items: int) -> None:
+def _memory_child(argument: str) -> None:
+    items, series_points = (int(part) for part in argument.split(","))
     tracemalloc.start()
-    run_engine(items)
+    run_engine(items, series_points=series_points or None)
     _, peak = tracemalloc.get_traced_memory()
     print(json.dumps({"peak_mib": peak / 2**20}))
 
@@ -136,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="20 000 items, memory at 20 000 and 200 000")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each model; the fastest counts")
     parser.add_argument("--no-memory", action="store_true", help="skip the memory measurement")
-    parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--memory-child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory_child:
         _memory_child(args.memory_child)
@@ -159,9 +165,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ratio engine / minimal: {engine_rate / minimal_rate:.2f}x (floor 1.5x, aim 2.5x)")
     if not args.no_memory:
         small, large = (20_000, 200_000) if args.quick else (200_000, 2_000_000)
-        small_mib, large_mib = peak_memory(small), peak_memory(large)
-        print(f"peak memory (tracemalloc): {small:,} items {small_mib:.2f} MiB, {large:,} items {large_mib:.2f} MiB, "
-              f"ratio {large_mib / small_mib:.2f} (limit 1.2)")
+        print("peak memory (tracemalloc, compile + run + result records):")
+        for points, label in ((SERIES_POINTS, f"series of {SERIES_POINTS} points"), (0, "hourly series")):
+            small_mib, large_mib = peak_memory(small, points), peak_memory(large, points)
+            print(f"  {label:22}{small:>11,} items {small_mib:6.2f} MiB{large:>11,} items {large_mib:6.2f} MiB"
+                  f"   ratio {large_mib / small_mib:.2f}")
+        print("  (limit 1.2 with a fixed number of series points; hourly series hold one value per simulated hour"
+              " and series, so they grow with the horizon, not with the items per hour)")
     return 0
 
 

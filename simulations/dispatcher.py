@@ -148,8 +148,8 @@ class TeamRuntime:
         self.busy_open = 0.0
         self.available = TimeWeighted(self.capacity, 0.0)
         self.rostered = TimeWeighted(spec.timeline.rostered[0], 0.0)
-        self.series_available = array("d")
-        self.series_busy = array("d")
+        self.series_available = array("q")
+        self.series_busy = array("q")
         # (stage, queues this team may serve there), in the team's stage priority order
         self.work: list[tuple[StageRuntime, list]] = []
         self.queues: list = []  # every queue in ``work``, flattened
@@ -191,8 +191,8 @@ class StageRuntime:
         self.sla_met = [0] * len(spec.sla_by_class)
         self.expired_time = Summary()
         self.on_finish = self.finish  # bound once: scheduled for every review
-        self.series_queue = array("d")
-        self.series_service = array("d")
+        self.series_queue = array("q")
+        self.series_service = array("q")
         self.sla_total = [0] * len(spec.sla_by_class)
 
     def enter(self, item: Item) -> None:

@@ -68,7 +68,7 @@ class SourceRuntime:
         self.next_node: Callable[[Item], None] = not_wired
         self.arrivals = 0
         self.in_interval = 0
-        self.series = array("d")
+        self.series = array("q")
         self.on_arrival = self.arrive  # bound once: scheduled for every arrival
 
     def begin(self) -> None:
