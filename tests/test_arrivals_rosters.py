@@ -37,6 +37,14 @@ def test_daily_profile_is_normalised_to_mean_one() -> None:
     assert table.rates == pytest.approx((50 / HOUR, 150 / HOUR))
 
 
+def test_weekly_profile_starts_on_monday_local_time() -> None:
+    """Arrivals on Mondays only (Tokyo time): Monday 00:00–24:00 JST is Sunday 15:00 – Monday 15:00 UTC."""
+    source = Source(rate_per_hour=7, timezone="Asia/Tokyo", profile=ArrivalProfile("weekly", [1.0] * 24 + [0.0] * 144))
+    table = rate_table(source, MONDAY, 14 * 24 * HOUR, "source")
+    assert [t / HOUR for t in table.times] == [0.0, 15.0, 6 * 24 + 15.0, 7 * 24 + 15.0, 13 * 24 + 15.0]
+    assert [r * HOUR for r in table.rates] == pytest.approx([49.0, 0.0, 49.0, 0.0, 49.0])
+
+
 def test_profile_follows_the_sources_local_time_through_daylight_saving() -> None:
     """Only local hour 9 carries arrivals: 14:00 UTC under EST, 13:00 UTC from 8 March (EDT)."""
     source = Source(rate_per_hour=24, timezone="America/New_York",

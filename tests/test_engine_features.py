@@ -145,6 +145,18 @@ def test_expiry_removes_waiting_items_as_an_outcome() -> None:
     assert result.metric("outcome", "Done", "count") == 1
     assert result.metric("system", "system", "expired_count") == 2
     assert result.items_expired == 2
+    assert result.items_created == result.items_completed + result.items_expired + result.items_in_system_at_end
+
+
+def test_per_category_handle_times_override_the_stage_default() -> None:
+    mix = [MixEntry(category="spam", share=0.5), MixEntry(category="hate", share=0.5)]
+    workflow = single_stage(NEVER, Distribution.fixed(1, "min"), 1, mix=mix)
+    workflow.nodes["review"].handle_time_by_category = {"hate": Distribution.fixed(10, "min")}
+    spec = compile_run(workflow, None, settings(2))
+    spam, hate = ItemClass("spam", "en", "P2"), ItemClass("hate", "en", "P2")
+    trace, result = traced_run(spec, [(0.0, "reports", hate), (1.0, "reports", spam), (2.0, "reports", hate)])
+    assert [(n, t) for kind, t, n, *_ in trace if kind == "outcome"] == [(1, 600.0), (2, 660.0), (3, 1260.0)]
+    assert result.metric("stage", "Review", "handle_time_mean_s") == pytest.approx((600 + 60 + 600) / 3)
 
 
 def test_skills_route_items_only_to_teams_that_can_review_them() -> None:
