@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import subprocess
 import sys
 import time
@@ -120,20 +121,25 @@ def run_minimal(items: int, seed: int = 1) -> dict[str, float]:
             "sojourn_min": sums["sojourn"] / sums["done"]}
 
 
-def peak_memory(items: int, series_points: int) -> float:
-    """Peak traced memory (MiB) of compiling and running the engine on ``items`` items, in a fresh process;
-    ``series_points`` 0 means hourly series."""
-    out = subprocess.run([sys.executable, __file__, "--memory-child", f"{items},{series_points}"], check=True,
-                         capture_output=True, text=True)
+def peak_memory(items: int, series_points: int, traced: bool) -> float:
+    """Peak memory (MiB) of compiling and running the engine on ``items`` items in a fresh process: Python
+    allocations traced by tracemalloc, or the process's maximum resident set size. ``series_points`` 0
+    means hourly series."""
+    out = subprocess.run([sys.executable, __file__, "--memory-child", f"{items},{series_points},{int(traced)}"],
+                         check=True, capture_output=True, text=True)
     return json.loads(out.stdout)["peak_mib"]
 
 
 def _memory_child(argument: str) -> None:
-    items, series_points = (int(part) for part in argument.split(","))
-    tracemalloc.start()
+    items, series_points, traced = (int(part) for part in argument.split(","))
+    if traced:
+        tracemalloc.start()
     run_engine(items, series_points=series_points or None)
-    _, peak = tracemalloc.get_traced_memory()
-    print(json.dumps({"peak_mib": peak / 2**20}))
+    if traced:
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+    else:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10  # KiB on Linux
+    print(json.dumps({"peak_mib": peak}))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -165,11 +171,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ratio engine / minimal: {engine_rate / minimal_rate:.2f}x (floor 1.5x, aim 2.5x)")
     if not args.no_memory:
         small, large = (20_000, 200_000) if args.quick else (200_000, 2_000_000)
-        print("peak memory (tracemalloc, compile + run + result records):")
-        for points, label in ((SERIES_POINTS, f"series of {SERIES_POINTS} points"), (0, "hourly series")):
-            small_mib, large_mib = peak_memory(small, points), peak_memory(large, points)
-            print(f"  {label:22}{small:>11,} items {small_mib:6.2f} MiB{large:>11,} items {large_mib:6.2f} MiB"
-                  f"   ratio {large_mib / small_mib:.2f}")
+        print("peak memory of compile + run + result records, each in a fresh process:")
+        for traced, measure in ((True, "tracemalloc"), (False, "max RSS")):
+            for points, label in ((SERIES_POINTS, f"series of {SERIES_POINTS} points"), (0, "hourly series")):
+                small_mib, large_mib = peak_memory(small, points, traced), peak_memory(large, points, traced)
+                print(f"  {measure:12}{label:22}{small:>11,} items {small_mib:7.2f} MiB{large:>11,} items "
+                      f"{large_mib:7.2f} MiB   ratio {large_mib / small_mib:.2f}")
         print("  (limit 1.2 with a fixed number of series points; hourly series hold one value per simulated hour"
               " and series, so they grow with the horizon, not with the items per hour)")
     return 0
