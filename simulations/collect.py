@@ -72,6 +72,8 @@ def collect(run: Replication, end: float) -> ReplicationResult:
     in_queue = in_service = 0
     for stage in run.stages:
         s = stage.spec
+        stage.wait.add_zeros(stage.zero_waits)
+        stage.zero_waits = 0
         queue_area = stage.queue_area + stage.waiting * end - stage.queue_open
         service_area = stage.service_area + stage.in_service * end - stage.service_open
         add("stage", s.id, s.name, [

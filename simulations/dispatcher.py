@@ -35,7 +35,10 @@ from simulations.statistics import RunningStats, Summary, TimeWeighted
 from simulations.wakeup import Wakeup
 
 if TYPE_CHECKING:
+    from simpy.events import Event
+
     from simulations.engine import Item, Replication
+    from simulations.spec import StageSpec, TeamSpec
 
 
 def not_wired(item: Item) -> None:
@@ -136,11 +139,16 @@ class DeadlineQueue:
         self.live -= 1
 
 
+StageQueue = FifoQueue | PriorityQueue | DeadlineQueue
+
+
 class TeamRuntime:
+    """A team's current capacity (from its roster), busy reviewers and the queues it may serve."""
+
     __slots__ = ("available", "busy", "busy_area", "busy_open", "capacity", "queues", "rostered",
                  "series_available", "series_busy", "spec", "work")
 
-    def __init__(self, spec, warmup_s: float) -> None:
+    def __init__(self, spec: TeamSpec) -> None:
         self.spec = spec
         self.capacity = spec.timeline.available[0]
         self.busy = 0
@@ -151,14 +159,14 @@ class TeamRuntime:
         self.series_available = array("q")
         self.series_busy = array("q")
         # (stage, queues this team may serve there), in the team's stage priority order
-        self.work: list[tuple[StageRuntime, list]] = []
-        self.queues: list = []  # every queue in ``work``, flattened
+        self.work: list[tuple[StageRuntime, list[StageQueue]]] = []
+        self.queues: list[StageQueue] = []  # every queue in ``work``, flattened
 
 
 class StageRuntime:
     """A review stage's queue, counters and streaming statistics."""
 
-    def __init__(self, spec, run: Replication, samplers: list[Callable[[], float]],
+    def __init__(self, spec: StageSpec, run: Replication, samplers: list[Callable[[], float]],
                  expiry: Callable[[], float] | None, teams: list[TeamRuntime]) -> None:
         self.spec = spec
         self.run = run
@@ -168,6 +176,7 @@ class StageRuntime:
         self.expiry = expiry
         self.rank_by_class = spec.rank_by_class
         self.sla_by_class = spec.sla_by_class
+        self.queues: list[StageQueue]
         if spec.discipline == "priority":
             self.queues = [PriorityQueue(spec.ranks) for _ in spec.group_teams]
         elif spec.discipline == "earliest_deadline":
@@ -187,6 +196,7 @@ class StageRuntime:
         self.waited = 0
         self.expired = 0
         self.wait = Summary()
+        self.zero_waits = 0
         self.handle_stats = RunningStats()
         self.sla_met = [0] * len(spec.sla_by_class)
         self.expired_time = Summary()
@@ -226,9 +236,11 @@ class StageRuntime:
         if self.run.trace is not None:
             self.run.trace("start", now, item, self.spec.name, team.spec.name)
         if item.counted:
-            self.wait.add(wait)
             if wait > 0.0:
+                self.wait.add(wait)
                 self.waited += 1
+            else:
+                self.zero_waits += 1  # most reviews start at once: counted here, folded in by collect
         team.busy += 1
         self.in_service += 1
         opened = now if now > warmup else warmup
@@ -245,7 +257,7 @@ class StageRuntime:
         if now > opened:
             self.queue_area += now - opened
 
-    def finish(self, event) -> None:
+    def finish(self, event: Event) -> None:
         item = event._value
         now = self.env._now
         team = item.team
@@ -270,7 +282,7 @@ class StageRuntime:
                     break
         self.next_node(item)
 
-    def expire(self, event) -> None:
+    def expire(self, event: Event) -> None:
         item, token = event._value
         if item.token != token:
             return

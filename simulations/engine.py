@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable
@@ -34,7 +35,16 @@ from simulations.arrivals import ArrivalClock
 from simulations.collect import collect
 from simulations.dispatcher import StageRuntime, TeamRuntime, change_capacity, not_wired
 from simulations.results import ReplicationResult
-from simulations.spec import RunCancelled, RunSpec
+from simulations.spec import (
+    ClassifierSpec,
+    DelaySpec,
+    NodeSpec,
+    OutcomeSpec,
+    RouterSpec,
+    RunCancelled,
+    RunSpec,
+    SourceSpec,
+)
 from simulations.statistics import Summary
 from simulations.streams import bind, make_stream
 from simulations.wakeup import Wakeup
@@ -57,7 +67,9 @@ class Item:
 
 
 class SourceRuntime:
-    def __init__(self, spec, run: Replication) -> None:
+    """Poisson arrivals of one source (see :mod:`simulations.arrivals`) and their item classes."""
+
+    def __init__(self, spec: SourceSpec, run: Replication) -> None:
         self.spec = spec
         self.run = run
         self.clock = ArrivalClock(spec.rates)
@@ -91,7 +103,7 @@ class SourceRuntime:
             run.trace("arrive", now, item, self.spec.name, "")
         return item
 
-    def arrive(self, event) -> None:
+    def arrive(self, event: Event) -> None:
         run = self.run
         if not run.arrivals_open:
             return
@@ -121,7 +133,7 @@ class SourceRuntime:
 class TransitRuntime:
     """A classifier (latency) or delay (duration): hold the item for a sampled time, then route it."""
 
-    def __init__(self, spec, run: Replication, duration: Callable[[], float]) -> None:
+    def __init__(self, spec: ClassifierSpec | DelaySpec, run: Replication, duration: Callable[[], float]) -> None:
         self.spec = spec
         self.run = run
         self.duration = duration
@@ -132,13 +144,15 @@ class TransitRuntime:
         self.in_transit += 1
         Wakeup(self.run.env, self.duration(), self.leave, item)
 
-    def leave(self, event) -> None:
+    def leave(self, event: Event) -> None:
         self.in_transit -= 1
         self.next_node(event._value)
 
 
 class RouterRuntime:
-    def __init__(self, spec) -> None:
+    """A router takes no time: it only chooses the branch."""
+
+    def __init__(self, spec: RouterSpec) -> None:
         self.spec = spec
         self.next_node: Callable[[Item], None] = not_wired
 
@@ -147,7 +161,9 @@ class RouterRuntime:
 
 
 class OutcomeRuntime:
-    def __init__(self, spec, run: Replication) -> None:
+    """Where an item's journey ends: its count and time to decision."""
+
+    def __init__(self, spec: OutcomeSpec, run: Replication) -> None:
         self.spec = spec
         self.run = run
         self.count = 0
@@ -189,8 +205,8 @@ class Replication:
         #: "outcome" events, for hand-checked traces; None in normal runs.
         self.trace: Callable[[str, float, Item, str, str], None] | None = None
 
-        self.teams = [TeamRuntime(team, spec.warmup_s) for team in spec.teams]
-        self.nodes: list = []
+        self.teams = [TeamRuntime(team) for team in spec.teams]
+        self.nodes: list[SourceRuntime | StageRuntime | TransitRuntime | RouterRuntime | OutcomeRuntime] = []
         for node in spec.nodes:
             if node.kind == "source":
                 self.nodes.append(SourceRuntime(node, self))
@@ -221,7 +237,7 @@ class Replication:
         self.stages = [n for n in self.nodes if isinstance(n, StageRuntime)]
 
     # -- plumbing ------------------------------------------------------------------------------
-    def stream(self, owner_id: str, purpose: str):
+    def stream(self, owner_id: str, purpose: str) -> random.Random:
         return make_stream(self.spec.settings.seed, self.replication, owner_id, purpose)
 
     def events_scheduled(self) -> int:
@@ -231,7 +247,7 @@ class Replication:
     def schedule(self, delay: float, callback: Callable[[Event], None], value: object = None) -> None:
         Wakeup(self.env, delay, callback, value)
 
-    def _router(self, node) -> Callable[[Item], None]:
+    def _router(self, node: NodeSpec) -> Callable[[Item], None]:
         """The callable that moves an item on from ``node`` (see the module rules)."""
         tables = [([self.nodes[t].enter for t in targets], cumulative)
                   for targets, cumulative in node.routing.tables]
@@ -296,14 +312,14 @@ class Replication:
         timeline = team.spec.timeline
         delay = timeline.times[index] - self.env.now
 
-        def change(_event) -> None:
+        def change(_event: Event) -> None:
             change_capacity(team, self.env.now, timeline.rostered[index], timeline.available[index])
             if index + 1 < len(timeline.times):
                 self._roster(team, index + 1)
 
         self.schedule(delay, change)
 
-    def _end_warmup(self, _event) -> None:
+    def _end_warmup(self, _event: Event) -> None:
         for team in self.teams:
             team.available.restart(self.env.now)
             team.rostered.restart(self.env.now)
@@ -327,7 +343,7 @@ class Replication:
             team.series_busy.append(team.busy)
 
     def _tick(self, progress: Callable[[float], None] | None, should_stop: Callable[[], bool] | None) -> None:
-        def tick(_event) -> None:
+        def tick(_event: Event) -> None:
             if progress is not None:
                 progress(self.env.now / HOUR_S)
             if should_stop is not None and should_stop():

@@ -157,6 +157,14 @@ class Summary:
         self.moments.merge(other.moments)
         self.histogram.merge(other.histogram)
 
+    def add_zeros(self, count: int) -> None:
+        """Add ``count`` observations of exactly 0 at once (waits of items that started at once)."""
+        zeros = RunningStats()
+        zeros.count = count
+        self.moments.merge(zeros)
+        self.histogram.zero += count
+        self.histogram.total += count
+
 
 class TimeWeighted:
     """Time average of a level that changes at discrete instants."""

@@ -126,3 +126,19 @@ def test_summary_updates_moments_and_histogram_like_the_separate_classes() -> No
     assert summary.histogram.counts == histogram.counts and summary.histogram.zero == histogram.zero
     assert summary.quantile(0.9) == histogram.quantile(0.9)
     assert math.isnan(Summary().mean())
+
+
+def test_summary_add_zeros_equals_adding_them_one_by_one() -> None:
+    rng = random.Random(13)
+    values = [rng.expovariate(0.1) for _ in range(1000)]
+    bulk, single = Summary(), Summary()
+    for v in values:
+        bulk.add(v)
+        single.add(v)
+    bulk.add_zeros(400)
+    for _ in range(400):
+        single.add(0.0)
+    assert bulk.count == single.count == 1400
+    assert bulk.mean() == pytest.approx(single.mean(), rel=1e-12)
+    assert bulk.moments.variance() == pytest.approx(single.moments.variance(), rel=1e-12)
+    assert bulk.histogram.counts == single.histogram.counts and bulk.quantile(0.2) == 0.0
