@@ -106,15 +106,24 @@ def rate_table(source: Source, start: datetime, horizon_s: float, where: str) ->
 
 
 class ArrivalClock:
-    """Walks a :class:`RateTable`: turns Exp(1) draws into successive arrival times."""
+    """Walks a :class:`RateTable`: turns Exp(1) draws into successive arrival times.
 
-    __slots__ = ("_end", "_i", "_rates", "_times")
+    ``rate`` and ``stop`` describe the current segment, so a caller can take the common step — the next
+    arrival falls in the same segment — without a call: ``now + e / rate`` when that is before ``stop``.
+    """
+
+    __slots__ = ("_end", "_i", "_rates", "_times", "rate", "stop")
 
     def __init__(self, table: RateTable) -> None:
         self._times = table.times
         self._rates = table.rates
         self._end = table.end
-        self._i = 0
+        self._enter(0)
+
+    def _enter(self, i: int) -> None:
+        self._i = i
+        self.rate = self._rates[i]
+        self.stop = self._times[i + 1] if i + 1 < len(self._times) else self._end
 
     def next_time(self, now: float, unit_exponential: float) -> float:
         """The next arrival after ``now``; ``math.inf`` when none comes before the end of the table."""
@@ -129,11 +138,12 @@ class ArrivalClock:
             if rate > 0.0:
                 gap = e / rate
                 if t + gap < stop:
-                    self._i = i
+                    if i != self._i:
+                        self._enter(i)
                     return t + gap
                 e -= rate * (stop - t)
             if i >= last:
-                self._i = i
+                self._enter(i)
                 return math.inf
             i += 1
             t = stop

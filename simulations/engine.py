@@ -122,7 +122,11 @@ class SourceRuntime:
         if run.created == run.arrival_limit:
             run.close_arrivals()
         else:
-            following = self.clock.next_time(now, -log(1.0 - self.uniform()))  # Exp(1) by inversion
+            e = -log(1.0 - self.uniform())  # Exp(1) by inversion
+            clock = self.clock
+            rate = clock.rate
+            # the common case, the next arrival within the same segment, needs no call (next_time's first step)
+            following = now + e / rate if rate > 0.0 and now + e / rate < clock.stop else clock.next_time(now, e)
             if following < math.inf:
                 Wakeup(run.env, following - now, self.on_arrival)
             else:
