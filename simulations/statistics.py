@@ -7,7 +7,7 @@
   order statistic of the same rank. Values below ``min_value`` (default 1 ms) fall into a zero bucket
   reported as 0 (absolute error below ``min_value``; zero waits are exact); values above ``max_value``
   (default 10⁹ s ≈ 31 years) share the last bucket. The number of buckets is fixed at construction
-  (≈ 1 400 for the defaults), whatever the sample count.
+  (≈ 1 400 for the defaults) and each is a 64-bit integer, so memory does not depend on the sample count.
   Quantile rank convention: the q-quantile is the order statistic ``x_(⌊q·(n−1)⌋)`` (0-based), i.e.
   the "lower" quantile.
 - :class:`Summary` — both of the above for one stream (waits, times to decision), one update per value.
@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import math
+from array import array
 from math import log
 
 DEFAULT_RELATIVE_ERROR = 0.01
@@ -74,7 +75,7 @@ class LogHistogram:
         self._log_min = math.log(min_value)
         # Bucket k holds [min_value·γ^k, min_value·γ^(k+1)); the last one also holds everything above.
         self._last = math.ceil((math.log(max_value) - self._log_min) * self._inv_log_gamma)
-        self.counts = [0] * (self._last + 1)
+        self.counts = array("q", bytes(8 * (self._last + 1)))  # 8 bytes a bucket, however large the count
         self.zero = 0
         self.total = 0
 
@@ -91,7 +92,7 @@ class LogHistogram:
         if (other.relative_error, other.min_value, other.max_value) != (
                 self.relative_error, self.min_value, self.max_value):
             raise ValueError("only histograms with the same error bound and range can be merged")
-        self.counts = [a + b for a, b in zip(self.counts, other.counts, strict=True)]
+        self.counts = array("q", (a + b for a, b in zip(self.counts, other.counts, strict=True)))
         self.zero += other.zero
         self.total += other.total
 
