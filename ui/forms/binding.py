@@ -36,6 +36,7 @@ from ui.forms.number_box import NumberBox
 from ui.forms.problem_label import ProblemLabel, set_invalid
 
 Check = Callable[[Any], str]
+SCENARIO_ROW_STYLE = "background: #ffe8a3; font-weight: bold; border-radius: 3px; padding: 0 3px;"
 
 
 def distribution_problem(value: Distribution | None) -> str:
@@ -84,6 +85,11 @@ class ItemForm(QWidget):
     # -- reading ---------------------------------------------------------------------------------
     @property
     def item(self) -> Node | Edge | Team | None:
+        """The item as shown: in scenario mode (the undo stack's ``scenario_mode``, see
+        :mod:`ui.scenarios.mode`) the scenario's version of it, whose edits the stack records as changes."""
+        mode = getattr(self.undo_stack, "scenario_mode", None)
+        if mode is not None and mode.active and mode.workflow is self.workflow:
+            return mode.shown_item(self.item_id)
         return self.workflow.find(self.item_id)
 
     def field(self, path: str) -> QWidget:
@@ -108,8 +114,18 @@ class ItemForm(QWidget):
                     if path not in self._editors:
                         self.show_problem(path, "")
             self.refresh_context()
+            self._mark_scenario_rows()
         finally:
             self._loading = False
+
+    def _mark_scenario_rows(self) -> None:
+        """Highlight the labels of rows whose value a scenario changes (scenario mode only)."""
+        mode = getattr(self.undo_stack, "scenario_mode", None)
+        changed = mode.changed_paths(self.item_id) if mode is not None and mode.active else set()
+        for path, widget in self._fields.items():
+            label = self.rows.labelForField(widget.parentWidget())
+            if label is not None:
+                label.setStyleSheet(SCENARIO_ROW_STYLE if any(related(path, c) for c in changed) else "")
 
     def refresh_context(self) -> None:
         """Update read-only rows that depend on other items (teams working a stage, sums). Override."""
