@@ -258,3 +258,36 @@ def test_backlog_and_items_in_flight_are_reported_at_the_end() -> None:
     queue = next(s for s in result.series if s.metric == "queue_length")
     assert queue.values[-1] == backlog
     assert queue.times_h == tuple(float(h) for h in range(1, 11))
+
+
+@pytest.mark.parametrize(("discipline", "expected"), [
+    # FIFO across the team's two queues: item 3 (zh) joined before item 4 (en)
+    ("fifo", [(1, 0.0, "All"), (2, 0.0, "Chinese"), (3, 600.0, "All"), (5, 600.0, "Chinese"),
+              (4, 1200.0, "All")]),
+    # priority: item 4 is P0, so "All" takes it first although item 3 waited longer
+    ("priority", [(1, 0.0, "All"), (2, 0.0, "Chinese"), (4, 600.0, "All"), (3, 600.0, "Chinese"),
+                  (5, 1200.0, "All")]),
+])
+def test_a_team_with_broader_skills_serves_its_queues_by_the_discipline(
+        discipline: str, expected: list[tuple[int, float, str]]) -> None:
+    """Team "All" reviews any language, team "Chinese" only zh: zh items form a queue both may serve."""
+    mix = [MixEntry(language=lang, priority=prio, share=0.25) for lang in ("en", "zh") for prio in ("P0", "P2")]
+    workflow = single_stage(NEVER, Distribution.fixed(10, "min"), 1, discipline=discipline, mix=mix)
+    workflow.teams["team"].name = "All"
+    workflow.add_team(Team(name="Chinese", id="zh-team", languages=["zh"], shrinkage=0.0, stages=["review"],
+                           shifts=round_the_clock(1)))
+    spec = compile_run(workflow, None, settings(2))
+    en, zh, en_urgent = ItemClass("general", "en", "P2"), ItemClass("general", "zh", "P2"), ItemClass(
+        "general", "en", "P0")
+    trace, _ = traced_run(spec, [(0.0, "reports", en), (0.0, "reports", zh), (60.0, "reports", zh),
+                                 (120.0, "reports", en_urgent), (180.0, "reports", zh)])
+    assert [(number, time, team) for kind, time, number, _, team in trace if kind == "start"] == expected
+
+
+def test_arrival_limit_and_drain_finish_every_item() -> None:
+    workflow = single_stage(600, Distribution.exponential(5, "min"), 60)
+    result = run_replication(compile_run(workflow, None, settings(10), arrival_limit=500, drain=True), 0)
+    assert result.items_created == 500
+    assert result.items_completed == 500 and result.items_in_system_at_end == 0
+    assert result.metric("system", "system", "in_system_end_count") == 0
+    assert 0.5 < result.end_time_h < 10  # 500 arrivals at 600/h take ≈ 50 minutes, then the last reviews end
