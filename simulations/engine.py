@@ -119,7 +119,7 @@ class SourceRuntime:
             self.arrivals += 1
         if run.trace is not None:
             run.trace("arrive", now, item, self.spec.name, "")
-        if run.created == run.arrival_limit:
+        if run.created >= run.arrival_limit:
             run.close_arrivals()
         else:
             e = -log(1.0 - self.uniform())  # Exp(1) by inversion
@@ -195,7 +195,7 @@ class Replication:
         self.replication = replication
         self.env = simpy.Environment()
         self.warmup = spec.warmup_s
-        self.arrival_limit = spec.arrival_limit if spec.arrival_limit is not None else -1
+        self.arrival_limit = spec.arrival_limit if spec.arrival_limit is not None else math.inf
         self.next_seq = itertools.count(1).__next__
         self.created = 0
         self.completed = 0
@@ -280,11 +280,15 @@ class Replication:
     def scripted_arrival(self, at: float, source_id: str, item_class: int) -> None:
         """One extra arrival at a fixed time (``at`` seconds) at the source with ``source_id``, of class
         ``item_class`` (an index into ``spec.item_classes``) — for replays and hand-computed traces. It
-        draws no random numbers and does not count towards ``arrival_limit``."""
+        draws no random numbers, happens even after the source's Poisson arrivals have stopped, and counts
+        towards ``arrival_limit``."""
         source = next(s for s in self.sources if s.spec.id == source_id)
 
         def arrive(_event: Event) -> None:
-            source.next_node(source.admit(item_class, self.env.now))
+            item = source.admit(item_class, self.env.now)
+            if self.created >= self.arrival_limit:
+                self.close_arrivals()
+            source.next_node(item)
 
         self.schedule(at, arrive)
 
