@@ -1,0 +1,1 @@
+"""Scenarios in the editor: the scenarios panel, its undoable commands and scenario mode."""
