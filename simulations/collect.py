@@ -26,6 +26,13 @@ warm-up; time averages run from the warm-up to the end of the run.
 
 Series (value at the end of each interval; times in hours): stage queue_length and in_service, team
 available_reviewers and busy_reviewers, source arrivals_count (arrivals during the interval).
+
+Waits, handle times and times to decision are over items that got that far before the run ended; at a
+plain horizon the longest journeys may still be open (reported in the end counts), so for estimates free
+of that censoring run with ``drain``. The :class:`ReplicationResult` totals (``items_created``,
+``items_completed``, ``items_expired``, ``items_in_system_at_end``) count every item, warm-up included,
+so created = completed + expired + in system; ``seed`` is the run's base seed and ``events`` the number
+of SimPy events scheduled.
 """
 
 from __future__ import annotations
