@@ -10,6 +10,9 @@ from collections import Counter
 
 import pytest
 from engine_models import round_the_clock, settings, single_stage
+from hypothesis import given
+from hypothesis import settings as settings_hypothesis
+from hypothesis import strategies as st
 
 from flowmodel import (
     Classifier,
@@ -291,3 +294,35 @@ def test_arrival_limit_and_drain_finish_every_item() -> None:
     assert result.items_completed == 500 and result.items_in_system_at_end == 0
     assert result.metric("system", "system", "in_system_end_count") == 0
     assert 0.5 < result.end_time_h < 10  # 500 arrivals at 600/h take ≈ 50 minutes, then the last reviews end
+
+
+@settings_hypothesis(max_examples=25, deadline=None)
+@given(discipline=st.sampled_from(["fifo", "priority", "earliest_deadline"]),
+       handle=st.sampled_from([Distribution.exponential(6, "min"), Distribution.lognormal(6, 4, "min"),
+                               Distribution.gamma(6, 3, "min"), Distribution.triangular(1, 4, 15, "min"),
+                               Distribution.uniform(2, 10, "min"), Distribution.empirical([1, 5, 20], "min")]),
+       expiry_minutes=st.one_of(st.none(), st.floats(1, 120)),
+       headcounts=st.lists(st.integers(0, 6), min_size=3, max_size=3),
+       shrinkage=st.floats(0, 0.5), seed=st.integers(0, 10_000))
+def test_any_small_model_conserves_items_and_keeps_counts_sane(discipline: str, handle: Distribution,
+                                                               expiry_minutes: float | None,
+                                                               headcounts: list[int], shrinkage: float,
+                                                               seed: int) -> None:
+    """Random disciplines, handle-time kinds, expiry and three 8-hour shifts: every item is accounted for."""
+    shifts = [Shift(name=f"s{k}", start_hour=8 * k, hours=8, headcount=[max(h, 1 if k == 0 else 0)] * 7)
+              for k, h in enumerate(headcounts)]
+    sla = [SlaTarget("P0", 30, "min", 0.9), SlaTarget("P2", 4, "h", 0.8)]
+    expiry = Distribution.exponential(expiry_minutes, "min") if expiry_minutes is not None else None
+    workflow = single_stage(40, handle, 0, discipline=discipline, mix=PRIORITIES, sla=sla, expiry=expiry,
+                            shifts=shifts)
+    workflow.teams["team"].shrinkage = shrinkage
+    result = run_replication(compile_run(workflow, None, settings(24, warmup=2, seed=seed)), 0)
+    assert result.items_created == result.items_completed + result.items_expired + result.items_in_system_at_end
+    queue = result.metric("stage", "Review", "backlog_end_count")
+    assert result.items_in_system_at_end == queue + result.metric("stage", "Review", "in_service_end_count")
+    for series in result.series:
+        assert min(series.values) >= 0
+    busy = next(s for s in result.series if s.metric == "busy_reviewers")
+    assert max(busy.values) <= max(max(headcounts), 1)
+    share = result.metric("priority", "review:P0", "sla_attainment_share")
+    assert share != share or 0.0 <= share <= 1.0  # NaN when no P0 item was decided
