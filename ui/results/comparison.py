@@ -1,0 +1,91 @@
+"""The comparison view: pick two or more scenarios of one run; deltas against the first, and overlay charts.
+
+Rules: the first ticked scenario is the reference (the run's first scenario — normally the baseline — is
+ticked first by default); every other ticked scenario is compared with it replication by replication
+(common random numbers make the pairing meaningful). Statistically clear rows are highlighted.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QSplitter, QVBoxLayout, QWidget
+
+from simulations.runner import RunResult
+from ui.results import charts
+from ui.results.figures import ChartCanvas
+from ui.results.tables import DeltaTable, comparison_deltas
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class ComparisonView(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.run: RunResult | None = None
+        self.picker = QListWidget()
+        self.picker.setMaximumHeight(80)
+        self.picker.setFlow(QListWidget.Flow.LeftToRight)
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        self.table = DeltaTable()
+        self.chart = ChartCanvas(1, 3)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table.widget)
+        splitter.addWidget(self.chart)
+        splitter.setSizes([300, 360])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.picker)
+        layout.addWidget(self.caption)
+        layout.addWidget(splitter, 1)
+        self.picker.itemChanged.connect(lambda _item: self.refresh())
+
+    def set_run(self, run: RunResult | None) -> None:
+        self.run = run
+        self.picker.blockSignals(True)
+        self.picker.clear()
+        for scenario in run.scenarios if run is not None else []:
+            item = QListWidgetItem(str(scenario["name"]))
+            item.setData(ID_ROLE, str(scenario["id"]))
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.picker.addItem(item)
+        self.picker.blockSignals(False)
+        self.refresh()
+
+    def pick(self, scenario_ids: list[str]) -> None:
+        """Tick exactly ``scenario_ids`` (order of the run decides the reference)."""
+        self.picker.blockSignals(True)
+        for i in range(self.picker.count()):
+            item = self.picker.item(i)
+            item.setCheckState(Qt.CheckState.Checked if item.data(ID_ROLE) in scenario_ids
+                               else Qt.CheckState.Unchecked)
+        self.picker.blockSignals(False)
+        self.refresh()
+
+    def picked(self) -> list[str]:
+        return [self.picker.item(i).data(ID_ROLE) for i in range(self.picker.count())
+                if self.picker.item(i).checkState() == Qt.CheckState.Checked]
+
+    def refresh(self) -> None:
+        picked = self.picked()
+        run = self.run
+        if run is None or len(picked) < 2:
+            self.table.show([])
+            self.caption.setText("Tick two or more scenarios of this run to compare them." if run is not None
+                                 else "Run a simulation with two or more scenarios to compare them.")
+            self.chart.message("Nothing to compare yet")
+            return
+        deltas = comparison_deltas(run, picked)
+        clear = sum(d.clear for d in deltas)
+        reference = run.scenario_names.get(picked[0], picked[0])
+        self.caption.setText(f"Against '{reference}', paired by replication "
+                             f"({run.options.settings.replications} replications, common random numbers). "
+                             f"{clear} of {len(deltas)} differences are statistically clear (95 % CI excludes 0), "
+                             "highlighted.")
+        self.table.show(deltas)
+        backlog, sla, teams = self.chart.fresh_axes()
+        charts.total_backlog_by_scenario(backlog, run, picked)
+        charts.sla_attainment(sla, run, picked)
+        charts.team_utilisation_by_scenario(teams, run, picked)
+        self.chart.draw_idle()

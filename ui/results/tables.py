@@ -1,0 +1,133 @@
+"""Tables of a run: every scalar metric with mean ± 95 % CI, and scenario-vs-baseline deltas.
+
+Rules:
+- Metric names carry their unit (``_s`` seconds, ``_h`` hours, ``_share`` 0–1, ``_count``); tables show
+  them in a planner's units: durations in minutes, shares in percent.
+- A confidence interval that is undefined (one replication) is shown as "n/a", never as ± 0.
+- Deltas are paired by replication against the first picked scenario
+  (:func:`simulations.aggregate.paired_deltas`); "clear" means the 95 % interval of the delta excludes 0.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem
+
+from simulations.aggregate import MetricDelta, MetricSummary, paired_deltas
+from simulations.runner import RunResult
+
+SCOPE_ORDER = {"system": 0, "source": 1, "stage": 2, "priority": 3, "team": 4, "outcome": 5}
+KEY_METRICS: tuple[tuple[str, str], ...] = (
+    ("system", "time_to_decision_mean_s"), ("system", "time_to_decision_p90_s"), ("system", "completed_count"),
+    ("system", "in_queue_end_count"), ("stage", "wait_mean_s"), ("stage", "queue_length_mean"),
+    ("stage", "backlog_end_count"), ("priority", "sla_attainment_share"), ("team", "utilisation_share"),
+    ("team", "cost"))
+CLEAR_FILL = QColor("#fff4cc")
+SUMMARY_COLUMNS = ("Scope", "Name", "Metric", "Mean", "± 95 % CI", "Unit", "n")
+DELTA_COLUMNS = ("Scenario", "Name", "Metric", "Reference", "Scenario value", "Δ", "Δ %", "95 % CI of Δ", "Clear")
+
+
+def metric_unit(metric: str) -> tuple[str, float, str]:
+    """(readable name, scale factor, unit shown) of a metric name."""
+    if metric.endswith("_share"):
+        return metric[: -len("_share")].replace("_", " "), 100.0, "%"
+    if metric.endswith("_s"):
+        return metric[:-2].replace("_", " "), 1 / 60.0, "min"
+    if metric.endswith("_h"):
+        return metric[:-2].replace("_", " "), 1.0, "h"
+    if metric.endswith("_count"):
+        return metric[: -len("_count")].replace("_", " "), 1.0, "items"
+    return metric.replace("_", " "), 1.0, ""
+
+
+def number(value: float) -> str:
+    if not math.isfinite(value):
+        return "n/a"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.3g}" if abs(value) < 10 else f"{value:,.1f}"
+
+
+def _table(columns: tuple[str, ...]) -> QTableWidget:
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(columns)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.setSortingEnabled(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
+def _cell(text: str, numeric: bool = False) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    if numeric:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
+
+
+def summary_rows(run: RunResult, scenario_id: str) -> list[MetricSummary]:
+    """Every scalar of one scenario, system first, then sources, stages, priorities, teams and outcomes."""
+    rows = [s for s in run.summaries if s.scenario_id == scenario_id]
+    return sorted(rows, key=lambda s: (SCOPE_ORDER.get(s.scope_kind, 9), s.scope_name, s.metric))
+
+
+class MetricTable:
+    """Builds the metric table widget (mean ± 95 % CI of every scalar)."""
+
+    def __init__(self) -> None:
+        self.widget = _table(SUMMARY_COLUMNS)
+
+    def show(self, run: RunResult | None, scenario_id: str) -> None:
+        rows = summary_rows(run, scenario_id) if run is not None else []
+        self.widget.setRowCount(len(rows))
+        for r, s in enumerate(rows):
+            name, scale, unit = metric_unit(s.metric)
+            ci = number(s.half_width * scale) if s.ci_defined else "n/a"
+            for c, item in enumerate((_cell(s.scope_kind), _cell(s.scope_name), _cell(name),
+                                      _cell(number(s.mean * scale), True), _cell(f"± {ci}", True), _cell(unit),
+                                      _cell(str(s.n), True))):
+                self.widget.setItem(r, c, item)
+
+
+def comparison_deltas(run: RunResult, scenario_ids: list[str]) -> list[MetricDelta]:
+    """Key-metric deltas of ``scenario_ids[1:]`` against ``scenario_ids[0]``, paired by replication."""
+    if len(scenario_ids) < 2:
+        return []
+    picked = [r for r in run.replications if r.scenario_id in scenario_ids]
+    wanted = set(KEY_METRICS)
+    order = {sid: i for i, sid in enumerate(scenario_ids)}
+    deltas = [d for d in paired_deltas(picked, scenario_ids[0]) if (d.scope_kind, d.metric) in wanted]
+    metric_order = {key: i for i, key in enumerate(KEY_METRICS)}
+    return sorted(deltas, key=lambda d: (order[d.scenario_id], metric_order[(d.scope_kind, d.metric)],
+                                         d.scope_name))
+
+
+class DeltaTable:
+    """Builds the comparison table: reference, scenario, Δ, Δ %, paired 95 % CI and the "clear" mark."""
+
+    def __init__(self) -> None:
+        self.widget = _table(DELTA_COLUMNS)
+        self.deltas: list[MetricDelta] = []
+
+    def show(self, deltas: list[MetricDelta]) -> None:
+        self.deltas = deltas
+        self.widget.setRowCount(len(deltas))
+        bold = QFont()
+        bold.setBold(True)
+        for r, d in enumerate(deltas):
+            name, scale, unit = metric_unit(d.metric)
+            unit_text = f" {unit}" if unit and unit != "items" else ""
+            ci = f"[{number(d.ci_low * scale)}, {number(d.ci_high * scale)}]" if d.ci_defined else "n/a"
+            relative = f"{d.relative_delta * 100:+.1f} %" if math.isfinite(d.relative_delta) else "n/a"
+            cells = (_cell(d.scenario_name), _cell(d.scope_name), _cell(name),
+                     _cell(number(d.baseline_mean * scale) + unit_text, True),
+                     _cell(number(d.scenario_mean * scale) + unit_text, True),
+                     _cell(f"{d.delta_mean * scale:+,.3g}{unit_text}", True), _cell(relative, True),
+                     _cell(ci, True), _cell("✔ clear" if d.clear else "—"))
+            for c, item in enumerate(cells):
+                if d.clear:
+                    item.setBackground(QBrush(CLEAR_FILL))
+                    item.setFont(bold)
+                self.widget.setItem(r, c, item)

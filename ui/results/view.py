@@ -1,0 +1,208 @@
+"""The results view: the run history, one run's charts and metric table, and the comparison of its scenarios.
+
+Rules:
+- The history lists the runs of the workflow on the canvas (see :mod:`ui.run.history`) with their
+  settings and the scenario versions they used; a run whose workflow fingerprint differs from the
+  workflow as it is now is marked "stale" (re-checked shortly after each edit).
+- Picking a run loads its results (from the workspace the first time) and shows them; a run that cannot be
+  read is reported in the view, not as a traceback.
+- ``canvas_overlay_changed(run, scenario_id, colour_by)`` tells the window what the canvas should show
+  ("" = no overlay, "utilisation" or "backlog").
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from flowmodel.errors import FlowmodelError
+from flowmodel.scenarios import describe_target
+from flowmodel.workflow import Workflow
+from simulations.runner import RunResult
+from ui.results import charts
+from ui.results.comparison import ComparisonView
+from ui.results.figures import ChartCanvas
+from ui.results.tables import MetricTable
+from ui.run.history import RunEntry, RunHistory
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+STALE_MARK = "⚠ stale"
+STALE_COLOUR = QColor("#b7791f")
+OVERLAYS = (("", "Canvas: no overlay"), ("utilisation", "Canvas: colour by utilisation"),
+            ("backlog", "Canvas: colour by backlog"))
+
+
+def entry_tooltip(entry: RunEntry, stale: bool, workflow: Workflow | None) -> str:
+    """Settings and the scenario versions a run used (targets named as in ``workflow`` when they still exist)."""
+    s = entry.settings
+    lines = [f"Horizon {s.get('horizon_hours')} h, warm-up {s.get('warmup_hours')} h, "
+             f"{s.get('replications')} replications, seed {s.get('seed')}, "
+             f"series every {s.get('interval_minutes')} min"]
+    for scenario in entry.scenarios:
+        changes = scenario.get("changes", [])
+        lines.append(f"• {scenario.get('name')}: {len(changes)} change{'s' if len(changes) != 1 else ''}")
+        for c in changes:
+            target = describe_target(workflow, str(c.get("target"))) if workflow is not None else c.get("target")
+            lines.append(f"    {target} · {c.get('path')} {c.get('op')} {c.get('value')}")
+    if stale:
+        lines.append("The workflow changed since this run: its results describe the model as it was then.")
+    return "\n".join(lines)
+
+
+class ResultsView(QWidget):
+    canvas_overlay_changed = Signal(object, str, str)
+
+    def __init__(self, history: RunHistory, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.history = history
+        self.entry: RunEntry | None = None
+        self.run: RunResult | None = None
+        self.history_list = QListWidget()
+        self.history_list.setMinimumWidth(260)
+        self.scenario_picker = QComboBox()
+        self.overlay_picker = QComboBox()
+        for value, text in OVERLAYS:
+            self.overlay_picker.addItem(text, value)
+        self.heading = QLabel("No run yet: use the Run panel.")
+        self.heading.setWordWrap(True)
+        self.charts = ChartCanvas(2, 2)
+        self.metrics = MetricTable()
+        self.comparison = ComparisonView()
+        results_page = QWidget()
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Scenario:"))
+        bar.addWidget(self.scenario_picker, 1)
+        bar.addWidget(self.overlay_picker)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.charts)
+        splitter.addWidget(self.metrics.widget)
+        splitter.setSizes([700, 420])
+        page = QVBoxLayout(results_page)
+        page.setContentsMargins(4, 4, 4, 4)
+        page.addLayout(bar)
+        page.addWidget(splitter, 1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(results_page, "Results")
+        self.tabs.addTab(self.comparison, "Compare")
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.heading)
+        right_layout.addWidget(self.tabs, 1)
+        outer = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(4, 4, 4, 4)
+        left_layout.addWidget(QLabel("Runs of this workflow:"))
+        left_layout.addWidget(self.history_list, 1)
+        outer.addWidget(left)
+        outer.addWidget(right)
+        outer.setSizes([280, 1100])
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(outer)
+        self._stale_timer = QTimer(self, singleShot=True, interval=300)
+        self._stale_timer.timeout.connect(self.refresh_history)
+        self._watched = None
+        history.changed.connect(self.refresh_history)
+        self.history_list.currentItemChanged.connect(lambda current, _: self._entry_picked(current))
+        self.scenario_picker.currentIndexChanged.connect(lambda _i: self._show_scenario())
+        self.overlay_picker.currentIndexChanged.connect(lambda _i: self._overlay_changed())
+
+    # -- history ---------------------------------------------------------------------------------
+    def refresh_history(self) -> None:
+        """Rebuild the run list (stale markers included), keeping the selected run."""
+        workflow = self.history.workflow
+        if workflow is not self._watched:
+            if self._watched is not None:
+                self._watched.events.changed.unsubscribe(self._stale_timer.start)
+            self._watched = workflow
+            if workflow is not None:
+                workflow.events.changed.subscribe(self._stale_timer.start)
+        selected = self.entry.id if self.entry is not None else None
+        self.history_list.blockSignals(True)
+        self.history_list.clear()
+        for entry in reversed(self.history.entries):
+            stale = self.history.is_stale(entry)
+            item = QListWidgetItem(entry.describe() + (f"  {STALE_MARK}" if stale else ""))
+            item.setData(ID_ROLE, entry.id)
+            item.setToolTip(entry_tooltip(entry, stale, workflow))
+            if stale:
+                item.setForeground(QBrush(STALE_COLOUR))
+            self.history_list.addItem(item)
+            if entry.id == selected:
+                self.history_list.setCurrentItem(item)
+        self.history_list.blockSignals(False)
+        if selected is not None and all(e.id != selected for e in self.history.entries):
+            self.show_entry(None)
+
+    def stale_marks(self) -> dict[str, bool]:
+        """Run id → whether the list marks it stale (what a planner sees)."""
+        return {self.history_list.item(i).data(ID_ROLE): STALE_MARK in self.history_list.item(i).text()
+                for i in range(self.history_list.count())}
+
+    def _entry_picked(self, item: QListWidgetItem | None) -> None:
+        entry = next((e for e in self.history.entries if item is not None and e.id == item.data(ID_ROLE)), None)
+        self.show_entry(entry)
+
+    def show_entry(self, entry: RunEntry | None) -> None:
+        """Show the results of a run of the history (None clears the view)."""
+        self.entry = entry
+        run = None
+        if entry is not None:
+            try:
+                run = self.history.result(entry)
+            except FlowmodelError as error:
+                self.heading.setText(f"Cannot show this run.\n{error.render()}")
+        self.run = run
+        if entry is not None and run is not None:
+            stale = " — ⚠ stale: the workflow changed since this run" if self.history.is_stale(entry) else ""
+            self.heading.setText(f"<b>{entry.describe()}</b>{stale}")
+        elif entry is None:
+            self.heading.setText("No run selected.")
+        self.scenario_picker.blockSignals(True)
+        self.scenario_picker.clear()
+        for scenario in run.scenarios if run is not None else []:
+            self.scenario_picker.addItem(str(scenario["name"]), str(scenario["id"]))
+        self.scenario_picker.blockSignals(False)
+        self._show_scenario()
+        self.comparison.set_run(run)
+
+    def select_entry(self, entry_id: str) -> None:
+        for i in range(self.history_list.count()):
+            if self.history_list.item(i).data(ID_ROLE) == entry_id:
+                self.history_list.setCurrentRow(i)
+                return
+
+    # -- one scenario ----------------------------------------------------------------------------
+    @property
+    def scenario_id(self) -> str:
+        return self.scenario_picker.currentData() or ""
+
+    def _show_scenario(self) -> None:
+        run, scenario_id = self.run, self.scenario_id
+        self.metrics.show(run, scenario_id)
+        if run is None or not scenario_id:
+            self.charts.message("No results to show")
+        else:
+            backlog, latency, sla, utilisation = self.charts.fresh_axes()
+            charts.backlog_over_time(backlog, run, scenario_id)
+            charts.time_to_decision(latency, run, [scenario_id])
+            charts.sla_attainment(sla, run, [scenario_id])
+            charts.utilisation_over_time(utilisation, run, scenario_id)
+            self.charts.draw_idle()
+        self._overlay_changed()
+
+    def _overlay_changed(self) -> None:
+        self.canvas_overlay_changed.emit(self.run, self.scenario_id, self.overlay_picker.currentData() or "")
