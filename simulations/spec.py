@@ -29,6 +29,7 @@ from flowmodel.nodes import Classifier, Delay, Edge, Outcome, ReviewStage, Route
 from flowmodel.run_settings import RunSettings
 from flowmodel.scenarios import Scenario, apply_scenario
 from flowmodel.teams import Team
+from flowmodel.traffic import ItemClass, outgoing_edges, routing
 from flowmodel.validation import validate
 from flowmodel.validation_issues import Issue, errors
 from flowmodel.workflow import Workflow
@@ -51,13 +52,6 @@ class SimulationError(FlowmodelError):
 
 class RunCancelled(FlowmodelError):
     """Raised from :func:`run_replication` when ``should_stop()`` returned True."""
-
-
-@dataclass(frozen=True)
-class ItemClass:
-    category: str
-    language: str
-    priority: str
 
 
 @dataclass(frozen=True)
@@ -212,6 +206,7 @@ def _compile(model: Workflow, scenario: Scenario | None, settings: RunSettings, 
     index_of = {node.id: i for i, node in enumerate(node_list)}
     classes = _item_classes(model)
     team_list = list(model.teams.values())
+    outgoing = outgoing_edges(model)
 
     teams = tuple(
         TeamSpec(i, team.id, team.name,
@@ -222,14 +217,10 @@ def _compile(model: Workflow, scenario: Scenario | None, settings: RunSettings, 
     nodes: list[NodeSpec] = []
     for i, node in enumerate(node_list):
         where = f"{node.kind.replace('_', ' ')} {node.name!r}"
-        edges = model.outgoing(node.id)
         if isinstance(node, Outcome):
             nodes.append(OutcomeSpec(i, node.id, node.name, node.label or node.name))
             continue
-        if isinstance(node, Router) and node.mode == "attribute":
-            routing = _attribute_routing(edges, classes, index_of, where)
-        else:
-            routing = _probability_routing(edges, classes, index_of, where, per_category=isinstance(node, Classifier))
+        routing = _routing(model, node.id, classes, index_of, outgoing, where)
         if isinstance(node, Source):
             nodes.append(_source(node, i, classes, routing, start, horizon_s, where))
         elif isinstance(node, Classifier):
@@ -273,42 +264,19 @@ def _cumulative(weights: list[float]) -> tuple[float, ...]:
     return tuple(out)
 
 
-def _probability_routing(edges: list[Edge], classes: tuple[ItemClass, ...], index_of: dict[str, int], where: str,
-                         *, per_category: bool) -> Routing:
+def _routing(model: Workflow, node_id: str, classes: tuple[ItemClass, ...], index_of: dict[str, int],
+             outgoing: dict[str, list[Edge]], where: str) -> Routing:
+    """Routing tables from :func:`flowmodel.traffic.routing` — the one statement of the routing rule, so the
+    engine and the analytic estimates cannot disagree on where an item goes."""
     tables: list[tuple[tuple[int, ...], tuple[float, ...]]] = []
     by_class: list[int] = []
     for item_class in classes:
-        weights = []
-        for edge in edges:
-            p = edge.probability if edge.probability is not None else 0.0
-            if per_category:
-                p = edge.probability_by_category.get(item_class.category, p)
-            weights.append(p)
-        kept = [(index_of[e.target], w) for e, w in zip(edges, weights, strict=True) if w > 0]
+        kept = [(index_of[target], p) for target, p in routing(model, node_id, item_class, outgoing) if p > 0]
         if not kept:
-            raise ModelError(f"no branch with a probability above 0 for {item_class.category} items", where=where,
-                             hint="give at least one outgoing branch a probability")
-        table = (tuple(t for t, _ in kept), _cumulative([w for _, w in kept]))
-        if table not in tables:
-            tables.append(table)
-        by_class.append(tables.index(table))
-    return Routing(tuple(tables), tuple(by_class))
-
-
-def _attribute_routing(edges: list[Edge], classes: tuple[ItemClass, ...], index_of: dict[str, int],
-                       where: str) -> Routing:
-    tables: list[tuple[tuple[int, ...], tuple[float, ...]]] = []
-    by_class: list[int] = []
-    for item_class in classes:
-        target = next((index_of[e.target] for e in edges if e.condition is not None
-                       and getattr(item_class, e.condition.attribute) in e.condition.values), None)
-        if target is None:
-            target = next((index_of[e.target] for e in edges if e.otherwise), None)
-        if target is None:
-            raise ModelError(f"no branch matches items of category {item_class.category}, language "
+            raise ModelError(f"no branch takes items of category {item_class.category}, language "
                              f"{item_class.language}, priority {item_class.priority}", where=where,
-                             hint="add a condition for them or an 'otherwise' branch")
-        table = ((target,), (1.0,))
+                             hint="give a branch a probability above 0, or add a condition or an 'otherwise' branch")
+        table = (tuple(t for t, _ in kept), _cumulative([w for _, w in kept]))
         if table not in tables:
             tables.append(table)
         by_class.append(tables.index(table))
