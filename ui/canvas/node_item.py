@@ -19,6 +19,7 @@ from flowmodel.nodes import Node
 from ui.canvas import style
 from ui.canvas.glyphs import draw_glyph
 from ui.canvas.node_summary import key_lines
+from ui.canvas.overlay import PILL_SPACE, overlay_of
 
 if TYPE_CHECKING:
     from flowmodel.workflow import Workflow
@@ -80,9 +81,11 @@ class NodeItem(QGraphicsItem):
         return self.workflow.nodes[self.node_id]
 
     def refresh(self) -> None:
-        """Redraw from the model: text, size and position."""
+        """Redraw from the model (as the canvas overlay shows it, e.g. a scenario's values): text, size, position."""
         node = self.node
-        lines = key_lines(self.workflow, node)
+        overlay = overlay_of(self.scene())
+        shown = overlay.shown_workflow(self.workflow) if overlay is not None else self.workflow
+        lines = key_lines(shown, shown.nodes.get(self.node_id, node))
         height = card_height(len(lines))
         if height != self._height:
             self.prepareGeometryChange()
@@ -119,7 +122,7 @@ class NodeItem(QGraphicsItem):
         return self.mapToScene(QPointF(-4, self._height / 2))
 
     def boundingRect(self) -> QRectF:
-        return QRectF(-6, -6, style.NODE_WIDTH + 12, self._height + 12)
+        return QRectF(-6, -12, style.NODE_WIDTH + 12, self._height + 12 + PILL_SPACE)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -162,6 +165,9 @@ class NodeItem(QGraphicsItem):
                          Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, kind.title.upper())
         self._paint_body(painter, rect)
         self._paint_border(painter, rect)
+        overlay = overlay_of(self.scene())
+        if overlay is not None:
+            overlay.paint_card(painter, self, rect)
         if self.kind != "source":
             painter.setPen(QPen(style.CARD_BORDER, 1.5))
             painter.setBrush(style.CARD_FILL)
