@@ -17,18 +17,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QComboBox, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from flowmodel.documents import document_kind
 from flowmodel.errors import FlowmodelError, LoadError
 from flowmodel.jsonfile import JSON_SUFFIX
+from flowmodel.run_settings import RunSettings
 from flowmodel.validation import Issue
 from flowmodel.workflow import Workflow
 from flowmodel.workspace_schema import WORKSPACE_SUFFIX
+from simulations.runner import BASELINE_ID, RunResult
 from ui.autosave import Autosaver, pending_recovery
 from ui.canvas.interactions.delete import delete_selection
 from ui.canvas.layout import align, auto_layout
+from ui.canvas.overlay import CanvasOverlay
 from ui.canvas.palette import NodePalette
 from ui.canvas.view import CanvasView
 from ui.commands import AlignCommand, AutoLayoutCommand
@@ -36,6 +39,13 @@ from ui.document import Document
 from ui.panels import PropertyPanel, TeamsPanel
 from ui.panels.validation_panel import ValidationPanel
 from ui.recent_files import RecentFiles
+from ui.results.view import ResultsView
+from ui.run.controller import RunController
+from ui.run.history import RunHistory
+from ui.run.panel import RunPanel
+from ui.scenarios.banner import ScenarioBanner
+from ui.scenarios.mode import ScenarioUndoStack
+from ui.scenarios.panel import ScenariosPanel
 from ui.window_actions import build_actions
 
 EXAMPLES_FOLDER = Path(__file__).resolve().parents[1] / "examples"
@@ -52,7 +62,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings("Flowmodel", "Flowmodel")
         self.recent = RecentFiles(self.settings)
         self.last_error = ""
-        self.undo_stack = QUndoStack(self)
+        self.undo_stack = ScenarioUndoStack(self)
+        self.scenario_mode = self.undo_stack.scenario_mode
         self.document = Document([Workflow()], None, self.undo_stack)
         self.view = CanvasView(self.undo_stack)
         self.setCentralWidget(self.view)
@@ -60,6 +71,13 @@ class MainWindow(QMainWindow):
         self.properties = PropertyPanel(self.document.workflow, self.undo_stack)
         self.teams = TeamsPanel(self.document.workflow, self.undo_stack)
         self.validation = ValidationPanel()
+        self.scenarios = ScenariosPanel(self.undo_stack)
+        self.run_panel = RunPanel()
+        self.run_history = RunHistory(self)
+        self.runs = RunController(self)
+        self.results = ResultsView(self.run_history)
+        self.overlay = CanvasOverlay(self.scenario_mode, self)
+        self.overlay.attach(self.view.canvas_scene)
         self.workflow_selector = QComboBox()
         self.workflow_selector.setToolTip("Workflow of this workspace shown on the canvas")
         self.workflow_selector.setMinimumContentsLength(24)
@@ -69,10 +87,18 @@ class MainWindow(QMainWindow):
         properties_dock = self._dock("Properties", self.properties, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(properties_dock, self._dock("Teams", self.teams, Qt.DockWidgetArea.RightDockWidgetArea))
         properties_dock.raise_()
-        self._dock("Validation", self.validation, Qt.DockWidgetArea.BottomDockWidgetArea)
+        validation_dock = self._dock("Validation", self.validation, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(properties_dock, self._dock("Scenarios", self.scenarios,
+                                                          Qt.DockWidgetArea.RightDockWidgetArea))
+        self.tabifyDockWidget(properties_dock, self._dock("Run", self.run_panel, Qt.DockWidgetArea.RightDockWidgetArea))
+        self.results_dock = self._dock("Results", self.results, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(validation_dock, self.results_dock)
+        validation_dock.raise_()
+        properties_dock.raise_()
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.actions = build_actions(self)
+        self._connect_what_if()
         self.view.status_message.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
         self.autosaver.failed.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
         self.palette.kind_activated.connect(self._add_at_centre)
@@ -88,7 +114,7 @@ class MainWindow(QMainWindow):
         self._fill_examples_menu()
         self.resize(1500, 920)
         self.resizeDocks(self._dock_widgets[:2], [170, 450], Qt.Orientation.Horizontal)
-        self.resizeDocks(self._dock_widgets[3:], [140], Qt.Orientation.Vertical)
+        self.resizeDocks(self._dock_widgets[3:4], [140], Qt.Orientation.Vertical)
         self._show_document(self.document)
 
     # -- layout ----------------------------------------------------------------------------------
@@ -127,6 +153,10 @@ class MainWindow(QMainWindow):
         self.validation.set_workflow(workflow)
         self.properties.set_workflow(workflow)
         self.teams.set_workflow(workflow)
+        self.scenarios.set_workflow(workflow)
+        self.run_panel.set_workflow(workflow)
+        self.overlay.set_workflow(workflow)
+        self.run_history.set_document(self.document.path, workflow)
         self.update_title()
 
     def _switch_workflow(self, index: int) -> None:
@@ -207,6 +237,55 @@ class MainWindow(QMainWindow):
                  if (workflow.nodes[n].x, workflow.nodes[n].y) != p}
         if moves:
             self.undo_stack.push(AlignCommand(workflow, moves, how))
+
+    # -- scenarios, runs and results (ui.scenarios, ui.run, ui.results) ----------------------------
+    def _connect_what_if(self) -> None:
+        self.property_banner = ScenarioBanner(self.scenario_mode)
+        self.properties.layout().insertWidget(0, self.property_banner)
+        self.canvas_banner = ScenarioBanner(self.scenario_mode, self.view)
+        self.canvas_banner.move(12, 10)
+        toolbar = self.addToolBar("Scenario")
+        toolbar.setObjectName("scenario_toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.scenarios.mode_action)
+        self.undo_stack.refused.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
+        self.scenario_mode.changed.connect(self._scenario_view_changed)
+        self.run_panel.run_requested.connect(self.start_run)
+        self.run_panel.cancel_requested.connect(self.runs.cancel)
+        self.runs.running_changed.connect(self.run_panel.set_running)
+        self.runs.progressed.connect(self.run_panel.show_progress)
+        self.runs.finished.connect(self._run_finished)
+        self.runs.failed.connect(self._run_failed)
+        self.runs.cancelled.connect(lambda: self.run_panel.show_outcome("Run cancelled; no results kept.", False))
+        self.results.canvas_overlay_changed.connect(self.overlay.set_results)
+
+    def _scenario_view_changed(self) -> None:
+        """Scenario mode on/off, another scenario, or its changes edited: forms show the values anew."""
+        for panel in (self.properties, self.teams):
+            if panel.form is not None:
+                panel.form.refresh()
+
+    def start_run(self, scenario_ids: list[str], settings: RunSettings) -> bool:
+        """Run the ticked scenarios (the baseline first when ticked) in the background."""
+        ids: list[str | None] = [None if i == BASELINE_ID else i for i in scenario_ids]
+        try:
+            self.runs.start(self.document.workflow, ids, settings, self.run_history.workspace_path)
+        except FlowmodelError as error:
+            self.run_panel.show_outcome(error.render(), False)
+            return False
+        return True
+
+    def _run_finished(self, result: RunResult, run_id: str, snapshot: Workflow) -> None:
+        entry = self.run_history.add(result, run_id, snapshot)
+        where = "stored in the workspace" if run_id else "kept until you save as a .flowdb workspace"
+        self.run_panel.show_outcome(f"Run finished: {len(result.replications)} replications, {where}.", True)
+        self.results_dock.raise_()
+        self.results.select_entry(entry.id)
+
+    def _run_failed(self, message: str) -> None:
+        self.run_panel.show_outcome(f"The run failed.\n{message}", False)
+        self.statusBar().showMessage(message.splitlines()[0], STATUS_MS)
 
     # -- files -----------------------------------------------------------------------------------
     def new_document(self) -> None:
@@ -296,6 +375,10 @@ class MainWindow(QMainWindow):
             return False
         if recovery is not None:
             recovery.unlink(missing_ok=True)
+        try:
+            self.run_history.document_saved(target)
+        except FlowmodelError as error:
+            self.show_error("Saved, but the run results could not be stored", error.render())
         self.recent.add(target)
         self.update_title()
         self.statusBar().showMessage(f"Saved {target.name}", STATUS_MS)
@@ -316,6 +399,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.maybe_save():
             self.autosaver.discard()
+            self.runs.cancel()
+            self.runs.wait()
             event.accept()
         else:
             event.ignore()
