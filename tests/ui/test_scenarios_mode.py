@@ -1,0 +1,100 @@
+"""Scenario mode: edits in the property panel become changes of the selected scenario; the baseline stays."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF
+
+from ui.commands import SetFieldCommand
+from ui.scenarios.panel import FIELD, RESULT, VALUE
+
+
+def _stage(window):
+    return window.document.workflow.node_by_name("Tier 1")
+
+
+def test_an_edit_in_scenario_mode_is_recorded_in_the_scenario_and_undo_removes_it(window, qtbot):
+    workflow, stage = window.document.workflow, _stage(window)
+    window.view.canvas_scene.select_ids([stage.id])
+    scenario = window.scenarios.new_scenario()
+    window.scenarios.mode_button.click()
+    assert window.scenario_mode.active
+    assert window.property_banner.isVisible()
+    assert window.property_banner.text() == "Editing scenario 'Scenario' — baseline unchanged"
+    assert window.canvas_banner.isVisible()
+
+    mean = window.properties.form.field("handle_time").numbers["mean"]
+    mean.setValue(7.0)
+    mean.setValue(8.0)
+    assert stage.handle_time.mean == 5.0
+    changes = workflow.scenarios[scenario.id].changes
+    assert [(c.target, c.path, c.op, c.value) for c in changes] == [(stage.id, "handle_time.mean", "set", 8.0)]
+    assert mean.value() == 8.0
+    label = window.properties.form.rows.labelForField(window.properties.form.field("handle_time").parentWidget())
+    assert "font-weight: bold" in label.styleSheet()
+    assert window.overlay.is_changed(stage.id)
+    qtbot.waitUntil(lambda: "unstable" in window.overlay.figure(stage.id).text, timeout=3000)
+
+    window.undo_stack.undo()
+    assert workflow.scenarios[scenario.id].changes == []
+    assert mean.value() == 5.0
+    assert stage.handle_time.mean == 5.0
+    qtbot.waitUntil(lambda: "62%" in window.overlay.figure(stage.id).text or "63%" in
+                    window.overlay.figure(stage.id).text, timeout=3000)
+
+
+def test_setting_a_field_back_to_the_baseline_value_drops_the_change(window):
+    workflow, stage = window.document.workflow, _stage(window)
+    window.view.canvas_scene.select_ids([stage.id])
+    scenario = window.scenarios.new_scenario()
+    window.scenarios.mode_action.setChecked(True)
+    team = next(iter(workflow.teams.values()))
+    window.undo_stack.push(SetFieldCommand(workflow, team.id, "shifts.all day.headcount", [9] * 7))
+    assert team.shifts[0].headcount == [8] * 7
+    assert [c.path for c in workflow.scenarios[scenario.id].changes] == ["shifts.all day.headcount"]
+    window.undo_stack.push(SetFieldCommand(workflow, team.id, "shifts.all day.headcount", [8] * 7))
+    assert workflow.scenarios[scenario.id].changes == []
+
+
+def test_structural_edits_are_refused_in_scenario_mode_and_allowed_after(window):
+    workflow = window.document.workflow
+    window.scenarios.new_scenario()
+    window.scenarios.mode_action.setChecked(True)
+    count = len(workflow.nodes)
+    window.view.add_node_at("delay", QPointF(600, 300))
+    assert len(workflow.nodes) == count
+    assert "Scenario mode" in window.statusBar().currentMessage()
+    window.scenarios.mode_action.setChecked(False)
+    assert not window.property_banner.isVisible()
+    window.view.add_node_at("delay", QPointF(600, 300))
+    assert len(workflow.nodes) == count + 1
+
+
+def test_scenario_list_edits_are_undoable(window):
+    workflow, panel = window.document.workflow, window.scenarios
+    first = panel.new_scenario()
+    second = panel.copy_selected()
+    panel.rename(second.id, "Faster tier 1")
+    assert [s.name for s in workflow.scenarios.values()] == ["Scenario", "Faster tier 1"]
+    panel.delete_selected()
+    assert list(workflow.scenarios) == [first.id]
+    window.undo_stack.undo()
+    assert [s.name for s in workflow.scenarios.values()] == ["Scenario", "Faster tier 1"]
+    for _ in range(3):
+        window.undo_stack.undo()
+    assert workflow.scenarios == {}
+
+
+def test_the_change_list_edits_changes_and_marks_one_that_cannot_apply(window):
+    workflow, panel = window.document.workflow, window.scenarios
+    scenario = panel.new_scenario()
+    panel.add_change()
+    panel.changes.item(0, VALUE).setText("1.25")
+    change = workflow.scenarios[scenario.id].changes[0]
+    assert (change.op, change.value) == ("scale", 1.25)
+    assert panel.changes.item(0, RESULT).text() == "Tier 1 · handle_time.mean: 5 → 6.25 min (×1.25)"
+    panel.changes.item(0, FIELD).setText("handle_time.median")
+    assert workflow.scenarios[scenario.id].changes[0].path == "handle_time.median"
+    assert "no field 'median'" in panel.changes.item(0, FIELD).toolTip()
+    window.undo_stack.undo()
+    assert workflow.scenarios[scenario.id].changes[0].path == "handle_time.mean"
+    assert panel.changes.item(0, FIELD).toolTip() == ""
