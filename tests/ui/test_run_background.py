@@ -1,0 +1,58 @@
+"""Background runs through real spawn worker processes: results appear, Cancel stops the workers, the
+window stays responsive, and runs of a JSON document are written by a Save As .flowdb."""
+
+from __future__ import annotations
+
+from run_helpers import RUN_TIMEOUT_MS, add_faster_review, child_processes, short_settings, start_run
+
+from flowmodel.workspace import Workspace
+
+
+def test_a_run_shows_results_in_the_table_and_charts_and_leaves_no_worker(window, qtbot, tmp_path):
+    scenario = add_faster_review(window.document.workflow)
+    progress = []
+    window.runs.progressed.connect(progress.append)
+    start_run(window, qtbot, short_settings())
+    assert not window.run_panel.run_button.isEnabled() and window.run_panel.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: window.results.metrics.widget.rowCount() > 0, timeout=RUN_TIMEOUT_MS)
+    assert not window.runs.running and window.run_panel.run_button.isEnabled()
+    assert progress and progress[-1].replications_total == 6
+    assert window.run_panel.status.text().startswith("Run finished: 6 replications, kept until you save")
+    run = window.results.run
+    assert [s["name"] for s in run.scenarios] == ["Baseline", "Faster review"]
+    names = {window.results.metrics.widget.item(r, 2).text() for r in range(window.results.metrics.widget.rowCount())}
+    assert {"time to decision mean", "utilisation", "wait mean", "backlog end"} <= names
+    axes = window.results.charts.figure_.axes
+    assert [a.get_title(loc="left") for a in axes][:2] == ["Backlog over time (mean, p5–p95 band)",
+                                                          "Time to decision (all outcomes)"]
+    assert axes[0].lines and axes[3].lines
+    assert window.results.comparison.table.widget.rowCount() > 0
+    assert child_processes() == []
+    # not a workspace: kept in memory, then written by Save As .flowdb
+    target = tmp_path / "triage.flowdb"
+    assert window.save_as(target)
+    with Workspace.open(target) as workspace:
+        rows = workspace.list_runs(window.document.workflow.id)
+    assert len(rows) == 1 and [s["id"] for s in rows[0]["scenarios"]] == ["baseline", scenario.id]
+
+
+def test_cancel_stops_the_workers_and_returns_to_idle(window, qtbot):
+    start_run(window, qtbot, short_settings(replications=4, horizon_hours=24 * 2000))
+    qtbot.waitUntil(lambda: "simulated hours" in window.run_panel.status.text(), timeout=RUN_TIMEOUT_MS)
+    assert child_processes()
+    window.run_panel.cancel_button.click()
+    qtbot.waitUntil(lambda: not window.runs.running, timeout=RUN_TIMEOUT_MS)
+    assert window.run_panel.status.text() == "Run cancelled; no results kept."
+    assert window.run_panel.run_button.isEnabled() and not window.run_panel.cancel_button.isEnabled()
+    assert window.run_history.entries == []
+    qtbot.waitUntil(lambda: child_processes() == [], timeout=10_000)
+
+
+def test_a_model_that_cannot_run_is_reported_in_the_panel(window, qtbot):
+    workflow = window.document.workflow
+    team = next(iter(workflow.teams.values()))
+    workflow.remove_team(team.id)
+    start_run(window, qtbot, short_settings(replications=1))
+    qtbot.waitUntil(lambda: not window.runs.running, timeout=RUN_TIMEOUT_MS)
+    assert window.run_panel.status.text().startswith("The run failed.")
+    assert "Traceback" not in window.run_panel.status.text()
