@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
+
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 
 FIGURE_FACE = "#ffffff"
+# A chart in a dock that is not shown yet is drawn at almost no size; the layout is applied again when the
+# dock opens, so matplotlib's complaint about that first draw says nothing to a planner.
+warnings.filterwarnings("ignore", "constrained_layout not applied", UserWarning)
 
 
 class ChartCanvas(FigureCanvasQTAgg):
