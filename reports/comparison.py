@@ -1,0 +1,244 @@
+"""The comparison every export shows: the run's scenarios × key figures, with 95 % CIs and paired deltas.
+
+Rules:
+- Built from a :class:`~simulations.runner.RunResult` alone; the figures are the run's own summaries and
+  deltas (:mod:`simulations.aggregate`), so an export agrees with the app and with the stored results. The
+  workflow is optional: with it, scenario changes read as diff lines and the analytic estimates
+  (:func:`simulations.analytic.stage_estimates`) can name unstable stages — unless the workflow changed since
+  the run (its fingerprint differs from the stored one), when the estimates would describe another model.
+- The run's first scenario (normally the baseline) is the reference; every other scenario has a delta
+  paired on the replication index, "clear" when its 95 % interval excludes 0.
+- Key figures, in order: items completed, total cost (the sum of the teams' costs per replication, derived
+  here and aggregated with the same code), backlog at the end (all stages, then per stage), end-to-end time
+  to decision (mean, p50, p90, p99), SLA attainment per stage × priority, utilisation per team, cost per team.
+- A figure's display unit is chosen once per row (the same for every scenario): durations in s, min or h
+  by the largest mean, shares in %, counts in items. Raw values stay in the record's units (s, 0–1 share).
+- A staffing table (from the staffing optimiser) is plain data handed in by the caller; exports show it
+  when present and leave it out otherwise.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from flowmodel.errors import FlowmodelError
+from flowmodel.fingerprint import workflow_fingerprint
+from flowmodel.scenarios import Change, Scenario, apply_scenario, describe_scenario
+from flowmodel.workflow import Workflow
+from reports.about import flowmodel_version
+from simulations.aggregate import MetricDelta, MetricSummary, paired_deltas, summarise_metrics
+from simulations.analytic import StageEstimate, stage_estimates
+from simulations.results import MetricRecord, ReplicationResult
+from simulations.runner import RunResult
+
+
+@dataclass(frozen=True)
+class DisplayUnit:
+    """How a figure is shown: ``per`` raw units make one display unit; ``excel`` is the cell number format."""
+
+    name: str
+    per: float
+    excel: str
+
+
+SHARE = DisplayUnit("%", 1.0, "0.0%")
+ITEMS = DisplayUnit("items", 1.0, "#,##0")
+MONEY = DisplayUnit("cost", 1.0, "#,##0")
+SECONDS = DisplayUnit("s", 1.0, "0.0")
+MINUTES = DisplayUnit("min", 60.0, "0.0")
+HOURS = DisplayUnit("h", 3600.0, "0.00")
+
+
+def duration_unit(seconds: float) -> DisplayUnit:
+    """Seconds below 2 min, minutes below 3 h, hours above: readable without being rounded to nothing."""
+    return SECONDS if seconds < 120 else MINUTES if seconds < 3 * 3600 else HOURS
+
+
+def unit_for(metric: str, largest: float) -> DisplayUnit:
+    if metric.endswith("_share"):
+        return SHARE
+    if metric.endswith("_s"):
+        return duration_unit(largest)
+    if metric == "cost":
+        return MONEY
+    return ITEMS
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One row of the comparison: a metric of one scope, per scenario (in the run's order)."""
+
+    group: str
+    label: str
+    scope_kind: str
+    scope_id: str
+    scope_name: str
+    metric: str
+    unit: DisplayUnit
+    summaries: tuple[MetricSummary | None, ...]
+    deltas: tuple[MetricDelta | None, ...]
+    target: float | None = None
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    id: str
+    name: str
+    description: str
+    changes: tuple[str, ...]
+    is_reference: bool
+
+
+@dataclass(frozen=True)
+class StaffingTable:
+    """The staffing optimiser's answer as a plain table (the seam the exports read; nothing else is assumed)."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str | float, ...], ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    run: RunResult
+    run_id: str
+    workflow_name: str
+    scenarios: tuple[ScenarioInfo, ...]
+    figures: tuple[KeyFigure, ...]
+    assumptions: tuple[tuple[str, str | float], ...]
+    estimates: dict[str, dict[str, StageEstimate]] = field(default_factory=dict)
+    staffing: StaffingTable | None = None
+    created: str = ""
+
+    @property
+    def reference(self) -> ScenarioInfo:
+        return self.scenarios[0]
+
+    def figure(self, scope_kind: str, scope: str, metric: str) -> KeyFigure:
+        """The row for ``metric`` of a scope (by id or name)."""
+        for row in self.figures:
+            if row.scope_kind == scope_kind and row.metric == metric and scope in (row.scope_id, row.scope_name):
+                return row
+        raise KeyError(f"no key figure {metric!r} for {scope_kind} {scope!r}")
+
+
+#: (group, scope kind, metric, label) in report order; per-scope rows get the scope's name after the label.
+KEY_FIGURES: tuple[tuple[str, str, str, str], ...] = (
+    ("Volume", "system", "completed_count", "Items completed"),
+    ("Cost", "system", "cost", "Total staff cost"),
+    ("Backlog", "system", "in_queue_end_count", "Backlog at end, all stages"),
+    ("Backlog", "stage", "backlog_end_count", "Backlog at end"),
+    ("Time to decision", "system", "time_to_decision_mean_s", "Time to decision, mean"),
+    ("Time to decision", "system", "time_to_decision_p50_s", "Time to decision, p50"),
+    ("Time to decision", "system", "time_to_decision_p90_s", "Time to decision, p90"),
+    ("Time to decision", "system", "time_to_decision_p99_s", "Time to decision, p99"),
+    ("SLA attainment", "priority", "sla_attainment_share", "SLA met"),
+    ("Utilisation", "team", "utilisation_share", "Utilisation"),
+    ("Cost", "team", "cost", "Staff cost"),
+)
+
+
+def build_comparison(run: RunResult, workflow: Workflow | None = None, *, run_id: str = "",
+                     run_created: str = "", fingerprint: str = "",
+                     staffing: StaffingTable | None = None) -> Comparison:
+    """The comparison of ``run`` (see the module rules); ``fingerprint`` is the one stored with the run."""
+    summaries = list(run.summaries)
+    deltas = list(run.deltas)
+    cost_summaries, cost_deltas = _total_cost(run)
+    summaries += cost_summaries
+    deltas += cost_deltas
+    order = [str(s["id"]) for s in run.scenarios]
+    by_key = {(s.scenario_id, s.scope_kind, s.scope_id, s.metric): s for s in summaries}
+    delta_by_key = {(d.scenario_id, d.scope_kind, d.scope_id, d.metric): d for d in deltas}
+    targets = {s.scope_id: s.mean for s in summaries if s.metric == "sla_target_share"}
+    figures: list[KeyFigure] = []
+    for group, kind, metric, label in KEY_FIGURES:
+        scopes = dict.fromkeys((s.scope_id, s.scope_name) for s in summaries
+                               if s.scope_kind == kind and s.metric == metric)
+        for scope_id, scope_name in scopes:
+            row = tuple(by_key.get((i, kind, scope_id, metric)) for i in order)
+            means = [abs(s.mean) for s in row if s is not None and math.isfinite(s.mean)]
+            figures.append(KeyFigure(
+                group, label if kind == "system" else f"{label}: {scope_name}", kind, scope_id, scope_name, metric,
+                unit_for(metric, max(means, default=0.0)), row,
+                tuple(delta_by_key.get((i, kind, scope_id, metric)) for i in order),
+                targets.get(scope_id) if kind == "priority" else None))
+    stale = bool(workflow is not None and fingerprint and fingerprint != workflow_fingerprint(workflow))
+    scenarios = tuple(_scenario_info(document, workflow, position == 0)
+                      for position, document in enumerate(run.scenarios))
+    estimates = {} if workflow is None or stale else _estimates(workflow, run.scenarios)
+    if not fingerprint and workflow is not None:
+        fingerprint = workflow_fingerprint(workflow)
+    return Comparison(run, run_id, run.workflow_name or (workflow.name if workflow else ""), scenarios,
+                      tuple(figures), _assumptions(run, run_id, run_created, fingerprint, stale), estimates,
+                      staffing, datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+
+
+def _total_cost(run: RunResult) -> tuple[list[MetricSummary], list[MetricDelta]]:
+    """Total staff cost per replication (sum over teams), aggregated like every stored metric."""
+    derived: list[ReplicationResult] = []
+    for result in run.replications:
+        costs = [m.value for m in result.metrics if m.scope_kind == "team" and m.metric == "cost"]
+        if costs:
+            derived.append(ReplicationResult(result.scenario_id, result.scenario_name, result.replication,
+                                             result.seed, [MetricRecord("system", "system", "System", "cost",
+                                                                        math.fsum(costs))]))
+    if not derived or not any(m.value for r in derived for m in r.metrics):
+        return [], []
+    return summarise_metrics(derived), paired_deltas(derived, run.baseline_id)
+
+
+def scenario_from_document(document: dict[str, Any]) -> Scenario:
+    """The scenario a run stored (a plain dict) as a :class:`Scenario`, ignoring fields it does not know."""
+    known = {f.name for f in dataclasses.fields(Change)}
+    changes = [Change(**{k: v for k, v in c.items() if k in known}) for c in document.get("changes", [])
+               if isinstance(c, dict)]
+    return Scenario(name=str(document.get("name", "")), id=str(document.get("id", "")),
+                    description=str(document.get("description", "")), changes=changes)
+
+
+def _scenario_info(document: dict[str, Any], workflow: Workflow | None, is_reference: bool) -> ScenarioInfo:
+    scenario = scenario_from_document(document)
+    if workflow is not None:
+        lines = describe_scenario(workflow, scenario)
+    else:
+        lines = [f"{c.target[:8]} · {c.path}: {c.op} {c.value!r}" for c in scenario.changes]
+    lines = [f"{line} — {c.note}" if c.note else line for line, c in zip(lines, scenario.changes, strict=True)]
+    return ScenarioInfo(scenario.id, scenario.name, scenario.description, tuple(lines), is_reference)
+
+
+def _estimates(workflow: Workflow, documents: list[dict[str, Any]]) -> dict[str, dict[str, StageEstimate]]:
+    """Analytic per-stage estimates for each scenario's version of the workflow (skipped where they fail)."""
+    out: dict[str, dict[str, StageEstimate]] = {}
+    for document in documents:
+        scenario = scenario_from_document(document)
+        try:
+            out[scenario.id] = stage_estimates(apply_scenario(workflow, scenario if scenario.changes else None))
+        except FlowmodelError:
+            continue
+    return out
+
+
+def _assumptions(run: RunResult, run_id: str, created: str, fingerprint: str,
+                 stale: bool) -> tuple[tuple[str, str | float], ...]:
+    s = run.options.settings
+    rows: list[tuple[str, str | float]] = [
+        ("Workflow", run.workflow_name), ("Run id", run_id or "not stored"), ("Run created", created or "—"),
+        ("Horizon (h)", s.horizon_hours), ("Warm-up (h)", s.warmup_hours), ("Replications", s.replications),
+        ("Base seed", s.seed), ("Time-series interval (min)", s.interval_minutes),
+        ("Horizon starts", f"{s.start_date} (weekday {s.start_weekday}, 0 = Monday)"),
+        ("Arrival limit", "none" if run.options.arrival_limit is None else run.options.arrival_limit),
+        ("Drain after the horizon", "yes" if run.options.drain else "no"),
+        ("Confidence intervals", "95 %, Student t across replications"),
+        ("Deltas", "paired by replication with the reference (common random numbers); clear = CI excludes 0"),
+        ("Model fingerprint (sha256)", fingerprint or "unknown"),
+        ("Flowmodel version", flowmodel_version()),
+    ]
+    if stale:
+        rows.append(("Note", "the workflow changed since this run; the results describe the model as it was"))
+    return tuple(rows)

@@ -1,0 +1,202 @@
+"""The findings section: short sentences written only from the comparison's numbers.
+
+Rules (per scenario, against the reference, most serious first):
+- A stage whose end backlog rises clearly is said to "grow without bound" only when the analytic estimate for
+  that scenario marks the stage unstable (offered load ≥ whole reviewers available); otherwise the rise is
+  reported as it is. Stages the estimate marks unstable without a clear rise in the run are named too (a
+  longer horizon would show the growth).
+- SLA targets missed under the scenario (mean attainment below the target) are named with the target, the
+  attainment and the reference's; a target the reference missed and the scenario meets is "restored".
+- Time to decision (mean and p90), teams at 95 % utilisation or more, total staff cost and items completed
+  follow; every change carries "clear" or "not clear" from the paired 95 % interval.
+- Key figures whose interval includes 0 are listed once as "no clear difference"; a figure that is exactly
+  equal in every replication is "unchanged". With one replication there is no interval and the text says so.
+- A staffing table's note, when one is given, closes the section.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from reports.comparison import Comparison, KeyFigure, ScenarioInfo
+from reports.formatting import delta_text, number, relative_text, value_text
+from simulations.aggregate import MetricDelta
+from simulations.analytic import StageEstimate
+
+BUSY_SHARE = 0.95
+
+
+@dataclass(frozen=True)
+class ScenarioFindings:
+    scenario: ScenarioInfo
+    points: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Findings:
+    general: tuple[str, ...]
+    by_scenario: tuple[ScenarioFindings, ...]
+
+
+def write_findings(comparison: Comparison) -> Findings:
+    """Every finding of ``comparison`` (see the module rules)."""
+    general: list[str] = []
+    if comparison.run.options.settings.replications < 2:
+        general.append("Only one replication was run, so there are no confidence intervals: treat every "
+                       "difference below as indicative.")
+    reference = comparison.reference
+    unstable = _unstable(comparison, reference.id)
+    if unstable:
+        general.append(f"Already under '{reference.name}', the analytic estimate finds "
+                       f"{_join(unstable)} overloaded: the backlog there grows for as long as the load lasts.")
+    by_scenario = [ScenarioFindings(s, tuple(_scenario_points(comparison, position)))
+                   for position, s in enumerate(comparison.scenarios) if position > 0]
+    if comparison.staffing is not None and comparison.staffing.note:
+        general.append(f"Staffing: {comparison.staffing.note}")
+    return Findings(tuple(general), tuple(by_scenario))
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _unstable(comparison: Comparison, scenario_id: str) -> list[str]:
+    estimates = comparison.estimates.get(scenario_id, {})
+    return [e.stage_name for e in estimates.values() if not e.stable]
+
+
+def _clear_word(delta: MetricDelta) -> str:
+    return "n/a" if not delta.ci_defined else "clear" if delta.clear else "not clear"
+
+
+def _scenario_points(comparison: Comparison, position: int) -> list[str]:
+    scenario = comparison.scenarios[position]
+    reference = comparison.reference.name
+    points: list[str] = []
+    quiet: list[str] = []
+    estimates = comparison.estimates.get(scenario.id, {})
+    growing: set[str] = set()
+
+    def note_quiet(figure: KeyFigure, delta: MetricDelta | None) -> bool:
+        """True (and the figure listed) when there is no clear change to report."""
+        if delta is None or not math.isfinite(delta.delta_mean):
+            return True
+        if delta.delta_mean == 0 and (delta.half_width == 0 or not delta.ci_defined):
+            quiet.append(f"{_lower_first(figure.label)} (unchanged)")
+            return True
+        if delta.ci_defined and not delta.clear:
+            quiet.append(f"{_lower_first(figure.label)} ({delta_text(delta, figure.unit)})")
+            return True
+        return False
+
+    for figure in (f for f in comparison.figures if f.scope_kind == "stage" and f.metric == "backlog_end_count"):
+        delta = figure.deltas[position]
+        estimate = estimates.get(figure.scope_id)
+        if note_quiet(figure, delta):
+            continue
+        assert delta is not None
+        relative = relative_text(delta)
+        change = (f"end backlog {number(delta.delta_mean, signed=True)} items"
+                  f"{f' ({relative})' if relative else ''}, {_clear_word(delta)}")
+        if estimate is not None and not estimate.stable and delta.delta_mean > 0:
+            growing.add(figure.scope_id)
+            points.append(f"{figure.scope_name}: the backlog grows without bound under '{scenario.name}' ({change}); "
+                          f"{_overload(estimate, estimates)}.")
+        else:
+            points.append(f"{figure.scope_name}: {change}.")
+    for estimate in estimates.values():
+        if not estimate.stable and estimate.stage_id not in growing:
+            points.append(f"{estimate.stage_name}: no clear backlog growth in this run, but "
+                          f"{_overload(estimate, estimates)}; a longer horizon would show the backlog growing "
+                          "where the teams' priorities put it last.")
+
+    within = {s.scope_id: s.mean for s in comparison.run.summaries
+              if s.scope_kind == "priority" and s.metric == "sla_within_s" and math.isfinite(s.mean)}
+    for figure in (f for f in comparison.figures if f.metric == "sla_attainment_share"):
+        point = _sla_point(figure, position, within.get(figure.scope_id), reference)
+        delta = figure.deltas[position]
+        if point:
+            points.append(point)
+        else:
+            note_quiet(figure, delta)
+
+    ttd = [comparison.figure("system", "system", m) for m in ("time_to_decision_mean_s", "time_to_decision_p90_s")
+           if _has(comparison, m)]
+    parts = []
+    for figure in ttd:
+        delta = figure.deltas[position]
+        if note_quiet(figure, delta):
+            continue
+        assert delta is not None
+        name = "mean" if figure.metric.endswith("mean_s") else "p90"
+        parts.append(f"{name} {value_text(delta.baseline_mean, figure.unit)} → "
+                     f"{value_text(delta.scenario_mean, figure.unit)} ({relative_text(delta) or 'no change'}, "
+                     f"{_clear_word(delta)})")
+    if parts:
+        points.append("Time to decision: " + "; ".join(parts) + ".")
+
+    for figure in (f for f in comparison.figures if f.metric == "utilisation_share"):
+        summary, delta = figure.summaries[position], figure.deltas[position]
+        if summary is not None and summary.mean >= BUSY_SHARE and delta is not None:
+            points.append(f"{figure.scope_name} is busy {value_text(summary.mean, figure.unit)} of its available "
+                          f"time (reference {value_text(delta.baseline_mean, figure.unit)}): no slack left for a "
+                          "surge.")
+        else:
+            note_quiet(figure, delta)
+
+    for metric, what in (("cost", "Total staff cost"), ("completed_count", "Items completed")):
+        if not _has(comparison, metric):
+            continue
+        figure = comparison.figure("system", "system", metric)
+        delta = figure.deltas[position]
+        if not note_quiet(figure, delta):
+            assert delta is not None
+            points.append(f"{what}: {delta_text(delta, figure.unit)}, {_clear_word(delta)}.")
+
+    if quiet:
+        points.append(f"No clear difference from '{reference}': {_join(quiet)}.")
+    return points
+
+
+def _lower_first(text: str) -> str:
+    """"Backlog at end" → "backlog at end", but "SLA met" stays as it is."""
+    return text if len(text) < 2 or text[1].isupper() else text[0].lower() + text[1:]
+
+
+def _overload(estimate: StageEstimate, estimates: dict[str, StageEstimate]) -> str:
+    """What the analytic estimate says about an unstable stage, naming the stages that share its reviewers."""
+    pool_load = estimate.utilisation * estimate.available_reviewers
+    others = [estimates[i].stage_name for i in estimate.shared_with if i in estimates]
+    shared = f"its staffing pool (shared with {_join(others)})" if others else "its reviewers"
+    return (f"the analytic estimate gives {shared} {number(pool_load)} reviewers' worth of work for "
+            f"{estimate.servers} available")
+
+
+def _has(comparison: Comparison, metric: str) -> bool:
+    return any(f.scope_kind == "system" and f.metric == metric for f in comparison.figures)
+
+
+def _sla_point(figure: KeyFigure, position: int, within_s: float | None, reference: str) -> str:
+    summary, delta = figure.summaries[position], figure.deltas[position]
+    base = delta.baseline_mean if delta is not None else math.nan
+    if summary is None or figure.target is None or not math.isfinite(summary.mean):
+        return ""
+    target = f"{number(figure.target * 100)} % within {_duration(within_s)}" if within_s else \
+        f"{number(figure.target * 100)} %"
+    change = f"; {delta_text(delta, figure.unit)}, {_clear_word(delta)}" if delta is not None else ""
+    if summary.mean < figure.target:
+        return (f"SLA missed at {figure.scope_name}: {value_text(summary.mean, figure.unit)} on time against a target "
+                f"of {target} ({reference}: {value_text(base, figure.unit)}{change}).")
+    if math.isfinite(base) and base < figure.target:
+        return (f"SLA restored at {figure.scope_name}: {value_text(summary.mean, figure.unit)} on time against a "
+                f"target of {target} ({reference}: {value_text(base, figure.unit)}{change}).")
+    return ""
+
+
+def _duration(seconds: float | None) -> str:
+    if not seconds:
+        return ""
+    if seconds >= 3600:
+        return f"{number(seconds / 3600)} h"
+    return f"{number(seconds / 60)} min"

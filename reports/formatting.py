@@ -1,0 +1,94 @@
+"""Numbers as a reader sees them: one rule for every text export (findings, tables, the PDF report).
+
+Rules: counts and money get thousands separators; a figure gets at most three significant digits below 100
+and none after the point above it; shares are shown in % and their differences in percentage points (pp);
+durations in the figure's own unit; a relative change of 10× or more is written ×N rather than a percentage;
+anything undefined (NaN, a CI from one replication) is "n/a", never a made-up 0. Minus signs are typographic.
+"""
+
+from __future__ import annotations
+
+import math
+
+from reports.comparison import SHARE, DisplayUnit, KeyFigure
+from simulations.aggregate import MetricDelta, MetricSummary
+
+MINUS = "−"
+
+
+def number(value: float, *, signed: bool = False) -> str:
+    """``value`` with precision by magnitude (see module rules)."""
+    if not math.isfinite(value):
+        return "n/a"
+    size = abs(value)
+    places = 0 if size >= 100 or value == round(value) else 1 if size >= 10 else 2
+    text = f"{value:+,.{places}f}" if signed else f"{value:,.{places}f}"
+    if signed and float(text.replace(",", "")) == 0:
+        text = text.lstrip("+-")
+    return text.replace("-", MINUS)
+
+
+def scaled(value: float, unit: DisplayUnit) -> float:
+    return value * 100.0 if unit is SHARE else value / unit.per
+
+
+def suffix(unit: DisplayUnit, *, delta: bool = False) -> str:
+    if unit is SHARE:
+        return " pp" if delta else " %"
+    return "" if unit.name in ("items", "cost") else f" {unit.name}"
+
+
+def value_text(value: float, unit: DisplayUnit) -> str:
+    """``4.4 min``, ``87.3 %``, ``1,240``."""
+    return "n/a" if not math.isfinite(value) else number(scaled(value, unit)) + suffix(unit)
+
+
+def summary_text(summary: MetricSummary | None, unit: DisplayUnit) -> str:
+    """``mean ± half-width`` (the 95 % CI), or the mean alone when the CI is undefined."""
+    if summary is None:
+        return "—"
+    if not summary.ci_defined:
+        return value_text(summary.mean, unit)
+    return f"{number(scaled(summary.mean, unit))} ± {number(scaled(summary.half_width, unit))}{suffix(unit)}"
+
+
+def relative_text(delta: MetricDelta) -> str:
+    """``+34 %`` or ``×17``; empty when the reference is 0 or the change is nil."""
+    relative = delta.relative_delta
+    if not math.isfinite(relative) or delta.delta_mean == 0:
+        return ""
+    if relative >= 9.0:
+        return f"×{1.0 + relative:,.0f}"
+    return number(relative * 100.0, signed=True) + " %"
+
+
+def delta_text(delta: MetricDelta | None, unit: DisplayUnit, *, relative: bool = True) -> str:
+    """``+2,678 items (×537)`` — the absolute change, and the relative one where it means something."""
+    if delta is None:
+        return "—"
+    text = number(scaled(delta.delta_mean, unit), signed=True) + suffix(unit, delta=True)
+    rel = relative_text(delta) if relative and unit is not SHARE else ""
+    return f"{text} ({rel})" if rel else text
+
+
+def delta_ci_text(delta: MetricDelta | None, unit: DisplayUnit) -> str:
+    """``[+2,653, +2,703]`` — the 95 % interval of the paired delta."""
+    if delta is None:
+        return "—"
+    if not delta.ci_defined:
+        return "n/a"
+    return f"[{number(scaled(delta.ci_low, unit), signed=True)}, {number(scaled(delta.ci_high, unit), signed=True)}]"
+
+
+def verdict(delta: MetricDelta | None) -> str:
+    """"clear", "not clear" or "n/a" (one replication: no interval, so no verdict)."""
+    if delta is None:
+        return ""
+    if not delta.ci_defined:
+        return "n/a"
+    return "clear" if delta.clear else "not clear"
+
+
+def figure_label(figure: KeyFigure) -> str:
+    """The row label with its unit, e.g. ``Time to decision, p90 (min)``."""
+    return f"{figure.label} ({figure.unit.name})" if figure.unit.name not in ("items", "cost") else figure.label
