@@ -13,7 +13,11 @@ warm-up; time averages run from the warm-up to the end of the run.
   with scope_id ``expired:<stage id>``.
 - ``priority`` (one per stage × SLA target, scope_id ``<stage id>:<priority>``): sla_attainment_share —
   share of counted items of that priority whose review at the stage ended within the target, counted from
-  creation; items that expired in the stage's queue count as misses — plus sla_target_share, sla_items_count.
+  creation; items that expired in the stage's queue count as misses, and so do items still waiting or in
+  review at the stage when the run ends whose time limit has already passed (they can no longer meet it;
+  leaving them out would flatter an overloaded stage, whose oldest items are exactly those still queued).
+  Items at the stage still within their limit at the end are left out (their result is unknown). Plus
+  sla_target_share, sla_within_s and sla_items_count (the items the share is taken over).
 - ``team``: utilisation_share (busy reviewer-time / available reviewer-time; a reviewer finishing an item
   after the shift ended counts as busy, so it can exceed 1 slightly), busy_reviewers_mean,
   available_reviewers_mean, rostered_reviewers_mean, paid_hours_h (rostered hours, before shrinkage, in
@@ -44,6 +48,7 @@ from simulations.results import MetricRecord, ReplicationResult, SeriesRecord
 from simulations.statistics import RunningStats, Summary
 
 if TYPE_CHECKING:
+    from simulations.dispatcher import StageRuntime
     from simulations.engine import Replication
 
 QUANTILES: tuple[tuple[str, float], ...] = (("p50", 0.5), ("p90", 0.9), ("p95", 0.95), ("p99", 0.99))
@@ -60,6 +65,15 @@ def _share(part: int, whole: int) -> float:
 def _time_to_decision(summary: Summary) -> list[tuple[str, float]]:
     return [("time_to_decision_mean_s", summary.mean())] + [
         (f"time_to_decision_{name}_s", summary.quantile(q)) for name, q in QUANTILES]
+
+
+def _overdue_at_end(stage: StageRuntime, end: float) -> list[int]:
+    """Per item class: counted items still at ``stage`` at ``end`` whose SLA time limit has passed (sure misses)."""
+    overdue = [0] * len(stage.sla_by_class)
+    for item in stage.items_at_end():
+        if item.counted and end - item.created > stage.sla_by_class[item.cls]:
+            overdue[item.cls] += 1
+    return overdue
 
 
 def collect(run: Replication, end: float) -> ReplicationResult:
@@ -100,10 +114,11 @@ def collect(run: Replication, end: float) -> ReplicationResult:
             add("outcome", f"expired:{s.id}", f"Expired at {s.name}",
                 [("count", stage.expired), *_time_to_decision(stage.expired_time)])
         classes = spec.item_classes
+        overdue = _overdue_at_end(stage, end) if s.sla_targets else [0] * len(classes)
         for priority, within_s, target in s.sla_targets:
             members = [c for c, item_class in enumerate(classes) if item_class.priority == priority]
             met = sum(stage.sla_met[c] for c in members)
-            total = sum(stage.sla_total[c] for c in members)
+            total = sum(stage.sla_total[c] + overdue[c] for c in members)
             add("priority", f"{s.id}:{priority}", f"{s.name} · {priority}", [
                 ("sla_attainment_share", _share(met, total)), ("sla_target_share", target),
                 ("sla_within_s", within_s), ("sla_items_count", total)])

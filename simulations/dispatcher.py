@@ -78,6 +78,10 @@ class FifoQueue:
         """An expired item: no longer live; it is skipped when it reaches the head."""
         self.live -= 1
 
+    def live_items(self) -> list[Item]:
+        """The items still waiting (expired ones are left out), for end-of-run accounting."""
+        return [item for item in self.items if item.token > 0]
+
 
 class PriorityQueue:
     """One FIFO per priority rank."""
@@ -106,6 +110,9 @@ class PriorityQueue:
     def discard(self, item: Item) -> None:
         self.live -= 1
         self.ranks[item.rank].live -= 1
+
+    def live_items(self) -> list[Item]:
+        return [item for queue in self.ranks for item in queue.live_items()]
 
 
 class DeadlineQueue:
@@ -137,6 +144,9 @@ class DeadlineQueue:
 
     def discard(self, item: Item) -> None:
         self.live -= 1
+
+    def live_items(self) -> list[Item]:
+        return [entry[2] for entry in self.heap if entry[2].token > 0]
 
 
 StageQueue = FifoQueue | PriorityQueue | DeadlineQueue
@@ -281,6 +291,14 @@ class StageRuntime:
                     dispatch(team, now)
                     break
         self.next_node(item)
+
+    def items_at_end(self) -> list[Item]:
+        """Items still waiting or in review here when the run stops (end-of-run accounting only: it scans
+        the pending events for this stage's review completions)."""
+        waiting = [item for queue in self.queues for item in queue.live_items()]
+        reviewing = [entry[3]._value for entry in self.env._queue
+                     if entry[3].callbacks and entry[3].callbacks[0] is self.on_finish]
+        return waiting + reviewing
 
     def expire(self, event: Event) -> None:
         item, token = event._value
