@@ -1,0 +1,188 @@
+"""The staffing recommendation as a planner reads it, and as a scenario the app can apply.
+
+Rules:
+- One row per team × shift × day group: the current headcount (per day of the group; the row shows the
+  largest when they differ), the recommended headcount for every day of the group, the delta (recommended −
+  largest current), the analytic first guess (fractional and rounded) and the paid cost per week
+  (headcount × shift hours × days × the team's hourly cost; shrinkage does not reduce paid hours).
+- ``status``: ``met`` (every target met with the stated confidence), ``not_met`` (the simulation bound was hit
+  first; the last plan tried is reported), ``infeasible`` (targets no staffing can meet; nothing simulated).
+- ``trim_checks`` are the search's last trim round: for each team-shift, one reviewer fewer and whether all
+  targets still held (they did not for any, or the plan would not be minimal).
+- :func:`plan_to_scenario` gives a scenario with the base scenario's changes followed by one ``set`` of each
+  changed shift's 7-day headcount (path ``shifts.<name>.headcount``), so applying it to the workflow
+  reproduces the recommended roster on top of the scenario the plan was made for.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from flowmodel.errors import ModelError
+from flowmodel.run_settings import RunSettings
+from flowmodel.scenarios import Change, Scenario, apply_scenario
+from flowmodel.workflow import Workflow
+from simulations.staffing.targets import Infeasibility, describe_days
+
+PlanStatus = Literal["met", "not_met", "infeasible"]
+
+
+@dataclass(frozen=True)
+class StaffingRow:
+    team_id: str
+    team_name: str
+    shift_index: int
+    shift_name: str
+    days: tuple[int, ...]
+    current: tuple[int, ...]
+    recommended: int
+    analytic_fractional: float
+    analytic_rounded: int
+    shift_hours: float
+    hourly_cost: float
+
+    @property
+    def days_label(self) -> str:
+        return describe_days(self.days)
+
+    @property
+    def current_max(self) -> int:
+        return max(self.current, default=0)
+
+    @property
+    def delta(self) -> int:
+        return self.recommended - self.current_max
+
+    @property
+    def cost_current_per_week(self) -> float:
+        return self.hourly_cost * self.shift_hours * sum(self.current)
+
+    @property
+    def cost_recommended_per_week(self) -> float:
+        return self.hourly_cost * self.shift_hours * self.recommended * len(self.days)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**dataclasses.asdict(self), "days_label": self.days_label, "delta": self.delta,
+                "cost_current_per_week": self.cost_current_per_week,
+                "cost_recommended_per_week": self.cost_recommended_per_week}
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    """A target as the final simulation saw it: ``kind`` is ``sla``, ``occupancy`` or ``backlog``."""
+
+    kind: str
+    where: str
+    target: float
+    mean: float
+    ci_low: float
+    ci_high: float
+    n: int
+    met: bool
+
+
+@dataclass(frozen=True)
+class TrimCheck:
+    team_shift: str
+    headcount_tried: int
+    met: bool
+    failing: tuple[str, ...]
+
+
+@dataclass
+class StaffingPlan:
+    workflow_id: str
+    workflow_name: str
+    scenario_id: str | None
+    scenario_name: str
+    settings: RunSettings
+    confidence: float
+    status: PlanStatus
+    rows: list[StaffingRow] = field(default_factory=list)
+    achieved: list[TargetResult] = field(default_factory=list)
+    infeasible: list[Infeasibility] = field(default_factory=list)
+    trim_checks: list[TrimCheck] = field(default_factory=list)
+    evaluations: int = 0
+    max_evaluations: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def bound_hit(self) -> bool:
+        return self.status == "not_met"
+
+    @property
+    def cost_current_per_week(self) -> float:
+        return sum(row.cost_current_per_week for row in self.rows)
+
+    @property
+    def cost_recommended_per_week(self) -> float:
+        return sum(row.cost_recommended_per_week for row in self.rows)
+
+    @property
+    def cost_delta_per_week(self) -> float:
+        return self.cost_recommended_per_week - self.cost_current_per_week
+
+    def headcount(self, team_name: str, shift_name: str, day: int = 0) -> int:
+        """The recommended headcount of a team's shift on ``day`` (by names: convenient in reports and tests)."""
+        for row in self.rows:
+            if row.team_name == team_name and row.shift_name == shift_name and day in row.days:
+                return row.recommended
+        raise KeyError(f"no row for {team_name} · {shift_name} on day {day}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": "flowmodel.staffing-plan", "version": 1,
+            "workflow": {"id": self.workflow_id, "name": self.workflow_name},
+            "scenario": {"id": self.scenario_id, "name": self.scenario_name},
+            "settings": dataclasses.asdict(self.settings), "confidence": self.confidence, "status": self.status,
+            "rows": [row.to_dict() for row in self.rows],
+            "targets": [dataclasses.asdict(t) for t in self.achieved],
+            "infeasible": [dataclasses.asdict(i) for i in self.infeasible],
+            "trim_checks": [dataclasses.asdict(c) for c in self.trim_checks],
+            "cost_per_week": {"current": self.cost_current_per_week, "recommended": self.cost_recommended_per_week,
+                              "delta": self.cost_delta_per_week},
+            "evaluations": self.evaluations, "max_evaluations": self.max_evaluations, "notes": list(self.notes),
+        }
+
+
+def _shift_path(workflow: Workflow, team_id: str, shift_index: int) -> str:
+    """``shifts.<name>.headcount`` when the name picks this shift, else by index."""
+    shifts = workflow.teams[team_id].shifts
+    name = shifts[shift_index].name
+    first = next(i for i, s in enumerate(shifts) if s.name == name)
+    return f"shifts.{name}.headcount" if first == shift_index and not name.isdigit() else \
+        f"shifts.{shift_index}.headcount"
+
+
+def roster_changes(workflow: Workflow, headcounts: dict[tuple[str, int, tuple[int, ...]], int]) -> list[Change]:
+    """``set`` changes giving each (team, shift, days) its headcount on those days (other days unchanged)."""
+    merged: dict[tuple[str, int], list[int]] = {}
+    for (team_id, shift_index, days), count in headcounts.items():
+        week = merged.setdefault((team_id, shift_index),
+                                 list(workflow.teams[team_id].shifts[shift_index].headcount))
+        for day in days:
+            week[day] = int(count)
+    return [Change(team_id, _shift_path(workflow, team_id, shift_index), "set", week, note="staffing recommendation")
+            for (team_id, shift_index), week in merged.items()
+            if week != list(workflow.teams[team_id].shifts[shift_index].headcount)]
+
+
+def plan_to_scenario(workflow: Workflow, plan: StaffingPlan, name: str) -> Scenario:
+    """A new scenario: the plan's base scenario plus the recommended roster (see the module docstring)."""
+    base = workflow.scenarios.get(plan.scenario_id) if plan.scenario_id else None
+    if plan.scenario_id and base is None:
+        raise ModelError(f"the plan was made for scenario {plan.scenario_name!r}, which this workflow no longer has",
+                         where=workflow.name, hint="recommend staffing again for an existing scenario")
+    for row in plan.rows:
+        team = workflow.teams.get(row.team_id)
+        if team is None or row.shift_index >= len(team.shifts):
+            raise ModelError(f"the plan staffs {row.team_name} · {row.shift_name}, which this workflow no longer has",
+                             where=workflow.name, hint="recommend staffing again for the current workflow")
+    staffed = apply_scenario(workflow, base)
+    changes = roster_changes(staffed, {(r.team_id, r.shift_index, r.days): r.recommended for r in plan.rows})
+    described = f"Staffing recommended for {plan.scenario_name} ({plan.status}); cost per week " \
+                f"{plan.cost_recommended_per_week:,.0f} ({plan.cost_delta_per_week:+,.0f})."
+    return Scenario(name=name, description=described,
+                    changes=[dataclasses.replace(c) for c in (base.changes if base else [])] + changes)
