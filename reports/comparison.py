@@ -82,6 +82,7 @@ class KeyFigure:
     summaries: tuple[MetricSummary | None, ...]
     deltas: tuple[MetricDelta | None, ...]
     target: float | None = None
+    within_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,7 @@ def build_comparison(run: RunResult, workflow: Workflow | None = None, *, run_id
     by_key = {(s.scenario_id, s.scope_kind, s.scope_id, s.metric): s for s in summaries}
     delta_by_key = {(d.scenario_id, d.scope_kind, d.scope_id, d.metric): d for d in deltas}
     targets = {s.scope_id: s.mean for s in summaries if s.metric == "sla_target_share"}
+    within = {s.scope_id: s.mean for s in summaries if s.metric == "sla_within_s"}
     figures: list[KeyFigure] = []
     for group, kind, metric, label in KEY_FIGURES:
         scopes = dict.fromkeys((s.scope_id, s.scope_name) for s in summaries
@@ -167,7 +169,8 @@ def build_comparison(run: RunResult, workflow: Workflow | None = None, *, run_id
                 group, label if kind == "system" else f"{label}: {scope_name}", kind, scope_id, scope_name, metric,
                 unit_for(metric, max(means, default=0.0)), row,
                 tuple(delta_by_key.get((i, kind, scope_id, metric)) for i in order),
-                targets.get(scope_id) if kind == "priority" else None))
+                targets.get(scope_id) if kind == "priority" else None,
+                within.get(scope_id) if kind == "priority" else None))
     stale = bool(workflow is not None and fingerprint and fingerprint != workflow_fingerprint(workflow))
     scenarios = tuple(_scenario_info(document, workflow, position == 0)
                       for position, document in enumerate(run.scenarios))

@@ -111,10 +111,8 @@ def _scenario_points(comparison: Comparison, position: int) -> list[str]:
                           f"{_overload(estimate, estimates)}; a longer horizon would show the backlog growing "
                           "where the teams' priorities put it last.")
 
-    within = {s.scope_id: s.mean for s in comparison.run.summaries
-              if s.scope_kind == "priority" and s.metric == "sla_within_s" and math.isfinite(s.mean)}
     for figure in (f for f in comparison.figures if f.metric == "sla_attainment_share"):
-        point = _sla_point(figure, position, within.get(figure.scope_id), reference)
+        point = _sla_point(figure, position, reference)
         delta = figure.deltas[position]
         if point:
             points.append(point)
@@ -177,13 +175,20 @@ def _has(comparison: Comparison, metric: str) -> bool:
     return any(f.scope_kind == "system" and f.metric == metric for f in comparison.figures)
 
 
-def _sla_point(figure: KeyFigure, position: int, within_s: float | None, reference: str) -> str:
+def sla_target_text(figure: KeyFigure) -> str:
+    """``90 % within 4 h`` (or just ``90 %`` when the time limit is unknown)."""
+    if figure.target is None:
+        return ""
+    share = f"{number(figure.target * 100)} %"
+    return f"{share} within {duration_text(figure.within_s)}" if figure.within_s else share
+
+
+def _sla_point(figure: KeyFigure, position: int, reference: str) -> str:
     summary, delta = figure.summaries[position], figure.deltas[position]
     base = delta.baseline_mean if delta is not None else math.nan
     if summary is None or figure.target is None or not math.isfinite(summary.mean):
         return ""
-    target = f"{number(figure.target * 100)} % within {_duration(within_s)}" if within_s else \
-        f"{number(figure.target * 100)} %"
+    target = sla_target_text(figure)
     change = f"; {delta_text(delta, figure.unit)}, {_clear_word(delta)}" if delta is not None else ""
     if summary.mean < figure.target:
         return (f"SLA missed at {figure.scope_name}: {value_text(summary.mean, figure.unit)} on time against a target "
@@ -194,9 +199,8 @@ def _sla_point(figure: KeyFigure, position: int, within_s: float | None, referen
     return ""
 
 
-def _duration(seconds: float | None) -> str:
-    if not seconds:
-        return ""
+def duration_text(seconds: float) -> str:
+    """A time limit as people state it: ``4 h``, ``90 min``."""
     if seconds >= 3600:
         return f"{number(seconds / 3600)} h"
     return f"{number(seconds / 60)} min"

@@ -81,9 +81,11 @@ def delta_ci_text(delta: MetricDelta | None, unit: DisplayUnit) -> str:
 
 
 def verdict(delta: MetricDelta | None) -> str:
-    """"clear", "not clear" or "n/a" (one replication: no interval, so no verdict)."""
+    """"clear", "not clear", "unchanged" (equal in every replication) or "n/a" (one replication: no interval)."""
     if delta is None:
         return ""
+    if delta.delta_mean == 0 and delta.half_width == 0:
+        return "unchanged"
     if not delta.ci_defined:
         return "n/a"
     return "clear" if delta.clear else "not clear"

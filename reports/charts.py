@@ -1,0 +1,222 @@
+"""The report's charts as matplotlib Figures (no pyplot, no Qt): the PDF and image exports render them with the
+Agg backend, and the app can embed the very same Figure in a QtAgg canvas.
+
+Rules:
+- One colour per scenario, in the run's order, in every chart; the reference is always the first colour.
+- Time axes are days from the start of the horizon with the warm-up shaded (statistics start after it);
+  lines are the mean across replications, bands the p5–p95 range across replications.
+- Error bars are the 95 % confidence intervals of the run's summaries; SLA targets are drawn as black ticks.
+- A duration axis uses one unit for all its bars (the unit of the largest) and switches to a log scale when the
+  bars differ by more than :data:`LOG_SCALE_RATIO`, so a 2-minute median stays visible next to a 2-day p99.
+- :func:`figure_bytes` renders a Figure as PNG (at ``dpi``), SVG or PDF; :func:`save_chart` writes it atomically.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
+
+from flowmodel.errors import SaveError
+from reports.comparison import Comparison, KeyFigure, duration_unit
+from reports.files import write_file
+from reports.findings import sla_target_text
+from reports.formatting import value_text
+
+PALETTE = ("#2f6fbd", "#d9822b", "#2d9d78", "#c44e52", "#7b61c4", "#8c6d31", "#3d4451", "#e377c2")
+WARMUP_FILL = "#e4e7eb"
+TEXT = "#1f2933"
+MUTED = "#52606d"
+LOG_SCALE_RATIO = 30.0
+PRINT_DPI = 200
+IMAGE_FORMATS = ("png", "svg", "pdf")
+
+
+def colour(position: int) -> str:
+    return PALETTE[position % len(PALETTE)]
+
+
+def _style(ax: Axes, title: str, xlabel: str = "", ylabel: str = "") -> None:
+    ax.set_title(title, fontsize=9.5, fontweight="bold", loc="left", color=TEXT)
+    ax.set_xlabel(xlabel, fontsize=8, color=MUTED)
+    ax.set_ylabel(ylabel, fontsize=8, color=MUTED)
+    ax.tick_params(labelsize=7.5, colors=MUTED)
+    ax.grid(True, color="#e4e7eb", linewidth=0.7)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_color("#9aa5b1")
+
+
+def _figure(width_in: float, height_in: float) -> Figure:
+    return Figure(figsize=(width_in, height_in), facecolor="white", layout="constrained")
+
+
+def _scenario_legend(figure: Figure, comparison: Comparison) -> None:
+    handles = [Patch(facecolor=colour(i), edgecolor="none") for i in range(len(comparison.scenarios))]
+    figure.legend(handles, [s.name for s in comparison.scenarios], loc="outside lower center",
+                  ncols=min(len(handles), 3), fontsize=8, frameon=False)
+
+
+def backlog_over_time(comparison: Comparison, width_in: float = 7.0) -> Figure:
+    """Queue length per stage (one panel each) over time, one line and band per scenario."""
+    run = comparison.run
+    stages = list(dict.fromkeys((b.scope_id, b.scope_name) for b in run.bands
+                                if b.scope_kind == "stage" and b.metric == "queue_length"))
+    columns = 1 if len(stages) <= 1 else 2
+    rows = max(math.ceil(len(stages) / columns), 1)
+    figure = _figure(width_in, 0.4 + 2.3 * rows)
+    axes = figure.subplots(rows, columns, squeeze=False).flat
+    warmup_d = run.options.settings.warmup_hours / 24.0
+    for ax, (stage_id, stage_name) in zip(axes, stages, strict=False):
+        if warmup_d > 0:
+            ax.axvspan(0, warmup_d, color=WARMUP_FILL, zorder=0, linewidth=0)
+        for position, scenario in enumerate(comparison.scenarios):
+            for band in run.bands:
+                if (band.scenario_id, band.scope_kind, band.scope_id, band.metric) == (
+                        scenario.id, "stage", stage_id, "queue_length") and band.times_h:
+                    days = np.asarray(band.times_h) / 24.0
+                    ax.fill_between(days, band.low, band.high, color=colour(position), alpha=0.16, linewidth=0)
+                    ax.plot(days, band.mean, color=colour(position), linewidth=1.5)
+        ax.set_ylim(bottom=0)
+        _style(ax, stage_name, "day", "items waiting")
+    for ax in list(axes)[len(stages):]:
+        ax.set_visible(False)
+    if not stages:
+        figure.text(0.5, 0.5, "No review stages in this workflow", ha="center", color=MUTED)
+    _scenario_legend(figure, comparison)
+    return figure
+
+
+def time_to_decision(comparison: Comparison, width_in: float = 7.0) -> Figure:
+    """End-to-end time to decision (mean, p50, p90, p99) per scenario with 95 % CIs, values written on the bars."""
+    figures = [f for f in comparison.figures if f.scope_kind == "system" and f.metric.startswith("time_to_decision")]
+    figure = _figure(width_in, 3.0)
+    ax = figure.subplots()
+    if not figures:
+        figure.text(0.5, 0.5, "No item reached an outcome", ha="center", color=MUTED)
+        return figure
+    largest = max((s.mean for f in figures for s in f.summaries if s is not None and math.isfinite(s.mean)),
+                  default=0.0)
+    unit = duration_unit(largest)
+    values = [s.mean for f in figures for s in f.summaries if s is not None and s.mean > 0]
+    log = bool(values) and max(values) / min(values) > LOG_SCALE_RATIO
+    count = len(comparison.scenarios)
+    width = 0.8 / count
+    x = np.arange(len(figures))
+    for position, scenario in enumerate(comparison.scenarios):
+        means, lows, highs = [], [], []
+        for f in figures:
+            s = f.summaries[position]
+            mean = s.mean / unit.per if s is not None else math.nan
+            half = s.half_width / unit.per if s is not None and s.ci_defined else 0.0
+            means.append(mean)
+            lows.append(min(half, mean * 0.999) if log else half)
+            highs.append(half)
+        bars = ax.bar(x + (position - (count - 1) / 2) * width, means, width * 0.9, yerr=[lows, highs], capsize=2,
+                      color=colour(position), error_kw={"elinewidth": 0.8, "ecolor": TEXT}, label=scenario.name)
+        ax.bar_label(bars, [value_text(f.summaries[position].mean, f.unit) if math.isfinite(m) else ""
+                            for f, m in zip(figures, means, strict=True)], fontsize=6.5, color=TEXT, padding=2)
+    if log:
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.set_xticks(x, [f.label.replace("Time to decision, ", "") for f in figures])
+    _style(ax, "Time to decision, creation to outcome" + (" (log scale)" if log else ""), "", unit.name)
+    ax.margins(y=0.15)
+    _scenario_legend(figure, comparison)
+    return figure
+
+
+def sla_attainment(comparison: Comparison, width_in: float = 7.0) -> Figure:
+    """Share of items on time per stage × priority and scenario (95 % CI); the target is a black tick."""
+    figures = [f for f in comparison.figures if f.metric == "sla_attainment_share"]
+    count = len(comparison.scenarios)
+    figure = _figure(width_in, 0.9 + max(len(figures), 1) * (0.22 * count + 0.18))
+    ax = figure.subplots()
+    if not figures:
+        figure.text(0.5, 0.5, "No SLA targets in this workflow", ha="center", color=MUTED)
+        _style(ax, "SLA attainment")
+        return figure
+    y = np.arange(len(figures))
+    height = 0.8 / count
+    for position, scenario in enumerate(comparison.scenarios):
+        summaries = [f.summaries[position] for f in figures]
+        means = [s.mean * 100 if s is not None else math.nan for s in summaries]
+        errors = [s.half_width * 100 if s is not None and s.ci_defined else 0.0 for s in summaries]
+        ax.barh(y + (position - (count - 1) / 2) * height, means, height * 0.9, xerr=errors, capsize=2,
+                color=colour(position), error_kw={"elinewidth": 0.8, "ecolor": TEXT}, label=scenario.name)
+    for row, f in enumerate(figures):
+        if f.target is not None:
+            ax.plot([f.target * 100] * 2, [row - 0.45, row + 0.45], color=TEXT, linewidth=2)
+    ax.set_yticks(y, [f"{f.scope_name}\n(target {sla_target_text(f)})" if f.target is not None else f.scope_name
+                      for f in figures])
+    ax.set_xlim(0, 102)
+    ax.invert_yaxis()
+    _style(ax, "SLA attainment by stage and priority (black tick = target)", "% of items decided on time")
+    _scenario_legend(figure, comparison)
+    return figure
+
+
+def utilisation(comparison: Comparison, width_in: float = 7.0) -> Figure:
+    """Utilisation per team and scenario (95 % CI), with the 100 % line."""
+    figures = [f for f in comparison.figures if f.metric == "utilisation_share"]
+    figure = _figure(width_in, 2.8)
+    ax = figure.subplots()
+    _bars(ax, comparison, figures, scale=100.0)
+    ax.axhline(100, color=TEXT, linewidth=0.8, linestyle="--")
+    ax.set_ylim(0, 110)
+    _style(ax, "Utilisation of available reviewer time per team", "", "% busy")
+    _scenario_legend(figure, comparison)
+    return figure
+
+
+def _bars(ax: Axes, comparison: Comparison, figures: list[KeyFigure], scale: float) -> None:
+    count = len(comparison.scenarios)
+    width = 0.8 / count
+    x = np.arange(len(figures))
+    for position, _scenario in enumerate(comparison.scenarios):
+        summaries = [f.summaries[position] for f in figures]
+        means = [s.mean * scale if s is not None else math.nan for s in summaries]
+        errors = [s.half_width * scale if s is not None and s.ci_defined else 0.0 for s in summaries]
+        bars = ax.bar(x + (position - (count - 1) / 2) * width, means, width * 0.9, yerr=errors, capsize=2,
+                      color=colour(position), error_kw={"elinewidth": 0.8, "ecolor": TEXT})
+        ax.bar_label(bars, [f"{m:.0f} %" if math.isfinite(m) else "" for m in means], fontsize=6.5, color=TEXT,
+                     padding=2)
+    ax.set_xticks(x, [f.scope_name for f in figures])
+
+
+#: name → chart, in report order (the name is also the image file's stem).
+CHARTS: dict[str, Callable[[Comparison, float], Figure]] = {
+    "backlog_over_time": backlog_over_time,
+    "time_to_decision": time_to_decision,
+    "sla_attainment": sla_attainment,
+    "utilisation": utilisation,
+}
+
+
+def figure_bytes(figure: Figure, image_format: str, dpi: int = PRINT_DPI) -> bytes:
+    """``figure`` rendered as ``png``, ``svg`` or ``pdf`` (Agg for PNG; matplotlib's own vector backends)."""
+    if image_format not in IMAGE_FORMATS:
+        raise ValueError(f"unknown image format {image_format!r}")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=image_format, dpi=dpi, facecolor="white")
+    return buffer.getvalue()
+
+
+def save_chart(figure: Figure, path: str | os.PathLike[str], dpi: int = PRINT_DPI) -> Path:
+    """Write ``figure`` to ``path`` as its suffix says (.png, .svg or .pdf), atomically."""
+    path = Path(path)
+    image_format = path.suffix.lower().lstrip(".")
+    if image_format not in IMAGE_FORMATS:
+        raise SaveError(f"a chart cannot be saved as {path.suffix or 'a file without a suffix'}", where=str(path),
+                        hint="use .png, .svg or .pdf")
+    return write_file(path, figure_bytes(figure, image_format, dpi))

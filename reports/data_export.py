@@ -1,0 +1,118 @@
+"""CSV, zip and JSON exports of a comparison — for people who load the numbers into their own tools.
+
+Rules:
+- ``.csv``: one file, the tidy per-replication scalars (run, scenario, replication, metric, scope, value).
+- ``.zip``: one CSV per tidy table (:mod:`reports.tidy`: scalars, series, summary, deltas, and staffing when
+  there is one) plus assumptions.csv (run settings, seed, fingerprint, version) and scenario_changes.csv.
+- ``.json``: the comparison as a document: assumptions, scenarios with their changes, key figures with
+  mean, CI and paired delta per scenario, the findings, every summary and delta.
+- Numbers are written at full precision (Python's shortest round-trip form); no data is an empty cell in CSV
+  and null in JSON. Text is UTF-8; CSV files start with a byte-order mark so Excel reads the names right.
+- Every file is built in memory and written atomically (:func:`reports.files.write_file`).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import os
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from flowmodel.errors import SaveError
+from reports.comparison import Comparison, KeyFigure
+from reports.files import write_file
+from reports.findings import write_findings
+from reports.tidy import SCALAR_COLUMNS, finite, scalar_rows, tables
+
+JSON_FORMAT = "flowmodel.comparison"
+JSON_VERSION = 1
+
+
+def csv_text(columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if value is None else repr(value) if isinstance(value, float) else value
+                         for value in row])
+    return buffer.getvalue()
+
+
+def _encoded(text: str) -> bytes:
+    return text.encode("utf-8-sig")
+
+
+def csv_bytes(comparison: Comparison) -> bytes:
+    """The single-file CSV: per-replication scalars in tidy long form."""
+    return _encoded(csv_text(SCALAR_COLUMNS, scalar_rows(comparison)))
+
+
+def zip_bytes(comparison: Comparison) -> bytes:
+    """A zip of one CSV per table (see the module rules)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, (columns, rows) in tables(comparison).items():
+            archive.writestr(f"{name}.csv", _encoded(csv_text(columns, rows)))
+        archive.writestr("assumptions.csv", _encoded(csv_text(("setting", "value"), comparison.assumptions)))
+        changes = [(s.name, line) for s in comparison.scenarios for line in s.changes]
+        archive.writestr("scenario_changes.csv", _encoded(csv_text(("scenario", "change"), changes)))
+    return buffer.getvalue()
+
+
+def _figure_document(figure: KeyFigure, comparison: Comparison) -> dict[str, Any]:
+    cells = []
+    for scenario, summary, delta in zip(comparison.scenarios, figure.summaries, figure.deltas, strict=True):
+        cell: dict[str, Any] = {"scenario": scenario.name}
+        if summary is not None:
+            cell.update(mean=finite(summary.mean), ci_low=finite(summary.ci_low), ci_high=finite(summary.ci_high),
+                        n=summary.n)
+        if delta is not None:
+            cell.update(delta=finite(delta.delta_mean), delta_ci_low=finite(delta.ci_low),
+                        delta_ci_high=finite(delta.ci_high), relative_delta=finite(delta.relative_delta),
+                        clear=delta.clear)
+        cells.append(cell)
+    return {"group": figure.group, "label": figure.label, "scope_kind": figure.scope_kind,
+            "scope": figure.scope_name, "metric": figure.metric, "target": figure.target, "scenarios": cells}
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float):
+        return finite(value)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def json_bytes(comparison: Comparison) -> bytes:
+    findings = write_findings(comparison)
+    data = {
+        "format": JSON_FORMAT, "version": JSON_VERSION, "workflow": comparison.workflow_name,
+        "run_id": comparison.run_id, "exported": comparison.created,
+        "assumptions": dict(comparison.assumptions),
+        "scenarios": [dataclasses.asdict(s) for s in comparison.scenarios],
+        "key_figures": [_figure_document(f, comparison) for f in comparison.figures],
+        "findings": {"general": list(findings.general),
+                     "by_scenario": {f.scenario.name: list(f.points) for f in findings.by_scenario}},
+        "summaries": [dataclasses.asdict(s) for s in comparison.run.summaries],
+        "deltas": [dataclasses.asdict(d) for d in comparison.run.deltas],
+        "staffing": dataclasses.asdict(comparison.staffing) if comparison.staffing is not None else None,
+    }
+    return (json.dumps(_clean(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+
+
+def export_data(comparison: Comparison, path: str | os.PathLike[str]) -> Path:
+    """Write ``comparison`` as ``.csv``, ``.zip`` or ``.json`` (by the suffix), atomically."""
+    path = Path(path)
+    builders = {".csv": csv_bytes, ".zip": zip_bytes, ".json": json_bytes}
+    build = builders.get(path.suffix.lower())
+    if build is None:
+        raise SaveError(f"cannot export data as {path.suffix or 'a file without a suffix'}", where=str(path),
+                        hint="use .csv, .zip or .json")
+    return write_file(path, build(comparison))
