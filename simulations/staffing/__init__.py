@@ -9,6 +9,7 @@ from simulations.staffing.plan import StaffingPlan, StaffingRow, TargetResult, p
 from simulations.staffing.search import SearchProgress, recommend_staffing
 from simulations.staffing.targets import (
     DAY_GROUPS_ALL_WEEK,
+    DAY_GROUPS_EACH_DAY,
     DAY_GROUPS_WEEKDAY_WEEKEND,
     Infeasibility,
     SlaGoal,
@@ -18,7 +19,7 @@ from simulations.staffing.targets import (
 )
 
 __all__ = [
-    "DAY_GROUPS_ALL_WEEK", "DAY_GROUPS_WEEKDAY_WEEKEND", "AnalyticGuess", "Infeasibility", "SearchProgress",
-    "SlaGoal", "StaffingPlan", "StaffingRow", "StaffingTargets", "TargetResult", "analytic_guess",
+    "DAY_GROUPS_ALL_WEEK", "DAY_GROUPS_EACH_DAY", "DAY_GROUPS_WEEKDAY_WEEKEND", "AnalyticGuess", "Infeasibility",
+    "SearchProgress", "SlaGoal", "StaffingPlan", "StaffingRow", "StaffingTargets", "TargetResult", "analytic_guess",
     "infeasible_targets", "plan_to_scenario", "recommend_staffing", "required_reviewers", "targets_from_model",
 ]

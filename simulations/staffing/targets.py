@@ -30,6 +30,7 @@ from simulations.staffing.handle_times import class_mix, mixed_share_within
 
 DAY_GROUPS_WEEKDAY_WEEKEND: tuple[tuple[int, ...], ...] = ((0, 1, 2, 3, 4), (5, 6))
 DAY_GROUPS_ALL_WEEK: tuple[tuple[int, ...], ...] = ((0, 1, 2, 3, 4, 5, 6),)
+DAY_GROUPS_EACH_DAY: tuple[tuple[int, ...], ...] = tuple((day,) for day in range(7))
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 

@@ -1,0 +1,224 @@
+"""``staff``: recommend the reviewers per team × shift that meet every SLA target, verified by simulation.
+
+Rules:
+- Targets are the model's SLA targets per stage and priority; ``--max-occupancy`` and ``--max-backlog`` add
+  caps; a target counts as met when the bound of its ``--confidence`` interval on the safe side clears it.
+- Settings not given on the command line come from the workflow's saved run settings; ``--scenario`` names the
+  scenario to staff (default: the baseline).
+- The model is validated first: errors are listed and the command exits 1. Infeasible targets (e.g. a target
+  time below the handle time) are listed with the reason and nothing is simulated (exit 1).
+- The staffing table, targets achieved with confidence intervals and the cost delta go to stdout; one progress
+  line per batch of simulations goes to stderr.
+- ``--out`` writes the plan as JSON (everything) or CSV (the staffing table), atomically; its suffix is
+  checked before anything runs.
+- Exit codes as in :mod:`cli.app`: 0 every target met, 1 invalid model, infeasible targets or targets still
+  missed at the simulation bound, 2 unreadable input or bad arguments, 130 Ctrl-C (nothing written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import io
+import json
+import math
+import os
+import sys
+from pathlib import Path
+
+from cli.app import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE
+from cli.durations import duration_hours
+from cli.simulate_command import _clean, _pick_workflow
+from flowmodel.documents import load_workflows
+from flowmodel.jsonfile import write_atomically
+from flowmodel.run_settings import RunSettings
+from flowmodel.scenarios import apply_scenario
+from flowmodel.validation import validate
+from flowmodel.validation_issues import errors
+from flowmodel.workflow import Workflow
+from simulations.executors import make_executor
+from simulations.spec import RunCancelled, SimulationError
+from simulations.staffing import (
+    DAY_GROUPS_ALL_WEEK,
+    DAY_GROUPS_EACH_DAY,
+    DAY_GROUPS_WEEKDAY_WEEKEND,
+    SearchProgress,
+    StaffingPlan,
+    recommend_staffing,
+    targets_from_model,
+)
+
+OUT_SUFFIXES = (".json", ".csv")
+DAY_CHOICES = {"weekday-weekend": DAY_GROUPS_WEEKDAY_WEEKEND, "all-week": DAY_GROUPS_ALL_WEEK,
+               "each-day": DAY_GROUPS_EACH_DAY}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "staff", help="recommend reviewers per team and shift that meet every SLA target",
+        description="Recommend the headcount per team × shift that meets every SLA target of a scenario: an Erlang "
+                    "first guess, verified and trimmed by simulation (common random numbers). Durations take a "
+                    "unit: 7d, 36h, 90m.")
+    parser.add_argument("path", metavar="PATH", help="a .flow.json workflow or a .flowdb workspace")
+    parser.add_argument("--workflow", metavar="NAME", help="which workflow of a workspace (name or id)")
+    parser.add_argument("--scenario", metavar="NAME", help="the scenario to staff (default: the baseline)")
+    parser.add_argument("--horizon", type=duration_hours, metavar="DURATION", help="simulated time, e.g. 7d")
+    parser.add_argument("--warmup", type=duration_hours, metavar="DURATION", help="time before statistics start")
+    parser.add_argument("--replications", type=int, metavar="N", help="independent runs per roster (≥ 2)")
+    parser.add_argument("--seed", type=int, metavar="N", help="base random seed")
+    parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per CPU)")
+    parser.add_argument("--days", choices=sorted(DAY_CHOICES), default="weekday-weekend",
+                        help="which days share one headcount per shift (default: weekday-weekend)")
+    parser.add_argument("--confidence", type=float, default=0.95, metavar="LEVEL",
+                        help="confidence level of the target checks (default 0.95)")
+    parser.add_argument("--max-occupancy", type=float, metavar="SHARE", help="cap on team utilisation, e.g. 0.85")
+    parser.add_argument("--max-backlog", type=float, metavar="ITEMS", help="cap on items queued at the end")
+    parser.add_argument("--max-simulations", type=int, default=60, metavar="N",
+                        help="bound on the number of rosters simulated (default 60)")
+    parser.add_argument("--out", metavar="FILE", help="also write the plan to FILE (.json or .csv)")
+    parser.set_defaults(handler=run_command)
+
+
+def _fail(message: str, code: int = EXIT_UNREADABLE) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def _settings(workflow: Workflow, args: argparse.Namespace) -> RunSettings:
+    overrides = {"horizon_hours": args.horizon, "warmup_hours": args.warmup, "replications": args.replications,
+                 "seed": args.seed}
+    return dataclasses.replace(workflow.run_settings, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _argument_problems(args: argparse.Namespace, out: Path | None, settings: RunSettings) -> list[str]:
+    problems = [f"{name}: {message}" for name, message in settings.problems()]
+    if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
+        problems.append(f"--out must end in .json or .csv, not {out.name!r}")
+    if args.jobs is not None and args.jobs < 1:
+        problems.append("--jobs must be at least 1")
+    if settings.replications < 2:
+        problems.append("--replications must be at least 2, so that targets can be checked with a confidence level")
+    if not 0.5 <= args.confidence < 1.0:
+        problems.append("--confidence must be between 0.5 and 1, e.g. 0.95")
+    if args.max_occupancy is not None and not 0.0 < args.max_occupancy <= 1.0:
+        problems.append("--max-occupancy is a share between 0 and 1, e.g. 0.85")
+    if args.max_backlog is not None and args.max_backlog < 0:
+        problems.append("--max-backlog must be ≥ 0")
+    if args.max_simulations < 1:
+        problems.append("--max-simulations must be at least 1")
+    return problems
+
+
+def run_command(args: argparse.Namespace) -> int:
+    out = Path(args.out) if args.out else None
+    workflow = _pick_workflow(load_workflows(args.path), args.workflow, args.path)
+    settings = _settings(workflow, args)
+    problems = _argument_problems(args, out, settings)
+    if problems:
+        return _fail("; ".join(problems))
+    scenario = workflow.scenario_by_name(args.scenario) if args.scenario else None
+    issues = validate(apply_scenario(workflow, scenario))
+    for issue in issues:
+        print(issue.render(), file=sys.stderr)
+    if errors(issues):
+        return _fail(f"workflow {workflow.name!r} is invalid ({len(errors(issues))} error(s) above); nothing was run",
+                     EXIT_INVALID)
+    targets = targets_from_model(apply_scenario(workflow, scenario), max_occupancy=args.max_occupancy,
+                                 max_backlog=args.max_backlog, confidence=args.confidence,
+                                 day_groups=DAY_CHOICES[args.days])
+    jobs = args.jobs if args.jobs is not None else os.cpu_count() or 1
+    try:
+        plan = recommend_staffing(workflow, scenario.id if scenario else None, targets, settings,
+                                  executor=make_executor(jobs=jobs), on_progress=_progress_printer(),
+                                  max_evaluations=args.max_simulations)
+    except SimulationError as error:
+        for issue in error.issues:
+            print(issue.render(), file=sys.stderr)
+        return _fail(error.render(), EXIT_INVALID)
+    except (KeyboardInterrupt, RunCancelled):
+        return _fail("cancelled; nothing was written", EXIT_INTERRUPTED)
+    print(plan_text(plan))
+    if out is not None:
+        content = _json_text(plan) if out.suffix.lower() == ".json" else _csv_text(plan)
+        write_atomically(out, content.encode("utf-8"))
+        print(f"Wrote {out}")
+    return EXIT_OK if plan.status == "met" else EXIT_INVALID
+
+
+def _progress_printer():
+    seen: set[tuple[str, int]] = set()
+
+    def show(progress: SearchProgress) -> None:
+        if (progress.phase, progress.evaluations) not in seen:
+            seen.add((progress.phase, progress.evaluations))
+            print(f"Staffing: {progress.message} ({progress.evaluations} of at most {progress.max_evaluations} "
+                  "rosters simulated so far)", file=sys.stderr)
+
+    return show
+
+
+def _share(value: float) -> str:
+    return "n/a" if not math.isfinite(value) else f"{value:.1%}"
+
+
+def _target_value(kind: str, value: float) -> str:
+    if kind in ("sla", "occupancy"):
+        return _share(value)
+    return "n/a" if not math.isfinite(value) else f"{value:,.1f}"
+
+
+def plan_text(plan: StaffingPlan) -> str:
+    """The staffing table, the targets achieved and the cost delta, as plain text."""
+    headline = {"met": f"every target met (lower/upper {plan.confidence:.0%} confidence bound)",
+                "not_met": "targets still missed when the simulation bound was reached",
+                "infeasible": "infeasible targets; nothing was simulated"}[plan.status]
+    lines = [f"Staffing for {plan.workflow_name} · {plan.scenario_name}: {headline}; "
+             f"{plan.evaluations} roster(s) simulated, {plan.settings.replications} replications each, horizon "
+             f"{plan.settings.horizon_hours:g} h, warm-up {plan.settings.warmup_hours:g} h, seed {plan.settings.seed}."]
+    for problem in plan.infeasible:
+        lines.append(f"  infeasible  {problem.render()}")
+    if plan.rows:
+        header = ["Team", "Shift", "Days", "Current", "Recommended", "Delta", "Erlang guess", "Cost/week now",
+                  "Cost/week new"]
+        rows = [[r.team_name, r.shift_name, r.days_label,
+                 str(r.current_max) if len(set(r.current)) == 1 else f"{min(r.current)}–{r.current_max}",
+                 str(r.recommended), f"{r.delta:+d}", f"{r.analytic_fractional:.2f} → {r.analytic_rounded}",
+                 f"{r.cost_current_per_week:,.0f}", f"{r.cost_recommended_per_week:,.0f}"] for r in plan.rows]
+        widths = [max(len(row[c]) for row in [header, *rows]) for c in range(len(header))]
+        lines.append("")
+        for number, row in enumerate([header, *rows]):
+            lines.append("  ".join(cell.ljust(w) if c < 3 else cell.rjust(w)
+                                   for c, (cell, w) in enumerate(zip(row, widths, strict=True))))
+            if number == 0:
+                lines.append("  ".join("-" * w for w in widths))
+        lines.append(f"Cost per week: {plan.cost_current_per_week:,.0f} now, {plan.cost_recommended_per_week:,.0f} "
+                     f"recommended ({plan.cost_delta_per_week:+,.0f}).")
+    if plan.achieved:
+        lines += ["", "Targets (mean, confidence interval):"]
+        for t in plan.achieved:
+            lines.append(f"  {'met   ' if t.met else 'MISSED'}  {t.kind} {t.where}: {_target_value(t.kind, t.mean)} "
+                         f"({_target_value(t.kind, t.ci_low)} – {_target_value(t.kind, t.ci_high)}), "
+                         f"target {_target_value(t.kind, t.target)}")
+    if plan.trim_checks:
+        lines += ["", "Minimality (one reviewer fewer, same random numbers):"]
+        lines += [f"  {c.team_shift} at {c.headcount_tried}: {'holds' if c.met else 'misses ' + ', '.join(c.failing)}"
+                  for c in plan.trim_checks]
+    lines += [f"Note: {note}" for note in plan.notes]
+    return "\n".join(lines)
+
+
+def _json_text(plan: StaffingPlan) -> str:
+    return json.dumps(_clean(plan.to_dict()), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _csv_text(plan: StaffingPlan) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["team", "shift", "days", "current", "recommended", "delta", "erlang_fractional",
+                     "erlang_rounded", "cost_per_week_current", "cost_per_week_recommended"])
+    for r in plan.rows:
+        writer.writerow([r.team_name, r.shift_name, r.days_label, " ".join(map(str, r.current)), r.recommended,
+                         r.delta, f"{r.analytic_fractional:.4f}", r.analytic_rounded,
+                         f"{r.cost_current_per_week:.2f}", f"{r.cost_recommended_per_week:.2f}"])
+    return buffer.getvalue()
