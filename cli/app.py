@@ -13,7 +13,7 @@ import sys
 from flowmodel.errors import FlowmodelError
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
-SUBCOMMANDS: tuple[str, ...] = ("validate", "simulate")
+SUBCOMMANDS: tuple[str, ...] = ("validate", "simulate", "staff")
 
 
 def build_parser() -> argparse.ArgumentParser:
