@@ -7,6 +7,7 @@ The horizon starts on Monday 00:00 UTC of ``start_date``'s week unless ``start_w
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass
@@ -34,4 +35,8 @@ class RunSettings:
             out.append(("start_weekday", "the start weekday is 0 (Monday) to 6 (Sunday)"))
         if self.seed < 0:
             out.append(("seed", "the seed must be ≥ 0"))
+        try:
+            date.fromisoformat(self.start_date)
+        except (TypeError, ValueError):
+            out.append(("start_date", f"the start date {self.start_date!r} is not a date written as YYYY-MM-DD"))
         return out

@@ -11,12 +11,19 @@ Validation never raises on a weird model; it reports. The checks, each documente
 A check that itself fails on a value no editor can produce becomes an error with rule ``check-failed``
 rather than an exception. Issues come in that order. Errors block a run; warnings do not. A stage with
 an expiry needs no "expired" outcome: expired items leave the workflow as expired implicitly.
+
+Scenarios: when the baseline has no errors, each scenario that applies is checked the same way (shape,
+routing, parameters, staffing — not load, which a scenario is often meant to change). Its errors become
+one ``scenario-invalid`` warning per scenario: the baseline can still run, but that scenario cannot
+(a scale of −10 on a rate, a shift cut to a negative headcount).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from flowmodel.errors import ModelError
+from flowmodel.scenarios import apply_scenario
 from flowmodel.validation_capacity import check_load, check_staffing
 from flowmodel.validation_graph import check_graph
 from flowmodel.validation_issues import Issue, errors
@@ -41,6 +48,28 @@ def validate(workflow: Workflow) -> list[Issue]:
         issues += _guarded(what, check, workflow)
     if not errors(issues):
         issues += _guarded("the load on each stage", check_load, workflow)
+        issues += _guarded("the scenarios", check_scenarios, workflow)
+    return issues
+
+
+def check_scenarios(workflow: Workflow) -> list[Issue]:
+    """A ``scenario-invalid`` warning for each scenario that applies but leaves the model with errors."""
+    issues: list[Issue] = []
+    for scenario in workflow.scenarios.values():
+        try:
+            model = apply_scenario(workflow, scenario)
+        except ModelError:
+            continue  # reported as scenario-does-not-apply by the parameter checks
+        model.scenarios.clear()
+        found = errors([issue for what, check in _CHECKS for issue in _guarded(what, check, model)])
+        if found:
+            listed = "; ".join(issue.message for issue in found[:3])
+            more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
+            first = found[0]
+            issues.append(Issue("warning", f"Scenario “{scenario.name}” makes the model invalid: {listed}{more}",
+                                "fix the scenario's changes in the scenario editor; the baseline can still run",
+                                node_id=first.node_id, edge_id=first.edge_id, team_id=first.team_id,
+                                field="scenarios", rule="scenario-invalid"))
     return issues
 
 

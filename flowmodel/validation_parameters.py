@@ -17,7 +17,10 @@ Rules (errors unless stated):
   the known choices.
 - ``invalid-run-settings``: :meth:`RunSettings.problems`.
 - ``scenario-does-not-apply`` (warning): a scenario whose changes cannot be applied any more (a node
-  it addresses was deleted); baseline runs are not blocked.
+  it addresses was deleted); baseline runs are not blocked. (A scenario that applies but makes the model
+  invalid is ``scenario-invalid``, see :mod:`flowmodel.validation`.)
+- ``invalid-expiry``: a stage's time-to-live must have a mean above 0 (an expiry of 0 would expire every
+  item that has to wait at all).
 """
 
 from __future__ import annotations
@@ -68,8 +71,10 @@ def check_parameters(workflow: Workflow) -> list[Issue]:
         try:
             apply_scenario(workflow, scenario)
         except ModelError as error:
-            issues.append(Issue("warning", f"Scenario “{scenario.name}” does not apply: {error.render()}",
-                                "fix or remove the change in the scenario editor", field="scenarios",
+            place = f"{error.where}: " if error.where else ""
+            hint = f"{error.hint}; or fix or remove the change" if error.hint else "fix or remove the change"
+            issues.append(Issue("warning", f"Scenario “{scenario.name}” does not apply: {place}{error.message}",
+                                f"{hint} in the scenario editor", field="scenarios",
                                 rule="scenario-does-not-apply"))
     return issues
 
@@ -164,6 +169,10 @@ def _stage(stage: ReviewStage) -> list[Issue]:
     for category, distribution in stage.handle_time_by_category.items():
         issues += _distribution(stage, distribution, f"handle_time_by_category.{category}")
     issues += _distribution(stage, stage.expiry, "expiry")
+    if isinstance(stage.expiry, Distribution) and not stage.expiry.problems() and not stage.expiry.mean_value() > 0:
+        issues.append(node_issue("error", "invalid-expiry", stage, "expiry: the time-to-live must be longer than 0",
+                                 "enter how long an item may wait before it expires, or remove the expiry",
+                                 field="expiry.mean"))
     for target in stage.sla:
         where = f"sla.{target.priority}"
         share, within = number(target.share), number(target.within)

@@ -1,0 +1,54 @@
+"""Review findings on validation: what `validate` passed but a run then refused, and scenario messages
+that broke the one-line-per-issue table."""
+
+from __future__ import annotations
+
+from flowmodel import Change, Distribution, Scenario, Workflow
+from flowmodel.validation import validate
+
+
+def _source_id(workflow: Workflow) -> str:
+    return next(n.id for n in workflow.nodes.values() if n.kind == "source")
+
+
+def _stage(workflow: Workflow):
+    return next(n for n in workflow.nodes.values() if n.kind == "review_stage")
+
+
+def test_a_scenario_that_makes_the_model_invalid_is_a_warning_naming_the_node(triage: Workflow) -> None:
+    source = _source_id(triage)
+    triage.scenarios["s"] = Scenario(name="Typo", id="s", changes=[Change(source, "rate_per_hour", "scale", -10)])
+    issues = validate(triage)
+    assert [(i.severity, i.rule, i.node_id) for i in issues] == [("warning", "scenario-invalid", source)]
+    assert "Typo" in issues[0].message and "arrival rate -600.0 per hour must be above 0" in issues[0].message
+
+
+def test_a_scenario_that_keeps_the_model_valid_reports_nothing(triage: Workflow) -> None:
+    source = _source_id(triage)
+    triage.scenarios["s"] = Scenario(name="Busier", id="s", changes=[Change(source, "rate_per_hour", "scale", 1.2)])
+    assert validate(triage) == []
+
+
+def test_a_scenario_that_does_not_apply_is_one_line(triage: Workflow) -> None:
+    triage.scenarios["s"] = Scenario(name="Old", id="s", changes=[Change("gone", "rate_per_hour", "scale", 2)])
+    (issue,) = validate(triage)
+    assert issue.rule == "scenario-does-not-apply"
+    assert "\n" not in issue.message and "What to do" not in issue.message
+    assert "does not exist" in issue.message and "existing node or team" in issue.hint
+
+
+def test_a_start_date_that_is_not_a_date_is_a_run_settings_error(triage: Workflow) -> None:
+    triage.run_settings.start_date = "2026-13-45"
+    (issue,) = validate(triage)
+    assert (issue.severity, issue.rule, issue.field) == ("error", "invalid-run-settings", "run_settings.start_date")
+    assert "2026-13-45" in issue.message
+
+
+def test_an_expiry_of_zero_is_an_error(triage: Workflow) -> None:
+    stage = _stage(triage)
+    stage.expiry = Distribution.fixed(0, "h")
+    (issue,) = validate(triage)
+    assert (issue.severity, issue.rule, issue.node_id, issue.field) == ("error", "invalid-expiry", stage.id,
+                                                                         "expiry.mean")
+    stage.expiry = Distribution.fixed(2, "h")
+    assert validate(triage) == []
