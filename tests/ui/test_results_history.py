@@ -12,7 +12,7 @@ from run_helpers import RUN_TIMEOUT_MS, add_faster_review, short_settings, start
 
 from flowmodel.workspace import Workspace
 from ui.commands import SetFieldCommand
-from ui.results.tables import DELTA_COLUMNS
+from ui.results.tables import DELTA_COLUMNS, number
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_comparison_deltas_equal_the_difference_of_the_stored_metrics(stored_run
     assert math.isclose(table.deltas[row].delta_mean, expected, rel_tol=1e-12, abs_tol=1e-9)
     assert expected < 0  # a faster review decides sooner
     shown = table.widget.item(row, DELTA_COLUMNS.index("Δ")).text()
-    assert shown == f"{expected / 60:+,.3g} min"
+    assert shown == ("−" if expected < 0 else "+") + number(abs(expected) / 60) + " min"
     assert table.widget.item(row, DELTA_COLUMNS.index("Clear")).text() in ("✔ clear", "—")
 
 

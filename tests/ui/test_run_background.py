@@ -20,11 +20,11 @@ def test_a_run_shows_results_in_the_table_and_charts_and_leaves_no_worker(window
     assert window.run_panel.status.text().startswith("Run finished: 6 replications, kept until you save")
     run = window.results.run
     assert [s["name"] for s in run.scenarios] == ["Baseline", "Faster review"]
-    names = {window.results.metrics.widget.item(r, 2).text() for r in range(window.results.metrics.widget.rowCount())}
-    assert {"time to decision mean", "utilisation", "wait mean", "backlog end"} <= names
+    names = {window.results.metrics.widget.item(r, 1).text() for r in range(window.results.metrics.widget.rowCount())}
+    assert {"time to decision mean (min)", "utilisation (%)", "wait mean (min)", "backlog end"} <= names
     axes = window.results.charts.figure_.axes
-    assert [a.get_title(loc="left") for a in axes][:2] == ["Backlog over time (mean, p5–p95 band)",
-                                                          "Time to decision (all outcomes)"]
+    assert [a.get_title(loc="left") for a in axes][:2] == ["Backlog over time (p5–p95 band)",
+                                                          "Time to decision (95 % CI)"]
     assert axes[0].lines and axes[3].lines
     assert window.results.comparison.table.widget.rowCount() > 0
     assert child_processes() == []

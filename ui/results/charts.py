@@ -43,9 +43,10 @@ def _warmup(ax: Axes, run: RunResult) -> None:
         ax.axvspan(0, warmup_d, color=WARMUP_FILL, zorder=0, label="warm-up")
 
 
-def _legend(ax: Axes) -> None:
+def _legend(ax: Axes, loc: str = "upper left", columns: int = 1) -> None:
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=7.5, frameon=False, loc="upper left")
+        ax.legend(fontsize=7.5, loc=loc, ncols=columns, frameon=True, framealpha=0.9, facecolor="#ffffff",
+                  edgecolor="#e4e7eb")
 
 
 def _summary(run: RunResult, scenario_id: str, kind: str, metric: str) -> list[MetricSummary]:
@@ -62,12 +63,12 @@ def backlog_over_time(ax: Axes, run: RunResult, scenario_id: str) -> None:
         days = np.asarray(band.times_h) / 24.0
         ax.fill_between(days, band.low, band.high, color=colour, alpha=0.18, linewidth=0)
         ax.plot(days, band.mean, color=colour, linewidth=1.6, label=band.scope_name)
-    style_axes(ax, "Backlog over time (mean, p5–p95 band)", "day", "items waiting")
+    style_axes(ax, "Backlog over time (p5–p95 band)", "day", "items waiting")
     _legend(ax)
 
 
 def time_to_decision(ax: Axes, run: RunResult, scenario_ids: list[str]) -> None:
-    """End-to-end time to decision: mean and percentiles (hours) with 95 % CIs, one colour per scenario."""
+    """End-to-end time to decision: mean and percentiles (minutes, as in the tables) with 95 % CIs."""
     names = ["mean"] + [label for _, label in PERCENTILES]
     metrics = ["time_to_decision_mean_s"] + [f"time_to_decision_{key}_s" for key, _ in PERCENTILES]
     width = 0.8 / max(len(scenario_ids), 1)
@@ -76,12 +77,12 @@ def time_to_decision(ax: Axes, run: RunResult, scenario_ids: list[str]) -> None:
         means, errors = [], []
         for metric in metrics:
             found = _summary(run, scenario_id, "system", metric)
-            means.append(found[0].mean / 3600.0 if found else math.nan)
-            errors.append(found[0].half_width / 3600.0 if found and found[0].ci_defined else 0.0)
+            means.append(found[0].mean / 60.0 if found else math.nan)
+            errors.append(found[0].half_width / 60.0 if found and found[0].ci_defined else 0.0)
         ax.bar(x + (i - (len(scenario_ids) - 1) / 2) * width, means, width * 0.92, yerr=errors, capsize=2,
                color=PALETTE[i % len(PALETTE)], label=run.scenario_names.get(scenario_id, scenario_id))
     ax.set_xticks(x, names)
-    style_axes(ax, "Time to decision (all outcomes)", "", "hours")
+    style_axes(ax, "Time to decision (95 % CI)", "", "minutes")
     _legend(ax)
 
 
@@ -112,10 +113,11 @@ def sla_attainment(ax: Axes, run: RunResult, scenario_ids: list[str]) -> None:
         if scope_id in targets:
             ax.plot([targets[scope_id] * 100] * 2, [row - 0.45, row + 0.45], color="#1f2933", linewidth=2)
     ax.set_yticks(y, [scopes[k] for k in ids])
-    ax.set_xlim(0, 105)
+    ax.set_xlim(0, 140)  # room on the right for the legend, clear of the bars
+    ax.set_xticks([0, 20, 40, 60, 80, 100])
     ax.invert_yaxis()
     style_axes(ax, "SLA attainment per priority (| = target)", "% within SLA", "")
-    _legend(ax)
+    _legend(ax, "lower right")
 
 
 def utilisation_over_time(ax: Axes, run: RunResult, scenario_id: str) -> None:
@@ -146,9 +148,10 @@ def utilisation_over_time(ax: Axes, run: RunResult, scenario_id: str) -> None:
         days = times[key][:length]
         ax.fill_between(days, low, high, color=colour, alpha=0.18, linewidth=0)
         ax.plot(days, mean, color=colour, linewidth=1.6, label=key[1])
-    ax.set_ylim(0, 105)
+    ax.set_ylim(0, 135)  # the legend sits above the 100 % line
+    ax.set_yticks([0, 20, 40, 60, 80, 100])
     style_axes(ax, "Utilisation per team over time", "day", "% of available reviewers busy")
-    _legend(ax)
+    _legend(ax, "upper left", columns=3)
 
 
 def total_backlog_by_scenario(ax: Axes, run: RunResult, scenario_ids: list[str]) -> None:
@@ -183,6 +186,7 @@ def team_utilisation_by_scenario(ax: Axes, run: RunResult, scenario_ids: list[st
                yerr=[values[k].half_width * 100 if k in values and values[k].ci_defined else 0.0 for k in ids],
                capsize=2, color=PALETTE[i % len(PALETTE)], label=run.scenario_names.get(scenario_id, scenario_id))
     ax.set_xticks(x, [teams[k] for k in ids])
-    ax.set_ylim(0, 105)
-    style_axes(ax, "Utilisation per team", "", "% busy")
-    _legend(ax)
+    ax.set_ylim(0, 135)
+    ax.set_yticks([0, 20, 40, 60, 80, 100])
+    style_axes(ax, "Utilisation per team (95 % CI)", "", "% busy")
+    _legend(ax, "upper left", columns=2)

@@ -23,7 +23,7 @@ class ComparisonView(QWidget):
         super().__init__(parent)
         self.run: RunResult | None = None
         self.picker = QListWidget()
-        self.picker.setMaximumHeight(80)
+        self.picker.setMaximumHeight(34)
         self.picker.setFlow(QListWidget.Flow.LeftToRight)
         self.caption = QLabel()
         self.caption.setWordWrap(True)

@@ -26,7 +26,7 @@ KEY_METRICS: tuple[tuple[str, str], ...] = (
     ("stage", "backlog_end_count"), ("priority", "sla_attainment_share"), ("team", "utilisation_share"),
     ("team", "cost"))
 CLEAR_FILL = QColor("#fff4cc")
-SUMMARY_COLUMNS = ("Scope", "Name", "Metric", "Mean", "± 95 % CI", "Unit", "n")
+SUMMARY_COLUMNS = ("Stage, team, …", "Metric (unit)", "Mean", "± 95 % CI", "n")
 DELTA_COLUMNS = ("Scenario", "Name", "Metric", "Reference", "Scenario value", "Δ", "Δ %", "95 % CI of Δ", "Clear")
 
 
@@ -47,6 +47,11 @@ def number(value: float) -> str:
     if not math.isfinite(value):
         return "n/a"
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.3g}" if abs(value) < 10 else f"{value:,.1f}"
+
+
+def signed(value: float) -> str:
+    """A difference with its sign, as readable as :func:`number`."""
+    return "n/a" if not math.isfinite(value) else ("+" if value >= 0 else "−") + number(abs(value))
 
 
 def _table(columns: tuple[str, ...]) -> QTableWidget:
@@ -78,6 +83,9 @@ class MetricTable:
 
     def __init__(self) -> None:
         self.widget = _table(SUMMARY_COLUMNS)
+        header = self.widget.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, 150)
 
     def show(self, run: RunResult | None, scenario_id: str) -> None:
         rows = summary_rows(run, scenario_id) if run is not None else []
@@ -85,9 +93,11 @@ class MetricTable:
         for r, s in enumerate(rows):
             name, scale, unit = metric_unit(s.metric)
             ci = number(s.half_width * scale) if s.ci_defined else "n/a"
-            for c, item in enumerate((_cell(s.scope_kind), _cell(s.scope_name), _cell(name),
-                                      _cell(number(s.mean * scale), True), _cell(f"± {ci}", True), _cell(unit),
-                                      _cell(str(s.n), True))):
+            scope = _cell(s.scope_name)
+            scope.setToolTip(f"{s.scope_kind}: {s.scope_name}")
+            label = f"{name} ({unit})" if unit and unit != "items" else name
+            for c, item in enumerate((scope, _cell(label), _cell(number(s.mean * scale), True),
+                                      _cell(f"± {ci}", True), _cell(str(s.n), True))):
                 self.widget.setItem(r, c, item)
 
 
@@ -120,11 +130,11 @@ class DeltaTable:
             name, scale, unit = metric_unit(d.metric)
             unit_text = f" {unit}" if unit and unit != "items" else ""
             ci = f"[{number(d.ci_low * scale)}, {number(d.ci_high * scale)}]" if d.ci_defined else "n/a"
-            relative = f"{d.relative_delta * 100:+.1f} %" if math.isfinite(d.relative_delta) else "n/a"
+            relative = signed(d.relative_delta * 100) + " %" if math.isfinite(d.relative_delta) else "n/a"
             cells = (_cell(d.scenario_name), _cell(d.scope_name), _cell(name),
                      _cell(number(d.baseline_mean * scale) + unit_text, True),
                      _cell(number(d.scenario_mean * scale) + unit_text, True),
-                     _cell(f"{d.delta_mean * scale:+,.3g}{unit_text}", True), _cell(relative, True),
+                     _cell(signed(d.delta_mean * scale) + unit_text, True), _cell(relative, True),
                      _cell(ci, True), _cell("✔ clear" if d.clear else "—"))
             for c, item in enumerate(cells):
                 if d.clear:

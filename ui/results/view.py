@@ -69,7 +69,8 @@ class ResultsView(QWidget):
         self.entry: RunEntry | None = None
         self.run: RunResult | None = None
         self.history_list = QListWidget()
-        self.history_list.setMinimumWidth(260)
+        self.history_list.setMinimumWidth(180)
+        self.history_list.setWordWrap(True)
         self.scenario_picker = QComboBox()
         self.overlay_picker = QComboBox()
         for value, text in OVERLAYS:
@@ -87,7 +88,9 @@ class ResultsView(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.charts)
         splitter.addWidget(self.metrics.widget)
-        splitter.setSizes([700, 420])
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([900, 560])
         page = QVBoxLayout(results_page)
         page.setContentsMargins(4, 4, 4, 4)
         page.addLayout(bar)
@@ -108,7 +111,7 @@ class ResultsView(QWidget):
         left_layout.addWidget(self.history_list, 1)
         outer.addWidget(left)
         outer.addWidget(right)
-        outer.setSizes([280, 1100])
+        outer.setSizes([200, 1500])
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(outer)
