@@ -63,6 +63,11 @@ def test_structural_edits_are_refused_in_scenario_mode_and_allowed_after(window)
     window.view.add_node_at("delay", QPointF(600, 300))
     assert len(workflow.nodes) == count
     assert "Scenario mode" in window.statusBar().currentMessage()
+    steps = window.undo_stack.count()
+    window.view.canvas_scene.select_ids([workflow.node_by_name("Tier 1").id])
+    window.delete_selection()
+    assert len(workflow.nodes) == count
+    assert window.undo_stack.count() == steps
     window.scenarios.mode_action.setChecked(False)
     assert not window.property_banner.isVisible()
     window.view.add_node_at("delay", QPointF(600, 300))

@@ -154,11 +154,35 @@ class ScenarioUndoStack(QUndoStack):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.scenario_mode = ScenarioMode(self)
+        self._macros: list[list] = []  # [text, begun] of macros opened in scenario mode
+
+    def beginMacro(self, text: str) -> None:
+        """In scenario mode a macro is opened only once one of its edits is accepted, so a gesture whose
+        edits are all refused (a Delete) leaves no empty step on the stack."""
+        if self.scenario_mode.active or self._macros:
+            self._macros.append([text, False])
+        else:
+            super().beginMacro(text)
+
+    def endMacro(self) -> None:
+        if not self._macros:
+            super().endMacro()
+            return
+        _, begun = self._macros.pop()
+        if begun:
+            super().endMacro()
+
+    def _accept(self, command: QUndoCommand) -> None:
+        for macro in self._macros:
+            if not macro[1]:
+                super().beginMacro(macro[0])
+                macro[1] = True
+        super().push(command)
 
     def push(self, command: QUndoCommand) -> None:
         mode = self.scenario_mode
         if not mode.active:
-            super().push(command)
+            self._accept(command)
             return
         if isinstance(command, STRUCTURAL_COMMANDS):
             self.refused.emit(STRUCTURAL_REASON)
@@ -171,4 +195,4 @@ class ScenarioUndoStack(QUndoStack):
                 return
             if not command.changes:
                 return
-        super().push(command)
+        self._accept(command)
