@@ -84,30 +84,76 @@ def _pick_workflow(workflows: list[Workflow], wanted: str | None, path: str) -> 
     raise FlowmodelError(problem, where=path, hint=f"choose one with --workflow; workflows here: {names}")
 
 
+#: Run-setting field → (command-line flag, what a planner calls it).
+SETTING_NAMES: dict[str, tuple[str, str]] = {
+    "horizon_hours": ("--horizon", "horizon"), "warmup_hours": ("--warmup", "warm-up"),
+    "replications": ("--replications", "replications"), "seed": ("--seed", "seed"),
+    "interval_minutes": ("--interval", "time-series interval"), "start_weekday": ("", "start weekday"),
+    "start_date": ("", "start date")}
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The run settings given on the command line (the others come from the workflow)."""
+    given = {"horizon_hours": args.horizon, "warmup_hours": args.warmup, "replications": args.replications,
+             "seed": args.seed, "interval_minutes": None if args.interval is None else args.interval * 60.0}
+    return {name: value for name, value in given.items() if value is not None}
+
+
 def _settings(workflow: Workflow, args: argparse.Namespace):
-    overrides = {"horizon_hours": args.horizon, "warmup_hours": args.warmup, "replications": args.replications,
-                 "seed": args.seed, "interval_minutes": None if args.interval is None else args.interval * 60.0}
-    return dataclasses.replace(workflow.run_settings, **{k: v for k, v in overrides.items() if v is not None})
+    return dataclasses.replace(workflow.run_settings, **_overrides(args))
+
+
+def _settings_failure(settings, problems: list[tuple[str, str]], given: set[str]) -> int:
+    """One message naming each faulty setting by its flag when it was given, else as the workflow's saved
+    setting; exit 2 when a given flag takes part in the fault, 1 when only the workflow's own settings do."""
+    def origin(name: str) -> str:
+        flag, label = SETTING_NAMES.get(name, ("", name))
+        return flag if name in given else f"the workflow's saved {label}"
+
+    def source(name: str) -> str:
+        return SETTING_NAMES[name][0] if name in given else "saved with the workflow"
+
+    used = (f"horizon {settings.horizon_hours:g} h ({source('horizon_hours')}), warm-up "
+            f"{settings.warmup_hours:g} h ({source('warmup_hours')})")
+    text = "; ".join(f"{origin(name)}: {message}" for name, message in problems)
+    flags = [SETTING_NAMES.get(name, ("", ""))[0] for name, _ in problems if name not in given]
+    hint = f"; give {' and '.join(f for f in flags if f)} to override" if any(flags) else ""
+    involved = {name for name, _ in problems} | ({"horizon_hours"} if any(n == "warmup_hours" for n, _ in problems)
+                                                  else set())  # the warm-up is judged against the horizon
+    code = EXIT_UNREADABLE if given & involved else EXIT_INVALID
+    return _fail(f"{text} (used: {used}){hint}", code)
+
+
+def _out_problem(out: Path) -> str:
+    """Why ``out`` cannot be written, checked before a run that may take minutes; "" when it can."""
+    if out.suffix.lower() not in OUT_SUFFIXES:
+        return f"--out must end in .json or .csv, not {out.name!r}"
+    folder = out.parent
+    if not folder.is_dir():
+        return f"--out: the folder {str(folder)!r} does not exist; create it first or choose another place"
+    if out.is_dir():
+        return f"--out: {str(out)!r} is a folder; give a file name ending in .json or .csv"
+    if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        return f"--out: cannot write to {str(out)!r} (no permission); choose another place"
+    return ""
 
 
 def run_command(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None
-    if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
-        return _fail(f"--out must end in .json or .csv, not {out.name!r}")
+    if out is not None and (problem := _out_problem(out)):
+        return _fail(problem)
     if args.jobs is not None and args.jobs < 1:
         return _fail("--jobs must be at least 1")
     workflow = _pick_workflow(load_workflows(args.path), args.workflow, args.path)
     settings = _settings(workflow, args)
     problems = settings.problems()
     if problems:
-        flags = {"horizon_hours": "--horizon", "warmup_hours": "--warmup", "replications": "--replications",
-                 "seed": "--seed", "interval_minutes": "--interval"}
-        return _fail("; ".join(f"{flags.get(name, name)}: {message}" for name, message in problems)
-                     + f" (settings not given are the workflow's own: horizon {settings.horizon_hours:g} h, "
-                       f"warm-up {settings.warmup_hours:g} h)")
+        return _settings_failure(settings, problems, set(_overrides(args)))
     scenario_ids: list[str | None] = [None] + [workflow.scenario_by_name(name).id for name in args.scenario]
 
-    issues = validate(workflow)
+    checked = workflow.copy()
+    checked.run_settings = settings  # the settings of this run, not the (possibly overridden) saved ones
+    issues = validate(checked)
     for issue in issues:
         print(issue.render(), file=sys.stderr)
     if errors(issues):
@@ -223,7 +269,8 @@ def summary_table(run: RunResult) -> str:
                      if (k := (i, kind, scope_id, metric)) in summaries and math.isfinite(summaries[k].mean)]
             unit = _unit_for(metric, abs(means[0]) if means else 0.0)
             title = label if kind == "system" else f"{label}: {scope_name}"
-            rows.append([f"{title} ({unit})" if unit else title,
+            qualifier = ", ".join(part for part in (unit, _sla_target_text(summaries, reference, scope_id)) if part)
+            rows.append([f"{title} ({qualifier})" if qualifier else title,
                          *[_cell(summaries.get((i, kind, scope_id, metric)), unit) for i in scenario_ids],
                          *[_delta_cell(deltas.get((i, kind, scope_id, metric)), unit) for i in scenario_ids[1:]]])
     widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
@@ -238,6 +285,28 @@ def summary_table(run: RunResult) -> str:
     if len(scenario_ids) > 1:
         notes.append(f"Δ is paired with {names[reference]} on the same random numbers; * = the interval excludes 0.")
     return "\n".join([*notes, "", *lines])
+
+
+def _sla_target_text(summaries: dict[tuple[str, str, str, str], MetricSummary], scenario_id: str,
+                     scope_id: str) -> str:
+    """``target 90% in 24 h`` from the reference scenario's SLA figures, so an SLA row reads on its own;
+    "" for rows that are not SLA rows."""
+    share = summaries.get((scenario_id, "priority", scope_id, "sla_target_share"))
+    within = summaries.get((scenario_id, "priority", scope_id, "sla_within_s"))
+    if share is None or within is None:
+        return ""
+    return f"target {share.mean:.0%} in {_duration_text(within.mean)}"
+
+
+def _duration_text(seconds: float) -> str:
+    """An SLA limit as planners write it: hours up to a week (``24 h``, ``72 h``), then days; minutes or
+    seconds below an hour or when hours are not whole (``90 min``)."""
+    if seconds >= 7 * 86400.0 and seconds % 86400.0 == 0:
+        return f"{seconds / 86400.0:g} d"
+    for unit, size in (("h", 3600.0), ("min", 60.0)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g} {unit}"
+    return f"{seconds:g} s"
 
 
 def _show(bar: ProgressBar, progress: Progress) -> None:

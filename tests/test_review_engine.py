@@ -64,3 +64,11 @@ def test_an_item_in_review_past_its_sla_at_the_end_counts_as_a_miss() -> None:
     assert result.metric("stage", "Review", "in_service_end_count") == 1
     assert result.metric("priority", "review:P1", "sla_items_count") == 1
     assert result.metric("priority", "review:P1", "sla_attainment_share") == 0.0
+
+
+def test_a_run_is_validated_with_its_own_settings_not_the_saved_ones() -> None:
+    """Saved settings a planner overrides for this run (0 replications saved, 1 used) must not block it."""
+    workflow = single_stage(10, Distribution.fixed(1, "min"), 1)
+    workflow.run_settings.replications = 0
+    spec = compile_run(workflow, None, settings(2))
+    assert spec.settings.replications == 1
