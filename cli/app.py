@@ -8,6 +8,7 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from flowmodel.errors import FlowmodelError
@@ -35,9 +36,21 @@ def _open_gui(argv: list[str]) -> int:
     return run_app(argv)
 
 
+def _looks_like_a_file(arg: str) -> bool:
+    """A lone argument opens the app on it when it names a document (by suffix) or an existing path;
+    anything else is taken as a mistyped command rather than a file to open."""
+    return arg.lower().endswith((".json", ".flowdb")) or os.path.exists(arg)
+
+
 def main(argv: list[str]) -> int:
-    if not argv or (len(argv) == 1 and not argv[0].startswith("-") and argv[0] not in SUBCOMMANDS):
+    if not argv or (len(argv) == 1 and not argv[0].startswith("-") and argv[0] not in SUBCOMMANDS
+                    and _looks_like_a_file(argv[0])):
         return _open_gui(argv)
+    if len(argv) == 1 and not argv[0].startswith("-") and argv[0] not in SUBCOMMANDS:
+        print(f"error: {argv[0]!r} is neither a command nor a workflow file\n"
+              f"What to do: use one of the commands {', '.join(SUBCOMMANDS)} (see --help), "
+              "or open a .flow.json or .flowdb file", file=sys.stderr)
+        return EXIT_UNREADABLE
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
