@@ -48,7 +48,7 @@ OUT_SUFFIXES = (".json", ".csv")
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "simulate", help="run the baseline and scenarios of a workflow and print a summary",
-        description="Simulate a workflow's baseline and scenarios (common random numbers) and print mean ± 95 %% "
+        description="Simulate a workflow's baseline and scenarios (common random numbers) and print mean ± 95 % "
                     "confidence half-width for the key figures. Durations take a unit: 14d, 36h, 90m, 3600s.")
     parser.add_argument("path", metavar="PATH", help="a .flow.json workflow or a .flowdb workspace")
     parser.add_argument("--workflow", metavar="NAME", help="which workflow of a workspace (name or id)")

@@ -67,3 +67,15 @@ def test_sla_rows_state_the_target(triage_file: Path, capsys) -> None:
                                                (612000, "170 h"), (5400, "90 min"), (45, "45 s")])
 def test_sla_limits_read_as_planners_write_them(seconds: float, text: str) -> None:
     assert _duration_text(seconds) == text
+
+
+def test_a_mistyped_command_is_an_error_not_an_attempt_to_open_the_app(capsys) -> None:
+    assert main(["simlate"]) == 2
+    err = capsys.readouterr().err
+    assert "'simlate' is neither a command nor a workflow file" in err and "simulate" in err
+
+
+def test_simulate_help_shows_a_plain_percent_sign(capsys) -> None:
+    assert main(["simulate", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "95 % confidence" in out and "%%" not in out
