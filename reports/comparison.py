@@ -8,9 +8,10 @@ Rules:
   the run (its fingerprint differs from the stored one), when the estimates would describe another model.
 - The run's first scenario (normally the baseline) is the reference; every other scenario has a delta
   paired on the replication index, "clear" when its 95 % interval excludes 0.
-- Key figures, in order: items completed, total cost (the sum of the teams' costs per replication, derived
-  here and aggregated with the same code), backlog at the end (all stages, then per stage), end-to-end time
-  to decision (mean, p50, p90, p99), SLA attainment per stage × priority, utilisation per team, cost per team.
+- Key figures, in order: items completed, backlog at the end (all stages, then per stage), end-to-end time
+  to decision (mean, p50, p90, p99), SLA attainment per stage × priority, utilisation per team, total staff
+  cost (the sum of the teams' costs per replication, derived here and aggregated with the same code) and cost
+  per team.
 - A figure's display unit is chosen once per row (the same for every scenario): durations in s, min or h
   by the largest mean, shares in %, counts in items. Raw values stay in the record's units (s, 0–1 share).
 - A staffing table (from the staffing optimiser) is plain data handed in by the caller; exports show it
@@ -131,7 +132,6 @@ class Comparison:
 #: (group, scope kind, metric, label) in report order; per-scope rows get the scope's name after the label.
 KEY_FIGURES: tuple[tuple[str, str, str, str], ...] = (
     ("Volume", "system", "completed_count", "Items completed"),
-    ("Cost", "system", "cost", "Total staff cost"),
     ("Backlog", "system", "in_queue_end_count", "Backlog at end, all stages"),
     ("Backlog", "stage", "backlog_end_count", "Backlog at end"),
     ("Time to decision", "system", "time_to_decision_mean_s", "Time to decision, mean"),
@@ -140,6 +140,7 @@ KEY_FIGURES: tuple[tuple[str, str, str, str], ...] = (
     ("Time to decision", "system", "time_to_decision_p99_s", "Time to decision, p99"),
     ("SLA attainment", "priority", "sla_attainment_share", "SLA met"),
     ("Utilisation", "team", "utilisation_share", "Utilisation"),
+    ("Cost", "system", "cost", "Total staff cost"),
     ("Cost", "team", "cost", "Staff cost"),
 )
 

@@ -29,8 +29,12 @@ BUSY_SHARE = 0.95
 
 @dataclass(frozen=True)
 class ScenarioFindings:
+    """Every point about one scenario; ``headlines`` are the ones a title page shows (backlog growth, SLA,
+    time to decision, total cost), in the same order."""
+
     scenario: ScenarioInfo
     points: tuple[str, ...]
+    headlines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,7 @@ def write_findings(comparison: Comparison) -> Findings:
     if unstable:
         general.append(f"Already under '{reference.name}', the analytic estimate finds "
                        f"{_join(unstable)} overloaded: the backlog there grows for as long as the load lasts.")
-    by_scenario = [ScenarioFindings(s, tuple(_scenario_points(comparison, position)))
+    by_scenario = [ScenarioFindings(s, *_scenario_points(comparison, position))
                    for position, s in enumerate(comparison.scenarios) if position > 0]
     if comparison.staffing is not None and comparison.staffing.note:
         general.append(f"Staffing: {comparison.staffing.note}")
@@ -70,10 +74,17 @@ def _clear_word(delta: MetricDelta) -> str:
     return "n/a" if not delta.ci_defined else "clear" if delta.clear else "not clear"
 
 
-def _scenario_points(comparison: Comparison, position: int) -> list[str]:
+def _scenario_points(comparison: Comparison, position: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(every point, the headline points) about the scenario at ``position``."""
     scenario = comparison.scenarios[position]
     reference = comparison.reference.name
     points: list[str] = []
+    headlines: list[str] = []
+
+    def say(text: str, *, headline: bool = False) -> None:
+        points.append(text)
+        if headline:
+            headlines.append(text)
     quiet: list[str] = []
     estimates = comparison.estimates.get(scenario.id, {})
     growing: set[str] = set()
@@ -101,10 +112,13 @@ def _scenario_points(comparison: Comparison, position: int) -> list[str]:
                   f"{f' ({relative})' if relative else ''}, {_clear_word(delta)}")
         if estimate is not None and not estimate.stable and delta.delta_mean > 0:
             growing.add(figure.scope_id)
-            points.append(f"{figure.scope_name}: the backlog grows without bound under '{scenario.name}' ({change}); "
-                          f"{_overload(estimate, estimates)}.")
+            say(f"{figure.scope_name}: the backlog grows without bound under '{scenario.name}' ({change}); "
+                f"{_overload(estimate, estimates)}.", headline=True)
         else:
-            points.append(f"{figure.scope_name}: {change}.")
+            say(f"{figure.scope_name}: {change}.", headline=True)
+    backlog_rows = [f for f in comparison.figures if f.scope_kind == "stage" and f.metric == "backlog_end_count"]
+    if backlog_rows and not headlines:
+        say(f"Backlog at the end: no clear difference from '{reference}' at any stage.", headline=True)
     for estimate in estimates.values():
         if not estimate.stable and estimate.stage_id not in growing:
             points.append(f"{estimate.stage_name}: no clear backlog growth in this run, but "
@@ -115,7 +129,7 @@ def _scenario_points(comparison: Comparison, position: int) -> list[str]:
         point = _sla_point(figure, position, reference)
         delta = figure.deltas[position]
         if point:
-            points.append(point)
+            say(point, headline=True)
         else:
             note_quiet(figure, delta)
 
@@ -132,7 +146,7 @@ def _scenario_points(comparison: Comparison, position: int) -> list[str]:
                      f"{value_text(delta.scenario_mean, figure.unit)} ({relative_text(delta) or 'no change'}, "
                      f"{_clear_word(delta)})")
     if parts:
-        points.append("Time to decision: " + "; ".join(parts) + ".")
+        say("Time to decision: " + "; ".join(parts) + ".", headline=True)
 
     for figure in (f for f in comparison.figures if f.metric == "utilisation_share"):
         summary, delta = figure.summaries[position], figure.deltas[position]
@@ -150,11 +164,11 @@ def _scenario_points(comparison: Comparison, position: int) -> list[str]:
         delta = figure.deltas[position]
         if not note_quiet(figure, delta):
             assert delta is not None
-            points.append(f"{what}: {delta_text(delta, figure.unit)}, {_clear_word(delta)}.")
+            say(f"{what}: {delta_text(delta, figure.unit)}, {_clear_word(delta)}.", headline=metric == "cost")
 
     if quiet:
         points.append(f"No clear difference from '{reference}': {_join(quiet)}.")
-    return points
+    return tuple(points), tuple(headlines)
 
 
 def _lower_first(text: str) -> str:

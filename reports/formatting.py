@@ -43,13 +43,15 @@ def value_text(value: float, unit: DisplayUnit) -> str:
     return "n/a" if not math.isfinite(value) else number(scaled(value, unit)) + suffix(unit)
 
 
-def summary_text(summary: MetricSummary | None, unit: DisplayUnit) -> str:
-    """``mean ± half-width`` (the 95 % CI), or the mean alone when the CI is undefined."""
+def summary_text(summary: MetricSummary | None, unit: DisplayUnit, *, with_unit: bool = True) -> str:
+    """``mean ± half-width`` (the 95 % CI), or the mean alone when the CI is undefined; the unit is left off
+    when a table's row label already states it."""
     if summary is None:
         return "—"
+    unit_text = suffix(unit) if with_unit else ""
     if not summary.ci_defined:
-        return value_text(summary.mean, unit)
-    return f"{number(scaled(summary.mean, unit))} ± {number(scaled(summary.half_width, unit))}{suffix(unit)}"
+        return number(scaled(summary.mean, unit)) + unit_text if math.isfinite(summary.mean) else "n/a"
+    return f"{number(scaled(summary.mean, unit))} ± {number(scaled(summary.half_width, unit))}{unit_text}"
 
 
 def relative_text(delta: MetricDelta) -> str:
@@ -62,11 +64,14 @@ def relative_text(delta: MetricDelta) -> str:
     return number(relative * 100.0, signed=True) + " %"
 
 
-def delta_text(delta: MetricDelta | None, unit: DisplayUnit, *, relative: bool = True) -> str:
-    """``+2,678 items (×537)`` — the absolute change, and the relative one where it means something."""
+def delta_text(delta: MetricDelta | None, unit: DisplayUnit, *, relative: bool = True,
+               with_unit: bool = True) -> str:
+    """``+101 min (×24)`` — the absolute change, and the relative one where it means something. Without the
+    unit (a table row states it), a share's change still says "pp": it is not in the row's unit (%)."""
     if delta is None:
         return "—"
-    text = number(scaled(delta.delta_mean, unit), signed=True) + suffix(unit, delta=True)
+    unit_text = suffix(unit, delta=True) if with_unit or unit is SHARE else ""
+    text = number(scaled(delta.delta_mean, unit), signed=True) + unit_text
     rel = relative_text(delta) if relative and unit is not SHARE else ""
     return f"{text} ({rel})" if rel else text
 

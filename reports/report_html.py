@@ -1,0 +1,216 @@
+"""The PDF report's content as HTML for Qt's QTextDocument (no Qt here: :mod:`ui.report.pdf` lays it out).
+
+Rules:
+- Order: title page (workflow, date, scenarios, run, in brief, the workflow picture); findings; the policy
+  changes as diff lines; the comparison table; the charts; staffing (only with a staffing table); method and
+  assumptions. Each main section starts on a new page.
+- Only the CSS QTextDocument understands is used (font sizes in pt, colours, table cell padding and
+  backgrounds, ``page-break-before``); widths are in document pixels (96 per inch) given by the caller.
+- Pictures are referenced by name (:data:`CANVAS_IMAGE`, :func:`chart_image`); the caller registers an image
+  resource under each name. A picture the caller does not provide is left out, with its heading.
+- Every number is formatted by :mod:`reports.formatting`, so the report reads like the findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+
+from reports.comparison import Comparison, KeyFigure
+from reports.findings import Findings, write_findings
+from reports.formatting import delta_ci_text, delta_text, figure_label, summary_text, verdict
+
+CANVAS_IMAGE = "canvas.png"
+BRIEF_POINTS = 3
+NBSP = "&nbsp;"
+ACCENT = "#2f6fbd"
+MUTED = "#52606d"
+TEXT = "#1f2933"
+RULE = "#d5dae1"
+CLEAR_FILL = "#fff4cc"
+GROUP_FILL = "#eef1f5"
+CHART_CAPTIONS: dict[str, tuple[str, str]] = {
+    "backlog_over_time": ("Backlog over time", "Items waiting in each stage's queue: mean across replications "
+                          "(line) and p5–p95 range (band); the warm-up is shaded."),
+    "time_to_decision": ("Time to decision", "From an item's creation to its outcome, over every decided item; "
+                         "bars are means across replications with 95 % confidence intervals."),
+    "sla_attainment": ("SLA attainment", "Share of items decided within each stage's SLA time; the black tick "
+                       "is the target share."),
+    "utilisation": ("Reviewer utilisation", "Busy reviewer time as a share of available (on-shift, after "
+                    "shrinkage) reviewer time; above 95 % there is no slack for surges."),
+}
+
+
+def chart_image(name: str) -> str:
+    return f"chart-{name}.png"
+
+
+def _e(text: object) -> str:
+    return escape(str(text))
+
+
+def _heading(text: str, *, new_page: bool = True) -> str:
+    brk = "page-break-before: always; " if new_page else ""
+    return (f'<h2 style="{brk}font-size: 15pt; color: {TEXT}; margin-top: 0px; margin-bottom: 6px;">{_e(text)}</h2>'
+            f'<hr style="color: {RULE};"/>')
+
+
+def _key_value_table(rows: Iterable[tuple[str, object]]) -> str:
+    cells = "".join(f'<tr><td style="color: {MUTED}; padding: 2px 12px 2px 0px;">{_e(k)}</td>'
+                    f'<td style="padding: 2px 0px;">{_e(v)}</td></tr>' for k, v in rows)
+    return f'<table cellspacing="0" cellpadding="0">{cells}</table>'
+
+
+def _title_page(comparison: Comparison, findings: Findings, width: int, images: set[str]) -> str:
+    run = comparison.run
+    s = run.options.settings
+    compared = [sc.name for sc in comparison.scenarios[1:]]
+    subtitle = (f"{_e(comparison.reference.name)} compared with {_e(', '.join(compared))}" if compared
+                else f"{_e(comparison.reference.name)} alone")
+    brief = [_e(text) for text in findings.general] + [
+        f"<b>{_e(group.scenario.name)}:</b> {_e(point)}" for group in findings.by_scenario
+        for point in group.headlines[:BRIEF_POINTS]]
+    parts = [
+        f'<p style="font-size: 9pt; color: {ACCENT}; font-weight: bold; margin-top: 40px;">'
+        "FLOWMODEL · SCENARIO COMPARISON</p>",
+        f'<h1 style="font-size: 26pt; color: {TEXT}; margin-bottom: 4px;">{_e(comparison.workflow_name)}</h1>',
+        f'<p style="font-size: 13pt; color: {MUTED}; margin-top: 0px; margin-bottom: 18px;">{subtitle}</p>',
+        _key_value_table([
+            ("Date", comparison.created), ("Scenarios", " · ".join(sc.name for sc in comparison.scenarios)),
+            ("Simulation", f"{s.replications} replications per scenario, {s.horizon_hours / 24:g} days from "
+                           f"{s.start_date} (first {s.warmup_hours:g} h warm-up), seed {s.seed}"),
+            ("Run", comparison.run_id or "not stored in a workspace")]),
+    ]
+    if brief:
+        parts.append(f'<h3 style="font-size: 11pt; color: {TEXT}; margin-top: 16px;">In brief</h3>')
+        parts.append("<ul>" + "".join(f'<li style="margin-bottom: 3px;">{p}</li>' for p in brief) + "</ul>")
+    if CANVAS_IMAGE in images:
+        parts.append(f'<h3 style="font-size: 11pt; color: {TEXT}; margin-top: 14px;">The workflow</h3>')
+        parts.append(f'<p><img src="{CANVAS_IMAGE}" width="{width}"/></p>')
+    return "".join(parts)
+
+
+def _findings(comparison: Comparison, findings: Findings) -> str:
+    parts = [_heading("Findings"),
+             f'<p style="color: {MUTED};">Written from the numbers alone. A difference is <b>clear</b> when the '
+             "95 % confidence interval of the paired difference excludes zero; otherwise there is no clear "
+             "difference at this number of replications.</p>"]
+    parts += [f"<p>{_e(text)}</p>" for text in findings.general]
+    for group in findings.by_scenario:
+        parts.append(f'<h3 style="font-size: 11pt; color: {ACCENT};">{_e(group.scenario.name)} '
+                     f'<span style="color: {MUTED}; font-weight: normal;">against {_e(comparison.reference.name)}'
+                     "</span></h3>")
+        parts.append("<ul>" + "".join(f'<li style="margin-bottom: 4px;">{_e(p)}</li>' for p in group.points)
+                     + "</ul>")
+    parts.append(f'<h3 style="font-size: 11pt; color: {TEXT}; margin-top: 14px;">The policy changes</h3>')
+    for scenario in comparison.scenarios:
+        lines = scenario.changes or ("no changes — the workflow as drawn",)
+        description = f' <span style="color: {MUTED};">— {_e(scenario.description)}</span>' \
+            if scenario.description else ""
+        parts.append(f'<p style="margin-bottom: 2px;"><b>{_e(scenario.name)}</b>{description}</p>')
+        parts.append('<table cellspacing="0" cellpadding="3" width="100%">' + "".join(
+            f'<tr><td style="background-color: #f6f7f9; font-family: DejaVu Sans Mono; font-size: 8pt;">'
+            f"{_e(line)}</td></tr>" for line in lines) + "</table>")
+    return "".join(parts)
+
+
+def _cell(text: str, *, align: str = "right", style: str = "", width: str = "") -> str:
+    """A table cell; a right-aligned (numeric) cell breaks lines only before "(" and "·", never inside a number."""
+    html = _e(text)
+    if align == "right":
+        html = html.replace(" ", NBSP).replace(f"{NBSP}(", " (").replace(f"{NBSP}·{NBSP}", " · ")
+    size = f' width="{width}"' if width else ""
+    return f'<td align="{align}"{size} style="padding: 3px 5px; border-bottom: 1px solid {RULE}; {style}">{html}</td>'
+
+
+def _comparison_table(comparison: Comparison) -> str:
+    compared = comparison.scenarios[1:]
+    with_ci = len(compared) <= 1
+    header = ["Key figure", *[s.name for s in comparison.scenarios]]
+    for s in compared:
+        header.append(f"Δ {s.name}" if len(compared) > 1 else "Δ")
+        if with_ci:
+            header.append("95 % CI of Δ")
+    head = "".join(f'<th align="{"left" if i == 0 else "right"}" style="padding: 4px 5px; background-color: '
+                   f'{TEXT}; color: white; font-weight: bold;">{_e(h)}</th>' for i, h in enumerate(header))
+    rows, group = [], ""
+    for figure in comparison.figures:
+        if figure.group != group:
+            group = figure.group
+            rows.append(f'<tr><td colspan="{len(header)}" style="padding: 5px 5px 2px 5px; background-color: '
+                        f'{GROUP_FILL}; color: {ACCENT}; font-weight: bold;">{_e(group)}</td></tr>')
+        rows.append("<tr>" + _row(figure, with_ci) + "</tr>")
+    legend = (f'<p style="color: {MUTED}; font-size: 8pt;">Values are means across replications ± the half-width '
+              "of the 95 % confidence interval. Δ is the scenario minus "
+              f"{_e(comparison.reference.name)}, paired replication by replication (same random numbers); "
+              "highlighted in bold on yellow when the difference is clear (its 95 % interval excludes zero). "
+              "pp = percentage points.</p>")
+    return (_heading("Comparison of key figures")
+            + f'<table width="100%" cellspacing="0" cellpadding="0" style="font-size: 8pt;"><thead><tr>{head}'
+              f'</tr></thead>{"".join(rows)}</table>' + legend)
+
+
+def _row(figure: KeyFigure, with_ci: bool) -> str:
+    cells = [_cell(figure_label(figure), align="left", width="24%")]
+    cells += [_cell(summary_text(s, figure.unit, with_unit=False)) for s in figure.summaries]
+    for delta in figure.deltas[1:]:
+        word = verdict(delta)
+        style = f"background-color: {CLEAR_FILL}; font-weight: bold;" if delta is not None and delta.clear else \
+            f"color: {MUTED};"
+        text = delta_text(delta, figure.unit, with_unit=False)
+        shown = "unchanged" if word == "unchanged" else f"{text} · {word}" if word and word != "clear" else text
+        cells.append(_cell(shown, style=style))
+        if with_ci:
+            cells.append(_cell(delta_ci_text(delta, figure.unit), style=f"color: {MUTED};"))
+    return "".join(cells)
+
+
+def _charts(names: list[str], width: int) -> str:
+    parts = [_heading("Charts")]
+    for index, name in enumerate(names):
+        title, caption = CHART_CAPTIONS.get(name, (name.replace("_", " ").capitalize(), ""))
+        brk = "page-break-before: always; " if index == 2 else ""
+        parts.append(f'<h3 style="{brk}font-size: 11pt; color: {TEXT}; margin-bottom: 2px;">{_e(title)}</h3>'
+                     f'<p style="color: {MUTED}; font-size: 8pt; margin-top: 0px;">{_e(caption)}</p>'
+                     f'<p><img src="{chart_image(name)}" width="{width}"/></p>')
+    return "".join(parts)
+
+
+def _staffing(comparison: Comparison) -> str:
+    staffing = comparison.staffing
+    if staffing is None:
+        return ""
+    head = "".join(f'<th style="padding: 4px 5px; background-color: {TEXT}; color: white;">{_e(c)}</th>'
+                   for c in staffing.columns)
+    body = "".join("<tr>" + "".join(_cell(f"{v:,.4g}" if isinstance(v, float) else str(v),
+                                          align="left" if isinstance(v, str) else "right") for v in row) + "</tr>"
+                   for row in staffing.rows)
+    note = f"<p>{_e(staffing.note)}</p>" if staffing.note else ""
+    return (_heading(staffing.title or "Staffing") + note
+            + f'<table width="100%" cellspacing="0" cellpadding="0" style="font-size: 8.5pt;"><thead><tr>{head}'
+              f"</tr></thead>{body}</table>")
+
+
+def _method(comparison: Comparison) -> str:
+    s = comparison.run.options.settings
+    text = (f"Each scenario was simulated {s.replications} times over {s.horizon_hours:g} hours with the same "
+            "random numbers per replication (common random numbers), so a difference between scenarios comes from "
+            "the policy change rather than from chance. Statistics start after the warm-up. Means are taken across "
+            "replications; confidence intervals use Student's t. Time to decision runs from an item's creation to "
+            "its outcome; items still open at the end of the horizon are counted in the backlog, not in the times. "
+            "Utilisation is busy reviewer time over available reviewer time (on shift, after shrinkage). The "
+            "analytic estimates (Erlang C per staffing pool) use mean arrival rates and ignore surges and expiry.")
+    return (_heading("Method and assumptions") + f"<p>{_e(text)}</p>"
+            + _key_value_table((k, f"{v:g}" if isinstance(v, float) else v) for k, v in comparison.assumptions))
+
+
+def report_html(comparison: Comparison, width: int, images: Iterable[str] = (),
+                chart_names: Iterable[str] = ()) -> str:
+    """The whole report; ``width`` is the text width in document pixels, ``images`` the picture names provided."""
+    provided = set(images)
+    findings = write_findings(comparison)
+    charts = [n for n in chart_names if chart_image(n) in provided]
+    body = (_title_page(comparison, findings, width, provided) + _findings(comparison, findings)
+            + _comparison_table(comparison) + (_charts(charts, width) if charts else "") + _staffing(comparison)
+            + _method(comparison))
+    return f'<html><body style="color: {TEXT};">{body}</body></html>'
