@@ -1,0 +1,226 @@
+"""``compare``: run (or reuse) a comparison of a workflow's scenarios and export it as XLSX, CSV, zip, JSON or PDF.
+
+Rules:
+- ``--out FILE`` (repeatable): the suffix picks the format — ``.xlsx`` workbook, ``.csv`` one tidy CSV of the
+  per-replication scalars, ``.zip`` one CSV per table, ``.json`` the comparison document, ``.pdf`` the report.
+  Every suffix and target folder is checked before anything runs; files are written atomically.
+- ``--scenarios A,B,…`` names scenarios (by name or id) to compare with the baseline, which always comes
+  first and is the reference; naming "Baseline" is allowed. Unknown names are listed with the known ones.
+- Without ``--run`` the scenarios are simulated (settings not given come from the workflow's saved run
+  settings; progress on stderr) and, for a ``.flowdb`` workspace, the run is stored in it. ``--run ID``
+  reuses a stored run of that workflow instead (optionally only some of its scenarios); settings flags are
+  refused with it, because they could not apply.
+- The model is validated first: errors exit 1 and nothing runs; warnings are printed and the run goes ahead.
+- A PDF needs Qt: a QApplication is created offscreen for it, and only for it.
+- Exit codes as in :mod:`cli.app`: 1 invalid model, 2 bad arguments or unreadable input, 130 Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+from pathlib import Path
+
+from cli.app import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE
+from cli.durations import duration_hours
+from cli.progress import ProgressBar
+from flowmodel.documents import document_kind, load_workflows
+from flowmodel.errors import FlowmodelError
+from flowmodel.validation import validate
+from flowmodel.validation_issues import errors
+from flowmodel.workflow import Workflow
+from flowmodel.workspace import Workspace
+from reports.comparison import Comparison, build_comparison
+from reports.data_export import export_data
+from reports.files import check_target
+from reports.xlsx_export import export_xlsx
+from simulations.executors import make_executor
+from simulations.persist import load_run_from_workspace, save_run_to_workspace
+from simulations.runner import BASELINE_ID, BASELINE_NAME, RunResult, run_scenarios
+from simulations.spec import SimulationError
+
+OUT_SUFFIXES = (".xlsx", ".csv", ".zip", ".json", ".pdf")
+SETTING_FLAGS = {"horizon": "--horizon", "warmup": "--warmup", "interval": "--interval",
+                 "replications": "--replications", "seed": "--seed"}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "compare", help="compare scenarios with the baseline and export XLSX, CSV, zip, JSON or a PDF report",
+        description="Simulate a workflow's baseline and scenarios (or reuse a stored run) and export the "
+                    "comparison. The suffix of --out picks the format: .xlsx, .csv (one tidy CSV of the "
+                    "per-replication figures), .zip (one CSV per table), .json or .pdf. Durations take a unit: "
+                    "14d, 36h, 90m.")
+    parser.add_argument("path", metavar="WORKSPACE", help="a .flowdb workspace (or a .flow.json workflow)")
+    parser.add_argument("--workflow", metavar="NAME", help="which workflow of the workspace (name or id)")
+    parser.add_argument("--scenarios", metavar="A,B,...", default="",
+                        help="scenarios to compare with the baseline, by name or id, comma-separated")
+    parser.add_argument("--out", metavar="FILE", action="append", required=True,
+                        help="where to export (repeat for several formats)")
+    parser.add_argument("--run", metavar="ID", help="reuse this stored run instead of simulating")
+    parser.add_argument("--horizon", type=duration_hours, metavar="DURATION", help="simulated time, e.g. 14d")
+    parser.add_argument("--warmup", type=duration_hours, metavar="DURATION", help="time before statistics start")
+    parser.add_argument("--interval", type=duration_hours, metavar="DURATION", help="time-series interval, e.g. 1h")
+    parser.add_argument("--replications", type=int, metavar="N", help="independent runs per scenario")
+    parser.add_argument("--seed", type=int, metavar="N", help="base random seed")
+    parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per CPU)")
+    parser.add_argument("--label", default="", help="a label for the run stored in the workspace")
+    parser.set_defaults(handler=run_command)
+
+
+def _fail(message: str, code: int = EXIT_UNREADABLE) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def _outputs(values: list[str]) -> list[Path]:
+    """The --out paths, each checked (suffix, folder) before anything runs."""
+    outputs = []
+    for value in values:
+        path = Path(value)
+        if path.suffix.lower() not in OUT_SUFFIXES:
+            raise FlowmodelError(f"cannot export as {path.suffix or 'a file without a suffix'}", where=str(path),
+                                 hint=f"end --out in one of {', '.join(OUT_SUFFIXES)}")
+        outputs.append(check_target(path))
+    return outputs
+
+
+def _workflow(path: str, wanted: str | None) -> Workflow:
+    if document_kind(Path(path)) == "workspace" and Path(path).is_file():
+        with Workspace.open(path) as workspace:
+            if wanted is not None:
+                return workspace.load_workflow(wanted)
+            workflows = workspace.load_all()
+    else:
+        workflows = load_workflows(path)
+        if wanted is not None:
+            matches = [w for w in workflows if wanted in (w.name, w.id)]
+            if matches:
+                return matches[0]
+    if wanted is None and len(workflows) == 1:
+        return workflows[0]
+    names = ", ".join(repr(w.name) for w in workflows) or "none"
+    problem = f"no workflow {wanted!r}" if wanted is not None else f"{len(workflows)} workflows to choose from"
+    raise FlowmodelError(problem, where=path, hint=f"choose one with --workflow; workflows here: {names}")
+
+
+def scenario_ids(workflow: Workflow, listed: str) -> list[str | None]:
+    """Baseline first, then the listed scenarios (by name or id); unknown names are all reported at once."""
+    ids: list[str | None] = [None]
+    unknown = []
+    for name in (part.strip() for part in listed.split(",")):
+        if not name or name.lower() in (BASELINE_ID, BASELINE_NAME.lower()):
+            continue
+        found = [s.id for s in workflow.scenarios.values() if name in (s.name, s.id)]
+        if not found:
+            unknown.append(repr(name))
+        elif found[0] not in ids:
+            ids.append(found[0])
+    if unknown:
+        known = ", ".join(repr(s.name) for s in workflow.scenarios.values()) or "none"
+        raise FlowmodelError(f"unknown scenario(s) {', '.join(unknown)} in workflow {workflow.name!r}",
+                             hint=f"its scenarios: {known} (and the baseline)")
+    return ids
+
+
+def _stored_run(workspace_path: str, run_id: str, workflow: Workflow,
+                wanted: list[str | None]) -> tuple[RunResult, dict]:
+    with Workspace.open(workspace_path) as workspace:
+        rows = {row["id"]: row for row in workspace.list_runs(workflow.id)}
+        if run_id not in rows:
+            known = ", ".join(rows) or "none"
+            raise FlowmodelError(f"workflow {workflow.name!r} has no stored run {run_id!r}", where=workspace_path,
+                                 hint=f"its runs: {known}")
+        run = load_run_from_workspace(workspace, run_id)
+    if len(wanted) == 1:
+        return run, rows[run_id]
+    ids = [BASELINE_ID if i is None else i for i in wanted]
+    missing = [workflow.scenarios[i].name for i in ids if i != BASELINE_ID and i not in run.scenario_names]
+    if missing or run.baseline_id != BASELINE_ID:
+        raise FlowmodelError(f"run {run_id!r} did not simulate {', '.join(missing) or 'the baseline'}",
+                             where=workspace_path, hint="run the comparison again without --run")
+    documents = [next(s for s in run.scenarios if str(s["id"]) == i) for i in ids]
+    subset = RunResult.from_replications(run.workflow_id, run.workflow_name, run.options, documents,
+                                         [r for r in run.replications if r.scenario_id in ids])
+    return subset, rows[run_id]
+
+
+def _simulate(args: argparse.Namespace, workflow: Workflow, ids: list[str | None]) -> RunResult | int:
+    overrides = {"horizon_hours": args.horizon, "warmup_hours": args.warmup, "replications": args.replications,
+                 "seed": args.seed, "interval_minutes": None if args.interval is None else args.interval * 60.0}
+    settings = dataclasses.replace(workflow.run_settings, **{k: v for k, v in overrides.items() if v is not None})
+    problems = settings.problems()
+    if problems:
+        return _fail("; ".join(message for _, message in problems)
+                     + f" (settings not given are the workflow's own: horizon {settings.horizon_hours:g} h, "
+                       f"warm-up {settings.warmup_hours:g} h)")
+    issues = validate(workflow)
+    for issue in issues:
+        print(issue.render(), file=sys.stderr)
+    if errors(issues):
+        return _fail(f"workflow {workflow.name!r} is invalid ({len(errors(issues))} error(s) above); nothing was run",
+                     EXIT_INVALID)
+    tasks = len(ids) * settings.replications
+    jobs = args.jobs if args.jobs is not None else min(os.cpu_count() or 1, tasks)
+    bar = ProgressBar("Simulating", tasks)
+    try:
+        return run_scenarios(workflow, ids, settings, executor=make_executor(jobs=min(jobs, tasks)),
+                             on_progress=lambda p: bar.update(p.fraction, p.replications_done))
+    except SimulationError as error:
+        bar.close()
+        for issue in error.issues:
+            print(issue.render(), file=sys.stderr)
+        return _fail(error.render(), EXIT_INVALID)
+    finally:
+        bar.close()
+
+
+def export(comparison: Comparison, path: Path, workflow: Workflow | None) -> Path:
+    """Write ``comparison`` to ``path`` in the format its suffix names."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return export_xlsx(comparison, path)
+    if suffix == ".pdf":
+        from ui.report.pdf import export_pdf
+
+        return export_pdf(comparison, path, workflow)
+    return export_data(comparison, path)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    if args.jobs is not None and args.jobs < 1:
+        return _fail("--jobs must be at least 1")
+    outputs = _outputs(args.out)
+    is_workspace = document_kind(Path(args.path)) == "workspace"
+    if args.run is not None:
+        given = [flag for name, flag in SETTING_FLAGS.items() if getattr(args, name) is not None]
+        if given:
+            return _fail(f"{', '.join(given)} cannot apply to a stored run (--run); leave them out, or run anew "
+                         "without --run")
+        if not is_workspace:
+            return _fail("--run needs a .flowdb workspace: runs are stored there")
+    workflow = _workflow(args.path, args.workflow)
+    ids = scenario_ids(workflow, args.scenarios)
+    try:
+        if args.run is not None:
+            run, row = _stored_run(args.path, args.run, workflow, ids)
+            run_id, created, fingerprint = args.run, str(row["created_at"]), str(row["workflow_fingerprint"])
+        else:
+            result = _simulate(args, workflow, ids)
+            if isinstance(result, int):
+                return result
+            run, run_id, created, fingerprint = result, "", "", ""
+            if is_workspace:
+                with Workspace.open(args.path) as workspace:
+                    run_id = save_run_to_workspace(workspace, workflow, run, label=args.label)
+                    row = next(r for r in workspace.list_runs(workflow.id) if r["id"] == run_id)
+                created, fingerprint = str(row["created_at"]), str(row["workflow_fingerprint"])
+                print(f"Stored as run {run_id} in {args.path}")
+        comparison = build_comparison(run, workflow, run_id=run_id, run_created=created, fingerprint=fingerprint)
+        for path in outputs:
+            print(f"Wrote {export(comparison, path, workflow)}")
+    except KeyboardInterrupt:
+        return _fail("cancelled; nothing more was stored or written", EXIT_INTERRUPTED)
+    return EXIT_OK
