@@ -14,7 +14,7 @@ import sys
 from flowmodel.errors import FlowmodelError
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
-SUBCOMMANDS: tuple[str, ...] = ("validate", "simulate", "staff")
+SUBCOMMANDS: tuple[str, ...] = ("validate", "simulate", "staff", "compare")
 
 
 def build_parser() -> argparse.ArgumentParser:
