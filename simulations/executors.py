@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import queue as queue_module
 import signal
+import socket
 import threading
 import time
 import uuid
@@ -253,6 +254,18 @@ class DaskExecutor(Executor):
         _import_distributed()
         self.address = address
         self.connect_timeout_s = connect_timeout_s
+        self._endpoint = _scheduler_endpoint(address)
+
+    def _check_reachable(self) -> None:
+        """Refuse an unreachable scheduler with a plain socket before Dask's client is made: a client that
+        fails to connect tries to close itself at exit, hangs for 20 s and prints a traceback."""
+        if self._endpoint is None:
+            return
+        try:
+            socket.create_connection(self._endpoint, timeout=self.connect_timeout_s).close()
+        except OSError as error:
+            raise FlowmodelError(f"cannot reach the Dask scheduler at {self.address}: {error}",
+                                 hint="check the address and that the scheduler is running") from None
 
     def run(self, tasks: Sequence[Task], on_progress: ProgressCallback | None = None,
             cancel: threading.Event | None = None) -> list[ReplicationResult]:
@@ -261,6 +274,7 @@ class DaskExecutor(Executor):
         if not tasks:
             return []
         tracker = _Tracker(tasks, on_progress)
+        self._check_reachable()
         try:
             client = distributed.Client(self.address, set_as_default=False, timeout=self.connect_timeout_s)
         except (OSError, TimeoutError) as error:
@@ -288,6 +302,19 @@ class DaskExecutor(Executor):
                 client.cancel(futures)
                 raise
         return [result for result in results if result is not None]
+
+
+def _scheduler_endpoint(address: str) -> tuple[str, int] | None:
+    """(host, port) of a ``tcp://`` or ``tls://`` scheduler address (None for other transports); an address
+    Dask cannot read is a :class:`FlowmodelError` at once, before anything runs."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address)
+        return parse_host_port(location) if scheme in ("tcp", "tls") else None
+    except ValueError as error:
+        raise FlowmodelError(f"cannot read the Dask scheduler address {address!r}: {error}",
+                             hint="write it as tcp://host:port, e.g. tcp://10.0.0.5:8786") from None
 
 
 def make_executor(jobs: int | None = None, cluster: str | None = None) -> Executor:
