@@ -13,11 +13,19 @@ Rules stated once:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from flowmodel.ids import new_id
 
 HOURS_PER_WEEK = 168
+
+
+def available_reviewers(rostered: int, shrinkage: float) -> int:
+    """Reviewers a simulation puts on the floor: ``rostered × (1 − shrinkage)`` to the nearest whole reviewer,
+    halves rounded up (10 × 0.65 = 6.5 → 7; the tiny epsilon absorbs float error such as 6.4999…). So one
+    reviewer at 60 % shrinkage is 0.4 → nobody, which validation reports."""
+    return math.floor(rostered * (1.0 - shrinkage) + 0.5 + 1e-9)
 
 
 @dataclass

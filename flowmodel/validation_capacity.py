@@ -2,7 +2,9 @@
 
 Rules:
 - ``stage-without-team`` (error): no team lists the review stage.
-- ``stage-unstaffed`` (error): teams list it but none has anyone rostered.
+- ``stage-unstaffed`` (error): teams list it but none has anyone rostered, or none ever has a reviewer
+  available after shrinkage (one reviewer at 60 % shrinkage is 0.4, which the engine rounds to nobody —
+  see :func:`flowmodel.teams.available_reviewers`).
 - ``stage-skills-gap`` (error): items of some language × category reach the stage that no rostered team
   working it can review (skills).
 - ``loop-without-exit`` (error) also when the loop is closed only for some items (a classifier's
@@ -26,7 +28,7 @@ import math
 
 from flowmodel.distributions import to_seconds
 from flowmodel.nodes import ReviewStage
-from flowmodel.teams import HOURS_PER_WEEK, Team
+from flowmodel.teams import HOURS_PER_WEEK, Team, available_reviewers
 from flowmodel.traffic import (
     ClassRates,
     ClosedLoopError,
@@ -51,6 +53,16 @@ def _rostered(team: Team) -> bool:
     return any(number(s.hours) and any(isinstance(c, int) and c > 0 for c in s.headcount) for s in team.shifts)
 
 
+def _ever_available(team: Team) -> bool:
+    """Whether the simulation ever puts one of the team's reviewers on the floor: the most rostered at once
+    (found at some shift's start) × (1 − shrinkage), rounded as the engine rounds it, is at least 1."""
+    shrinkage = number(team.shrinkage)
+    if shrinkage is None or not 0 <= shrinkage < 1:
+        return True  # reported as invalid-shrinkage
+    starts = [day * 24 + s.start_hour for s in team.shifts for day in range(7) if number(s.start_hour) is not None]
+    return any(available_reviewers(team.rostered_at(start), shrinkage) > 0 for start in starts)
+
+
 def check_staffing(workflow: Workflow) -> list[Issue]:
     issues: list[Issue] = []
     reaching = classes_reaching(workflow)
@@ -58,14 +70,21 @@ def check_staffing(workflow: Workflow) -> list[Issue]:
         if not isinstance(node, ReviewStage):
             continue
         teams = workflow.teams_for_stage(node.id)
-        working = [t for t in teams if _rostered(t)]
+        rostered = [t for t in teams if _rostered(t)]
+        working = [t for t in rostered if _ever_available(t)]
         if not teams:
             issues.append(node_issue("error", "stage-without-team", node, "no team works this stage",
                                      "add this stage to a team's stage list in the teams panel"))
-        elif not working:
+        elif not rostered:
             issues.append(node_issue("error", "stage-unstaffed", node,
                                      f"nobody is rostered in {listing([team_label(t) for t in teams])}",
                                      "give a shift of one of these teams a headcount above 0"))
+        elif not working:
+            issues.append(node_issue("error", "stage-unstaffed", node,
+                                     f"after shrinkage nobody in {listing([team_label(t) for t in teams])} is "
+                                     "ever available: the rostered headcount × (1 − shrinkage) rounds to 0 "
+                                     "reviewers at every hour", "roster more reviewers at once or lower the "
+                                     "shrinkage"))
         else:
             gaps = {f"{c.language}/{c.category}" for c in reaching[node.id]
                     if not any(t.can_review(c.language, c.category) for t in working)}

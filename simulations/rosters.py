@@ -5,7 +5,8 @@ Rules:
   the team's time zone. Shift starts and ends are wall-clock times, so on a daylight-saving night a shift
   that spans the change lasts one hour more or less in real time.
 - Available reviewers = rostered × (1 − shrinkage), rounded to the nearest whole reviewer with halves
-  rounded up (10 × 0.65 = 6.5 → 7). Shrinkage is modelled as fewer reviewers, not as slower ones.
+  rounded up (10 × 0.65 = 6.5 → 7; :func:`flowmodel.teams.available_reviewers`, which validation shares).
+  Shrinkage is modelled as fewer reviewers, not as slower ones.
 - The compiled :class:`CapacityTimeline` lists the instants (seconds from the horizon start) at which the
   rostered or available count changes; equal neighbours are merged. Change points are every shift start
   and end, plus every UTC quarter hour for zones with daylight-saving changes.
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flowmodel.errors import ModelError
-from flowmodel.teams import Team
+from flowmodel.teams import Team, available_reviewers
 from simulations.timebase import QUARTER_HOUR_S, is_utc, load_zone, local_hour_of_week, to_seconds_since
 
 
@@ -40,11 +41,6 @@ class CapacityTimeline:
             if hi > lo:
                 total += values[i] * (hi - lo)
         return total
-
-
-def available_reviewers(rostered: int, shrinkage: float) -> int:
-    """Nearest whole reviewer, halves rounded up (the tiny epsilon absorbs float error such as 6.4999…)."""
-    return math.floor(rostered * (1.0 - shrinkage) + 0.5 + 1e-9)
 
 
 def capacity_timeline(team: Team, start: datetime, span_s: float, where: str) -> CapacityTimeline:

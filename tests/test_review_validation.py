@@ -52,3 +52,16 @@ def test_an_expiry_of_zero_is_an_error(triage: Workflow) -> None:
                                                                          "expiry.mean")
     stage.expiry = Distribution.fixed(2, "h")
     assert validate(triage) == []
+
+
+def test_a_team_whose_shrinkage_leaves_nobody_on_the_floor_does_not_staff_its_stage(triage: Workflow) -> None:
+    """One reviewer at 60 % shrinkage: 0.4 available, which the engine rounds to nobody — the stage would
+    never be worked, so validation must not pass it (it used to, and the run built an endless backlog)."""
+    team = next(iter(triage.teams.values()))
+    team.shifts[0].headcount = [1] * 7
+    team.shrinkage = 0.6
+    (issue,) = [i for i in validate(triage) if i.severity == "error"]
+    assert (issue.rule, issue.node_id) == ("stage-unstaffed", _stage(triage).id)
+    assert "after shrinkage" in issue.message
+    team.shrinkage = 0.5  # 0.5 rounds up to one reviewer
+    assert [i.rule for i in validate(triage) if i.severity == "error"] == []
