@@ -42,6 +42,19 @@ MAX_WIDTH = 60
 SHEET_NAME_LIMIT = 31
 
 
+class ExactWorksheet(Worksheet):
+    """A worksheet that writes each number in Python's shortest round-trip form (17 significant digits where
+    needed) instead of xlsxwriter's ``%.16G``, so a value read back is the stored double, bit for bit."""
+
+    def _xml_number_element(self, number: float, attributes: list | None = None) -> None:
+        attr = "".join(f' {key}="{self._escape_attributes(value)}"' for key, value in attributes or ())
+        self.fh.write(f"<c{attr}><v>{float(number)!r}</v></c>")
+
+
+def _sheet(book: Workbook, name: str) -> Worksheet:
+    return book.add_worksheet(name, worksheet_class=ExactWorksheet)
+
+
 class _Formats:
     def __init__(self, book: Workbook) -> None:
         self.title = book.add_format({"bold": True, "font_size": 15, "font_color": "#1f2933"})
@@ -123,7 +136,7 @@ def _table(sheet: Worksheet, formats: _Formats, top: int, columns: Iterable[str]
 
 
 def _summary_sheet(book: Workbook, formats: _Formats, comparison: Comparison) -> None:
-    sheet = book.add_worksheet("Summary")
+    sheet = _sheet(book, "Summary")
     run = comparison.run
     settings = run.options.settings
     sheet.write_string(0, 0, f"{comparison.workflow_name}: scenario comparison", formats.title)
@@ -187,7 +200,7 @@ def _summary_sheet(book: Workbook, formats: _Formats, comparison: Comparison) ->
 
 def _scenario_sheet(book: Workbook, formats: _Formats, comparison: Comparison, position: int, name: str) -> None:
     scenario = comparison.scenarios[position]
-    sheet = book.add_worksheet(name)
+    sheet = _sheet(book, name)
     sheet.write_string(0, 0, scenario.name, formats.title)
     sheet.write_string(1, 0, "Every scalar metric, in the units of its name; mean and 95 % CI across replications"
                        + ("" if scenario.is_reference else f"; Δ paired with '{comparison.reference.name}'."),
@@ -227,7 +240,7 @@ def _scenario_sheet(book: Workbook, formats: _Formats, comparison: Comparison, p
 
 
 def _assumptions_sheet(book: Workbook, formats: _Formats, comparison: Comparison) -> None:
-    sheet = book.add_worksheet("Assumptions")
+    sheet = _sheet(book, "Assumptions")
     sheet.write_string(0, 0, "Assumptions and run settings", formats.title)
     count = _table(sheet, formats, 2, ("Setting", "Value"), comparison.assumptions)
     row = 2 + count + 2
@@ -246,7 +259,7 @@ def _assumptions_sheet(book: Workbook, formats: _Formats, comparison: Comparison
 def _chart_data_sheet(book: Workbook, formats: _Formats, comparison: Comparison) -> tuple[str, dict[str, Any]]:
     """Means across replications in wide form, for the native charts: returns the sheet name and ranges."""
     name = "Chart data"
-    sheet = book.add_worksheet(name)
+    sheet = _sheet(book, name)
     run = comparison.run
     stages = list(dict.fromkeys((b.scope_id, b.scope_name) for b in run.bands
                                 if b.scope_kind == "stage" and b.metric == "queue_length"))
@@ -323,7 +336,7 @@ def _staffing_sheet(book: Workbook, formats: _Formats, comparison: Comparison) -
     staffing = comparison.staffing
     if staffing is None:
         return
-    sheet = book.add_worksheet("Staffing")
+    sheet = _sheet(book, "Staffing")
     sheet.write_string(0, 0, staffing.title, formats.title)
     if staffing.note:
         sheet.write_string(1, 0, staffing.note, formats.muted)
@@ -338,13 +351,13 @@ def xlsx_bytes(comparison: Comparison) -> bytes:
     formats = _Formats(book)
     _summary_sheet(book, formats, comparison)
     taken = {"Summary", "Charts", "Chart data", "Replications", "Time series", "Assumptions", "Staffing"}
-    charts = book.add_worksheet("Charts")
+    charts = _sheet(book, "Charts")
     names = [sheet_name(f"{i + 1}. {s.name}", taken) for i, s in enumerate(comparison.scenarios)]
     for position, name in enumerate(names):
         _scenario_sheet(book, formats, comparison, position, name)
-    replications = book.add_worksheet("Replications")
+    replications = _sheet(book, "Replications")
     _table(replications, formats, 0, SCALAR_COLUMNS, scalar_rows(comparison))
-    series = book.add_worksheet("Time series")
+    series = _sheet(book, "Time series")
     _table(series, formats, 0, SERIES_COLUMNS, series_rows(comparison), {5: formats.number("0.00")})
     _assumptions_sheet(book, formats, comparison)
     _staffing_sheet(book, formats, comparison)
