@@ -13,10 +13,14 @@ Rules:
   hours in the statistics window hold the largest sum of the stage's mean queue length. An occupancy miss
   raises every team-shift of that team; a backlog miss is treated as a miss at the stage with the largest
   end backlog. One candidate is simulated per step.
+- A team-shift whose raise did not lift a missed goal's mean attainment is not raised again for that goal;
+  when no team-shift is left for a missed goal the search stops (``not_met``) and says why: the items most
+  likely wait for hours when no team able to review them is on shift, which headcount cannot fix.
 - Trim: from a roster that meets every target, simulate one reviewer fewer on each team-shift (all in one
-  parallel batch, on the same random numbers), keep the most expensive removal that still meets every target
-  (cost per week of one reviewer; paid hours when teams have no cost), and repeat; stop when no single removal
-  keeps every target — the roster is then minimal in that sense, and the last batch is reported as proof.
+  parallel batch, on the same random numbers). When several removals hold, try them all at once (one more
+  simulation) and keep them if every target still holds; otherwise keep the most expensive removal that
+  holds (cost per week of one reviewer; paid hours when teams have no cost). Repeat; stop when no single
+  removal keeps every target — the roster is then minimal in that sense, and the last batch is its proof.
 - Team-shifts with no hour inside the statistics window (e.g. weekends in a 3-day horizon) cannot be judged
   by the simulation: they keep their analytic figure and a note says so.
 - The number of simulated candidates is bounded by ``max_evaluations``; when the bound stops the raise, the
@@ -33,6 +37,8 @@ from dataclasses import dataclass
 
 from flowmodel.run_settings import RunSettings
 from flowmodel.scenarios import Scenario, apply_scenario
+from flowmodel.validation import validate
+from flowmodel.validation_issues import errors
 from flowmodel.workflow import Workflow
 from simulations.aggregate import MetricSummary, summarise_metrics
 from simulations.executors import Executor, Progress, make_executor
@@ -43,6 +49,8 @@ from simulations.staffing.targets import StaffingTargets, TeamShift, infeasible_
 from simulations.timebase import HOUR_S, horizon_start, load_zone, local_hour_of_week
 
 DEFAULT_MAX_EVALUATIONS = 60
+#: A raise that lifts a missed goal's mean attainment by no more than this did not help.
+IMPROVEMENT = 1e-3
 Roster = dict[tuple[str, int, tuple[int, ...]], int]
 
 
@@ -82,13 +90,20 @@ class _Search:
         self.evaluations = 0
 
     def evaluate(self, rosters: list[Roster], phase: str) -> list[_Evaluation]:
-        """Simulate ``rosters`` side by side (same seeds) and judge every target for each."""
+        """Simulate ``rosters`` side by side (same seeds) and judge every target for each.
+
+        A roster that makes the model invalid (a team with nobody rostered) fails without being simulated.
+        """
         trial = self.base.copy()
         trial.scenarios = {}
-        ids = []
+        ids: list[str | None] = []
         for number, roster in enumerate(rosters):
             scenario = Scenario(name=f"{phase} {self.evaluations + number + 1}",
                                 changes=roster_changes(self.base, roster))
+            blocking = errors(validate(apply_scenario(self.base, scenario)))
+            if blocking:
+                ids.append(None)
+                continue
             trial.put_scenario(scenario)
             ids.append(scenario.id)
         done = self.evaluations
@@ -98,10 +113,14 @@ class _Search:
                 self.on_progress(SearchProgress(phase, done, self.max_evaluations, p.fraction,
                                                 f"{phase}: simulating {len(rosters)} roster(s)"))
 
-        run = run_scenarios(trial, ids, self.settings, executor=self.executor, on_progress=progress,
-                            cancel=self.cancel)
+        runnable = [i for i in ids if i is not None]
+        run = run_scenarios(trial, runnable, self.settings, executor=self.executor, on_progress=progress,
+                            cancel=self.cancel) if runnable else None
         self.evaluations += len(rosters)
-        return [self._judge([r for r in run.replications if r.scenario_id == i]) for i in ids]
+        invalid = _Evaluation([TargetResult("model", "the roster leaves the model invalid", math.nan, math.nan,
+                                            math.nan, math.nan, 0, False)], {}, {})
+        return [invalid if i is None or run is None else
+                self._judge([r for r in run.replications if r.scenario_id == i]) for i in ids]
 
     def _judge(self, replications: list) -> _Evaluation:
         summaries = {(s.scope_kind, s.scope_id, s.metric): s
@@ -204,27 +223,41 @@ def recommend_staffing(workflow: Workflow, scenario_id: str | None = None, targe
 
 def _raise(search: _Search, base: Workflow, roster: Roster, judged: list[TeamShift],
            observed: dict[tuple[str, int, tuple[int, ...]], list[float]], plan: StaffingPlan) -> _Evaluation | None:
-    """Add reviewers until every target holds; the met evaluation, or None when the bound or a dead end stops it."""
+    """Add reviewers until every target holds; the met evaluation, or None when the bound or a dead end stops it.
+
+    A team-shift whose raise did not improve a missed goal's attainment is not raised for that goal again
+    (more reviewers do not help where items wait for hours when nobody able is on shift).
+    """
+    exhausted: dict[str, set[tuple[str, int, tuple[int, ...]]]] = {}
+    previous: _Evaluation | None = None
+    raised: set[tuple[str, int, tuple[int, ...]]] = set()
     while True:
         evaluation = search.evaluate([dict(roster)], "raise")[0]
         if evaluation.met:
             return evaluation
         plan.status, plan.achieved = "not_met", evaluation.results
+        if previous is not None:
+            for goal, before, after in zip(search.targets.sla, previous.results, evaluation.results, strict=False):
+                if not after.met and not after.mean > before.mean + IMPROVEMENT:
+                    exhausted.setdefault(goal.stage_id, set()).update(raised)
         if search.evaluations >= search.max_evaluations:
             plan.notes.append(f"stopped at the bound of {search.max_evaluations} simulated rosters with targets "
                               f"still missed: {', '.join(evaluation.failing)}")
             return None
-        chosen = _to_raise(base, search.targets, evaluation, judged, observed)
-        if not chosen:
-            plan.notes.append("no team-shift can serve the missed targets: "
-                              f"{', '.join(evaluation.failing)}")
+        raised = _to_raise(base, search.targets, evaluation, judged, observed, exhausted)
+        if not raised:
+            plan.notes.append("more reviewers on the team-shifts serving these targets no longer improved them: "
+                              f"{', '.join(evaluation.failing)}; items probably wait for hours when no team able "
+                              "to review them is on shift — add or move a shift")
             return None
-        for key in chosen:
+        for key in raised:
             roster[key] += max(1, round(0.1 * roster[key]))
+        previous = evaluation
 
 
 def _to_raise(base: Workflow, targets: StaffingTargets, evaluation: _Evaluation, judged: list[TeamShift],
-              observed: dict[tuple[str, int, tuple[int, ...]], list[float]]) -> set[tuple[str, int, tuple[int, ...]]]:
+              observed: dict[tuple[str, int, tuple[int, ...]], list[float]],
+              exhausted: dict[str, set[tuple[str, int, tuple[int, ...]]]]) -> set[tuple[str, int, tuple[int, ...]]]:
     stages: list[str] = [g.stage_id for g, r in zip(targets.sla, evaluation.results, strict=False) if not r.met]
     chosen: set[tuple[str, int, tuple[int, ...]]] = set()
     for result in evaluation.results:
@@ -235,7 +268,8 @@ def _to_raise(base: Workflow, targets: StaffingTargets, evaluation: _Evaluation,
         elif result.kind == "backlog" and evaluation.backlog_by_stage:
             stages.append(max(evaluation.backlog_by_stage, key=evaluation.backlog_by_stage.__getitem__))
     for stage_id in dict.fromkeys(stages):
-        serving = [v for v in judged if stage_id in base.teams[v.team_id].stages]
+        serving = [v for v in judged if stage_id in base.teams[v.team_id].stages
+                   and v.key not in exhausted.get(stage_id, set())]
         if not serving:
             continue
         queue = {math.floor(t - 1e-9): q for t, q in evaluation.queue_by_stage.get(stage_id, [])}
@@ -260,11 +294,18 @@ def _trim(search: _Search, base: Workflow, targets: StaffingTargets, roster: Ros
         evaluations = search.evaluate(trials, "trim")
         plan.trim_checks = [TrimCheck(v.describe(), roster[v.key] - 1, e.met, e.failing)
                             for v, e in zip(candidates, evaluations, strict=True)]
-        keep = next(((v, e) for v, e in zip(candidates, evaluations, strict=True) if e.met), None)
-        if keep is None:
+        holding = [(v, e) for v, e in zip(candidates, evaluations, strict=True) if e.met]
+        if not holding:
             return final
-        roster[keep[0].key] -= 1
-        final = keep[1]
+        if len(holding) > 1 and search.evaluations < search.max_evaluations:
+            together = {**roster, **{v.key: roster[v.key] - 1 for v, _ in holding}}
+            evaluation = search.evaluate([together], "trim")[0]
+            if evaluation.met:
+                roster.update(together)
+                final = evaluation
+                continue
+        roster[holding[0][0].key] -= 1
+        final = holding[0][1]
 
 
 def _rows(base: Workflow, targets: StaffingTargets, guess: AnalyticGuess, roster: Roster) -> list[StaffingRow]:

@@ -3,7 +3,8 @@
 Rules:
 - SLA goals come from the model: one per review stage × :class:`flowmodel.nodes.SlaTarget` ("share of items
   of a priority decided within a time, counted from creation"), exactly what the simulation reports as
-  ``sla_attainment_share``. Optional extra targets: a maximum occupancy per team (simulated utilisation) and a
+  ``sla_attainment_share``; a target for a priority that never reaches its stage is left out. Optional extra
+  targets: a maximum occupancy per team (simulated utilisation) and a
   maximum end-of-horizon backlog (items waiting in all queues together).
 - A target counts as met when the bound of its confidence interval on the safe side clears it: the lower
   bound of SLA attainment ≥ the share; the upper bound of occupancy and of backlog ≤ the maximum
@@ -86,8 +87,10 @@ def targets_from_model(workflow: Workflow, *, max_occupancy: float | None = None
                        confidence: float = 0.95,
                        day_groups: tuple[tuple[int, ...], ...] = DAY_GROUPS_WEEKDAY_WEEKEND) -> StaffingTargets:
     """Every SLA target of every review stage, plus the optional caps."""
+    rates = class_rates(workflow)
     goals = [SlaGoal(node.id, node.name, target.priority, to_seconds(target.within, target.unit), target.share)
-             for node in workflow.nodes.values() if isinstance(node, ReviewStage) for target in node.sla]
+             for node in workflow.nodes.values() if isinstance(node, ReviewStage) for target in node.sla
+             if any(rate > 0 and c.priority == target.priority for c, rate in rates.get(node.id, {}).items())]
     days = sorted(d for group in day_groups for d in group)
     if days != list(range(7)):
         raise ValueError("day groups must list every weekday 0–6 exactly once")
