@@ -1,26 +1,34 @@
-"""An embedded matplotlib figure (QtAgg) with the project's chart style."""
+"""An embedded matplotlib figure (QtAgg) with the project's chart style.
+
+Rule: a canvas draws only when it is shown and large enough for its axes (a chart in a dock or tab that is
+not open yet would be squeezed to nothing); showing or resizing it draws it.
+"""
 
 from __future__ import annotations
 
-import warnings
-
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
+from PySide6.QtGui import QShowEvent
 
 FIGURE_FACE = "#ffffff"
-# A chart in a dock that is not shown yet is drawn at almost no size; the layout is applied again when the
-# dock opens, so matplotlib's complaint about that first draw says nothing to a planner.
-warnings.filterwarnings("ignore", "constrained_layout not applied", UserWarning)
+SMALLEST_DRAWN_PX = (420, 300)
 
 
 class ChartCanvas(FigureCanvasQTAgg):
-    """A figure of ``rows`` × ``columns`` axes, redrawn by :meth:`draw_with`."""
+    """A figure of ``rows`` × ``columns`` axes, redrawn after :meth:`fresh_axes` with ``draw_idle``."""
 
     def __init__(self, rows: int, columns: int) -> None:
         self.figure_ = Figure(figsize=(9, 6), facecolor=FIGURE_FACE, layout="constrained")
         super().__init__(self.figure_)
         self.rows, self.columns = rows, columns
-        self.setMinimumHeight(320)
+
+    def draw(self) -> None:
+        if self.isVisible() and self.width() >= SMALLEST_DRAWN_PX[0] and self.height() >= SMALLEST_DRAWN_PX[1]:
+            super().draw()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.draw_idle()
 
     def fresh_axes(self) -> list:
         """Clear the figure and return new axes, row by row."""

@@ -1,0 +1,87 @@
+"""How the main window's scenario, run and results parts talk to each other (kept out of the window class).
+
+Rules:
+- Scenario mode is signalled in two places: a banner on the canvas and one on the property panel, plus
+  the "Scenario mode" toggle in its own toolbar; refused edits explain themselves in the status bar.
+- When scenario mode changes (on/off, another scenario, the scenario's changes edited) the open forms
+  reload, so they show the scenario's values; the canvas follows through its overlay.
+- A finished run is added to the history, the results dock is raised (at least half the window high) and
+  the run is shown; a failed run shows its message in the run panel, never a traceback.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+
+from flowmodel.errors import FlowmodelError
+from flowmodel.run_settings import RunSettings
+from flowmodel.workflow import Workflow
+from simulations.runner import BASELINE_ID, RunResult
+from ui.scenarios.banner import ScenarioBanner
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+STATUS_MS = 8000
+
+
+class WhatIfWiring(QObject):
+    """Connects the scenarios panel, run panel, run controller, history, results view and canvas overlay."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        window.property_banner = ScenarioBanner(window.scenario_mode)
+        window.properties.layout().insertWidget(0, window.property_banner)
+        window.canvas_banner = ScenarioBanner(window.scenario_mode, window.view)
+        window.canvas_banner.move(12, 10)
+        toolbar = window.addToolBar("Scenario")
+        toolbar.setObjectName("scenario_toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(window.scenarios.mode_action)
+        status = window.statusBar()
+        window.undo_stack.refused.connect(lambda text: status.showMessage(text, STATUS_MS))
+        window.scenario_mode.changed.connect(self.scenario_view_changed)
+        panel, runs = window.run_panel, window.runs
+        panel.run_requested.connect(self.start_run)
+        panel.cancel_requested.connect(runs.cancel)
+        runs.running_changed.connect(panel.set_running)
+        runs.progressed.connect(panel.show_progress)
+        runs.finished.connect(self.run_finished)
+        runs.failed.connect(self.run_failed)
+        runs.cancelled.connect(lambda: panel.show_outcome("Run cancelled; no results kept.", False))
+        window.results.canvas_overlay_changed.connect(window.overlay.set_results)
+
+    def scenario_view_changed(self) -> None:
+        """Forms show the values anew (see module rules)."""
+        for panel in (self.window.properties, self.window.teams):
+            if panel.form is not None:
+                panel.form.refresh()
+
+    def start_run(self, scenario_ids: list[str], settings: RunSettings) -> bool:
+        """Run the ticked scenarios (the baseline first when ticked) in the background."""
+        window = self.window
+        ids: list[str | None] = [None if i == BASELINE_ID else i for i in scenario_ids]
+        try:
+            window.runs.start(window.document.workflow, ids, settings, window.run_history.workspace_path)
+        except FlowmodelError as error:
+            window.run_panel.show_outcome(error.render(), False)
+            return False
+        return True
+
+    def run_finished(self, result: RunResult, run_id: str, snapshot: Workflow) -> None:
+        window = self.window
+        entry = window.run_history.add(result, run_id, snapshot)
+        where = "stored in the workspace" if run_id else "kept until you save as a .flowdb workspace"
+        window.run_panel.show_outcome(f"Run finished: {len(result.replications)} replications, {where}.", True)
+        dock = window.results_dock
+        dock.raise_()
+        window.resizeDocks([dock], [max(dock.height(), window.height() // 2)], Qt.Orientation.Vertical)
+        window.results.select_entry(entry.id)
+
+    def run_failed(self, message: str) -> None:
+        self.window.run_panel.show_outcome(f"The run failed.\n{message}", False)
+        self.window.statusBar().showMessage(message.splitlines()[0], STATUS_MS)
