@@ -10,6 +10,8 @@ Rules:
 - Unsaved changes are offered Save / Discard / Cancel before New, Open, opening an example and closing.
 - Every question and error goes through one small method (``ask_*``, ``show_error``) so tests and
   other front ends can answer them.
+- The undo stack is a :class:`~ui.scenarios.mode.ScenarioUndoStack` (scenario mode routes edits through it);
+  the Scenarios, Run and Results docks and the canvas overlay are wired by :mod:`ui.run.window_wiring`.
 """
 
 from __future__ import annotations
@@ -23,11 +25,9 @@ from PySide6.QtWidgets import QComboBox, QDockWidget, QFileDialog, QMainWindow, 
 from flowmodel.documents import document_kind
 from flowmodel.errors import FlowmodelError, LoadError
 from flowmodel.jsonfile import JSON_SUFFIX
-from flowmodel.run_settings import RunSettings
 from flowmodel.validation import Issue
 from flowmodel.workflow import Workflow
 from flowmodel.workspace_schema import WORKSPACE_SUFFIX
-from simulations.runner import BASELINE_ID, RunResult
 from ui.autosave import Autosaver, pending_recovery
 from ui.canvas.interactions.delete import delete_selection
 from ui.canvas.layout import align, auto_layout
@@ -43,7 +43,7 @@ from ui.results.view import ResultsView
 from ui.run.controller import RunController
 from ui.run.history import RunHistory
 from ui.run.panel import RunPanel
-from ui.scenarios.banner import ScenarioBanner
+from ui.run.window_wiring import WhatIfWiring
 from ui.scenarios.mode import ScenarioUndoStack
 from ui.scenarios.panel import ScenariosPanel
 from ui.window_actions import build_actions
@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.actions = build_actions(self)
-        self._connect_what_if()
+        self.what_if = WhatIfWiring(self)
         self.view.status_message.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
         self.autosaver.failed.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
         self.palette.kind_activated.connect(self._add_at_centre)
@@ -237,55 +237,6 @@ class MainWindow(QMainWindow):
                  if (workflow.nodes[n].x, workflow.nodes[n].y) != p}
         if moves:
             self.undo_stack.push(AlignCommand(workflow, moves, how))
-
-    # -- scenarios, runs and results (ui.scenarios, ui.run, ui.results) ----------------------------
-    def _connect_what_if(self) -> None:
-        self.property_banner = ScenarioBanner(self.scenario_mode)
-        self.properties.layout().insertWidget(0, self.property_banner)
-        self.canvas_banner = ScenarioBanner(self.scenario_mode, self.view)
-        self.canvas_banner.move(12, 10)
-        toolbar = self.addToolBar("Scenario")
-        toolbar.setObjectName("scenario_toolbar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        toolbar.addAction(self.scenarios.mode_action)
-        self.undo_stack.refused.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
-        self.scenario_mode.changed.connect(self._scenario_view_changed)
-        self.run_panel.run_requested.connect(self.start_run)
-        self.run_panel.cancel_requested.connect(self.runs.cancel)
-        self.runs.running_changed.connect(self.run_panel.set_running)
-        self.runs.progressed.connect(self.run_panel.show_progress)
-        self.runs.finished.connect(self._run_finished)
-        self.runs.failed.connect(self._run_failed)
-        self.runs.cancelled.connect(lambda: self.run_panel.show_outcome("Run cancelled; no results kept.", False))
-        self.results.canvas_overlay_changed.connect(self.overlay.set_results)
-
-    def _scenario_view_changed(self) -> None:
-        """Scenario mode on/off, another scenario, or its changes edited: forms show the values anew."""
-        for panel in (self.properties, self.teams):
-            if panel.form is not None:
-                panel.form.refresh()
-
-    def start_run(self, scenario_ids: list[str], settings: RunSettings) -> bool:
-        """Run the ticked scenarios (the baseline first when ticked) in the background."""
-        ids: list[str | None] = [None if i == BASELINE_ID else i for i in scenario_ids]
-        try:
-            self.runs.start(self.document.workflow, ids, settings, self.run_history.workspace_path)
-        except FlowmodelError as error:
-            self.run_panel.show_outcome(error.render(), False)
-            return False
-        return True
-
-    def _run_finished(self, result: RunResult, run_id: str, snapshot: Workflow) -> None:
-        entry = self.run_history.add(result, run_id, snapshot)
-        where = "stored in the workspace" if run_id else "kept until you save as a .flowdb workspace"
-        self.run_panel.show_outcome(f"Run finished: {len(result.replications)} replications, {where}.", True)
-        self.results_dock.raise_()
-        self.results.select_entry(entry.id)
-
-    def _run_failed(self, message: str) -> None:
-        self.run_panel.show_outcome(f"The run failed.\n{message}", False)
-        self.statusBar().showMessage(message.splitlines()[0], STATUS_MS)
 
     # -- files -----------------------------------------------------------------------------------
     def new_document(self) -> None:
