@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from reports.comparison import Comparison, KeyFigure, ScenarioInfo
+from reports.comparison import Comparison, KeyFigure, ScenarioInfo, duration_unit
 from reports.formatting import delta_text, number, relative_text, value_text
 from simulations.aggregate import MetricDelta
 from simulations.analytic import StageEstimate
@@ -142,8 +142,8 @@ def _scenario_points(comparison: Comparison, position: int) -> tuple[tuple[str, 
             continue
         assert delta is not None
         name = "mean" if figure.metric.endswith("mean_s") else "p90"
-        parts.append(f"{name} {value_text(delta.baseline_mean, figure.unit)} → "
-                     f"{value_text(delta.scenario_mean, figure.unit)} ({relative_text(delta) or 'no change'}, "
+        parts.append(f"{name} {_duration_value(delta.baseline_mean)} → {_duration_value(delta.scenario_mean)} "
+                     f"({relative_text(delta) or 'no change'}, "
                      f"{_clear_word(delta)})")
     if parts:
         say("Time to decision: " + "; ".join(parts) + ".", headline=True)
@@ -211,6 +211,11 @@ def _sla_point(figure: KeyFigure, position: int, reference: str) -> str:
         return (f"SLA restored at {figure.scope_name}: {value_text(summary.mean, figure.unit)} on time against a "
                 f"target of {target} ({reference}: {value_text(base, figure.unit)}{change}).")
     return ""
+
+
+def _duration_value(seconds: float) -> str:
+    """A measured duration in its own readable unit (a 5-minute baseline is not "0.09 h" next to a 6-hour one)."""
+    return value_text(seconds, duration_unit(seconds))
 
 
 def duration_text(seconds: float) -> str:

@@ -3,6 +3,7 @@
 Rules:
 - The picture is the real canvas scene (:class:`ui.canvas.scene.WorkflowScene`) bound to the workflow, so it
   looks exactly like the editor (cards, edge labels, the canvas grid); the scene is built, rendered and dropped.
+  The cards' on-screen pixmap cache is switched off in that scene, so the SVG holds vector shapes and text.
 - The canvas is a QtWidgets scene, so a ``QApplication`` must exist (a bare ``QGuiApplication`` is not enough);
   :func:`ensure_application` makes one, on the offscreen platform when there is no display.
 - PNG is rendered at ``scale`` pixels per scene unit (2 = crisp on paper at page width); SVG through
@@ -18,7 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QGraphicsItem
 
 from flowmodel.errors import SaveError
 from flowmodel.workflow import Workflow
@@ -46,6 +47,8 @@ def _scene(workflow: Workflow):
 
     scene = WorkflowScene()
     scene.set_workflow(workflow)
+    for item in scene.node_items.values():  # cards cache themselves as pixmaps on screen; a picture wants vectors
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
     return scene
 
 

@@ -91,7 +91,8 @@ def _paint_page(painter: QPainter, document: QTextDocument, index: int, scale: f
     painter.save()
     painter.scale(scale, scale)
     painter.translate(0, -index * page.height())
-    document.drawContents(painter, QRectF(0, index * page.height(), page.width(), page.height()))
+    # One pixel short of the next page, so the block that starts it is not also drawn (clipped) on this one.
+    document.drawContents(painter, QRectF(0, index * page.height(), page.width(), page.height() - 1))
     painter.restore()
     painter.save()
     font = QFont()
