@@ -8,7 +8,20 @@ import threading
 
 import pytest
 
-from flowmodel import Distribution, Edge, Outcome, ReviewStage, RunSettings, Shift, SlaTarget, Source, Team, Workflow
+from flowmodel import (
+    Change,
+    Distribution,
+    Edge,
+    Outcome,
+    ReviewStage,
+    RunSettings,
+    Scenario,
+    Shift,
+    SlaTarget,
+    Source,
+    Team,
+    Workflow,
+)
 from flowmodel.scenarios import apply_scenario
 from flowmodel.validation import validate
 from flowmodel.validation_issues import errors
@@ -87,6 +100,22 @@ def test_the_plan_applies_as_a_scenario_that_validates(mmc_plan) -> None:
     assert applied.team_by_name("Reviewers").shifts[0].headcount == [14] * 7
     assert [(c.path, c.op) for c in scenario.changes] == [("shifts.all day.headcount", "set")]
     assert workflow.team_by_name("Reviewers").shifts[0].headcount == [10] * 7
+
+
+def test_a_scenario_is_staffed_on_top_of_its_own_changes() -> None:
+    workflow = single_stage()
+    reports = workflow.node_by_name("Reports")
+    workflow.put_scenario(Scenario(name="Half volume", changes=[Change(reports.id, "rate_per_hour", "scale", 0.5)]))
+    half = workflow.scenario_by_name("Half volume")
+    plan = recommend_staffing(workflow, half.id, None, MMC_SETTINGS, executor=make_executor(2))
+    assert plan.status == "met" and plan.scenario_name == "Half volume"
+    staffed = plan_to_scenario(workflow, plan, "Half volume, staffed")
+    assert staffed.changes[0] == half.changes[0] and len(staffed.changes) == 2
+    applied = apply_scenario(workflow, staffed)
+    assert applied.node_by_name("Reports").rate_per_hour == 100.0  # type: ignore[attr-defined]
+    assert applied.team_by_name("Reviewers").shifts[0].headcount == [plan.headcount("Reviewers", "all day", d)
+                                                                      for d in range(7)]
+    assert errors(validate(applied)) == []
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,77 @@
+"""``main.py staff`` end to end on small models: the table, --out JSON and CSV, exit codes 0 / 1 / 2."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from flowmodel import Distribution, SlaTarget
+from flowmodel.documents import save_document
+from main import main
+from tests.test_staffing_analytic import single_stage
+
+SHORT = ["--horizon", "3d", "--warmup", "2h", "--replications", "8", "--seed", "3", "--jobs", "2",
+         "--days", "all-week"]
+
+
+@pytest.fixture
+def model_file(tmp_path: Path) -> Path:
+    path = tmp_path / "single.flow.json"
+    save_document([single_stage()], path)
+    return path
+
+
+def test_staff_prints_the_table_and_writes_json_and_csv(model_file, tmp_path, capsys) -> None:
+    out = tmp_path / "plan.json"
+    assert main(["staff", str(model_file), *SHORT, "--out", str(out)]) == 0
+    printed = capsys.readouterr()
+    assert "every target met" in printed.out
+    row = next(line for line in printed.out.splitlines() if line.startswith("Reviewers"))
+    assert row.split()[:7] == ["Reviewers", "all", "day", "Mon–Sun", "10", "14", "+4"]
+    assert "met     sla Review · P2: 85% within 6 min" in printed.out
+    assert "Staffing: raise: simulating 1 roster(s)" in printed.err
+    plan = json.loads(out.read_text(encoding="utf-8"))
+    assert plan["status"] == "met" and plan["scenario"]["name"] == "Baseline"
+    assert [(r["current"], r["recommended"], r["delta"]) for r in plan["rows"]] == [([10] * 7, 14, 4)]
+    assert plan["targets"][0]["ci_low"] >= 0.85 and plan["settings"]["replications"] == 8
+
+    table = tmp_path / "plan.csv"
+    assert main(["staff", str(model_file), *SHORT, "--out", str(table)]) == 0
+    rows = list(csv.DictReader(table.open(encoding="utf-8")))
+    assert [(r["team"], r["days"], r["recommended"], r["delta"]) for r in rows] == [("Reviewers", "Mon–Sun", "14", "4")]
+
+
+def test_staff_exits_1_on_an_infeasible_target_without_simulating(tmp_path, capsys) -> None:
+    workflow = single_stage(handle=Distribution.fixed(3, "min"), sla=[SlaTarget("P2", 2, "min", 0.95)])
+    path = tmp_path / "infeasible.flow.json"
+    save_document([workflow], path)
+    out = tmp_path / "plan.json"
+    assert main(["staff", str(path), *SHORT, "--out", str(out)]) == 1
+    printed = capsys.readouterr()
+    assert "infeasible  Review · P2: the target (95% within 2 min) is below the handle time" in printed.out
+    assert "Staffing:" not in printed.err
+    assert json.loads(out.read_text(encoding="utf-8"))["status"] == "infeasible"
+
+
+@pytest.mark.parametrize("arguments", [
+    ["staff", "missing.flow.json"],
+    ["staff", "{model}", "--out", "{tmp}/plan.xlsx.txt"],
+    ["staff", "{model}", "--replications", "1"],
+    ["staff", "{model}", "--scenario", "No such scenario"],
+])
+def test_staff_exits_2_on_unreadable_input_or_bad_arguments(arguments, model_file, tmp_path, capsys) -> None:
+    argv = [a.replace("{model}", str(model_file)).replace("{tmp}", str(tmp_path)) for a in arguments]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and "Traceback" not in err
+    assert not (tmp_path / "plan.xlsx.txt").exists()
+
+
+def test_staff_exits_2_on_a_corrupt_file(tmp_path, capsys) -> None:
+    path = tmp_path / "broken.flow.json"
+    path.write_text("{ not json", encoding="utf-8")
+    assert main(["staff", str(path)]) == 2
+    assert "broken.flow.json" in capsys.readouterr().err
