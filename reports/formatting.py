@@ -21,7 +21,8 @@ def number(value: float, *, signed: bool = False) -> str:
     if not math.isfinite(value):
         return "n/a"
     size = abs(value)
-    places = 0 if size >= 100 or value == round(value) else 1 if size >= 10 else 2
+    whole = abs(value - round(value)) <= 1e-9 * max(size, 1.0)  # 95.00000000000001 % is 95 %
+    places = 0 if size >= 100 or whole else 1 if size >= 10 else 2
     text = f"{value:+,.{places}f}" if signed else f"{value:,.{places}f}"
     if signed and float(text.replace(",", "")) == 0:
         text = text.lstrip("+-")
