@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 EXAMPLE ?= examples/user_report_triage.flow.json
 
-.PHONY: run test lint screenshot benchmark clean
+.PHONY: run test lint screenshot sample-report benchmark clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Flowmodel needs Python 3.11 or newer")'
@@ -34,6 +34,11 @@ screenshot: $(STAMP)
 	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends xvfb xauth >/dev/null; } \
 	  || { echo "make screenshot needs xvfb-run: install the xvfb package" >&2; exit 1; }
 	xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m ui.screenshot $(EXAMPLE) docs/screenshot.png
+
+# The sample PDF report (and a picture of its first page) under docs/, from the hate-speech example.
+sample-report: $(STAMP)
+	@scripts/install_qt_system_libs.sh offscreen
+	QT_QPA_PLATFORM=offscreen $(PY) -m ui.report.sample docs
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
