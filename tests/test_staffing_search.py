@@ -158,3 +158,29 @@ def test_cancel_stops_the_search() -> None:
     with pytest.raises(RunCancelled):
         recommend_staffing(single_stage(), None, None, MMC_SETTINGS, executor=make_executor(2),
                            on_progress=stop_soon, cancel=cancel)
+
+
+def _office_hours_only() -> Workflow:
+    """Reviewers work 09–17 only, yet items must be decided within 1 h around the clock: a coverage gap."""
+    team = Team(name="Reviewers", shrinkage=0.0, shifts=[Shift("office", 9, 8, [3] * 7)])
+    return single_stage(rate=20.0, sla=[SlaTarget("P2", 1, "h", 0.9)], teams=[team])
+
+
+def test_a_coverage_gap_stops_the_raise_with_the_reason() -> None:
+    workflow = _office_hours_only()
+    settings = RunSettings(horizon_hours=48.0, warmup_hours=2.0, replications=4, seed=2)
+    plan = recommend_staffing(workflow, None, targets_from_model(workflow, day_groups=DAY_GROUPS_ALL_WEEK),
+                              settings, executor=make_executor(2))
+    assert plan.status == "not_met" and plan.bound_hit
+    assert any("no longer improved" in note and "add or move a shift" in note for note in plan.notes)
+    assert plan.evaluations < 10 and not plan.achieved[0].met and plan.achieved[0].mean < 0.6
+
+
+def test_the_simulation_bound_is_reported() -> None:
+    workflow = _office_hours_only()
+    settings = RunSettings(horizon_hours=48.0, warmup_hours=2.0, replications=4, seed=2)
+    plan = recommend_staffing(workflow, None, targets_from_model(workflow, day_groups=DAY_GROUPS_ALL_WEEK),
+                              settings, executor=make_executor(2), max_evaluations=1)
+    assert plan.status == "not_met" and plan.evaluations == 1
+    assert plan.notes == ["stopped at the bound of 1 simulated rosters with targets still missed: "
+                          "sla:Review · P2: 90% within 1 h"]

@@ -140,7 +140,7 @@ def stage_hourly_rates(workflow: Workflow, settings: RunSettings) -> dict[str, l
     return hourly
 
 
-def _stage_requirement(workflow: Workflow, stage: ReviewStage, targets: StaffingTargets,
+def _stage_requirement(stage: ReviewStage, targets: StaffingTargets,
                        hourly: list[dict[ItemClass, float]], mean_rates: dict[ItemClass, float]) -> list[int]:
     goals = [g for g in targets.sla if g.stage_id == stage.id]
     laws = {g.priority: mixed_quantiles(class_mix(stage, mean_rates, g.priority)) for g in goals
@@ -189,7 +189,7 @@ def analytic_guess(workflow: Workflow, targets: StaffingTargets, settings: RunSe
     for stage_id, rates_by_hour in hourly.items():
         stage = workflow.nodes[stage_id]
         assert isinstance(stage, ReviewStage)
-        need = _stage_requirement(workflow, stage, targets, rates_by_hour, mean_rates.get(stage_id, {}))
+        need = _stage_requirement(stage, targets, rates_by_hour, mean_rates.get(stage_id, {}))
         stage_reviewers[stage_id] = tuple(need)
         teams = workflow.teams_for_stage(stage_id)
         for k, rates in enumerate(rates_by_hour):

@@ -13,7 +13,8 @@ Rules:
   hours in the statistics window hold the largest sum of the stage's mean queue length. An occupancy miss
   raises every team-shift of that team; a backlog miss is treated as a miss at the stage with the largest
   end backlog. One candidate is simulated per step.
-- A team-shift whose raise did not lift a missed goal's mean attainment is not raised again for that goal;
+- A team-shift whose raise did not close at least a tenth of a missed goal's gap (target − mean attainment)
+  is not raised again for that goal;
   when no team-shift is left for a missed goal the search stops (``not_met``) and says why: the items most
   likely wait for hours when no team able to review them is on shift, which headcount cannot fix.
 - Trim: from a roster that meets every target, simulate one reviewer fewer on each team-shift (all in one
@@ -42,6 +43,7 @@ from flowmodel.validation_issues import errors
 from flowmodel.workflow import Workflow
 from simulations.aggregate import MetricSummary, summarise_metrics
 from simulations.executors import Executor, Progress, make_executor
+from simulations.results import ReplicationResult
 from simulations.runner import BASELINE_NAME, resolve_scenarios, run_scenarios
 from simulations.staffing.analytic import AnalyticGuess, analytic_guess
 from simulations.staffing.plan import StaffingPlan, StaffingRow, TargetResult, TrimCheck, roster_changes
@@ -49,8 +51,8 @@ from simulations.staffing.targets import StaffingTargets, TeamShift, infeasible_
 from simulations.timebase import HOUR_S, horizon_start, load_zone, local_hour_of_week
 
 DEFAULT_MAX_EVALUATIONS = 60
-#: A raise that lifts a missed goal's mean attainment by no more than this did not help.
-IMPROVEMENT = 1e-3
+#: A raise helped a missed goal only if it closed at least this share of the gap to the target.
+GAP_CLOSED = 0.1
 Roster = dict[tuple[str, int, tuple[int, ...]], int]
 
 
@@ -122,7 +124,7 @@ class _Search:
         return [invalid if i is None or run is None else
                 self._judge([r for r in run.replications if r.scenario_id == i]) for i in ids]
 
-    def _judge(self, replications: list) -> _Evaluation:
+    def _judge(self, replications: list[ReplicationResult]) -> _Evaluation:
         summaries = {(s.scope_kind, s.scope_id, s.metric): s
                      for s in summarise_metrics(replications, self.targets.confidence)}
         results: list[TargetResult] = []
@@ -225,7 +227,7 @@ def _raise(search: _Search, base: Workflow, roster: Roster, judged: list[TeamShi
            observed: dict[tuple[str, int, tuple[int, ...]], list[float]], plan: StaffingPlan) -> _Evaluation | None:
     """Add reviewers until every target holds; the met evaluation, or None when the bound or a dead end stops it.
 
-    A team-shift whose raise did not improve a missed goal's attainment is not raised for that goal again
+    A team-shift whose raise did not close a tenth of a missed goal's gap is not raised for that goal again
     (more reviewers do not help where items wait for hours when nobody able is on shift).
     """
     exhausted: dict[str, set[tuple[str, int, tuple[int, ...]]]] = {}
@@ -238,7 +240,7 @@ def _raise(search: _Search, base: Workflow, roster: Roster, judged: list[TeamShi
         plan.status, plan.achieved = "not_met", evaluation.results
         if previous is not None:
             for goal, before, after in zip(search.targets.sla, previous.results, evaluation.results, strict=False):
-                if not after.met and not after.mean > before.mean + IMPROVEMENT:
+                if not after.met and not after.mean - before.mean >= GAP_CLOSED * (goal.share - before.mean):
                     exhausted.setdefault(goal.stage_id, set()).update(raised)
         if search.evaluations >= search.max_evaluations:
             plan.notes.append(f"stopped at the bound of {search.max_evaluations} simulated rosters with targets "
