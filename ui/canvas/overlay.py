@@ -106,7 +106,7 @@ class CanvasOverlay(QObject):
         if estimate is None:
             return None
         if not estimate.stable:
-            return StageFigure(f"est. unstable · load {estimate.offered_load:.1f} > {estimate.servers} reviewers",
+            return StageFigure(f"est. unstable · load {estimate.utilisation:.0%} of capacity",
                                OVERLOADED)
         return StageFigure(f"est. {estimate.utilisation:.0%} busy · wait {_minutes(estimate.mean_wait_s)}",
                            load_colour(estimate.utilisation))

@@ -1,7 +1,7 @@
 """An embedded matplotlib figure (QtAgg) with the project's chart style.
 
-Rule: a canvas draws only when it is shown and large enough for its axes (a chart in a dock or tab that is
-not open yet would be squeezed to nothing); showing or resizing it draws it.
+Rule: a canvas too small for its axes (a dock that is not opened wide yet) is drawn without the constrained
+layout, which could not fit them; showing or resizing it draws it again with the layout.
 """
 
 from __future__ import annotations
@@ -23,8 +23,15 @@ class ChartCanvas(FigureCanvasQTAgg):
         self.rows, self.columns = rows, columns
 
     def draw(self) -> None:
-        if self.isVisible() and self.width() >= SMALLEST_DRAWN_PX[0] and self.height() >= SMALLEST_DRAWN_PX[1]:
+        if self.width() >= SMALLEST_DRAWN_PX[0] and self.height() >= SMALLEST_DRAWN_PX[1]:
             super().draw()
+            return
+        engine = self.figure_.get_layout_engine()
+        self.figure_.set_layout_engine("none")
+        try:
+            super().draw()
+        finally:
+            self.figure_.set_layout_engine(engine)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

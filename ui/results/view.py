@@ -115,6 +115,7 @@ class ResultsView(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(outer)
+        self.setMinimumSize(320, 160)  # a docked view may be small; its parts scroll or squeeze
         self._stale_timer = QTimer(self, singleShot=True, interval=300)
         self._stale_timer.timeout.connect(self.refresh_history)
         self._watched = None
