@@ -130,7 +130,7 @@ def time_to_decision(comparison: Comparison, width_in: float = 7.0) -> Figure:
         ax.set_yscale("log")
         ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     ax.set_xticks(x, [f.label.replace("Time to decision, ", "") for f in figures])
-    _style(ax, "Time to decision, creation to outcome" + (" (log scale)" if log else ""), "", unit.name)
+    _style(ax, "Time to decision, creation to outcome", "", unit.name + (" (log scale)" if log else ""))
     ax.margins(y=0.15)
     _scenario_legend(figure, comparison)
     return figure

@@ -7,8 +7,9 @@ Rules (per scenario, against the reference, most serious first):
   longer horizon would show the growth).
 - SLA targets missed under the scenario (mean attainment below the target) are named with the target, the
   attainment and the reference's; a target the reference missed and the scenario meets is "restored".
-- Time to decision (mean and p90), teams at 95 % utilisation or more, total staff cost and items completed
-  follow; every change carries "clear" or "not clear" from the paired 95 % interval.
+- Time to decision (mean and p90), teams at 95 % utilisation or more (other clear utilisation changes as
+  they are), total staff cost and items completed follow; every change carries "clear" or "not clear" from
+  the paired 95 % interval.
 - Key figures whose interval includes 0 are listed once as "no clear difference"; a figure that is exactly
   equal in every replication is "unchanged". With one replication there is no interval and the text says so.
 - A staffing table's note, when one is given, closes the section.
@@ -97,7 +98,7 @@ def _scenario_points(comparison: Comparison, position: int) -> tuple[tuple[str, 
             quiet.append(f"{_lower_first(figure.label)} (unchanged)")
             return True
         if delta.ci_defined and not delta.clear:
-            quiet.append(f"{_lower_first(figure.label)} ({delta_text(delta, figure.unit)})")
+            quiet.append(f"{_lower_first(figure.label)} ({delta_text(delta, figure.unit, relative=False)})")
             return True
         return False
 
@@ -154,8 +155,9 @@ def _scenario_points(comparison: Comparison, position: int) -> tuple[tuple[str, 
             points.append(f"{figure.scope_name} is busy {value_text(summary.mean, figure.unit)} of its available "
                           f"time (reference {value_text(delta.baseline_mean, figure.unit)}): no slack left for a "
                           "surge.")
-        else:
-            note_quiet(figure, delta)
+        elif not note_quiet(figure, delta) and summary is not None and delta is not None:
+            say(f"{figure.scope_name}: utilisation {value_text(delta.baseline_mean, figure.unit)} → "
+                f"{value_text(summary.mean, figure.unit)} ({delta_text(delta, figure.unit)}, {_clear_word(delta)}).")
 
     for metric, what in (("cost", "Total staff cost"), ("completed_count", "Items completed")):
         if not _has(comparison, metric):

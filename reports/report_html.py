@@ -1,9 +1,10 @@
 """The PDF report's content as HTML for Qt's QTextDocument (no Qt here: :mod:`ui.report.pdf` lays it out).
 
 Rules:
-- Order: title page (workflow, date, scenarios, run, in brief, the workflow picture); findings; the policy
-  changes as diff lines; the comparison table; the charts; staffing (only with a staffing table); method and
-  assumptions. Each main section starts on a new page.
+- Order: title page (workflow, date, scenarios, run, in brief, the workflow picture); findings, then the
+  policy changes as diff lines and the comparison table (flowing on, its header row repeated on each page);
+  the charts; staffing (only with a staffing table); method and assumptions. Findings, charts, staffing and
+  the method start on a new page.
 - Only the CSS QTextDocument understands is used (font sizes in pt, colours, table cell padding and
   backgrounds, ``page-break-before``); widths are in document pixels (96 per inch) given by the caller.
 - Pictures are referenced by name (:data:`CANVAS_IMAGE`, :func:`chart_image`); the caller registers an image
@@ -50,8 +51,8 @@ def _e(text: object) -> str:
 
 
 def _heading(text: str, *, new_page: bool = True) -> str:
-    brk = "page-break-before: always; " if new_page else ""
-    return (f'<h2 style="{brk}font-size: 15pt; color: {TEXT}; margin-top: 0px; margin-bottom: 6px;">{_e(text)}</h2>'
+    brk = "page-break-before: always; margin-top: 0px;" if new_page else "margin-top: 22px;"
+    return (f'<h2 style="{brk} font-size: 15pt; color: {TEXT}; margin-bottom: 6px;">{_e(text)}</h2>'
             f'<hr style="color: {RULE};"/>')
 
 
@@ -102,7 +103,11 @@ def _findings(comparison: Comparison, findings: Findings) -> str:
                      "</span></h3>")
         parts.append("<ul>" + "".join(f'<li style="margin-bottom: 4px;">{_e(p)}</li>' for p in group.points)
                      + "</ul>")
-    parts.append(f'<h3 style="font-size: 11pt; color: {TEXT}; margin-top: 14px;">The policy changes</h3>')
+    return "".join(parts)
+
+
+def _policy_changes(comparison: Comparison) -> str:
+    parts = [_heading("The policy changes", new_page=False)]
     for scenario in comparison.scenarios:
         lines = scenario.changes or ("no changes — the workflow as drawn",)
         description = f' <span style="color: {MUTED};">— {_e(scenario.description)}</span>' \
@@ -145,7 +150,7 @@ def _comparison_table(comparison: Comparison) -> str:
               f"{_e(comparison.reference.name)}, paired replication by replication (same random numbers); "
               "highlighted in bold on yellow when the difference is clear (its 95 % interval excludes zero). "
               "pp = percentage points.</p>")
-    return (_heading("Comparison of key figures")
+    return (_heading("Comparison of key figures", new_page=False)
             + f'<table width="100%" cellspacing="0" cellpadding="0" style="font-size: 8pt;"><thead><tr>{head}'
               f'</tr></thead>{"".join(rows)}</table>' + legend)
 
@@ -211,6 +216,7 @@ def report_html(comparison: Comparison, width: int, images: Iterable[str] = (),
     findings = write_findings(comparison)
     charts = [n for n in chart_names if chart_image(n) in provided]
     body = (_title_page(comparison, findings, width, provided) + _findings(comparison, findings)
+            + _policy_changes(comparison)
             + _comparison_table(comparison) + (_charts(charts, width) if charts else "") + _staffing(comparison)
             + _method(comparison))
     return f'<html><body style="color: {TEXT};">{body}</body></html>'

@@ -66,7 +66,7 @@ def _document(comparison: Comparison, workflow: Workflow | None, page: QSizeF) -
     for name, chart in CHARTS.items():
         figure = chart(comparison, page.width() / DOC_DPI)
         if len(figure.axes) == 1:  # the report's heading names the chart: drop a single panel's own title
-            figure.axes[0].set_title("")
+            figure.axes[0].set_title("", loc="left")
         image = QImage.fromData(figure_bytes(figure, "png", CHART_DPI))
         document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(chart_image(name)), image)
         images.append(chart_image(name))
