@@ -25,6 +25,7 @@ import json
 import math
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from cli.app import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE
@@ -92,7 +93,9 @@ def _settings(workflow: Workflow, args: argparse.Namespace) -> RunSettings:
 
 
 def _argument_problems(args: argparse.Namespace, out: Path | None, settings: RunSettings) -> list[str]:
-    problems = [f"{name}: {message}" for name, message in settings.problems()]
+    flags = {"horizon_hours": "--horizon", "warmup_hours": "--warmup", "replications": "--replications",
+             "seed": "--seed"}
+    problems = [f"{flags.get(name, name)}: {message}" for name, message in settings.problems()]
     if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
         problems.append(f"--out must end in .json or .csv, not {out.name!r}")
     if args.jobs is not None and args.jobs < 1:
@@ -146,7 +149,7 @@ def run_command(args: argparse.Namespace) -> int:
     return EXIT_OK if plan.status == "met" else EXIT_INVALID
 
 
-def _progress_printer():
+def _progress_printer() -> Callable[[SearchProgress], None]:
     seen: set[tuple[str, int]] = set()
 
     def show(progress: SearchProgress) -> None:

@@ -16,8 +16,10 @@ Rules:
   maximum occupancy adds reviewers ≥ load / occupancy.
 - Split over teams: each item class's share of a stage's load goes to the teams that work the stage, can
   review the class (skills) and have a shift under way at that hour, equally among those for which the stage
-  ranks highest in their own stage list. A team working several stages adds their requirements (no pooling
-  credit). The team's figure is divided by (1 − shrinkage): rostered, not available, reviewers.
+  ranks highest in their own stage list (hours where some class finds no such team are counted as
+  uncovered: its items wait for the next shift whatever the headcount). A team working several stages
+  adds their requirements (no pooling credit). The team's figure is divided by (1 − shrinkage): rostered,
+  not available, reviewers.
 - Per team-shift (see :class:`TeamShift`): where a team's shifts overlap, an hour's requirement is split
   equally over the shift-days under way; a team-shift needs the *maximum* of its share over the hours it
   covers (a shift has one headcount for all its hours, and it must cover its busiest hour). Figures stay
@@ -62,6 +64,8 @@ class AnalyticGuess:
     stage_reviewers: dict[str, tuple[int, ...]]
     team_reviewers: dict[str, tuple[float, ...]]
     shifts: tuple[ShiftGuess, ...]
+    uncovered_hours: dict[str, int]
+    """Per stage id: hours of the week with work for it but no team able to review it on shift."""
 
 
 def decision_share_within(c: int, load: float, mean_handle_s: float, within_s: float,
@@ -186,6 +190,7 @@ def analytic_guess(workflow: Workflow, targets: StaffingTargets, settings: RunSe
 
     stage_reviewers: dict[str, tuple[int, ...]] = {}
     team_need = {team_id: np.zeros(HOURS) for team_id in workflow.teams}
+    uncovered: dict[str, int] = {}
     for stage_id, rates_by_hour in hourly.items():
         stage = workflow.nodes[stage_id]
         assert isinstance(stage, ReviewStage)
@@ -198,14 +203,18 @@ def analytic_guess(workflow: Workflow, targets: StaffingTargets, settings: RunSe
             total = sum(load_by_class.values())
             if not need[k] or total <= 0:
                 continue
+            gap = False
             for item_class, load in load_by_class.items():
                 able = [t for t in teams if working(t.id, k) and t.can_review(item_class.language, item_class.category)]
                 if not able:
+                    gap = True
                     continue
                 best = min(t.stages.index(stage_id) for t in able)
                 first = [t for t in able if t.stages.index(stage_id) == best]
                 for team in first:
                     team_need[team.id][k] += need[k] * load / total / len(first) / (1.0 - team.shrinkage)
+            if gap:
+                uncovered[stage_id] = uncovered.get(stage_id, 0) + 1
     shifts: list[ShiftGuess] = []
     for variable in variables:
         shares = [team_need[variable.team_id][k] / working(variable.team_id, k)
@@ -213,4 +222,4 @@ def analytic_guess(workflow: Workflow, targets: StaffingTargets, settings: RunSe
         fractional = float(max(shares, default=0.0))
         shifts.append(ShiftGuess(variable, fractional, math.ceil(fractional - 1e-9)))
     return AnalyticGuess(stage_reviewers, {t: tuple(float(v) for v in need) for t, need in team_need.items()},
-                         tuple(shifts))
+                         tuple(shifts), uncovered)

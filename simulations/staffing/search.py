@@ -207,6 +207,9 @@ def recommend_staffing(workflow: Workflow, scenario_id: str | None = None, targe
         plan.notes.append("nothing was simulated: relax or fix the infeasible targets and recommend again")
         return plan
 
+    for stage_id, hours in guess.uncovered_hours.items():
+        plan.notes.append(f"{base.nodes[stage_id].name}: {hours} h a week with work and no team able to review it on "
+                          "shift; those items wait for the next shift whatever the headcount")
     search = _Search(base, targets, settings, executor or make_executor(), on_progress, cancel, max_evaluations)
     observed = _observed_hours(base, variables, settings)
     for v in variables:

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flowmodel.distributions import to_seconds
+from flowmodel.errors import ModelError
 from flowmodel.nodes import ReviewStage
 from flowmodel.traffic import class_rates
 from flowmodel.workflow import Workflow
@@ -93,9 +94,11 @@ def targets_from_model(workflow: Workflow, *, max_occupancy: float | None = None
              if any(rate > 0 and c.priority == target.priority for c, rate in rates.get(node.id, {}).items())]
     days = sorted(d for group in day_groups for d in group)
     if days != list(range(7)):
-        raise ValueError("day groups must list every weekday 0–6 exactly once")
+        raise ModelError("day groups must list every weekday exactly once", where="staffing targets · day_groups",
+                         hint="use weekdays and weekends, the whole week, or each day on its own")
     if not 0.5 <= confidence < 1.0:
-        raise ValueError(f"the confidence level must be between 0.5 and 1, not {confidence}")
+        raise ModelError(f"the confidence level must be between 0.5 and 1, not {confidence}",
+                         where="staffing targets · confidence", hint="use e.g. 0.95")
     return StaffingTargets(tuple(goals), max_occupancy, max_backlog, confidence, day_groups)
 
 
