@@ -32,7 +32,7 @@ from flowmodel.validation import validate
 from flowmodel.validation_issues import errors
 from flowmodel.workflow import Workflow
 from flowmodel.workspace import Workspace
-from reports.comparison import Comparison, build_comparison
+from reports.comparison import Comparison, build_comparison, restrict_run
 from reports.data_export import export_data
 from reports.files import check_target
 from reports.xlsx_export import export_xlsx
@@ -141,10 +141,7 @@ def _stored_run(workspace_path: str, run_id: str, workflow: Workflow,
     if missing or run.baseline_id != BASELINE_ID:
         raise FlowmodelError(f"run {run_id!r} did not simulate {', '.join(missing) or 'the baseline'}",
                              where=workspace_path, hint="run the comparison again without --run")
-    documents = [next(s for s in run.scenarios if str(s["id"]) == i) for i in ids]
-    subset = RunResult.from_replications(run.workflow_id, run.workflow_name, run.options, documents,
-                                         [r for r in run.replications if r.scenario_id in ids])
-    return subset, rows[run_id]
+    return restrict_run(run, ids), rows[run_id]
 
 
 def _simulate(args: argparse.Namespace, workflow: Workflow, ids: list[str | None]) -> RunResult | int:

@@ -183,6 +183,20 @@ def build_comparison(run: RunResult, workflow: Workflow | None = None, *, run_id
                       staffing, datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
 
 
+def restrict_run(run: RunResult, scenario_ids: list[str]) -> RunResult:
+    """``run`` with only ``scenario_ids`` (the first becomes the reference), aggregates and deltas recomputed.
+
+    For a comparison of some of a run's scenarios, e.g. the ones ticked in the app's comparison view.
+    """
+    documents = {str(s["id"]): s for s in run.scenarios}
+    unknown = [i for i in scenario_ids if i not in documents]
+    if unknown or not scenario_ids:
+        raise KeyError(f"the run has no scenario {', '.join(map(repr, unknown)) or 'to compare'}")
+    return RunResult.from_replications(run.workflow_id, run.workflow_name, run.options,
+                                       [documents[i] for i in scenario_ids],
+                                       [r for r in run.replications if r.scenario_id in scenario_ids])
+
+
 def _total_cost(run: RunResult) -> tuple[list[MetricSummary], list[MetricDelta]]:
     """Total staff cost per replication (sum over teams), aggregated like every stored metric."""
     derived: list[ReplicationResult] = []
