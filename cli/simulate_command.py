@@ -79,6 +79,9 @@ def _pick_workflow(workflows: list[Workflow], wanted: str | None, path: str) -> 
                 return workflow
     elif len(workflows) == 1:
         return workflows[0]
+    if not workflows:
+        raise FlowmodelError("the workspace holds no workflow, so there is nothing to simulate", where=path,
+                             hint="add a workflow in the app, or simulate a .flow.json file")
     names = ", ".join(repr(w.name) for w in workflows) or "none"
     problem = f"no workflow {wanted!r}" if wanted is not None else f"{len(workflows)} workflows to choose from"
     raise FlowmodelError(problem, where=path, hint=f"choose one with --workflow; workflows here: {names}")

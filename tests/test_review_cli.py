@@ -79,3 +79,11 @@ def test_simulate_help_shows_a_plain_percent_sign(capsys) -> None:
     assert main(["simulate", "--help"]) == 0
     out = capsys.readouterr().out
     assert "95 % confidence" in out and "%%" not in out
+
+
+def test_an_empty_workspace_says_there_is_nothing_to_simulate(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "empty.flowdb"
+    save_document([], path)
+    assert main(["simulate", str(path), *SHORT]) == 2
+    err = capsys.readouterr().err
+    assert "holds no workflow" in err and "0 workflows" not in err
