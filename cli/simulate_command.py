@@ -270,7 +270,7 @@ def summary_table(run: RunResult) -> str:
         for scope_id, scope_name in scopes:
             means = [summaries[k].mean for i in scenario_ids
                      if (k := (i, kind, scope_id, metric)) in summaries and math.isfinite(summaries[k].mean)]
-            unit = _unit_for(metric, abs(means[0]) if means else 0.0)
+            unit = _unit_for(metric, max(abs(m) for m in means) if means else 0.0)  # the largest decides
             title = label if kind == "system" else f"{label}: {scope_name}"
             qualifier = ", ".join(part for part in (unit, _sla_target_text(summaries, reference, scope_id)) if part)
             rows.append([f"{title} ({qualifier})" if qualifier else title,

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from cli.simulate_command import _duration_text
-from flowmodel import SlaTarget
+from cli.simulate_command import _duration_text, summary_table
+from flowmodel import RunSettings, SlaTarget
 from flowmodel.documents import save_document
 from main import main
+from simulations.results import MetricRecord, ReplicationResult
+from simulations.runner import RunOptions, RunResult
 from tests.conftest import make_triage_workflow
 
 SHORT = ["--horizon", "6h", "--warmup", "1h", "--replications", "2", "--seed", "4", "--jobs", "1"]
@@ -87,3 +89,18 @@ def test_an_empty_workspace_says_there_is_nothing_to_simulate(tmp_path: Path, ca
     assert main(["simulate", str(path), *SHORT]) == 2
     err = capsys.readouterr().err
     assert "holds no workflow" in err and "0 workflows" not in err
+
+
+def test_a_row_takes_the_unit_of_its_largest_figure() -> None:
+    """Baseline waits of 4 min and a scenario's of 23 h: the row is in hours, not "1,403 min"."""
+    def replication(scenario: str, replication: int, wait_s: float) -> ReplicationResult:
+        return ReplicationResult(scenario, scenario.title(), replication, 1,
+                                 [MetricRecord("stage", "st", "Specialists", "wait_mean_s", wait_s)])
+
+    results = [replication("baseline", k, 240.0 + k) for k in range(2)]
+    results += [replication("surge", k, 84_000.0 + k) for k in range(2)]
+    run = RunResult.from_replications("w", "W", RunOptions(RunSettings(replications=2)),
+                                      [{"id": "baseline", "name": "Baseline"}, {"id": "surge", "name": "Surge"}],
+                                      results)
+    row = next(line for line in summary_table(run).splitlines() if line.startswith("Wait, mean"))
+    assert row.startswith("Wait, mean: Specialists (h)") and "23.33" in row
