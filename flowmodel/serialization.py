@@ -191,7 +191,11 @@ def workflow_from_dict(data: Any) -> Workflow:
     if not isinstance(data, dict):
         raise LoadError(f"expected a workflow object, found {type(data).__name__}")
     if data.get("format", FORMAT_NAME) != FORMAT_NAME:
-        raise LoadError(f"not a Flowmodel workflow (format {data.get('format')!r})", where="format")
+        results = data.get("format") == "flowmodel.run-results"
+        raise LoadError(f"not a Flowmodel workflow (format {data.get('format')!r})", where="format",
+                        hint="this file holds simulation results (written by simulate --out); open the workflow's "
+                             ".flow.json or .flowdb instead" if results else
+                             "open a workflow exported from Flowmodel (.flow.json)")
     data = migrate(data)
     workflow = Workflow(
         name=_convert(str, data.get("name", "Untitled workflow"), "name"),

@@ -104,3 +104,12 @@ def test_a_row_takes_the_unit_of_its_largest_figure() -> None:
                                       results)
     row = next(line for line in summary_table(run).splitlines() if line.startswith("Wait, mean"))
     assert row.startswith("Wait, mean: Specialists (h)") and "23.33" in row
+
+
+def test_validating_a_results_file_says_it_holds_results(triage_file: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "results.json"
+    assert main(["simulate", str(triage_file), *SHORT, "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["validate", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "not a Flowmodel workflow" in err and "holds simulation results" in err
