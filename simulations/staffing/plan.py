@@ -16,6 +16,7 @@ Rules:
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -185,4 +186,4 @@ def plan_to_scenario(workflow: Workflow, plan: StaffingPlan, name: str) -> Scena
     described = f"Staffing recommended for {plan.scenario_name} ({plan.status}); cost per week " \
                 f"{plan.cost_recommended_per_week:,.0f} ({plan.cost_delta_per_week:+,.0f})."
     return Scenario(name=name, description=described,
-                    changes=[dataclasses.replace(c) for c in (base.changes if base else [])] + changes)
+                    changes=copy.deepcopy(base.changes if base else []) + changes)

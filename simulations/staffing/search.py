@@ -200,12 +200,12 @@ def recommend_staffing(workflow: Workflow, scenario_id: str | None = None, targe
                         scenario.name if scenario else BASELINE_NAME, settings, targets.confidence, "infeasible",
                         max_evaluations=max_evaluations)
     plan.infeasible = infeasible_targets(base, targets)
-    guess = analytic_guess(base, targets, settings) if not plan.infeasible else None
-    variables = [g.team_shift for g in guess.shifts] if guess else []
-    roster: Roster = {g.team_shift.key: g.rounded for g in guess.shifts} if guess else {}
-    if plan.infeasible or guess is None:
+    if plan.infeasible:
         plan.notes.append("nothing was simulated: relax or fix the infeasible targets and recommend again")
         return plan
+    guess = analytic_guess(base, targets, settings)
+    variables = [g.team_shift for g in guess.shifts]
+    roster: Roster = {g.team_shift.key: g.rounded for g in guess.shifts}
 
     for stage_id, hours in guess.uncovered_hours.items():
         plan.notes.append(f"{base.nodes[stage_id].name}: {hours} h a week with work and no team able to review it on "
@@ -240,6 +240,11 @@ def _raise(search: _Search, base: Workflow, roster: Roster, judged: list[TeamShi
         evaluation = search.evaluate([dict(roster)], "raise")[0]
         if evaluation.met:
             return evaluation
+        if any(r.kind == "model" for r in evaluation.results):
+            plan.status = "not_met"
+            plan.notes.append("the roster leaves a team with nobody rostered, so the model cannot run; give the "
+                              "team a stage with work or a shift under way when work arrives")
+            return None
         plan.status, plan.achieved = "not_met", evaluation.results
         if previous is not None:
             for goal, before, after in zip(search.targets.sla, previous.results, evaluation.results, strict=False):
