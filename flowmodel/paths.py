@@ -90,7 +90,7 @@ def coerce_like(current: Any, value: Any, path: str, number_type: type | None = 
         if not math.isfinite(value):
             raise ModelError(f"{path} must be a finite number, not {value!r}")
         if (number_type or type(current)) is int:
-            if float(value) != int(value):
+            if not isinstance(value, int) and not value.is_integer():  # float(int) would round big ints
                 raise ModelError(f"{path} must be a whole number, not {value!r}")
             return int(value)
         return float(value)

@@ -3,7 +3,11 @@ that broke the one-line-per-issue table."""
 
 from __future__ import annotations
 
+import pytest
+
 from flowmodel import Change, Distribution, Scenario, Workflow
+from flowmodel.errors import ModelError
+from flowmodel.paths import coerce_like
 from flowmodel.validation import validate
 
 
@@ -65,3 +69,11 @@ def test_a_team_whose_shrinkage_leaves_nobody_on_the_floor_does_not_staff_its_st
     assert "after shrinkage" in issue.message
     team.shrinkage = 0.5  # 0.5 rounds up to one reviewer
     assert [i.rule for i in validate(triage) if i.severity == "error"] == []
+
+
+def test_a_whole_number_field_accepts_any_whole_number_and_refuses_fractions() -> None:
+    """``float(value) != int(value)`` called 10**30 + 8 "not a whole number" (the float rounds it)."""
+    assert coerce_like(5, 10**30 + 8, "shifts.day.headcount") == 10**30 + 8
+    assert coerce_like(5, 7.0, "shifts.day.headcount") == 7
+    with pytest.raises(ModelError, match="whole number"):
+        coerce_like(5, 7.5, "shifts.day.headcount")
