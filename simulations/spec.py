@@ -183,6 +183,7 @@ def compile_run(workflow: Workflow, scenario: Scenario | None, settings: RunSett
         field_name, message = problems[0]
         raise SimulationError(message, where=f"run settings · {field_name}")
     model.run_settings = replace(settings)  # validate the settings this run uses, not the ones saved with it
+    model.scenarios.clear()  # the run is of this one model; checking every other scenario here is wasted work
     if arrival_limit is not None and arrival_limit < 1:
         raise SimulationError("the arrival limit must be at least 1 item", where="run settings · arrival_limit")
     blocking = errors(validate(model))
