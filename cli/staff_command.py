@@ -9,8 +9,8 @@ Rules:
   time below the handle time) are listed with the reason and nothing is simulated (exit 1).
 - The staffing table, targets achieved with confidence intervals and the cost delta go to stdout; one progress
   line per batch of simulations goes to stderr.
-- ``--out`` writes the plan as JSON (everything) or CSV (the staffing table), atomically; its suffix is
-  checked before anything runs.
+- ``--out`` writes the plan as JSON (everything), CSV (the staffing table) or XLSX (sheets "Staffing" and
+  "Targets"), atomically; its suffix is checked before anything runs.
 - Exit codes as in :mod:`cli.app`: 0 every target met, 1 invalid model, infeasible targets or targets still
   missed at the simulation bound, 2 unreadable input or bad arguments, 130 Ctrl-C (nothing written).
 """
@@ -50,7 +50,7 @@ from simulations.staffing import (
     targets_from_model,
 )
 
-OUT_SUFFIXES = (".json", ".csv")
+OUT_SUFFIXES = (".json", ".csv", ".xlsx")
 DAY_CHOICES = {"weekday-weekend": DAY_GROUPS_WEEKDAY_WEEKEND, "all-week": DAY_GROUPS_ALL_WEEK,
                "each-day": DAY_GROUPS_EACH_DAY}
 
@@ -77,7 +77,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--max-backlog", type=float, metavar="ITEMS", help="cap on items queued at the end")
     parser.add_argument("--max-simulations", type=int, default=60, metavar="N",
                         help="bound on the number of rosters simulated (default 60)")
-    parser.add_argument("--out", metavar="FILE", help="also write the plan to FILE (.json or .csv)")
+    parser.add_argument("--out", metavar="FILE", help="also write the plan to FILE (.json, .csv or .xlsx)")
     parser.set_defaults(handler=run_command)
 
 
@@ -97,7 +97,7 @@ def _argument_problems(args: argparse.Namespace, out: Path | None, settings: Run
              "seed": "--seed"}
     problems = [f"{flags.get(name, name)}: {message}" for name, message in settings.problems()]
     if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
-        problems.append(f"--out must end in .json or .csv, not {out.name!r}")
+        problems.append(f"--out must end in .json, .csv or .xlsx, not {out.name!r}")
     if args.jobs is not None and args.jobs < 1:
         problems.append("--jobs must be at least 1")
     if settings.replications < 2:
@@ -143,8 +143,10 @@ def run_command(args: argparse.Namespace) -> int:
         return _fail("cancelled; nothing was written", EXIT_INTERRUPTED)
     print(plan_text(plan))
     if out is not None:
-        content = _json_text(plan) if out.suffix.lower() == ".json" else _csv_text(plan)
-        write_atomically(out, content.encode("utf-8"))
+        suffix = out.suffix.lower()
+        content = _json_text(plan).encode("utf-8") if suffix == ".json" else \
+            _xlsx_bytes(plan) if suffix == ".xlsx" else _csv_text(plan).encode("utf-8")
+        write_atomically(out, content)
         print(f"Wrote {out}")
     return EXIT_OK if plan.status == "met" else EXIT_INVALID
 
@@ -215,13 +217,38 @@ def _json_text(plan: StaffingPlan) -> str:
     return json.dumps(_clean(plan.to_dict()), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
+ROW_COLUMNS = ("team", "shift", "days", "current", "recommended", "delta", "erlang_fractional", "erlang_rounded",
+               "cost_per_week_current", "cost_per_week_recommended")
+TARGET_COLUMNS = ("kind", "target", "goal", "mean", "ci_low", "ci_high", "replications", "met")
+
+
+def _row_values(plan: StaffingPlan) -> list[list[object]]:
+    return [[r.team_name, r.shift_name, r.days_label, " ".join(map(str, r.current)), r.recommended, r.delta,
+             round(r.analytic_fractional, 4), r.analytic_rounded, round(r.cost_current_per_week, 2),
+             round(r.cost_recommended_per_week, 2)] for r in plan.rows]
+
+
 def _csv_text(plan: StaffingPlan) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["team", "shift", "days", "current", "recommended", "delta", "erlang_fractional",
-                     "erlang_rounded", "cost_per_week_current", "cost_per_week_recommended"])
-    for r in plan.rows:
-        writer.writerow([r.team_name, r.shift_name, r.days_label, " ".join(map(str, r.current)), r.recommended,
-                         r.delta, f"{r.analytic_fractional:.4f}", r.analytic_rounded,
-                         f"{r.cost_current_per_week:.2f}", f"{r.cost_recommended_per_week:.2f}"])
+    writer.writerow(ROW_COLUMNS)
+    writer.writerows(_row_values(plan))
+    return buffer.getvalue()
+
+
+def _xlsx_bytes(plan: StaffingPlan) -> bytes:
+    """A workbook with the staffing table and the targets achieved (undefined figures left blank)."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    for title, header, rows in (
+            ("Staffing", ROW_COLUMNS, _row_values(plan)),
+            ("Targets", TARGET_COLUMNS, [[t.kind, t.where, t.target, t.mean, t.ci_low, t.ci_high, t.n, t.met]
+                                         for t in plan.achieved])):
+        sheet = book.add_worksheet(title)
+        sheet.write_row(0, 0, header)
+        for number, row in enumerate(rows, start=1):
+            sheet.write_row(number, 0, [None if isinstance(v, float) and not math.isfinite(v) else v for v in row])
+    book.close()
     return buffer.getvalue()

@@ -6,6 +6,7 @@ import csv
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from flowmodel import Distribution, SlaTarget
@@ -42,6 +43,14 @@ def test_staff_prints_the_table_and_writes_json_and_csv(model_file, tmp_path, ca
     assert main(["staff", str(model_file), *SHORT, "--out", str(table)]) == 0
     rows = list(csv.DictReader(table.open(encoding="utf-8")))
     assert [(r["team"], r["days"], r["recommended"], r["delta"]) for r in rows] == [("Reviewers", "Mon–Sun", "14", "4")]
+
+    book = tmp_path / "plan.xlsx"
+    assert main(["staff", str(model_file), *SHORT, "--out", str(book)]) == 0
+    sheets = openpyxl.load_workbook(book, read_only=True)
+    staffing = list(sheets["Staffing"].iter_rows(values_only=True))
+    assert staffing[0][:6] == ("team", "shift", "days", "current", "recommended", "delta")
+    assert staffing[1][:6] == ("Reviewers", "all day", "Mon–Sun", "10 10 10 10 10 10 10", 14, 4)
+    assert list(sheets["Targets"].iter_rows(values_only=True))[1][-1] is True
 
 
 def test_staff_exits_1_on_an_infeasible_target_without_simulating(tmp_path, capsys) -> None:
