@@ -72,15 +72,14 @@ def test_the_guess_for_the_single_stage_model_is_fourteen_round_the_clock() -> N
 
 
 def test_shares_and_shrinkage_are_rounded_after_aggregating_not_before() -> None:
-    """Two equal teams share 14 reviewers: 7 each ÷ (1 − 0.25) = 9.33 rostered → 10 each. Rounding per team
-    before dividing by availability (7 → 7 ÷ 0.75) gives the same here, but rounding the split first
-    (14 / 2 → 7) and the shrinkage first (14 ÷ 0.75 = 18.67 → 19, then 9.5 → 10) must not shift the figure."""
-    teams = [Team(name=name, shrinkage=0.25, shifts=[Shift("all day", 0, 24, [5] * 7)]) for name in ("A", "B")]
+    """Three equal teams share 14 reviewers with 30 % shrinkage: 14 / 3 / 0.7 = 6.67 rostered → 7 each.
+    Rounding the split first (14 / 3 → 5, then 5 / 0.7 = 7.14 → 8) would ask for a reviewer too many per team."""
+    teams = [Team(name=name, shrinkage=0.3, shifts=[Shift("all day", 0, 24, [5] * 7)]) for name in ("A", "B", "C")]
     workflow = single_stage(teams=teams)
     guess = analytic_guess(workflow, targets_from_model(workflow, day_groups=DAY_GROUPS_ALL_WEEK),
                            workflow.run_settings)
-    assert [round(g.fractional, 6) for g in guess.shifts] == [round(14 / 2 / 0.75, 6)] * 2
-    assert [g.rounded for g in guess.shifts] == [10, 10]
+    assert [g.fractional for g in guess.shifts] == pytest.approx([14 / 3 / 0.7] * 3)
+    assert [g.rounded for g in guess.shifts] == [7, 7, 7]
 
 
 def test_a_daily_profile_and_overlapping_shifts_shape_the_guess() -> None:
