@@ -2,9 +2,9 @@
 
 The main window opens a bundled example and runs its baseline and every scenario through the run panel's
 code path (a QThread waiting on spawn worker processes). A 5 ms QTimer runs on the UI thread all along; a
-stall is the gap between two of its ticks minus the interval. The figure printed is the longest stall from
-the click on Run until the finished signal (start-up of the workers and progress updates included); the time
-the results view then takes to draw its charts is printed separately, as it happens after the run.
+stall is the gap between two of its ticks minus the interval. The figure checked is the longest stall from
+the click on Run until the run ends (start-up of the workers and progress updates included); the longest
+stall while the results view then builds and draws its charts is printed separately, as it follows the run.
 
     QT_QPA_PLATFORM=offscreen python -m benchmarks.ui_responsiveness [--example NAME] [--days D] [--reps N]
 """
@@ -37,16 +37,20 @@ class StallMeter:
         self.timer.timeout.connect(self._tick)
         self.last = 0.0
         self.longest_ms = 0.0
+        self.longest_at_s = 0.0
+        self.started = 0.0
         self.ticks = 0
 
     def start(self) -> None:
-        self.last = time.perf_counter()
+        self.last = self.started = time.perf_counter()
         self.longest_ms = 0.0
         self.timer.start()
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        self.longest_ms = max(self.longest_ms, (now - self.last) * 1000.0 - TICK_MS)
+        stall_ms = (now - self.last) * 1000.0 - TICK_MS
+        if stall_ms > self.longest_ms:
+            self.longest_ms, self.longest_at_s = stall_ms, now - self.started
         self.last = now
         self.ticks += 1
 
@@ -74,6 +78,9 @@ def main() -> int:
         panel.tick([BASELINE_ID, *workflow.scenarios])
         done = QEventLoop()
         outcome: list[str] = []
+        during_run: list[tuple[float, float]] = []
+        window.runs.running_changed.connect(
+            lambda running: None if running else during_run.append((meter.longest_ms, meter.longest_at_s)))
         window.runs.finished.connect(lambda *_: (outcome.append("finished"), done.quit()))
         window.runs.failed.connect(lambda text: (outcome.append(text), done.quit()))
         meter = StallMeter()
@@ -83,12 +90,11 @@ def main() -> int:
         panel.run_button.click()
         done.exec()
         run_s = time.perf_counter() - started
-        stall_ms = meter.longest_ms
-        meter.start()
-        drawn = time.perf_counter()
-        for _ in range(5):
+        stall_ms, stall_at_s = during_run[0] if during_run else (meter.longest_ms, meter.longest_at_s)
+        deadline = time.perf_counter() + 1.0
+        while time.perf_counter() < deadline:
             app.processEvents()
-        drawn_s = time.perf_counter() - drawn
+        results_stall_ms = meter.longest_ms
         meter.timer.stop()
         window.undo_stack.setClean()
         window.close()
@@ -98,8 +104,10 @@ def main() -> int:
     scenarios = 1 + len(workflow.scenarios)
     print(f"{args.example}: {scenarios} scenarios × {args.reps} replications × {args.days:g} days in {run_s:.1f} s; "
           f"{meter.ticks} UI timer ticks")
-    print(f"longest UI stall during the run: {stall_ms:.1f} ms (target < {TARGET_MS:.0f} ms)")
-    print(f"showing the results afterwards: {drawn_s * 1000:.0f} ms")
+    print(f"longest UI stall during the run: {stall_ms:.1f} ms, {stall_at_s:.1f} s after Run "
+          f"(target < {TARGET_MS:.0f} ms)")
+    print(f"longest UI stall while the finished run's results are shown: {results_stall_ms:.0f} ms "
+          "(charts drawn on the UI thread)")
     return 0 if stall_ms < TARGET_MS else 1
 
 

@@ -51,6 +51,7 @@ def test_comparison_deltas_equal_the_difference_of_the_stored_metrics(stored_run
                     and r["metric"] == "time_to_decision_mean_s")
 
     expected = stored_mean(scenario_id) - stored_mean("baseline")
+    window.results.tabs.setCurrentWidget(window.results.comparison)
     table = window.results.comparison.table
     row = next(i for i, d in enumerate(table.deltas) if d.scope_kind == "system"
                and d.metric == "time_to_decision_mean_s")

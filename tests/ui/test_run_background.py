@@ -26,6 +26,8 @@ def test_a_run_shows_results_in_the_table_and_charts_and_leaves_no_worker(window
     assert [a.get_title(loc="left") for a in axes][:2] == ["Backlog over time (p5–p95 band)",
                                                           "Time to decision (95 % CI)"]
     assert axes[0].lines and axes[3].lines
+    assert window.results.comparison.table.widget.rowCount() == 0  # built when first shown
+    window.results.tabs.setCurrentWidget(window.results.comparison)
     assert window.results.comparison.table.widget.rowCount() > 0
     assert child_processes() == []
     # not a workspace: kept in memory, then written by Save As .flowdb

@@ -8,6 +8,7 @@ ticked first by default); every other ticked scenario is compared with it replic
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QSplitter, QVBoxLayout, QWidget
 
 from simulations.runner import RunResult
@@ -22,6 +23,7 @@ class ComparisonView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.run: RunResult | None = None
+        self._stale = True
         self.picker = QListWidget()
         self.picker.setMaximumHeight(34)
         self.picker.setFlow(QListWidget.Flow.LeftToRight)
@@ -67,7 +69,18 @@ class ComparisonView(QWidget):
         return [self.picker.item(i).data(ID_ROLE) for i in range(self.picker.count())
                 if self.picker.item(i).checkState() == Qt.CheckState.Checked]
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """The comparison is built when it is first shown (and again on every change while shown), so a
+        finished run does not pay for a view nobody looks at."""
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
     def refresh(self) -> None:
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         picked = self.picked()
         run = self.run
         if run is None or len(picked) < 2:
