@@ -121,13 +121,15 @@ def run_command(args: argparse.Namespace) -> int:
     if problems:
         return _fail("; ".join(problems))
     scenario = workflow.scenario_by_name(args.scenario) if args.scenario else None
-    issues = validate(apply_scenario(workflow, scenario))
+    staffed = apply_scenario(workflow, scenario)
+    staffed.scenarios = {}  # only the scenario being staffed matters here
+    issues = validate(staffed)
     for issue in issues:
         print(issue.render(), file=sys.stderr)
     if errors(issues):
         return _fail(f"workflow {workflow.name!r} is invalid ({len(errors(issues))} error(s) above); nothing was run",
                      EXIT_INVALID)
-    targets = targets_from_model(apply_scenario(workflow, scenario), max_occupancy=args.max_occupancy,
+    targets = targets_from_model(staffed, max_occupancy=args.max_occupancy,
                                  max_backlog=args.max_backlog, confidence=args.confidence,
                                  day_groups=DAY_CHOICES[args.days])
     jobs = args.jobs if args.jobs is not None else os.cpu_count() or 1

@@ -97,7 +97,6 @@ class _Search:
         A roster that makes the model invalid (a team with nobody rostered) fails without being simulated.
         """
         trial = self.base.copy()
-        trial.scenarios = {}
         ids: list[str | None] = []
         for number, roster in enumerate(rosters):
             scenario = Scenario(name=f"{phase} {self.evaluations + number + 1}",
@@ -194,6 +193,7 @@ def recommend_staffing(workflow: Workflow, scenario_id: str | None = None, targe
     """
     scenario = resolve_scenarios(workflow, [scenario_id])[0]
     base = apply_scenario(workflow, scenario)
+    base.scenarios = {}  # the candidates are the only scenarios; the workflow's others are not staffed here
     settings = settings if settings is not None else workflow.run_settings
     targets = targets if targets is not None else targets_from_model(base)
     plan = StaffingPlan(workflow.id, workflow.name, scenario.id if scenario else None,
