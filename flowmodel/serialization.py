@@ -15,11 +15,24 @@ import types
 import typing
 from typing import Any, Literal, Union, get_args, get_origin
 
+from flowmodel.distributions import PARAMETERS, Distribution
 from flowmodel.errors import LoadError
-from flowmodel.nodes import NODE_CLASSES, Edge, Node
+from flowmodel.nodes import (
+    NODE_CLASSES,
+    Classifier,
+    Delay,
+    Edge,
+    MixEntry,
+    Node,
+    Outcome,
+    ReviewStage,
+    Router,
+    SlaTarget,
+    Source,
+)
 from flowmodel.run_settings import RunSettings
-from flowmodel.scenarios import Scenario
-from flowmodel.teams import Team
+from flowmodel.scenarios import Change, Scenario
+from flowmodel.teams import Shift, Team
 from flowmodel.workflow import Workflow
 
 SCHEMA_VERSION = 1
@@ -145,9 +158,36 @@ def _convert(tp: Any, value: Any, where: str) -> Any:
     raise LoadError(f"cannot read a field of type {tp}", where=where)
 
 
+#: Fields a document must state: the ones that decide the simulated numbers, so that a field lost in a
+#: hand edit is an error rather than a silently invented default. Other fields (positions, notes, labels,
+#: optional overrides) may be left out and take their defaults.
+REQUIRED_FIELDS: dict[type, tuple[str, ...]] = {
+    Source: ("id", "name", "rate_per_hour", "mix"),
+    Classifier: ("id", "name", "latency"),
+    ReviewStage: ("id", "name", "handle_time"),
+    Router: ("id", "name", "mode"),
+    Delay: ("id", "name", "duration"),
+    Outcome: ("id", "name"),
+    Edge: ("id", "source", "target"),
+    Team: ("id", "name", "shifts", "shrinkage", "stages"),
+    Shift: ("start_hour", "hours", "headcount"),
+    MixEntry: ("category", "language", "priority", "share"),
+    SlaTarget: ("priority", "within", "unit", "share"),
+    Scenario: ("id", "name", "changes"),
+    Change: ("target", "path", "op", "value"),
+}
+
+
+def _required(cls: type, data: dict[str, Any]) -> tuple[str, ...]:
+    if cls is Distribution:
+        kind = data.get("kind")
+        return ("kind", "unit", *PARAMETERS.get(kind, ())) if isinstance(kind, str) else ("kind", "unit")
+    return REQUIRED_FIELDS.get(cls, ())
+
+
 def build(cls: type, data: Any, where: str) -> Any:
-    """An instance of dataclass ``cls`` from ``data``, checking every field; unknown keys are errors
-    (a typo in a hand-edited file should not be silently dropped), missing keys take defaults."""
+    """An instance of dataclass ``cls`` from ``data``, checking every field. Unknown keys are errors (a typo
+    in a hand-edited file should not be silently dropped); so are missing :data:`REQUIRED_FIELDS`."""
     if not isinstance(data, dict):
         raise LoadError(f"expected an object, found {type(data).__name__}", where=where)
     hints = _hints(cls)
@@ -156,6 +196,10 @@ def build(cls: type, data: Any, where: str) -> Any:
     if unknown:
         raise LoadError(f"unknown field(s) {', '.join(sorted(unknown))}", where=where,
                         hint=f"known fields: {', '.join(sorted(names))}")
+    missing = [name for name in _required(cls, data) if name not in data]
+    if missing:
+        raise LoadError(f"missing field(s) {', '.join(missing)}", where=where,
+                        hint="add the field(s); a Flowmodel-written file always has them")
     kwargs = {name: _convert(hints[name], data[name], f"{where}.{name}") for name in names if name in data}
     return cls(**kwargs)
 

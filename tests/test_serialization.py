@@ -30,3 +30,26 @@ def test_float_fields_are_written_as_floats_whatever_they_were_built_with():
     (node,) = workflow_to_dict(workflow)["nodes"]
     assert node["handle_time"]["mean"] == 5.0 and isinstance(node["handle_time"]["mean"], float)
     assert isinstance(node["x"], float)
+
+
+def test_a_field_that_decides_the_numbers_cannot_be_left_out(triage):
+    from flowmodel import LoadError
+    from flowmodel.serialization import workflow_from_dict
+
+    data = workflow_to_dict(triage)
+    stage = next(n for n in data["nodes"] if n["name"] == "Tier 1")
+    del stage["handle_time"]
+    with pytest.raises(LoadError, match="missing field") as error:
+        workflow_from_dict(data)
+    assert "Tier 1" in str(error.value) and "handle_time" in str(error.value)
+
+
+def test_a_distribution_needs_only_the_parameters_of_its_kind(triage):
+    from flowmodel.serialization import workflow_from_dict
+
+    data = workflow_to_dict(triage)
+    stage = next(n for n in data["nodes"] if n["name"] == "Tier 1")
+    stage["handle_time"] = {"kind": "exponential", "unit": "min", "mean": 4}
+    del stage["x"], stage["notes"]
+    loaded = workflow_from_dict(data)
+    assert loaded.node_by_name("Tier 1").handle_time.mean_seconds() == 240.0
