@@ -7,8 +7,8 @@ Rules:
   (headcount × shift hours × days × the team's hourly cost; shrinkage does not reduce paid hours).
 - ``status``: ``met`` (every target met with the stated confidence), ``not_met`` (the simulation bound was hit
   first; the last plan tried is reported), ``infeasible`` (targets no staffing can meet; nothing simulated).
-- ``trim_checks`` are the search's last trim round: for each team-shift, one reviewer fewer and whether all
-  targets still held (they did not for any, or the plan would not be minimal).
+- ``trim_checks`` are the search's final trim round, the proof of minimality: for each team-shift, one
+  reviewer fewer and the targets that then failed. Empty when the simulation bound stopped the trim first.
 - :func:`plan_to_scenario` gives a scenario with the base scenario's changes followed by one ``set`` of each
   changed shift's 7-day headcount (path ``shifts.<name>.headcount``), so applying it to the workflow
   reproduces the recommended roster on top of the scenario the plan was made for.

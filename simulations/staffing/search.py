@@ -17,11 +17,13 @@ Rules:
   is not raised again for that goal;
   when no team-shift is left for a missed goal the search stops (``not_met``) and says why: the items most
   likely wait for hours when no team able to review them is on shift, which headcount cannot fix.
-- Trim: from a roster that meets every target, simulate one reviewer fewer on each team-shift (all in one
-  parallel batch, on the same random numbers). When several removals hold, try them all at once (one more
-  simulation) and keep them if every target still holds; otherwise keep the most expensive removal that
-  holds (cost per week of one reviewer; paid hours when teams have no cost). Repeat; stop when no single
-  removal keeps every target — the roster is then minimal in that sense, and the last batch is its proof.
+- Trim: from a roster that meets every target, simulate a removal on each team-shift (all in one parallel
+  batch, on the same random numbers): first 10 % of its headcount (at least one), and one reviewer once a
+  larger cut has failed there. When several removals hold, try them all at once (one more simulation) and
+  keep them if every target still holds; otherwise keep the most expensive removal that holds (cost per
+  week of one reviewer; paid hours when teams have no cost). Repeat; stop when no single-reviewer removal
+  keeps every target — the roster is then minimal in that sense, and that last batch is reported as its
+  proof (``trim_checks``, empty when the bound stopped the trim).
 - Team-shifts with no hour inside the statistics window (e.g. weekends in a 3-day horizon) cannot be judged
   by the simulation: they keep their analytic figure and a note says so.
 - The number of simulated candidates is bounded by ``max_evaluations``; when the bound stops the raise, the
@@ -53,6 +55,8 @@ from simulations.timebase import HOUR_S, horizon_start, load_zone, local_hour_of
 DEFAULT_MAX_EVALUATIONS = 60
 #: A raise helped a missed goal only if it closed at least this share of the gap to the target.
 GAP_CLOSED = 0.1
+#: The trim first removes this share of a team-shift's headcount at a time, then single reviewers.
+COARSE_TRIM = 0.1
 Roster = dict[tuple[str, int, tuple[int, ...]], int]
 
 
@@ -290,7 +294,8 @@ def _to_raise(base: Workflow, targets: StaffingTargets, evaluation: _Evaluation,
 
 def _trim(search: _Search, base: Workflow, targets: StaffingTargets, roster: Roster, judged: list[TeamShift],
           plan: StaffingPlan, final: _Evaluation) -> _Evaluation:
-    """Remove one reviewer at a time, most expensive first, while every target still holds."""
+    """Remove reviewers, most expensive first, while every target still holds (rules in the module docstring)."""
+    steps = {v.key: max(1, round(COARSE_TRIM * roster[v.key])) for v in judged}
     while True:
         candidates = sorted((v for v in judged if roster[v.key] > 0),
                             key=lambda v: _reviewer_cost(base, targets, v), reverse=True)
@@ -300,21 +305,27 @@ def _trim(search: _Search, base: Workflow, targets: StaffingTargets, roster: Ros
             plan.notes.append(f"the bound of {search.max_evaluations} simulated rosters stopped the trim: the "
                               "roster meets every target but one reviewer fewer somewhere may still do")
             return final
-        trials = [{**roster, v.key: roster[v.key] - 1} for v in candidates]
+        cuts = {v.key: min(steps[v.key], roster[v.key]) for v in candidates}
+        trials = [{**roster, v.key: roster[v.key] - cuts[v.key]} for v in candidates]
         evaluations = search.evaluate(trials, "trim")
-        plan.trim_checks = [TrimCheck(v.describe(), roster[v.key] - 1, e.met, e.failing)
-                            for v, e in zip(candidates, evaluations, strict=True)]
         holding = [(v, e) for v, e in zip(candidates, evaluations, strict=True) if e.met]
+        for v, e in zip(candidates, evaluations, strict=True):
+            if not e.met:
+                steps[v.key] = 1
         if not holding:
-            return final
+            if all(cut == 1 for cut in cuts.values()):
+                plan.trim_checks = [TrimCheck(v.describe(), roster[v.key] - 1, e.met, e.failing)
+                                    for v, e in zip(candidates, evaluations, strict=True)]
+                return final
+            continue
         if len(holding) > 1 and search.evaluations < search.max_evaluations:
-            together = {**roster, **{v.key: roster[v.key] - 1 for v, _ in holding}}
+            together = {**roster, **{v.key: roster[v.key] - cuts[v.key] for v, _ in holding}}
             evaluation = search.evaluate([together], "trim")[0]
             if evaluation.met:
                 roster.update(together)
                 final = evaluation
                 continue
-        roster[holding[0][0].key] -= 1
+        roster[holding[0][0].key] -= cuts[holding[0][0].key]
         final = holding[0][1]
 
 
