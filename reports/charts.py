@@ -26,35 +26,15 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from flowmodel.errors import SaveError
+from reports.chart_style import MUTED, PRINT, TEXT, band, colour, grouped_bars, shade_warmup, style_axes
 from reports.comparison import Comparison, KeyFigure, duration_unit
 from reports.files import write_file
 from reports.findings import sla_target_text
 from reports.formatting import value_text
 
-PALETTE = ("#2f6fbd", "#d9822b", "#2d9d78", "#c44e52", "#7b61c4", "#8c6d31", "#3d4451", "#e377c2")
-WARMUP_FILL = "#e4e7eb"
-TEXT = "#1f2933"
-MUTED = "#52606d"
 LOG_SCALE_RATIO = 30.0
 PRINT_DPI = 200
 IMAGE_FORMATS = ("png", "svg", "pdf")
-
-
-def colour(position: int) -> str:
-    return PALETTE[position % len(PALETTE)]
-
-
-def _style(ax: Axes, title: str, xlabel: str = "", ylabel: str = "") -> None:
-    ax.set_title(title, fontsize=9.5, fontweight="bold", loc="left", color=TEXT)
-    ax.set_xlabel(xlabel, fontsize=8, color=MUTED)
-    ax.set_ylabel(ylabel, fontsize=8, color=MUTED)
-    ax.tick_params(labelsize=7.5, colors=MUTED)
-    ax.grid(True, color="#e4e7eb", linewidth=0.7)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    for side in ("left", "bottom"):
-        ax.spines[side].set_color("#9aa5b1")
 
 
 def _figure(width_in: float, height_in: float) -> Figure:
@@ -76,19 +56,16 @@ def backlog_over_time(comparison: Comparison, width_in: float = 7.0) -> Figure:
     rows = max(math.ceil(len(stages) / columns), 1)
     figure = _figure(width_in, 0.4 + 2.3 * rows)
     axes = figure.subplots(rows, columns, squeeze=False).flat
-    warmup_d = run.options.settings.warmup_hours / 24.0
     for ax, (stage_id, stage_name) in zip(axes, stages, strict=False):
-        if warmup_d > 0:
-            ax.axvspan(0, warmup_d, color=WARMUP_FILL, zorder=0, linewidth=0)
+        shade_warmup(ax, run.options.settings.warmup_hours)
         for position, scenario in enumerate(comparison.scenarios):
-            for band in run.bands:
-                if (band.scenario_id, band.scope_kind, band.scope_id, band.metric) == (
-                        scenario.id, "stage", stage_id, "queue_length") and band.times_h:
-                    days = np.asarray(band.times_h) / 24.0
-                    ax.fill_between(days, band.low, band.high, color=colour(position), alpha=0.16, linewidth=0)
-                    ax.plot(days, band.mean, color=colour(position), linewidth=1.5)
+            for series in run.bands:
+                if (series.scenario_id, series.scope_kind, series.scope_id, series.metric) == (
+                        scenario.id, "stage", stage_id, "queue_length") and series.times_h:
+                    band(ax, np.asarray(series.times_h) / 24.0, series.mean, series.low, series.high, position,
+                         PRINT)
         ax.set_ylim(bottom=0)
-        _style(ax, stage_name, "day", "items waiting")
+        style_axes(ax, stage_name, "day", "items waiting")
     for ax in list(axes)[len(stages):]:
         ax.set_visible(False)
     if not stages:
@@ -111,7 +88,6 @@ def time_to_decision(comparison: Comparison, width_in: float = 7.0) -> Figure:
     values = [s.mean for f in figures for s in f.summaries if s is not None and s.mean > 0]
     log = bool(values) and max(values) / min(values) > LOG_SCALE_RATIO
     count = len(comparison.scenarios)
-    width = 0.8 / count
     x = np.arange(len(figures))
     for position, scenario in enumerate(comparison.scenarios):
         means, lows, highs = [], [], []
@@ -122,15 +98,14 @@ def time_to_decision(comparison: Comparison, width_in: float = 7.0) -> Figure:
             means.append(mean)
             lows.append(min(half, mean * 0.999) if log else half)
             highs.append(half)
-        bars = ax.bar(x + (position - (count - 1) / 2) * width, means, width * 0.9, yerr=[lows, highs], capsize=2,
-                      color=colour(position), error_kw={"elinewidth": 0.8, "ecolor": TEXT}, label=scenario.name)
+        bars = grouped_bars(ax, x, position, count, means, [lows, highs], PRINT, scenario.name)
         ax.bar_label(bars, [value_text(f.summaries[position].mean, f.unit) if math.isfinite(m) else ""
                             for f, m in zip(figures, means, strict=True)], fontsize=6.5, color=TEXT, padding=2)
     if log:
         ax.set_yscale("log")
         ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     ax.set_xticks(x, [f.label.replace("Time to decision, ", "") for f in figures])
-    _style(ax, "Time to decision, creation to outcome", "", unit.name + (" (log scale)" if log else ""))
+    style_axes(ax, "Time to decision, creation to outcome", "", unit.name + (" (log scale)" if log else ""))
     ax.margins(y=0.15)
     _scenario_legend(figure, comparison)
     return figure
@@ -144,16 +119,14 @@ def sla_attainment(comparison: Comparison, width_in: float = 7.0) -> Figure:
     ax = figure.subplots()
     if not figures:
         figure.text(0.5, 0.5, "No SLA targets in this workflow", ha="center", color=MUTED)
-        _style(ax, "SLA attainment")
+        style_axes(ax, "SLA attainment")
         return figure
     y = np.arange(len(figures))
-    height = 0.8 / count
     for position, scenario in enumerate(comparison.scenarios):
         summaries = [f.summaries[position] for f in figures]
         means = [s.mean * 100 if s is not None else math.nan for s in summaries]
         errors = [s.half_width * 100 if s is not None and s.ci_defined else 0.0 for s in summaries]
-        ax.barh(y + (position - (count - 1) / 2) * height, means, height * 0.9, xerr=errors, capsize=2,
-                color=colour(position), error_kw={"elinewidth": 0.8, "ecolor": TEXT}, label=scenario.name)
+        grouped_bars(ax, y, position, count, means, errors, PRINT, scenario.name, horizontal=True)
     for row, f in enumerate(figures):
         if f.target is not None:
             ax.plot([f.target * 100] * 2, [row - 0.45, row + 0.45], color=TEXT, linewidth=2)
@@ -161,7 +134,7 @@ def sla_attainment(comparison: Comparison, width_in: float = 7.0) -> Figure:
                       for f in figures])
     ax.set_xlim(0, 102)
     ax.invert_yaxis()
-    _style(ax, "SLA attainment by stage and priority (black tick = target)", "% of items decided on time")
+    style_axes(ax, "SLA attainment by stage and priority (black tick = target)", "% of items decided on time")
     _scenario_legend(figure, comparison)
     return figure
 
@@ -174,21 +147,19 @@ def utilisation(comparison: Comparison, width_in: float = 7.0) -> Figure:
     _bars(ax, comparison, figures, scale=100.0)
     ax.axhline(100, color=TEXT, linewidth=0.8, linestyle="--")
     ax.set_ylim(0, 110)
-    _style(ax, "Utilisation of available reviewer time per team", "", "% busy")
+    style_axes(ax, "Utilisation of available reviewer time per team", "", "% busy")
     _scenario_legend(figure, comparison)
     return figure
 
 
 def _bars(ax: Axes, comparison: Comparison, figures: list[KeyFigure], scale: float) -> None:
     count = len(comparison.scenarios)
-    width = 0.8 / count
     x = np.arange(len(figures))
-    for position, _scenario in enumerate(comparison.scenarios):
+    for position in range(count):
         summaries = [f.summaries[position] for f in figures]
         means = [s.mean * scale if s is not None else math.nan for s in summaries]
         errors = [s.half_width * scale if s is not None and s.ci_defined else 0.0 for s in summaries]
-        bars = ax.bar(x + (position - (count - 1) / 2) * width, means, width * 0.9, yerr=errors, capsize=2,
-                      color=colour(position), error_kw={"elinewidth": 0.8, "ecolor": TEXT})
+        bars = grouped_bars(ax, x, position, count, means, errors, PRINT)
         ax.bar_label(bars, [f"{m:.0f} %" if math.isfinite(m) else "" for m in means], fontsize=6.5, color=TEXT,
                      padding=2)
     ax.set_xticks(x, [f.scope_name for f in figures])

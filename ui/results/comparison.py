@@ -2,17 +2,27 @@
 
 Rules: the first ticked scenario is the reference (the run's first scenario — normally the baseline — is
 ticked first by default); every other ticked scenario is compared with it replication by replication
-(common random numbers make the pairing meaningful). Statistically clear rows are highlighted.
+(common random numbers make the pairing meaningful). Statistically clear rows are highlighted. The Export…
+button asks for ``export_requested``; the window exports the run with the ticked scenarios.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
+from reports import run_charts
 from simulations.runner import RunResult
-from ui.results import charts
 from ui.results.figures import ChartCanvas
 from ui.results.tables import DeltaTable, comparison_deltas
 
@@ -20,6 +30,8 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 class ComparisonView(QWidget):
+    export_requested = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.run: RunResult | None = None
@@ -27,6 +39,10 @@ class ComparisonView(QWidget):
         self.picker = QListWidget()
         self.picker.setMaximumHeight(34)
         self.picker.setFlow(QListWidget.Flow.LeftToRight)
+        self.export_button = QPushButton("Export…")
+        self.export_button.setToolTip("Export this comparison: XLSX, PDF report, CSV, zip or JSON")
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(lambda _checked=False: self.export_requested.emit())
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         self.table = DeltaTable()
@@ -37,7 +53,10 @@ class ComparisonView(QWidget):
         splitter.setSizes([300, 360])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.picker)
+        top = QHBoxLayout()
+        top.addWidget(self.picker, 1)
+        top.addWidget(self.export_button)
+        layout.addLayout(top)
         layout.addWidget(self.caption)
         layout.addWidget(splitter, 1)
         self.picker.itemChanged.connect(lambda _item: self.refresh())
@@ -98,7 +117,7 @@ class ComparisonView(QWidget):
                              "highlighted.")
         self.table.show(deltas)
         backlog, sla, teams = self.chart.fresh_axes()
-        charts.total_backlog_by_scenario(backlog, run, picked)
-        charts.sla_attainment(sla, run, picked)
-        charts.team_utilisation_by_scenario(teams, run, picked)
+        run_charts.total_backlog_by_scenario(backlog, run, picked)
+        run_charts.sla_attainment(sla, run, picked)
+        run_charts.team_utilisation_by_scenario(teams, run, picked)
         self.chart.draw_idle()

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 from flowmodel.errors import FlowmodelError
 from flowmodel.scenarios import describe_target
 from flowmodel.workflow import Workflow
+from reports import run_charts
 from simulations.runner import RunResult
-from ui.results import charts
 from ui.results.comparison import ComparisonView
 from ui.results.figures import ChartCanvas
 from ui.results.tables import MetricTable
@@ -201,10 +201,10 @@ class ResultsView(QWidget):
             self.charts.message("No results to show")
         else:
             backlog, latency, sla, utilisation = self.charts.fresh_axes()
-            charts.backlog_over_time(backlog, run, scenario_id)
-            charts.time_to_decision(latency, run, [scenario_id])
-            charts.sla_attainment(sla, run, [scenario_id])
-            charts.utilisation_over_time(utilisation, run, scenario_id)
+            run_charts.backlog_over_time(backlog, run, scenario_id)
+            run_charts.time_to_decision(latency, run, [scenario_id])
+            run_charts.sla_attainment(sla, run, [scenario_id])
+            run_charts.utilisation_over_time(utilisation, run, scenario_id)
             self.charts.draw_idle()
         self._overlay_changed()
 
