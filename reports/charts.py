@@ -1,7 +1,9 @@
 """The report's charts as matplotlib Figures (no pyplot, no Qt): the PDF and image exports render them with the
-Agg backend, and the app can embed the very same Figure in a QtAgg canvas.
+Agg backend; the app's Export menu saves them as images.
 
 Rules:
+- The style (palette, type, warm-up shading, bands, grouped bars with CIs) is :mod:`reports.chart_style` in its
+  print look; the app's own views draw :mod:`reports.run_charts` in the same style.
 - One colour per scenario, in the run's order, in every chart; the reference is always the first colour.
 - Time axes are days from the start of the horizon with the warm-up shaded (statistics start after it);
   lines are the mean across replications, bands the p5–p95 range across replications.

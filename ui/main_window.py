@@ -11,7 +11,8 @@ Rules:
 - Every question and error goes through one small method (``ask_*``, ``show_error``) so tests and
   other front ends can answer them.
 - The undo stack is a :class:`~ui.scenarios.mode.ScenarioUndoStack` (scenario mode routes edits through it);
-  the Scenarios, Run and Results docks and the canvas overlay are wired by :mod:`ui.run.window_wiring`.
+  the Scenarios, Run and Results docks and the canvas overlay are wired by :mod:`ui.run.window_wiring`, the
+  Export menu by :mod:`ui.report.window_wiring`.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from ui.document import Document
 from ui.panels import PropertyPanel, TeamsPanel
 from ui.panels.validation_panel import ValidationPanel
 from ui.recent_files import RecentFiles
+from ui.report.window_wiring import ExportWiring
 from ui.results.view import ResultsView
 from ui.run.controller import RunController
 from ui.run.history import RunHistory
@@ -99,6 +101,7 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.actions = build_actions(self)
         self.what_if = WhatIfWiring(self)
+        self.exports = ExportWiring(self)
         self.view.status_message.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
         self.autosaver.failed.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
         self.palette.kind_activated.connect(self._add_at_centre)

@@ -5,7 +5,8 @@ Rules:
   the picked scenarios (the first is the reference) and writes it; a failed export is shown in a message box
   that names the file and what to do, never as a traceback, and leaves any previous file untouched.
 - :func:`export_comparison` is the same dispatch without a dialog: .xlsx, .pdf, .csv, .zip, .json, and the
-  workflow picture as .png or .svg.
+  workflow picture as .png or .svg. :func:`ask_export_path` (the dialog) and :func:`export_run` (the export and
+  its message box) are the two halves of :func:`ask_and_export`, so a window can ask in a method tests answer.
 """
 
 from __future__ import annotations
@@ -44,21 +45,39 @@ def export_comparison(comparison: Comparison, path: str | os.PathLike[str], work
     return export_data(comparison, path)
 
 
-def ask_and_export(parent: QWidget | None, run: RunResult, workflow: Workflow | None,
-                   scenario_ids: list[str] | None = None, run_id: str = "", fingerprint: str = "") -> Path | None:
-    """Ask for a file and export the comparison of ``scenario_ids`` (all of the run's when None) to it;
-    ``fingerprint`` is the one stored with the run, so a workflow changed since then is noted as such."""
-    ids = scenario_ids or [str(s["id"]) for s in run.scenarios]
-    name, chosen = QFileDialog.getSaveFileName(parent, "Export comparison", f"{run.workflow_name or 'comparison'}"
-                                               ".xlsx", ";;".join(EXPORT_FILTERS))
+def ask_export_path(parent: QWidget | None, title: str, start: str, filters: tuple[str, ...] = EXPORT_FILTERS
+                    ) -> Path | None:
+    """The save dialog; a name typed without a suffix gets the chosen filter's, so the format is never a guess."""
+    name, chosen = QFileDialog.getSaveFileName(parent, title, start, ";;".join(filters))
     if not name:
         return None
     path = Path(name)
     if not path.suffix and chosen:  # some platforms return the name without the filter's suffix
         path = path.with_suffix(chosen.rsplit("*", 1)[1].rstrip(")"))
+    return path
+
+
+def comparison_of(run: RunResult, workflow: Workflow | None, scenario_ids: list[str] | None = None, run_id: str = "",
+                  fingerprint: str = "") -> Comparison:
+    """The comparison of ``scenario_ids`` of ``run`` (all of them when None or empty; the first is the reference)."""
+    ids = scenario_ids or [str(s["id"]) for s in run.scenarios]
+    return build_comparison(restrict_run(run, ids), workflow, run_id=run_id, fingerprint=fingerprint)
+
+
+def export_run(parent: QWidget | None, path: Path, run: RunResult, workflow: Workflow | None,
+               scenario_ids: list[str] | None = None, run_id: str = "", fingerprint: str = "") -> Path | None:
+    """Export the comparison of ``scenario_ids`` (all of the run's when None or empty) to ``path``; a failure
+    is shown in a message box and gives None."""
     try:
-        comparison = build_comparison(restrict_run(run, ids), workflow, run_id=run_id, fingerprint=fingerprint)
-        return export_comparison(comparison, path, workflow)
+        return export_comparison(comparison_of(run, workflow, scenario_ids, run_id, fingerprint), path, workflow)
     except FlowmodelError as error:
         QMessageBox.warning(parent, "Export failed", error.render())
         return None
+
+
+def ask_and_export(parent: QWidget | None, run: RunResult, workflow: Workflow | None,
+                   scenario_ids: list[str] | None = None, run_id: str = "", fingerprint: str = "") -> Path | None:
+    """Ask for a file and export the comparison of ``scenario_ids`` (all of the run's when None) to it;
+    ``fingerprint`` is the one stored with the run, so a workflow changed since then is noted as such."""
+    path = ask_export_path(parent, "Export comparison", f"{run.workflow_name or 'comparison'}.xlsx")
+    return export_run(parent, path, run, workflow, scenario_ids, run_id, fingerprint) if path else None
