@@ -70,6 +70,7 @@ def test_each_chart_exports_as_png_svg_and_pdf(window, qtbot, tmp_path):
     assert (tmp_path / "chart.png").stat().st_size > 0
     assert asked == [("PNG image (*.png)", "SVG drawing (*.svg)", "PDF document (*.pdf)")]
     assert list(window.exports.chart_actions) == list(CHARTS)
+    assert window.exports.chart_actions["sla_attainment"].text() == "SLA attainment…"
     answer_save_dialog(window, tmp_path / "backlog.svg")
     window.exports.chart_actions["backlog_over_time"].trigger()
     assert ElementTree.parse(tmp_path / "backlog.svg").getroot().tag.endswith("svg")

@@ -34,7 +34,8 @@ STATUS_MS = 8000
 
 
 def chart_title(name: str) -> str:
-    return name.replace("_", " ").capitalize()
+    """``sla_attainment`` → "SLA attainment": the chart's file stem as a menu entry."""
+    return name.replace("_", " ").capitalize().replace("Sla ", "SLA ")
 
 
 class ExportWiring(QObject):
