@@ -1,0 +1,152 @@
+"""A staffing plan as files (JSON, CSV, XLSX) and as the comparison exports' staffing table.
+
+Rules:
+- One writer per format, shared by the ``staff`` command and the app: JSON holds everything
+  (:meth:`StaffingPlan.to_dict`, undefined figures as null), CSV the staffing table, XLSX the sheets
+  "Staffing" and "Targets" (undefined figures left blank). Files are written atomically (:func:`write_file`).
+- :func:`staffing_table` turns a plan — or the JSON the ``staff`` command wrote, read back by
+  :func:`load_staffing_table` — into :class:`reports.comparison.StaffingTable` (team × shift × days: current,
+  recommended, delta, cost per week), with a note that states the outcome, the targets and the cost delta.
+- A file that is not a staffing plan is refused with a :class:`LoadError` naming the file and what to do.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+from flowmodel.errors import LoadError
+from reports.comparison import StaffingTable
+from reports.files import check_target, write_file
+from simulations.staffing import StaffingPlan
+
+PLAN_FORMAT = "flowmodel.staffing-plan"
+PLAN_SUFFIXES = (".json", ".csv", ".xlsx")
+ROW_COLUMNS = ("team", "shift", "days", "current", "recommended", "delta", "erlang_fractional", "erlang_rounded",
+               "cost_per_week_current", "cost_per_week_recommended")
+TARGET_COLUMNS = ("kind", "target", "goal", "mean", "ci_low", "ci_high", "replications", "met")
+TABLE_COLUMNS = ("Team", "Shift", "Days", "Current", "Recommended", "Delta", "Cost/week now", "Cost/week new")
+
+
+def clean(value: Any) -> Any:
+    """JSON has no NaN or infinity: an undefined figure is written as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(v) for v in value]
+    return value
+
+
+def plan_json_text(plan: StaffingPlan) -> str:
+    return json.dumps(clean(plan.to_dict()), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _row_values(plan: StaffingPlan) -> list[list[object]]:
+    return [[r.team_name, r.shift_name, r.days_label, " ".join(map(str, r.current)), r.recommended, r.delta,
+             round(r.analytic_fractional, 4), r.analytic_rounded, round(r.cost_current_per_week, 2),
+             round(r.cost_recommended_per_week, 2)] for r in plan.rows]
+
+
+def plan_csv_text(plan: StaffingPlan) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(ROW_COLUMNS)
+    writer.writerows(_row_values(plan))
+    return buffer.getvalue()
+
+
+def plan_xlsx_bytes(plan: StaffingPlan) -> bytes:
+    """A workbook with the staffing table and the targets achieved (undefined figures left blank)."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    for title, header, rows in (
+            ("Staffing", ROW_COLUMNS, _row_values(plan)),
+            ("Targets", TARGET_COLUMNS, [[t.kind, t.where, t.target, t.mean, t.ci_low, t.ci_high, t.n, t.met]
+                                         for t in plan.achieved])):
+        sheet = book.add_worksheet(title)
+        sheet.write_row(0, 0, header)
+        for number, row in enumerate(rows, start=1):
+            sheet.write_row(number, 0, [None if isinstance(v, float) and not math.isfinite(v) else v for v in row])
+    book.close()
+    return buffer.getvalue()
+
+
+def plan_bytes(plan: StaffingPlan, suffix: str) -> bytes:
+    """The plan in the format ``suffix`` names (one of :data:`PLAN_SUFFIXES`)."""
+    suffix = suffix.lower()
+    if suffix == ".xlsx":
+        return plan_xlsx_bytes(plan)
+    return (plan_json_text(plan) if suffix == ".json" else plan_csv_text(plan)).encode("utf-8")
+
+
+def write_plan(plan: StaffingPlan, path: str | os.PathLike[str]) -> Path:
+    """Write the plan to ``path`` in the format its suffix picks, atomically."""
+    path = check_target(path)
+    if path.suffix.lower() not in PLAN_SUFFIXES:
+        raise LoadError(f"cannot write a staffing plan as {path.suffix or 'a file without a suffix'}",
+                        where=str(path), hint="end the file name in .json, .csv or .xlsx")
+    return write_file(path, plan_bytes(plan, path.suffix))
+
+
+def _share(value: Any) -> str:
+    return "n/a" if value is None else f"{float(value):.1%}"
+
+
+def _target_text(target: dict[str, Any]) -> str:
+    kind = target["kind"]
+    if kind == "backlog":
+        mean = "n/a" if target["mean"] is None else f"{target['mean']:,.1f}"
+        return f"backlog {mean} (≤ {target['target']:,.0f})"
+    low, high = _share(target["ci_low"]), _share(target["ci_high"])
+    return f"{target['where']} {_share(target['mean'])} ({low}–{high}; target {_share(target['target'])})"
+
+
+def staffing_table(plan: StaffingPlan | dict[str, Any]) -> StaffingTable:
+    """The plan (or its JSON document) as the comparison exports' staffing table (see the module rules)."""
+    data = clean(plan.to_dict()) if isinstance(plan, StaffingPlan) else plan
+    scenario = data["scenario"]["name"]
+    rows = tuple((r["team_name"], r["shift_name"], r["days_label"],
+                  float(max(r["current"], default=0)), float(r["recommended"]), float(r["delta"]),
+                  round(float(r["cost_current_per_week"]), 2), round(float(r["cost_recommended_per_week"]), 2))
+                 for r in data["rows"])
+    status = data["status"]
+    if status == "infeasible":
+        reasons = "; ".join(f"{i['where']}: {i['reason']}" for i in data["infeasible"])
+        note = f"No staffing can meet the targets of {scenario}: {reasons}."
+    else:
+        cost = data["cost_per_week"]
+        missed = [t for t in data["targets"] if not t["met"]]
+        outcome = (f"every target met at {data['confidence']:.0%} confidence" if status == "met"
+                   else f"{len(missed)} target(s) still missed when the search stopped")
+        achieved = "; ".join(_target_text(t) for t in data["targets"])
+        note = (f"Staffing recommended for {scenario}: {outcome}; cost per week {cost['recommended']:,.0f} "
+                f"({cost['delta']:+,.0f} against {cost['current']:,.0f} now). Targets: {achieved}.")
+    return StaffingTable(f"Staffing recommendation · {scenario}", TABLE_COLUMNS, rows, note)
+
+
+def load_staffing_table(path: str | os.PathLike[str]) -> StaffingTable:
+    """The staffing table of a plan the ``staff`` command (or the app) wrote as JSON."""
+    path = Path(path)
+    hint = "write the plan with: staff … --out plan.json, or Export… → JSON in the staffing dialog"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LoadError("the staffing plan file does not exist", where=str(path), hint=hint) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise LoadError(f"cannot read the staffing plan: {error}", where=str(path), hint=hint) from None
+    if not isinstance(data, dict) or data.get("format") != PLAN_FORMAT:
+        raise LoadError("this is not a staffing plan (JSON with format 'flowmodel.staffing-plan')",
+                        where=str(path), hint=hint)
+    try:
+        return staffing_table(data)
+    except (KeyError, TypeError, ValueError) as error:
+        raise LoadError(f"the staffing plan is incomplete or damaged ({error})", where=str(path), hint=hint) from None
