@@ -18,10 +18,7 @@ Rules:
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
-import io
-import json
 import math
 import os
 import sys
@@ -30,7 +27,7 @@ from pathlib import Path
 
 from cli.app import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE
 from cli.durations import duration_hours
-from cli.simulate_command import _clean, _pick_workflow
+from cli.simulate_command import _pick_workflow
 from flowmodel.documents import load_workflows
 from flowmodel.jsonfile import write_atomically
 from flowmodel.run_settings import RunSettings
@@ -38,6 +35,7 @@ from flowmodel.scenarios import apply_scenario
 from flowmodel.validation import validate
 from flowmodel.validation_issues import errors
 from flowmodel.workflow import Workflow
+from reports.staffing_export import PLAN_SUFFIXES, plan_bytes
 from simulations.executors import make_executor
 from simulations.spec import RunCancelled, SimulationError
 from simulations.staffing import (
@@ -50,7 +48,7 @@ from simulations.staffing import (
     targets_from_model,
 )
 
-OUT_SUFFIXES = (".json", ".csv", ".xlsx")
+OUT_SUFFIXES = PLAN_SUFFIXES
 DAY_CHOICES = {"weekday-weekend": DAY_GROUPS_WEEKDAY_WEEKEND, "all-week": DAY_GROUPS_ALL_WEEK,
                "each-day": DAY_GROUPS_EACH_DAY}
 
@@ -145,10 +143,7 @@ def run_command(args: argparse.Namespace) -> int:
         return _fail("cancelled; nothing was written", EXIT_INTERRUPTED)
     print(plan_text(plan))
     if out is not None:
-        suffix = out.suffix.lower()
-        content = _json_text(plan).encode("utf-8") if suffix == ".json" else \
-            _xlsx_bytes(plan) if suffix == ".xlsx" else _csv_text(plan).encode("utf-8")
-        write_atomically(out, content)
+        write_atomically(out, plan_bytes(plan, out.suffix))
         print(f"Wrote {out}")
     return EXIT_OK if plan.status == "met" else EXIT_INVALID
 
@@ -213,44 +208,3 @@ def plan_text(plan: StaffingPlan) -> str:
                   for c in plan.trim_checks]
     lines += [f"Note: {note}" for note in plan.notes]
     return "\n".join(lines)
-
-
-def _json_text(plan: StaffingPlan) -> str:
-    return json.dumps(_clean(plan.to_dict()), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-
-
-ROW_COLUMNS = ("team", "shift", "days", "current", "recommended", "delta", "erlang_fractional", "erlang_rounded",
-               "cost_per_week_current", "cost_per_week_recommended")
-TARGET_COLUMNS = ("kind", "target", "goal", "mean", "ci_low", "ci_high", "replications", "met")
-
-
-def _row_values(plan: StaffingPlan) -> list[list[object]]:
-    return [[r.team_name, r.shift_name, r.days_label, " ".join(map(str, r.current)), r.recommended, r.delta,
-             round(r.analytic_fractional, 4), r.analytic_rounded, round(r.cost_current_per_week, 2),
-             round(r.cost_recommended_per_week, 2)] for r in plan.rows]
-
-
-def _csv_text(plan: StaffingPlan) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(ROW_COLUMNS)
-    writer.writerows(_row_values(plan))
-    return buffer.getvalue()
-
-
-def _xlsx_bytes(plan: StaffingPlan) -> bytes:
-    """A workbook with the staffing table and the targets achieved (undefined figures left blank)."""
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    for title, header, rows in (
-            ("Staffing", ROW_COLUMNS, _row_values(plan)),
-            ("Targets", TARGET_COLUMNS, [[t.kind, t.where, t.target, t.mean, t.ci_low, t.ci_high, t.n, t.met]
-                                         for t in plan.achieved])):
-        sheet = book.add_worksheet(title)
-        sheet.write_row(0, 0, header)
-        for number, row in enumerate(rows, start=1):
-            sheet.write_row(number, 0, [None if isinstance(v, float) and not math.isfinite(v) else v for v in row])
-    book.close()
-    return buffer.getvalue()
