@@ -11,6 +11,8 @@ Rules:
   reuses a stored run of that workflow instead (optionally only some of its scenarios); settings flags are
   refused with it, because they could not apply.
 - The model is validated first: errors exit 1 and nothing runs; warnings are printed and the run goes ahead.
+- ``--staffing-plan FILE.json`` (a plan the ``staff`` command wrote) adds its staffing table to every export;
+  it is read before anything runs.
 - A PDF needs Qt: a QApplication is created offscreen for it, and only for it.
 - Exit codes as in :mod:`cli.app`: 1 invalid model, 2 bad arguments or unreadable input, 130 Ctrl-C.
 """
@@ -35,6 +37,7 @@ from flowmodel.workspace import Workspace
 from reports.comparison import Comparison, build_comparison, restrict_run
 from reports.data_export import export_data
 from reports.files import check_target
+from reports.staffing_export import load_staffing_table
 from reports.xlsx_export import export_xlsx
 from simulations.executors import make_executor
 from simulations.persist import load_run_from_workspace, save_run_to_workspace
@@ -67,6 +70,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, metavar="N", help="base random seed")
     parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per CPU)")
     parser.add_argument("--label", default="", help="a label for the run stored in the workspace")
+    parser.add_argument("--staffing-plan", metavar="FILE.json",
+                        help="include a staffing plan written by 'staff --out FILE.json' in the exports")
     parser.set_defaults(handler=run_command)
 
 
@@ -190,6 +195,7 @@ def run_command(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         return _fail("--jobs must be at least 1")
     outputs = _outputs(args.out)
+    staffing = load_staffing_table(args.staffing_plan) if args.staffing_plan else None
     is_workspace = document_kind(Path(args.path)) == "workspace"
     if args.run is not None:
         given = [flag for name, flag in SETTING_FLAGS.items() if getattr(args, name) is not None]
@@ -215,7 +221,8 @@ def run_command(args: argparse.Namespace) -> int:
                     row = next(r for r in workspace.list_runs(workflow.id) if r["id"] == run_id)
                 created, fingerprint = str(row["created_at"]), str(row["workflow_fingerprint"])
                 print(f"Stored as run {run_id} in {args.path}")
-        comparison = build_comparison(run, workflow, run_id=run_id, run_created=created, fingerprint=fingerprint)
+        comparison = build_comparison(run, workflow, run_id=run_id, run_created=created, fingerprint=fingerprint,
+                                      staffing=staffing)
         for path in outputs:
             print(f"Wrote {export(comparison, path, workflow)}")
     except KeyboardInterrupt:
