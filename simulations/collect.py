@@ -18,8 +18,9 @@ warm-up; time averages run from the warm-up to the end of the run.
   leaving them out would flatter an overloaded stage, whose oldest items are exactly those still queued).
   Items at the stage still within their limit at the end are left out (their result is unknown). Plus
   sla_target_share, sla_within_s and sla_items_count (the items the share is taken over).
-- ``team``: utilisation_share (busy reviewer-time / available reviewer-time; a reviewer finishing an item
-  after the shift ended counts as busy, so it can exceed 1 slightly), busy_reviewers_mean,
+- ``team``: utilisation_share (busy reviewer-time / staffed reviewer-time, where staffed is the available
+  reviewers plus those finishing the item in hand after their shift ended — so it never exceeds 1),
+  overtime_h (reviewer-hours worked past the end of shifts), busy_reviewers_mean,
   available_reviewers_mean, rostered_reviewers_mean, paid_hours_h (rostered hours, before shrinkage, in
   the statistics window) and cost (paid hours × hourly cost).
 - ``source``: arrivals_count.
@@ -142,9 +143,11 @@ def collect(run: Replication, end: float) -> ReplicationResult:
         t = team.spec
         busy = team.busy_area + team.busy * end - team.busy_open
         available = team.available.integral(end)
+        staffed = team.staffed.integral(end)
         paid_h = team.rostered.integral(end) / 3600.0
         add("team", t.id, t.name, [
-            ("utilisation_share", busy / available if available > 0 else math.nan),
+            ("utilisation_share", busy / staffed if staffed > 0 else math.nan),
+            ("overtime_h", max(0.0, staffed - available) / 3600.0),
             ("busy_reviewers_mean", busy / window), ("available_reviewers_mean", available / window),
             ("rostered_reviewers_mean", paid_h * 3600.0 / window), ("paid_hours_h", paid_h),
             ("cost", paid_h * t.hourly_cost)])

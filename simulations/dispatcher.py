@@ -156,7 +156,7 @@ class TeamRuntime:
     """A team's current capacity (from its roster), busy reviewers and the queues it may serve."""
 
     __slots__ = ("available", "busy", "busy_area", "busy_open", "capacity", "queues", "rostered",
-                 "series_available", "series_busy", "spec", "work")
+                 "series_available", "series_busy", "spec", "staffed", "work")
 
     def __init__(self, spec: TeamSpec) -> None:
         self.spec = spec
@@ -166,6 +166,8 @@ class TeamRuntime:
         self.busy_open = 0.0
         self.available = TimeWeighted(self.capacity, 0.0)
         self.rostered = TimeWeighted(spec.timeline.rostered[0], 0.0)
+        # max(available, busy): reviewers finishing the item in hand after their shift are staffed too
+        self.staffed = TimeWeighted(self.capacity, 0.0)
         self.series_available = array("q")
         self.series_busy = array("q")
         # (stage, queues this team may serve there), in the team's stage priority order
@@ -272,6 +274,8 @@ class StageRuntime:
         now = self.env._now
         team = item.team
         team.busy -= 1
+        if team.busy >= team.capacity:  # someone was working past the end of their shift
+            team.staffed.set(now, team.busy if team.busy > team.capacity else team.capacity)
         self.in_service -= 1
         opened = item.started
         self.service_open -= opened
@@ -342,6 +346,7 @@ def change_capacity(team: TeamRuntime, now: float, rostered: int, available: int
     """A roster change point: record the new levels; start queued work if capacity grew."""
     team.available.set(now, available)
     team.rostered.set(now, rostered)
+    team.staffed.set(now, max(available, team.busy))
     grew = available > team.capacity
     team.capacity = available
     if grew:

@@ -331,6 +331,7 @@ class Replication:
         for team in self.teams:
             team.available.restart(self.env.now)
             team.rostered.restart(self.env.now)
+            team.staffed.restart(self.env.now)
 
     def _sample(self, _event: Event) -> None:
         self.take_sample()

@@ -132,8 +132,9 @@ def test_reviewer_finishes_the_item_in_hand_after_the_shift_ends() -> None:
     assert starts(trace) == [(1, 9 * HOUR), (2, 9 * HOUR + 50 * MINUTE), (3, 33 * HOUR)]
     assert [t for kind, t, *_ in trace if kind == "outcome"] == [9 * HOUR + 50 * MINUTE, 10 * HOUR + 40 * MINUTE,
                                                                    33 * HOUR + 50 * MINUTE]
-    team = result.metric("team", "Team", "utilisation_share")
-    assert team == pytest.approx((50 + 50 + 50) / (2 * 60))  # 150 busy minutes over 2 available hours
+    # 150 busy minutes over 2 available hours plus the 40 minutes worked past the end of the first shift
+    assert result.metric("team", "Team", "utilisation_share") == pytest.approx(150 / (2 * 60 + 40))
+    assert result.metric("team", "Team", "overtime_h") == pytest.approx(40 / 60)
 
 
 def test_expiry_removes_waiting_items_as_an_outcome() -> None:
