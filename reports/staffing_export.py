@@ -97,17 +97,15 @@ def write_plan(plan: StaffingPlan, path: str | os.PathLike[str]) -> Path:
     return write_file(path, plan_bytes(plan, path.suffix))
 
 
-def _share(value: Any) -> str:
-    return "n/a" if value is None else f"{float(value):.1%}"
-
-
 def _target_text(target: dict[str, Any]) -> str:
-    kind = target["kind"]
-    if kind == "backlog":
-        mean = "n/a" if target["mean"] is None else f"{target['mean']:,.1f}"
-        return f"backlog {mean} (≤ {target['target']:,.0f})"
-    low, high = _share(target["ci_low"]), _share(target["ci_high"])
-    return f"{target['where']} {_share(target['mean'])} ({low}–{high}; target {_share(target['target'])})"
+    def figure(value: Any) -> str:
+        if value is None:
+            return "n/a"
+        return f"{float(value):,.1f}" if target["kind"] == "backlog" else f"{float(value):.1%}"
+
+    bound = "≥" if target["kind"] == "sla" else "≤"
+    return (f"{target['where'] or target['kind']}: {figure(target['mean'])} "
+            f"({figure(target['ci_low'])}–{figure(target['ci_high'])}; needs {bound} {figure(target['target'])})")
 
 
 def staffing_table(plan: StaffingPlan | dict[str, Any]) -> StaffingTable:
