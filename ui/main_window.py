@@ -12,7 +12,8 @@ Rules:
   other front ends can answer them.
 - The undo stack is a :class:`~ui.scenarios.mode.ScenarioUndoStack` (scenario mode routes edits through it);
   the Scenarios, Run and Results docks and the canvas overlay are wired by :mod:`ui.run.window_wiring`, the
-  Export menu by :mod:`ui.report.window_wiring`.
+  Export menu by :mod:`ui.report.window_wiring`, the Run menu's "Recommend staffing…" by
+  :mod:`ui.staffing.window_wiring`.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from ui.run.panel import RunPanel
 from ui.run.window_wiring import WhatIfWiring
 from ui.scenarios.mode import ScenarioUndoStack
 from ui.scenarios.panel import ScenariosPanel
+from ui.staffing.window_wiring import StaffingWiring
 from ui.window_actions import build_actions
 
 EXAMPLES_FOLDER = Path(__file__).resolve().parents[1] / "examples"
@@ -102,6 +104,7 @@ class MainWindow(QMainWindow):
         self.actions = build_actions(self)
         self.what_if = WhatIfWiring(self)
         self.exports = ExportWiring(self)
+        self.staffing = StaffingWiring(self)
         self.view.status_message.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
         self.autosaver.failed.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
         self.palette.kind_activated.connect(self._add_at_centre)
@@ -355,6 +358,7 @@ class MainWindow(QMainWindow):
             self.autosaver.discard()
             self.runs.cancel()
             self.runs.wait()
+            self.staffing.stop()
             event.accept()
         else:
             event.ignore()
