@@ -1,0 +1,1 @@
+"""The app's staffing recommendation: dialog, background search and window wiring."""
