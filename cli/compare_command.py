@@ -20,18 +20,12 @@ Rules:
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import os
-import sys
 from pathlib import Path
 
-from cli.app import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE
-from cli.durations import duration_hours
-from cli.progress import ProgressBar
+from cli.app import EXIT_INTERRUPTED, EXIT_OK
+from cli.run_options import add_run_options, check_run, fail, pick_workflow, run_settings, simulate_with_progress
 from flowmodel.documents import document_kind, load_workflows
 from flowmodel.errors import FlowmodelError
-from flowmodel.validation import validate
-from flowmodel.validation_issues import errors
 from flowmodel.workflow import Workflow
 from flowmodel.workspace import Workspace
 from reports.comparison import Comparison, build_comparison, restrict_run
@@ -39,10 +33,8 @@ from reports.data_export import export_data
 from reports.files import check_target
 from reports.staffing_export import load_staffing_table
 from reports.xlsx_export import export_xlsx
-from simulations.executors import make_executor
 from simulations.persist import load_run_from_workspace, save_run_to_workspace
-from simulations.runner import BASELINE_ID, BASELINE_NAME, RunResult, run_scenarios
-from simulations.spec import SimulationError
+from simulations.runner import BASELINE_ID, BASELINE_NAME, RunResult
 
 OUT_SUFFIXES = (".xlsx", ".csv", ".zip", ".json", ".pdf")
 SETTING_FLAGS = {"horizon": "--horizon", "warmup": "--warmup", "interval": "--interval",
@@ -63,21 +55,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", metavar="FILE", action="append", required=True,
                         help="where to export (repeat for several formats)")
     parser.add_argument("--run", metavar="ID", help="reuse this stored run instead of simulating")
-    parser.add_argument("--horizon", type=duration_hours, metavar="DURATION", help="simulated time, e.g. 14d")
-    parser.add_argument("--warmup", type=duration_hours, metavar="DURATION", help="time before statistics start")
-    parser.add_argument("--interval", type=duration_hours, metavar="DURATION", help="time-series interval, e.g. 1h")
-    parser.add_argument("--replications", type=int, metavar="N", help="independent runs per scenario")
-    parser.add_argument("--seed", type=int, metavar="N", help="base random seed")
-    parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per CPU)")
+    add_run_options(parser)
     parser.add_argument("--label", default="", help="a label for the run stored in the workspace")
     parser.add_argument("--staffing-plan", metavar="FILE.json",
                         help="include a staffing plan written by 'staff --out FILE.json' in the exports")
     parser.set_defaults(handler=run_command)
-
-
-def _fail(message: str, code: int = EXIT_UNREADABLE) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return code
 
 
 def _outputs(values: list[str]) -> list[Path]:
@@ -90,25 +72,6 @@ def _outputs(values: list[str]) -> list[Path]:
                                  hint=f"end --out in one of {', '.join(OUT_SUFFIXES)}")
         outputs.append(check_target(path))
     return outputs
-
-
-def _workflow(path: str, wanted: str | None) -> Workflow:
-    if document_kind(Path(path)) == "workspace" and Path(path).is_file():
-        with Workspace.open(path) as workspace:
-            if wanted is not None:
-                return workspace.load_workflow(wanted)
-            workflows = workspace.load_all()
-    else:
-        workflows = load_workflows(path)
-        if wanted is not None:
-            matches = [w for w in workflows if wanted in (w.name, w.id)]
-            if matches:
-                return matches[0]
-    if wanted is None and len(workflows) == 1:
-        return workflows[0]
-    names = ", ".join(repr(w.name) for w in workflows) or "none"
-    problem = f"no workflow {wanted!r}" if wanted is not None else f"{len(workflows)} workflows to choose from"
-    raise FlowmodelError(problem, where=path, hint=f"choose one with --workflow; workflows here: {names}")
 
 
 def scenario_ids(workflow: Workflow, listed: str) -> list[str | None]:
@@ -150,33 +113,9 @@ def _stored_run(workspace_path: str, run_id: str, workflow: Workflow,
 
 
 def _simulate(args: argparse.Namespace, workflow: Workflow, ids: list[str | None]) -> RunResult | int:
-    overrides = {"horizon_hours": args.horizon, "warmup_hours": args.warmup, "replications": args.replications,
-                 "seed": args.seed, "interval_minutes": None if args.interval is None else args.interval * 60.0}
-    settings = dataclasses.replace(workflow.run_settings, **{k: v for k, v in overrides.items() if v is not None})
-    problems = settings.problems()
-    if problems:
-        return _fail("; ".join(message for _, message in problems)
-                     + f" (settings not given are the workflow's own: horizon {settings.horizon_hours:g} h, "
-                       f"warm-up {settings.warmup_hours:g} h)")
-    issues = validate(workflow)
-    for issue in issues:
-        print(issue.render(), file=sys.stderr)
-    if errors(issues):
-        return _fail(f"workflow {workflow.name!r} is invalid ({len(errors(issues))} error(s) above); nothing was run",
-                     EXIT_INVALID)
-    tasks = len(ids) * settings.replications
-    jobs = args.jobs if args.jobs is not None else min(os.cpu_count() or 1, tasks)
-    bar = ProgressBar("Simulating", tasks)
-    try:
-        return run_scenarios(workflow, ids, settings, executor=make_executor(jobs=min(jobs, tasks)),
-                             on_progress=lambda p: bar.update(p.fraction, p.replications_done))
-    except SimulationError as error:
-        bar.close()
-        for issue in error.issues:
-            print(issue.render(), file=sys.stderr)
-        return _fail(error.render(), EXIT_INVALID)
-    finally:
-        bar.close()
+    settings = run_settings(workflow, args)
+    stop = check_run(workflow, settings, args)
+    return stop if stop is not None else simulate_with_progress(workflow, ids, settings, args)
 
 
 def export(comparison: Comparison, path: Path, workflow: Workflow | None) -> Path:
@@ -192,19 +131,17 @@ def export(comparison: Comparison, path: Path, workflow: Workflow | None) -> Pat
 
 
 def run_command(args: argparse.Namespace) -> int:
-    if args.jobs is not None and args.jobs < 1:
-        return _fail("--jobs must be at least 1")
     outputs = _outputs(args.out)
     staffing = load_staffing_table(args.staffing_plan) if args.staffing_plan else None
     is_workspace = document_kind(Path(args.path)) == "workspace"
     if args.run is not None:
         given = [flag for name, flag in SETTING_FLAGS.items() if getattr(args, name) is not None]
         if given:
-            return _fail(f"{', '.join(given)} cannot apply to a stored run (--run); leave them out, or run anew "
+            return fail(f"{', '.join(given)} cannot apply to a stored run (--run); leave them out, or run anew "
                          "without --run")
         if not is_workspace:
-            return _fail("--run needs a .flowdb workspace: runs are stored there")
-    workflow = _workflow(args.path, args.workflow)
+            return fail("--run needs a .flowdb workspace: runs are stored there")
+    workflow = pick_workflow(load_workflows(args.path), args.workflow, args.path)
     ids = scenario_ids(workflow, args.scenarios)
     try:
         if args.run is not None:
@@ -226,5 +163,5 @@ def run_command(args: argparse.Namespace) -> int:
         for path in outputs:
             print(f"Wrote {export(comparison, path, workflow)}")
     except KeyboardInterrupt:
-        return _fail("cancelled; nothing more was stored or written", EXIT_INTERRUPTED)
+        return fail("cancelled; nothing more was stored or written", EXIT_INTERRUPTED)
     return EXIT_OK

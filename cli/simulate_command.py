@@ -21,26 +21,18 @@ import io
 import json
 import math
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
-from cli.app import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE
-from cli.durations import duration_hours
-from cli.progress import ProgressBar
+from cli.app import EXIT_OK
+from cli.run_options import add_run_options, check_run, fail, pick_workflow, run_settings, simulate_with_progress
 from flowmodel.documents import document_kind, load_workflows
-from flowmodel.errors import FlowmodelError
 from flowmodel.ids import new_id
 from flowmodel.jsonfile import write_atomically
-from flowmodel.validation import validate
-from flowmodel.validation_issues import errors
-from flowmodel.workflow import Workflow
 from flowmodel.workspace import Workspace
 from simulations.aggregate import MetricDelta, MetricSummary
-from simulations.executors import Progress, make_executor
 from simulations.persist import save_run_to_workspace
-from simulations.runner import RunResult, run_scenarios
-from simulations.spec import SimulationError
+from simulations.runner import RunResult
 
 OUT_SUFFIXES = (".json", ".csv")
 
@@ -54,77 +46,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--workflow", metavar="NAME", help="which workflow of a workspace (name or id)")
     parser.add_argument("--scenario", metavar="NAME", action="append", default=[],
                         help="a scenario to compare with the baseline (repeat for several)")
-    parser.add_argument("--horizon", type=duration_hours, metavar="DURATION", help="simulated time, e.g. 14d")
-    parser.add_argument("--warmup", type=duration_hours, metavar="DURATION",
-                        help="time before statistics start, e.g. 1d")
-    parser.add_argument("--interval", type=duration_hours, metavar="DURATION", help="time-series interval, e.g. 1h")
-    parser.add_argument("--replications", type=int, metavar="N", help="independent runs per scenario")
-    parser.add_argument("--seed", type=int, metavar="N", help="base random seed")
-    parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per CPU)")
+    add_run_options(parser)
     parser.add_argument("--cluster", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://host:8786")
     parser.add_argument("--out", metavar="FILE", help="also write results to FILE (.json or .csv)")
     parser.add_argument("--label", default="", help="a label for the run stored in a workspace")
     parser.set_defaults(handler=run_command)
-
-
-def _fail(message: str, code: int = EXIT_UNREADABLE) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return code
-
-
-def _pick_workflow(workflows: list[Workflow], wanted: str | None, path: str) -> Workflow:
-    if wanted is not None:
-        for workflow in workflows:
-            if wanted in (workflow.name, workflow.id):
-                return workflow
-    elif len(workflows) == 1:
-        return workflows[0]
-    if not workflows:
-        raise FlowmodelError("the workspace holds no workflow, so there is nothing to simulate", where=path,
-                             hint="add a workflow in the app, or simulate a .flow.json file")
-    names = ", ".join(repr(w.name) for w in workflows) or "none"
-    problem = f"no workflow {wanted!r}" if wanted is not None else f"{len(workflows)} workflows to choose from"
-    raise FlowmodelError(problem, where=path, hint=f"choose one with --workflow; workflows here: {names}")
-
-
-#: Run-setting field → (command-line flag, what a planner calls it).
-SETTING_NAMES: dict[str, tuple[str, str]] = {
-    "horizon_hours": ("--horizon", "horizon"), "warmup_hours": ("--warmup", "warm-up"),
-    "replications": ("--replications", "replications"), "seed": ("--seed", "seed"),
-    "interval_minutes": ("--interval", "time-series interval"), "start_weekday": ("", "start weekday"),
-    "start_date": ("", "start date")}
-
-
-def _overrides(args: argparse.Namespace) -> dict[str, Any]:
-    """The run settings given on the command line (the others come from the workflow)."""
-    given = {"horizon_hours": args.horizon, "warmup_hours": args.warmup, "replications": args.replications,
-             "seed": args.seed, "interval_minutes": None if args.interval is None else args.interval * 60.0}
-    return {name: value for name, value in given.items() if value is not None}
-
-
-def _settings(workflow: Workflow, args: argparse.Namespace):
-    return dataclasses.replace(workflow.run_settings, **_overrides(args))
-
-
-def _settings_failure(settings, problems: list[tuple[str, str]], given: set[str]) -> int:
-    """One message naming each faulty setting by its flag when it was given, else as the workflow's saved
-    setting; exit 2 when a given flag takes part in the fault, 1 when only the workflow's own settings do."""
-    def origin(name: str) -> str:
-        flag, label = SETTING_NAMES.get(name, ("", name))
-        return flag if name in given else f"the workflow's saved {label}"
-
-    def source(name: str) -> str:
-        return SETTING_NAMES[name][0] if name in given else "saved with the workflow"
-
-    used = (f"horizon {settings.horizon_hours:g} h ({source('horizon_hours')}), warm-up "
-            f"{settings.warmup_hours:g} h ({source('warmup_hours')})")
-    text = "; ".join(f"{origin(name)}: {message}" for name, message in problems)
-    flags = [SETTING_NAMES.get(name, ("", ""))[0] for name, _ in problems if name not in given]
-    hint = f"; give {' and '.join(f for f in flags if f)} to override" if any(flags) else ""
-    involved = {name for name, _ in problems} | ({"horizon_hours"} if any(n == "warmup_hours" for n, _ in problems)
-                                                  else set())  # the warm-up is judged against the horizon
-    code = EXIT_UNREADABLE if given & involved else EXIT_INVALID
-    return _fail(f"{text} (used: {used}){hint}", code)
 
 
 def _out_problem(out: Path) -> str:
@@ -144,42 +70,16 @@ def _out_problem(out: Path) -> str:
 def run_command(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None
     if out is not None and (problem := _out_problem(out)):
-        return _fail(problem)
-    if args.jobs is not None and args.jobs < 1:
-        return _fail("--jobs must be at least 1")
-    workflow = _pick_workflow(load_workflows(args.path), args.workflow, args.path)
-    settings = _settings(workflow, args)
-    problems = settings.problems()
-    if problems:
-        return _settings_failure(settings, problems, set(_overrides(args)))
+        return fail(problem)
+    workflow = pick_workflow(load_workflows(args.path), args.workflow, args.path)
+    settings = run_settings(workflow, args)
+    stop = check_run(workflow, settings, args)
+    if stop is not None:
+        return stop
     scenario_ids: list[str | None] = [None] + [workflow.scenario_by_name(name).id for name in args.scenario]
-
-    checked = workflow.copy()
-    checked.run_settings = settings  # the settings of this run, not the (possibly overridden) saved ones
-    issues = validate(checked)
-    for issue in issues:
-        print(issue.render(), file=sys.stderr)
-    if errors(issues):
-        return _fail(f"workflow {workflow.name!r} is invalid ({len(errors(issues))} error(s) above); nothing was run",
-                     EXIT_INVALID)
-
-    tasks = len(scenario_ids) * settings.replications
-    jobs = args.jobs if args.jobs is not None else min(os.cpu_count() or 1, tasks)
-    executor = make_executor(jobs=min(jobs, tasks), cluster=args.cluster)
-    bar = ProgressBar("Simulating", tasks)
-    try:
-        run = run_scenarios(workflow, scenario_ids, settings, executor=executor,
-                            on_progress=lambda p: _show(bar, p))
-    except SimulationError as error:
-        bar.close()
-        for issue in error.issues:
-            print(issue.render(), file=sys.stderr)
-        return _fail(error.render(), EXIT_INVALID)
-    except KeyboardInterrupt:
-        bar.close()
-        return _fail("cancelled; nothing was stored or written", EXIT_INTERRUPTED)
-    finally:
-        bar.close()
+    run = simulate_with_progress(workflow, scenario_ids, settings, args, cluster=args.cluster)
+    if isinstance(run, int):
+        return run
 
     print(summary_table(run))
     run_id = new_id()
@@ -310,10 +210,6 @@ def _duration_text(seconds: float) -> str:
         if seconds >= size and seconds % size == 0:
             return f"{seconds / size:g} {unit}"
     return f"{seconds:g} s"
-
-
-def _show(bar: ProgressBar, progress: Progress) -> None:
-    bar.update(progress.fraction, progress.replications_done)
 
 
 def _clean(value: Any) -> Any:

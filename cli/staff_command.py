@@ -18,23 +18,20 @@ Rules:
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import math
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from cli.app import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE
-from cli.durations import duration_hours
-from cli.simulate_command import _pick_workflow
+from cli.app import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK
+from cli.run_options import SETTING_NAMES, add_run_options, fail, pick_workflow, run_settings
 from flowmodel.documents import load_workflows
 from flowmodel.jsonfile import write_atomically
 from flowmodel.run_settings import RunSettings
 from flowmodel.scenarios import apply_scenario
 from flowmodel.validation import validate
 from flowmodel.validation_issues import errors
-from flowmodel.workflow import Workflow
 from reports.staffing_export import PLAN_SUFFIXES, plan_bytes
 from simulations.executors import make_executor
 from simulations.spec import RunCancelled, SimulationError
@@ -62,11 +59,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("path", metavar="PATH", help="a .flow.json workflow or a .flowdb workspace")
     parser.add_argument("--workflow", metavar="NAME", help="which workflow of a workspace (name or id)")
     parser.add_argument("--scenario", metavar="NAME", help="the scenario to staff (default: the baseline)")
-    parser.add_argument("--horizon", type=duration_hours, metavar="DURATION", help="simulated time, e.g. 7d")
-    parser.add_argument("--warmup", type=duration_hours, metavar="DURATION", help="time before statistics start")
-    parser.add_argument("--replications", type=int, metavar="N", help="independent runs per roster (≥ 2)")
-    parser.add_argument("--seed", type=int, metavar="N", help="base random seed")
-    parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per CPU)")
+    add_run_options(parser, horizon_example="7d", interval=False,
+                    replications_help="independent runs per roster (≥ 2)")
     parser.add_argument("--days", choices=sorted(DAY_CHOICES), default="weekday-weekend",
                         help="which days share one headcount per shift (default: weekday-weekend)")
     parser.add_argument("--confidence", type=float, default=0.95, metavar="LEVEL",
@@ -79,21 +73,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run_command)
 
 
-def _fail(message: str, code: int = EXIT_UNREADABLE) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return code
-
-
-def _settings(workflow: Workflow, args: argparse.Namespace) -> RunSettings:
-    overrides = {"horizon_hours": args.horizon, "warmup_hours": args.warmup, "replications": args.replications,
-                 "seed": args.seed}
-    return dataclasses.replace(workflow.run_settings, **{k: v for k, v in overrides.items() if v is not None})
-
-
 def _argument_problems(args: argparse.Namespace, out: Path | None, settings: RunSettings) -> list[str]:
-    flags = {"horizon_hours": "--horizon", "warmup_hours": "--warmup", "replications": "--replications",
-             "seed": "--seed"}
-    problems = [f"{flags.get(name, name)}: {message}" for name, message in settings.problems()]
+    problems = [f"{SETTING_NAMES.get(name, ('', name))[0] or name}: {message}" for name, message in settings.problems()]
     if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
         problems.append(f"--out must end in .json, .csv or .xlsx, not {out.name!r}")
     if args.jobs is not None and args.jobs < 1:
@@ -113,11 +94,11 @@ def _argument_problems(args: argparse.Namespace, out: Path | None, settings: Run
 
 def run_command(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None
-    workflow = _pick_workflow(load_workflows(args.path), args.workflow, args.path)
-    settings = _settings(workflow, args)
+    workflow = pick_workflow(load_workflows(args.path), args.workflow, args.path)
+    settings = run_settings(workflow, args)
     problems = _argument_problems(args, out, settings)
     if problems:
-        return _fail("; ".join(problems))
+        return fail("; ".join(problems))
     scenario = workflow.scenario_by_name(args.scenario) if args.scenario else None
     staffed = apply_scenario(workflow, scenario)
     staffed.scenarios = {}  # only the scenario being staffed matters here
@@ -125,7 +106,7 @@ def run_command(args: argparse.Namespace) -> int:
     for issue in issues:
         print(issue.render(), file=sys.stderr)
     if errors(issues):
-        return _fail(f"workflow {workflow.name!r} is invalid ({len(errors(issues))} error(s) above); nothing was run",
+        return fail(f"workflow {workflow.name!r} is invalid ({len(errors(issues))} error(s) above); nothing was run",
                      EXIT_INVALID)
     targets = targets_from_model(staffed, max_occupancy=args.max_occupancy,
                                  max_backlog=args.max_backlog, confidence=args.confidence,
@@ -138,9 +119,9 @@ def run_command(args: argparse.Namespace) -> int:
     except SimulationError as error:
         for issue in error.issues:
             print(issue.render(), file=sys.stderr)
-        return _fail(error.render(), EXIT_INVALID)
+        return fail(error.render(), EXIT_INVALID)
     except (KeyboardInterrupt, RunCancelled):
-        return _fail("cancelled; nothing was written", EXIT_INTERRUPTED)
+        return fail("cancelled; nothing was written", EXIT_INTERRUPTED)
     print(plan_text(plan))
     if out is not None:
         write_atomically(out, plan_bytes(plan, out.suffix))
