@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -96,6 +96,7 @@ class StaffingDialog(QDialog):
         self.scenario = QComboBox()
         self.goals = read_only_table(("Stage", "Priority", "Share", "Within"))
         self.goals.setMinimumHeight(120)
+        self.goals.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # read-only: no cell looks picked
         self.use_occupancy, self.max_occupancy = QCheckBox("Max occupancy:"), _spin(1, 100, 0, " %", 5)
         self.use_backlog, self.max_backlog = QCheckBox("Max backlog at end:"), _spin(0, 1e7, 0, " items", 10)
         self.max_occupancy.setValue(85)
