@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
         self.run_panel.set_workflow(workflow)
         self.overlay.set_workflow(workflow)
         self.run_history.set_document(self.document.path, workflow)
+        self.results_dock.setVisible(bool(self.run_history.entries))  # no empty results pane before a first run
         self.update_title()
 
     def _switch_workflow(self, index: int) -> None:

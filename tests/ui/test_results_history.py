@@ -82,3 +82,20 @@ def test_after_a_run_the_canvas_colours_stages_by_simulated_utilisation(stored_r
     assert figure.text.startswith("sim ") and "busy" in figure.text
     picker.setCurrentIndex(picker.findData(""))
     assert window.overlay.figure(stage.id).text.startswith("est. ")
+
+
+
+def test_results_dock_is_hidden_until_there_are_runs(window, qtbot, tmp_path):
+    """No empty results pane before a first run; a finished run shows it; reopening with runs shows it."""
+    assert not window.results_dock.isVisible()
+    add_faster_review(window.document.workflow)
+    target = tmp_path / "dock.flowdb"
+    assert window.save_as(target)
+    assert not window.results_dock.isVisible()
+    start_run(window, qtbot, short_settings())
+    qtbot.waitUntil(lambda: window.results.run is not None, timeout=RUN_TIMEOUT_MS)
+    assert window.results_dock.isVisible()
+    window.close()
+    reopened = make_window(qtbot, tmp_path / "again")
+    assert reopened.open_path(target)
+    assert reopened.results_dock.isVisible()

@@ -5,8 +5,9 @@ Rules:
   the "Scenario mode" toggle in its own toolbar; refused edits explain themselves in the status bar.
 - When scenario mode changes (on/off, another scenario, the scenario's changes edited) the open forms
   reload, so they show the scenario's values; the canvas follows through its overlay.
-- A finished run is added to the history, the results dock is raised (at least half the window high) and
-  the run is shown; a failed run shows its message in the run panel, never a traceback.
+- The results dock is shown only when the document has runs; a finished run is added to the history, the
+  results dock is shown and raised (at least half the window high) and the run is shown; a failed run
+  shows its message in the run panel, never a traceback.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ class WhatIfWiring(QObject):
         where = "stored in the workspace" if run_id else "kept until you save as a .flowdb workspace"
         window.run_panel.show_outcome(f"Run finished: {len(result.replications)} replications, {where}.", True)
         dock = window.results_dock
+        dock.show()
         dock.raise_()
         window.resizeDocks([dock], [max(dock.height(), window.height() // 2)], Qt.Orientation.Vertical)
         window.results.select_entry(entry.id)
