@@ -36,7 +36,7 @@ from ui.canvas.layout import align, auto_layout
 from ui.canvas.overlay import CanvasOverlay
 from ui.canvas.palette import NodePalette
 from ui.canvas.view import CanvasView
-from ui.commands import AlignCommand, AutoLayoutCommand
+from ui.commands import AlignCommand, AutoLayoutCommand, Point
 from ui.document import Document
 from ui.panels import PropertyPanel, TeamsPanel
 from ui.panels.validation_panel import ValidationPanel
@@ -55,6 +55,16 @@ from ui.window_actions import build_actions
 EXAMPLES_FOLDER = Path(__file__).resolve().parents[1] / "examples"
 FILE_FILTER = f"Flowmodel documents (*{JSON_SUFFIX} *{WORKSPACE_SUFFIX});;All files (*)"
 STATUS_MS = 8000
+
+
+def _moves(workflow: Workflow, positions: dict[str, tuple[float, float]]) -> dict[str, tuple[Point, Point]]:
+    """Node id → (before, after) for the nodes that ``positions`` actually moves (one undoable step)."""
+    moves: dict[str, tuple[Point, Point]] = {}
+    for node_id, after in positions.items():
+        before = (workflow.nodes[node_id].x, workflow.nodes[node_id].y)
+        if before != after:
+            moves[node_id] = (before, after)
+    return moves
 
 
 class MainWindow(QMainWindow):
@@ -226,9 +236,7 @@ class MainWindow(QMainWindow):
 
     def auto_layout(self) -> None:
         workflow = self.document.workflow
-        positions = auto_layout(workflow, self._card_heights())
-        moves = {n: ((workflow.nodes[n].x, workflow.nodes[n].y), p) for n, p in positions.items()
-                 if (workflow.nodes[n].x, workflow.nodes[n].y) != p}
+        moves = _moves(workflow, auto_layout(workflow, self._card_heights()))
         if moves:
             self.undo_stack.push(AutoLayoutCommand(workflow, moves))
         self.view.zoom_to_fit()
@@ -239,9 +247,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Select two or more nodes to align.", STATUS_MS)
             return
         workflow = self.document.workflow
-        positions = align(workflow, node_ids, how, self._card_heights())
-        moves = {n: ((workflow.nodes[n].x, workflow.nodes[n].y), p) for n, p in positions.items()
-                 if (workflow.nodes[n].x, workflow.nodes[n].y) != p}
+        moves = _moves(workflow, align(workflow, node_ids, how, self._card_heights()))
         if moves:
             self.undo_stack.push(AlignCommand(workflow, moves, how))
 
