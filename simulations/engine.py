@@ -47,9 +47,8 @@ from simulations.spec import (
 )
 from simulations.statistics import Summary
 from simulations.streams import bind, make_stream
+from simulations.timebase import HOUR_S
 from simulations.wakeup import Wakeup
-
-HOUR_S = 3600.0
 
 
 class Item:

@@ -36,12 +36,12 @@ from flowmodel.errors import FlowmodelError
 from simulations.engine import run_replication
 from simulations.results import ReplicationResult
 from simulations.spec import RunCancelled, RunSpec
+from simulations.timebase import HOUR_S
 
 Task = tuple[RunSpec, int]
 POLL_S = 0.05
 TICK_S = 0.25
 STOP_GRACE_S = 3.0
-HOUR_S = 3600.0
 
 
 @dataclass(frozen=True)
