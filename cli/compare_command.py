@@ -23,7 +23,16 @@ import argparse
 from pathlib import Path
 
 from cli.app import EXIT_INTERRUPTED, EXIT_OK
-from cli.run_options import add_run_options, check_run, fail, pick_workflow, run_settings, simulate_with_progress
+from cli.run_options import (
+    SETTING_NAMES,
+    add_run_options,
+    check_run,
+    fail,
+    overrides,
+    pick_workflow,
+    run_settings,
+    simulate_with_progress,
+)
 from flowmodel.documents import document_kind, load_workflows
 from flowmodel.errors import FlowmodelError
 from flowmodel.workflow import Workflow
@@ -37,8 +46,6 @@ from simulations.persist import load_run_from_workspace, save_run_to_workspace
 from simulations.runner import BASELINE_ID, BASELINE_NAME, RunResult
 
 OUT_SUFFIXES = (".xlsx", ".csv", ".zip", ".json", ".pdf")
-SETTING_FLAGS = {"horizon": "--horizon", "warmup": "--warmup", "interval": "--interval",
-                 "replications": "--replications", "seed": "--seed"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -135,7 +142,7 @@ def run_command(args: argparse.Namespace) -> int:
     staffing = load_staffing_table(args.staffing_plan) if args.staffing_plan else None
     is_workspace = document_kind(Path(args.path)) == "workspace"
     if args.run is not None:
-        given = [flag for name, flag in SETTING_FLAGS.items() if getattr(args, name) is not None]
+        given = [SETTING_NAMES[name][0] for name in overrides(args)]
         if given:
             return fail(f"{', '.join(given)} cannot apply to a stored run (--run); leave them out, or run anew "
                          "without --run")
