@@ -147,8 +147,8 @@ def stage_hourly_rates(workflow: Workflow, settings: RunSettings) -> dict[str, l
 def _stage_requirement(stage: ReviewStage, targets: StaffingTargets,
                        hourly: list[dict[ItemClass, float]], mean_rates: dict[ItemClass, float]) -> list[int]:
     goals = [g for g in targets.sla if g.stage_id == stage.id]
-    laws = {g.priority: mixed_quantiles(class_mix(stage, mean_rates, g.priority)) for g in goals
-            if class_mix(stage, mean_rates, g.priority)}
+    mixes = {g.priority: class_mix(stage, mean_rates, g.priority) for g in goals}
+    laws = {priority: mixed_quantiles(mix) for priority, mix in mixes.items() if mix}
     patience = stage.expiry.mean_seconds() if stage.expiry is not None else None
     memo: dict[tuple[float, float], int] = {}
     out: list[int] = []
@@ -184,9 +184,9 @@ def analytic_guess(workflow: Workflow, targets: StaffingTargets, settings: RunSe
         team.id: [local_hour_of_week(start, (k + 0.5) * HOUR_S, load_zone(team.timezone, team.name))
                   for k in range(HOURS)] for team in workflow.teams.values()}
     on_shift = {(v.key, k): v.covers(workflow, local[v.team_id][k]) for v in variables for k in range(HOURS)}
-
-    def working(team_id: str, k: int) -> int:
-        return sum(1 for v in variables if v.team_id == team_id and on_shift[(v.key, k)])
+    # team-shifts under way per team and hour, counted once (looked up per stage, class and team below)
+    under_way = {(team_id, k): sum(1 for v in variables if v.team_id == team_id and on_shift[(v.key, k)])
+                 for team_id in workflow.teams for k in range(HOURS)}
 
     stage_reviewers: dict[str, tuple[int, ...]] = {}
     team_need = {team_id: np.zeros(HOURS) for team_id in workflow.teams}
@@ -205,7 +205,8 @@ def analytic_guess(workflow: Workflow, targets: StaffingTargets, settings: RunSe
                 continue
             gap = False
             for item_class, load in load_by_class.items():
-                able = [t for t in teams if working(t.id, k) and t.can_review(item_class.language, item_class.category)]
+                able = [t for t in teams
+                        if under_way[(t.id, k)] and t.can_review(item_class.language, item_class.category)]
                 if not able:
                     gap = True
                     continue
@@ -217,7 +218,7 @@ def analytic_guess(workflow: Workflow, targets: StaffingTargets, settings: RunSe
                 uncovered[stage_id] = uncovered.get(stage_id, 0) + 1
     shifts: list[ShiftGuess] = []
     for variable in variables:
-        shares = [team_need[variable.team_id][k] / working(variable.team_id, k)
+        shares = [team_need[variable.team_id][k] / under_way[(variable.team_id, k)]
                   for k in range(HOURS) if on_shift[(variable.key, k)]]
         fractional = float(max(shares, default=0.0))
         shifts.append(ShiftGuess(variable, fractional, math.ceil(fractional - 1e-9)))
