@@ -19,8 +19,7 @@ Rules:
 from __future__ import annotations
 
 from flowmodel.nodes import Classifier, Edge, Node, ReviewStage, Router, Source
-from flowmodel.traffic import ItemClass, classes_reaching
-from flowmodel.validation_graph import connected_edges
+from flowmodel.traffic import ItemClass, classes_reaching, outgoing_edges
 from flowmodel.validation_issues import Issue, edge_issue, listing, node_issue, number
 from flowmodel.workflow import Workflow
 
@@ -33,9 +32,7 @@ def routes_by_probability(node: Node) -> bool:
 
 
 def check_routing(workflow: Workflow) -> list[Issue]:
-    outgoing: dict[str, list[Edge]] = {node_id: [] for node_id in workflow.nodes}
-    for edge in connected_edges(workflow):
-        outgoing[edge.source].append(edge)
+    outgoing = outgoing_edges(workflow)
     reaching = classes_reaching(workflow)
     issues: list[Issue] = []
     for node in workflow.nodes.values():
