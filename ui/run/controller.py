@@ -54,7 +54,6 @@ class RunController(BackgroundController):
     def __init__(self, parent: QObject | None = None, jobs: int | None = None) -> None:
         super().__init__(parent, jobs)
         self._started_at = 0.0
-        self.snapshot: Workflow | None = None
 
     def start(self, workflow: Workflow, scenario_ids: list[str | None], settings: RunSettings,
               workspace_path: Path | None = None, label: str = "") -> None:
@@ -64,7 +63,7 @@ class RunController(BackgroundController):
         if problems:
             raise FlowmodelError(problems[0][1], where=f"run settings · {problems[0][0]}",
                                  hint="correct the run settings")
-        snapshot = self.snapshot = workflow.copy()
+        snapshot = workflow.copy()
         ids, jobs = list(scenario_ids), self.jobs
 
         def work(cancel: threading.Event, on_progress: ProgressSink) -> tuple[RunResult, str, Workflow]:
@@ -89,5 +88,5 @@ class RunController(BackgroundController):
                                          fraction, elapsed, remaining))
 
     def deliver(self, outcome: tuple[RunResult, str, Workflow]) -> None:
-        """The snapshot travels with the result: a new run may have replaced ``self.snapshot`` by now."""
+        """The snapshot travels with the result, so the history records the model this run used."""
         self.finished.emit(*outcome)
