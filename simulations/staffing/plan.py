@@ -5,8 +5,10 @@ Rules:
   largest when they differ), the recommended headcount for every day of the group, the delta (recommended −
   largest current), the analytic first guess (fractional and rounded) and the paid cost per week
   (headcount × shift hours × days × the team's hourly cost; shrinkage does not reduce paid hours).
-- ``status``: ``met`` (every target met with the stated confidence), ``not_met`` (the simulation bound was hit
-  first; the last plan tried is reported), ``infeasible`` (targets no staffing can meet; nothing simulated).
+- ``status``: ``met`` (every target met with the stated confidence), ``not_met`` (the raise stopped first — at
+  the simulation bound, when more reviewers no longer helped, or when a roster left the model unable to run;
+  the last plan tried is reported and a note says which), ``infeasible`` (targets no staffing can meet;
+  nothing simulated).
 - ``trim_checks`` are the search's final trim round, the proof of minimality: for each team-shift, one
   reviewer fewer and the targets that then failed. Empty when the simulation bound stopped the trim first.
 - :func:`plan_to_scenario` gives a scenario with the base scenario's changes followed by one ``set`` of each
