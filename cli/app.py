@@ -43,10 +43,11 @@ def _looks_like_a_file(arg: str) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or (len(argv) == 1 and not argv[0].startswith("-") and argv[0] not in SUBCOMMANDS
-                    and _looks_like_a_file(argv[0])):
+    if not argv:
         return _open_gui(argv)
     if len(argv) == 1 and not argv[0].startswith("-") and argv[0] not in SUBCOMMANDS:
+        if _looks_like_a_file(argv[0]):
+            return _open_gui(argv)
         print(f"error: {argv[0]!r} is neither a command nor a workflow file\n"
               f"What to do: use one of the commands {', '.join(SUBCOMMANDS)} (see --help), "
               "or open a .flow.json or .flowdb file", file=sys.stderr)
