@@ -115,8 +115,8 @@ class MainWindow(QMainWindow):
         self.what_if = WhatIfWiring(self)
         self.exports = ExportWiring(self)
         self.staffing = StaffingWiring(self)
-        self.view.status_message.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
-        self.autosaver.failed.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
+        self.view.status_message.connect(self.show_status)
+        self.autosaver.failed.connect(self.show_status)
         self.palette.kind_activated.connect(self._add_at_centre)
         self.validation.issue_activated.connect(self.focus_issue)
         self.validation.issues_changed.connect(self._mark_issues)
@@ -244,7 +244,7 @@ class MainWindow(QMainWindow):
     def align(self, how: str) -> None:
         node_ids = self.view.canvas_scene.selected_node_ids()
         if len(node_ids) < 2:
-            self.statusBar().showMessage("Select two or more nodes to align.", STATUS_MS)
+            self.show_status("Select two or more nodes to align.")
             return
         workflow = self.document.workflow
         moves = _moves(workflow, align(workflow, node_ids, how, self._card_heights()))
@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
         if not as_copy:
             self.recent.add(path)
             self.offer_recovery()
-        self.statusBar().showMessage(f"Opened {path.name}", STATUS_MS)
+        self.show_status(f"Opened {path.name}")
         return True
 
     def show_workflows(self, workflows: list[Workflow], path: Path | None = None) -> None:
@@ -345,7 +345,7 @@ class MainWindow(QMainWindow):
             self.show_error("Saved, but the run results could not be stored", error.render())
         self.recent.add(target)
         self.update_title()
-        self.statusBar().showMessage(f"Saved {target.name}", STATUS_MS)
+        self.show_status(f"Saved {target.name}")
         return True
 
     def maybe_save(self) -> bool:
@@ -411,7 +411,11 @@ class MainWindow(QMainWindow):
             "Recover them? (No deletes the recovery file.)")
         return answer == QMessageBox.StandardButton.Yes
 
+    def show_status(self, text: str) -> None:
+        """A passing message in the status bar (the window's parts all use this one)."""
+        self.statusBar().showMessage(text, STATUS_MS)
+
     def show_error(self, title: str, text: str) -> None:
         self.last_error = text
-        self.statusBar().showMessage(text.splitlines()[0], STATUS_MS)
+        self.show_status(text.splitlines()[0])
         QMessageBox.critical(self, title, text)

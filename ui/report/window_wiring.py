@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 CHART_FILTERS = ("PNG image (*.png)", "SVG drawing (*.svg)", "PDF document (*.pdf)")
 CANVAS_FILTERS = ("PNG image (*.png)", "SVG drawing (*.svg)")
 CHART_WIDTH_IN = 7.0
-STATUS_MS = 8000
 
 
 def chart_title(name: str) -> str:
@@ -114,5 +113,5 @@ class ExportWiring(QObject):
         except FlowmodelError as error:
             QMessageBox.warning(self.window, "Export failed", error.render())
             return None
-        self.window.statusBar().showMessage(f"Exported {written.name}", STATUS_MS)
+        self.window.show_status(f"Exported {written.name}")
         return written

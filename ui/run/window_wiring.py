@@ -25,8 +25,6 @@ from ui.scenarios.banner import ScenarioBanner
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
-STATUS_MS = 8000
-
 
 class WhatIfWiring(QObject):
     """Connects the scenarios panel, run panel, run controller, history, results view and canvas overlay."""
@@ -43,8 +41,7 @@ class WhatIfWiring(QObject):
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.addAction(window.scenarios.mode_action)
-        status = window.statusBar()
-        window.undo_stack.refused.connect(lambda text: status.showMessage(text, STATUS_MS))
+        window.undo_stack.refused.connect(window.show_status)
         window.scenario_mode.changed.connect(self.scenario_view_changed)
         panel, runs = window.run_panel, window.runs
         panel.run_requested.connect(self.start_run)
@@ -86,4 +83,4 @@ class WhatIfWiring(QObject):
 
     def run_failed(self, message: str) -> None:
         self.window.run_panel.show_outcome(f"The run failed.\n{message}", False)
-        self.window.statusBar().showMessage(message.splitlines()[0], STATUS_MS)
+        self.window.show_status(message.splitlines()[0])

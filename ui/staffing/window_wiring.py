@@ -26,8 +26,6 @@ from ui.staffing.dialog import StaffingDialog
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
-STATUS_MS = 8000
-
 
 def free_name(taken: set[str], stem: str) -> str:
     return next(n for n in [stem] + [f"{stem} {i}" for i in range(2, len(taken) + 3)] if n not in taken)
@@ -88,8 +86,8 @@ class StaffingWiring(QObject):
         for dock in window.docks():
             if dock.widget() is window.scenarios:
                 dock.raise_()
-        window.statusBar().showMessage(f"Added scenario '{name}' with the recommended headcounts "
-                                       f"({len(scenario.changes)} change(s)); Undo removes it.", STATUS_MS)
+        window.show_status(f"Added scenario '{name}' with the recommended headcounts "
+                           f"({len(scenario.changes)} change(s)); Undo removes it.")
         if self.dialog is not None:
             self.dialog.status.setText(f"Applied as scenario '{name}'.")
         return scenario
