@@ -18,8 +18,6 @@ from flowmodel.workflow import Workflow
 from flowmodel.workspace import Workspace
 from flowmodel.workspace_schema import WORKSPACE_SUFFIX
 
-DOCUMENT_SUFFIXES: tuple[str, ...] = (JSON_SUFFIX, ".json", WORKSPACE_SUFFIX)
-
 
 def document_kind(path: Path) -> str:
     """``"json"`` or ``"workspace"`` by the file name; ``""`` for anything else."""
