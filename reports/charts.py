@@ -125,9 +125,7 @@ def sla_attainment(comparison: Comparison, width_in: float = 7.0) -> Figure:
         return figure
     y = np.arange(len(figures))
     for position, scenario in enumerate(comparison.scenarios):
-        summaries = [f.summaries[position] for f in figures]
-        means = [s.mean * 100 if s is not None else math.nan for s in summaries]
-        errors = [s.half_width * 100 if s is not None and s.ci_defined else 0.0 for s in summaries]
+        means, errors = _means_and_errors(figures, position, 100.0)
         grouped_bars(ax, y, position, count, means, errors, PRINT, scenario.name, horizontal=True)
     for row, f in enumerate(figures):
         if f.target is not None:
@@ -154,13 +152,18 @@ def utilisation(comparison: Comparison, width_in: float = 7.0) -> Figure:
     return figure
 
 
+def _means_and_errors(figures: list[KeyFigure], position: int, scale: float) -> tuple[list[float], list[float]]:
+    """One scenario's bar heights and 95 % CI half-widths, scaled (NaN / no bar where it has no summary)."""
+    summaries = [f.summaries[position] for f in figures]
+    return ([s.mean * scale if s is not None else math.nan for s in summaries],
+            [s.half_width * scale if s is not None and s.ci_defined else 0.0 for s in summaries])
+
+
 def _bars(ax: Axes, comparison: Comparison, figures: list[KeyFigure], scale: float) -> None:
     count = len(comparison.scenarios)
     x = np.arange(len(figures))
     for position in range(count):
-        summaries = [f.summaries[position] for f in figures]
-        means = [s.mean * scale if s is not None else math.nan for s in summaries]
-        errors = [s.half_width * scale if s is not None and s.ci_defined else 0.0 for s in summaries]
+        means, errors = _means_and_errors(figures, position, scale)
         bars = grouped_bars(ax, x, position, count, means, errors, PRINT)
         ax.bar_label(bars, [f"{m:.0f} %" if math.isfinite(m) else "" for m in means], fontsize=6.5, color=TEXT,
                      padding=2)
