@@ -87,6 +87,21 @@ def _cancelled() -> RunCancelled:
     return RunCancelled("the run was cancelled")
 
 
+def _throttled(send: Callable[[float], None]) -> Callable[[float], None]:
+    """The engine's hourly ``progress(simulated_h)`` as ``send(simulated_s)`` at most every :data:`TICK_S` of wall
+    time: a fast replication ticks thousands of times a second, more than a progress bar can use."""
+    last = 0.0
+
+    def tick(simulated_h: float) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= TICK_S:
+            last = now
+            send(simulated_h * HOUR_S)
+
+    return tick
+
+
 class Executor(ABC):
     @abstractmethod
     def run(self, tasks: Sequence[Task], on_progress: ProgressCallback | None = None,
@@ -104,18 +119,13 @@ class SerialExecutor(Executor):
         results: list[ReplicationResult] = []
         stop = cancel.is_set if cancel is not None else None
         for index, (spec, replication) in enumerate(tasks):
-            last = [0.0]
-
-            def tick(simulated_h: float, index: int = index, last: list[float] = last) -> None:
-                now = time.monotonic()
-                if now - last[0] >= TICK_S:
-                    last[0] = now
-                    tracker.tick(index, simulated_h * HOUR_S)
-                    tracker.report()
+            def send(simulated_s: float, index: int = index) -> None:
+                tracker.tick(index, simulated_s)
+                tracker.report()
 
             if cancel is not None and cancel.is_set():
                 raise _cancelled()
-            results.append(run_replication(spec, replication, progress=tick, should_stop=stop))
+            results.append(run_replication(spec, replication, progress=_throttled(send), should_stop=stop))
             tracker.finished(index)
             tracker.report()
         return results
@@ -133,14 +143,7 @@ def _init_pool_worker(ticks: Any, stop: Any) -> None:
 
 
 def _pool_task(spec: RunSpec, replication: int, index: int) -> ReplicationResult:
-    last = [0.0]
-
-    def tick(simulated_h: float) -> None:
-        now = time.monotonic()
-        if now - last[0] >= TICK_S:
-            last[0] = now
-            _worker_ticks.put((index, simulated_h * HOUR_S))
-
+    tick = _throttled(lambda simulated_s: _worker_ticks.put((index, simulated_s)))
     return run_replication(spec, replication, progress=tick, should_stop=_worker_stop.is_set)
 
 
