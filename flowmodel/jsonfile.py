@@ -28,13 +28,9 @@ JSON_SUFFIX = ".flow.json"
 
 
 def dumps_workflow(workflow: Workflow) -> str:
-    """The file content for ``workflow`` (also what the workspace stores, minus its split-out parts)."""
-    return dumps_document(workflow_to_dict(workflow))
-
-
-def dumps_document(data: Any) -> str:
-    """Indented, stable JSON text; raises ``ValueError``/``TypeError`` for values JSON cannot hold."""
-    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """The file content for ``workflow``: indented, stable JSON text; raises ``ValueError``/``TypeError`` for
+    values JSON cannot hold."""
+    return json.dumps(workflow_to_dict(workflow), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def parse_json_text(text: str, where: str) -> Any:
