@@ -72,13 +72,15 @@ class CanvasView(QGraphicsView):
 
     # -- zoom and focus --------------------------------------------------------------------------
     def zoom_in(self) -> None:
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
-        zoom_by(self, ZOOM_STEP)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self._zoom_about_centre(ZOOM_STEP)
 
     def zoom_out(self) -> None:
+        self._zoom_about_centre(1 / ZOOM_STEP)
+
+    def _zoom_about_centre(self, factor: float) -> None:
+        """Menu and keyboard zoom keep the view's centre; the wheel zooms about the mouse."""
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
-        zoom_by(self, 1 / ZOOM_STEP)
+        zoom_by(self, factor)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
 
     def zoom_to_fit(self) -> None:
@@ -156,12 +158,10 @@ class CanvasView(QGraphicsView):
 
     # -- palette drops ---------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasFormat(NODE_KIND_MIME) and self.workflow is not None:
-            event.acceptProposedAction()
-        else:
-            event.ignore()
+        self.dragMoveEvent(event)
 
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+    def dragMoveEvent(self, event: QDragEnterEvent | QDragMoveEvent) -> None:
+        """Only a palette kind is accepted, and only while a workflow is shown."""
         if event.mimeData().hasFormat(NODE_KIND_MIME) and self.workflow is not None:
             event.acceptProposedAction()
         else:
