@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Any, Literal
 from flowmodel.distributions import UNIT_NAMES
 from flowmodel.errors import ModelError
 from flowmodel.ids import new_id
+from flowmodel.nodes import Edge
 from flowmodel.paths import declared_number_type, get_path, set_path
 
 if TYPE_CHECKING:
-    from flowmodel.nodes import Edge
     from flowmodel.workflow import Workflow
 
 Operation = Literal["set", "scale", "add"]
@@ -132,7 +132,7 @@ def describe_target(workflow: Workflow, target_id: str) -> str:
     item = workflow.find(target_id)
     if item is None:
         return f"<missing {target_id[:8]}>"
-    if hasattr(item, "source") and hasattr(item, "target") and not hasattr(item, "kind"):
+    if isinstance(item, Edge):
         a = workflow.nodes.get(item.source)
         b = workflow.nodes.get(item.target)
         return f"{a.name if a else '?'} → {b.name if b else '?'}"
