@@ -102,6 +102,7 @@ def run_command(args: argparse.Namespace) -> int:
     scenario = workflow.scenario_by_name(args.scenario) if args.scenario else None
     staffed = apply_scenario(workflow, scenario)
     staffed.scenarios = {}  # only the scenario being staffed matters here
+    staffed.run_settings = settings  # checked with the settings this search uses, as simulate and compare do
     issues = validate(staffed)
     for issue in issues:
         print(issue.render(), file=sys.stderr)
