@@ -75,7 +75,7 @@ def plan_xlsx_bytes(plan: StaffingPlan) -> bytes:
         sheet = book.add_worksheet(title)
         sheet.write_row(0, 0, header)
         for number, row in enumerate(rows, start=1):
-            sheet.write_row(number, 0, [None if isinstance(v, float) and not math.isfinite(v) else v for v in row])
+            sheet.write_row(number, 0, clean(row))
     book.close()
     return buffer.getvalue()
 
