@@ -199,6 +199,7 @@ def recommend_staffing(workflow: Workflow, scenario_id: str | None = None, targe
     base = apply_scenario(workflow, scenario)
     base.scenarios = {}  # the candidates are the only scenarios; the workflow's others are not staffed here
     settings = settings if settings is not None else workflow.run_settings
+    base.run_settings = settings  # candidates are checked with the settings they run with, not the saved ones
     targets = targets if targets is not None else targets_from_model(base)
     plan = StaffingPlan(workflow.id, workflow.name, scenario.id if scenario else None,
                         scenario.name if scenario else BASELINE_NAME, settings, targets.confidence, "infeasible",
