@@ -137,8 +137,9 @@ class ResultsView(QWidget):
         selected = self.entry.id if self.entry is not None else None
         self.history_list.blockSignals(True)
         self.history_list.clear()
+        stale_ids = self.history.stale_ids()
         for entry in reversed(self.history.entries):
-            stale = self.history.is_stale(entry)
+            stale = entry.id in stale_ids
             item = QListWidgetItem(entry.describe() + (f"  {STALE_MARK}" if stale else ""))
             item.setData(ID_ROLE, entry.id)
             item.setToolTip(entry_tooltip(entry, stale, workflow))

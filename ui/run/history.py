@@ -105,7 +105,15 @@ class RunHistory(QObject):
 
     def is_stale(self, entry: RunEntry) -> bool:
         """Whether the workflow changed (in what a run depends on) since ``entry`` ran."""
-        return self.workflow is not None and workflow_fingerprint(self.workflow) != entry.fingerprint
+        return entry.id in self.stale_ids([entry])
+
+    def stale_ids(self, entries: list[RunEntry] | None = None) -> set[str]:
+        """Ids of the runs (all, or ``entries``) that :meth:`is_stale` would mark; the workflow is
+        fingerprinted once, not once per run."""
+        if self.workflow is None:
+            return set()
+        current = workflow_fingerprint(self.workflow)
+        return {e.id for e in (self.entries if entries is None else entries) if e.fingerprint != current}
 
     def document_saved(self, path: Path) -> None:
         """After a save: runs kept in memory go into the workspace when the document now is one."""
