@@ -45,6 +45,11 @@ TARGET, FIELD, OPERATION, VALUE, UNITS, RESULT = range(len(COLUMNS))
 INVALID_FILL = QColor("#fdecea")
 
 
+def free_name(taken: set[str], stem: str) -> str:
+    """``stem``, or ``stem 2``, ``stem 3``… : the first scenario name not in ``taken``."""
+    return next(n for n in [stem] + [f"{stem} {i}" for i in range(2, len(taken) + 3)] if n not in taken)
+
+
 def parse_value(text: str) -> Any:
     """A typed value from what was typed: numbers, lists of numbers, true/false; anything else is text."""
     try:
@@ -247,8 +252,7 @@ class ScenariosPanel(QWidget):
             self.rename(item.data(ID_ROLE), item.text())
 
     def _free_name(self, stem: str) -> str:
-        names = {s.name for s in self.workflow.scenarios.values()} if self.workflow else set()
-        return next(n for n in [stem] + [f"{stem} {i}" for i in range(2, len(names) + 3)] if n not in names)
+        return free_name({s.name for s in self.workflow.scenarios.values()} if self.workflow else set(), stem)
 
     # -- change list -----------------------------------------------------------------------------
     def add_change(self) -> None:

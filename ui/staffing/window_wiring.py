@@ -21,14 +21,11 @@ from flowmodel.errors import FlowmodelError, ModelError
 from flowmodel.scenarios import Scenario
 from simulations.staffing import StaffingPlan, plan_to_scenario
 from ui.scenarios.commands import PutScenarioCommand
+from ui.scenarios.panel import free_name
 from ui.staffing.dialog import StaffingDialog
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
-
-
-def free_name(taken: set[str], stem: str) -> str:
-    return next(n for n in [stem] + [f"{stem} {i}" for i in range(2, len(taken) + 3)] if n not in taken)
 
 
 class StaffingWiring(QObject):
