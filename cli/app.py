@@ -11,9 +11,10 @@ import argparse
 import os
 import sys
 
+from cli.interrupt import EXIT_INTERRUPTED, MESSAGE, raise_on_interrupt
 from flowmodel.errors import FlowmodelError
 
-EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 SUBCOMMANDS: tuple[str, ...] = ("validate", "simulate", "staff", "compare")
 
 
@@ -33,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _open_gui(argv: list[str]) -> int:
     from ui.app import run_app
 
+    raise_on_interrupt()
     return run_app(argv)
 
 
@@ -61,10 +63,11 @@ def main(argv: list[str]) -> int:
         parser.print_help()
         return EXIT_OK
     try:
+        raise_on_interrupt()
         return int(args.handler(args))
     except FlowmodelError as error:
         print(f"error: {error.render()}", file=sys.stderr)
         return EXIT_UNREADABLE
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(f"error: {MESSAGE}", file=sys.stderr)
         return EXIT_INTERRUPTED

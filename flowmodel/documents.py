@@ -14,6 +14,7 @@ from pathlib import Path
 
 from flowmodel.errors import LoadError, SaveError
 from flowmodel.jsonfile import JSON_SUFFIX, read_workflow_json, write_workflow_json
+from flowmodel.safe_files import check_regular_file
 from flowmodel.workflow import Workflow
 from flowmodel.workspace import Workspace
 from flowmodel.workspace_schema import WORKSPACE_SUFFIX
@@ -36,8 +37,7 @@ def load_workflows(path: str | os.PathLike[str]) -> list[Workflow]:
     if not kind:
         raise LoadError("Flowmodel does not know this kind of file", where=str(path),
                         hint=f"open a {JSON_SUFFIX} workflow or a {WORKSPACE_SUFFIX} workspace")
-    if not path.exists():
-        raise LoadError("no such file", where=str(path), hint="check the path")
+    check_regular_file(path)
     if kind == "json":
         return [read_workflow_json(path)]
     with Workspace.open(path) as workspace:

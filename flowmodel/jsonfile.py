@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from flowmodel.errors import LoadError, SaveError
+from flowmodel.safe_files import read_document_bytes
 from flowmodel.serialization import workflow_from_dict, workflow_to_dict
 from flowmodel.workflow import Workflow
 
@@ -50,11 +51,7 @@ def parse_json_text(text: str, where: str) -> Any:
 def read_workflow_json(path: str | os.PathLike[str]) -> Workflow:
     """The workflow stored in the JSON file at ``path``."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise LoadError(f"cannot read the file: {error.strerror or error}", where=str(path),
-                        hint="check that the file exists and that you may read it") from None
+    raw = read_document_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

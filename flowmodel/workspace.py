@@ -80,9 +80,6 @@ class Workspace:
     def open(cls, path: str | os.PathLike[str]) -> Workspace:
         """Open an existing workspace, upgrading an older layout; refuses anything that is not an intact one."""
         path = Path(path)
-        if not path.is_file():
-            raise LoadError("no such workspace file" if not path.exists() else "this is a folder, not a workspace",
-                            where=str(path), hint="check the path")
         read_header(path)
         with _reading(path):
             connection = sqlite3.connect(path.resolve().as_uri() + "?mode=rw", uri=True)

@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from flowmodel.errors import LoadError
+from flowmodel.safe_files import read_header_bytes
 
 WORKSPACE_FORMAT = "flowmodel.workspace"
 WORKSPACE_VERSION = 1
@@ -74,12 +75,7 @@ def set_version(db: Database, version: int) -> None:
 
 def read_header(path: Path) -> None:
     """Refuse what is not an SQLite file before SQLite sees it, so the message can say what the file is."""
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as error:
-        raise LoadError(f"cannot read the file: {error.strerror or error}", where=str(path),
-                        hint="check that the file exists and that you may read it") from None
+    header = read_header_bytes(path, len(SQLITE_HEADER))
     if not header:
         raise LoadError("the file is empty, not a Flowmodel workspace", where=str(path),
                         hint="restore it from a backup")

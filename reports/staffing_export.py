@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from flowmodel.errors import LoadError
+from flowmodel.safe_files import read_document_bytes
 from reports.comparison import StaffingTable
 from reports.files import check_target, write_file
 from simulations.staffing import StaffingPlan
@@ -136,10 +137,11 @@ def load_staffing_table(path: str | os.PathLike[str]) -> StaffingTable:
     path = Path(path)
     hint = "write the plan with: staff … --out plan.json, or Export… → JSON in the staffing dialog"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise LoadError("the staffing plan file does not exist", where=str(path), hint=hint) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        data = json.loads(read_document_bytes(path).decode("utf-8"))
+    except LoadError as error:
+        message = "the staffing plan file does not exist" if error.message == "no such file" else error.message
+        raise LoadError(message, where=str(path), hint=hint) from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise LoadError(f"cannot read the staffing plan: {error}", where=str(path), hint=hint) from None
     if not isinstance(data, dict) or data.get("format") != PLAN_FORMAT:
         raise LoadError("this is not a staffing plan (JSON with format 'flowmodel.staffing-plan')",
