@@ -17,6 +17,7 @@ import contextlib
 import json
 import os
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -104,13 +105,66 @@ def open_temp_beside(path: Path) -> tuple[int, str]:
     """A new empty file next to ``path`` (same folder, so ``os.replace`` is atomic) and its name.
 
     It gets the target's permissions, or for a new document the usual ones (the umask applies),
-    not the owner-only permissions of ``mkstemp``.
+    not the owner-only permissions of ``mkstemp``. Its name carries this process's id, so that the temporary
+    files of a save that was killed can be told from those of a save still under way (see
+    :func:`remove_stale_temps`), which runs first.
     """
-    name = str(path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp")
+    remove_stale_temps(path)
+    name = str(path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(6)}{TEMP_SUFFIX}")
     fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     with contextlib.suppress(OSError):
         os.chmod(name, path.stat().st_mode & 0o777)
     return fd, name
+
+
+TEMP_SUFFIX = ".tmp"
+#: A temporary file whose name carries no process id (written before they did) is stale after this long.
+UNOWNED_TEMP_AGE_S = 3600.0
+
+
+def remove_stale_temps(path: Path) -> list[Path]:
+    """Remove the temporary files (and their SQLite ``-journal``) that killed saves of ``path`` left behind.
+
+    A temporary file belongs to a save of ``path`` by its name; it is stale when the process named in it no
+    longer runs, or, for an older name without a process id, when it is over an hour old. Never touches the
+    document itself or its own journal. Returns what was removed.
+    """
+    removed: list[Path] = []
+    prefix = f".{path.name}."
+    try:
+        candidates = [p for p in path.parent.iterdir() if p.name.startswith(prefix) and p.name.endswith(TEMP_SUFFIX)]
+    except OSError:
+        return removed
+    for temp in candidates:
+        if not _is_stale(temp, temp.name[len(prefix):-len(TEMP_SUFFIX)]):
+            continue
+        for leftover in (temp, temp.with_name(temp.name + "-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+                removed.append(leftover)
+    return removed
+
+
+def _is_stale(temp: Path, tag: str) -> bool:
+    owner, _, _ = tag.partition("-")
+    if owner.isdigit() and "-" in tag:
+        return not _process_runs(int(owner))
+    try:
+        return time.time() - temp.stat().st_mtime > UNOWNED_TEMP_AGE_S
+    except OSError:
+        return False
+
+
+def _process_runs(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but belongs to someone else
+        return True
+    return True
 
 
 def sync_folder(folder: Path) -> None:

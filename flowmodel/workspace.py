@@ -15,11 +15,19 @@ Rules:
   module needs nothing from the engine. A NaN value (no data) is stored as NULL and read back as NaN.
 - :meth:`Workspace.save_as` builds a complete new file next to the target and renames it over the
   target, so a failed Save As never leaves a half-written file. A ``Workspace`` open on a file that
-  ``save_as`` replaced still sees the old file: open the new one.
+  ``save_as`` replaced follows it: its next read or write reopens the file now at its path.
 - Opening checks the whole file (SQLite ``quick_check``) before reading it, so damage is reported at
-  once rather than halfway through a session. A ``Workspace`` belongs to the thread that opened it
-  (SQLite connections are not shared between threads): background runs hand their records back to that
-  thread, or open their own ``Workspace``.
+  once rather than halfway through a session; every row read back is type-checked and every workflow and run
+  verified against its content checksum (:mod:`flowmodel.workspace_integrity`), so damage that SQLite's check
+  misses is named rather than shown or exported.
+- One Save is one transaction, however many workflows it writes (:meth:`Workspace.save_workflows`).
+- Writers wait for each other (SQLite's busy timeout, :data:`BUSY_TIMEOUT_S`) and write only to the file
+  that is at the path *now*: a write transaction takes the write lock (``BEGIN IMMEDIATE``), then checks the
+  file was not replaced by a Save As meanwhile, and if it was, reopens the new file and writes there. A Save
+  As over an existing workspace holds that file's write lock from copying its runs until the rename, so a run
+  stored concurrently is either copied or written to the new file — never to the replaced one.
+- A ``Workspace`` belongs to the thread that opened it (SQLite connections are not shared between threads):
+  background runs hand their records back to that thread, or open their own ``Workspace``.
 """
 
 from __future__ import annotations
@@ -43,6 +51,15 @@ from flowmodel.ids import new_id
 from flowmodel.jsonfile import open_temp_beside, parse_json_text, sync_folder
 from flowmodel.serialization import workflow_from_dict, workflow_to_dict
 from flowmodel.workflow import Workflow
+from flowmodel.workspace_integrity import (
+    RESULT_COLUMNS,
+    Checksum,
+    add_result_row,
+    check_row,
+    damaged,
+    start_run_checksum,
+    workflow_checksum,
+)
 from flowmodel.workspace_schema import (
     NULLABLE,
     TABLES,
@@ -55,15 +72,18 @@ from flowmodel.workspace_schema import (
 
 BATCH_SIZE = 2000
 RUN_STATUSES: tuple[str, ...] = ("complete", "cancelled", "failed")
-_RESULT_COLUMNS = {table: [c for c in TABLES[table][0] if c != "run_id"] for table in ("run_metrics", "run_series")}
+#: How long a writer waits for another one (a run being stored, a Save elsewhere) before giving up.
+BUSY_TIMEOUT_S = 20.0
+FileIdentity = tuple[int, int]
 
 
 class Workspace:
     """An open ``.flowdb`` file. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
 
-    def __init__(self, db: Database, path: Path) -> None:
+    def __init__(self, db: Database, path: Path, identity: FileIdentity | None = None) -> None:
         self.db = db
         self.path = path
+        self.identity = identity if identity is not None else _identity(path)
 
     # -- opening and closing -------------------------------------------------------------------
     @classmethod
@@ -81,8 +101,9 @@ class Workspace:
         """Open an existing workspace, upgrading an older layout; refuses anything that is not an intact one."""
         path = Path(path)
         read_header(path)
+        identity = _identity(path)
         with _reading(path):
-            connection = sqlite3.connect(path.resolve().as_uri() + "?mode=rw", uri=True)
+            connection = sqlite3.connect(path.resolve().as_uri() + "?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S)
         try:
             with _reading(path):
                 db = Database(connection)
@@ -92,7 +113,7 @@ class Workspace:
         except BaseException:
             connection.close()
             raise
-        return cls(db, path)
+        return cls(db, path, identity)
 
     def close(self) -> None:
         self.db.close()
@@ -106,12 +127,14 @@ class Workspace:
     # -- workflows -----------------------------------------------------------------------------
     def list_workflows(self) -> list[tuple[str, str]]:
         """(id, name) of every workflow, by name."""
+        self._follow()
         with _reading(self.path):
             rows = self.db.execute("SELECT id, name FROM workflows ORDER BY name COLLATE NOCASE, id").fetchall()
         return [(str(row[0]), str(row[1])) for row in rows]
 
     def load_workflow(self, id_or_name: str) -> Workflow:
         """The workflow with this id or, failing that, this name — with its scenarios and run settings."""
+        self._follow()
         with _reading(self.path):
             rows = list(self.db.query("SELECT * FROM workflows WHERE id = ?", [id_or_name])) or \
                 list(self.db.query("SELECT * FROM workflows WHERE name = ?", [id_or_name]))
@@ -126,19 +149,25 @@ class Workspace:
 
     def load_all(self) -> list[Workflow]:
         """Every workflow of the workspace, by name."""
+        self._follow()
         with _reading(self.path):
             rows = list(self.db.query("SELECT * FROM workflows ORDER BY name COLLATE NOCASE, id"))
         return [self._build(row) for row in rows]
 
     def save_workflow(self, workflow: Workflow) -> None:
         """Insert or replace ``workflow`` with its scenarios (removed ones are deleted) and run settings."""
-        parts = _workflow_rows(workflow, self.path)
-        with _writing(self.path), self.db.atomic():
-            _put_workflow(self.db, *parts)
+        self.save_workflows([workflow])
+
+    def save_workflows(self, workflows: Iterable[Workflow]) -> None:
+        """Insert or replace every workflow of ``workflows`` in one transaction: all are saved, or none."""
+        parts = [_workflow_rows(workflow, self.path) for workflow in workflows]
+        with self._transaction():
+            for part in parts:
+                _put_workflow(self.db, *part)
 
     def delete_workflow(self, workflow_id: str) -> None:
         """Remove a workflow with its scenarios, run settings and runs."""
-        with _writing(self.path), self.db.atomic():
+        with self._transaction():
             for (run_id,) in self.db.execute("SELECT id FROM runs WHERE workflow_id = ?", [workflow_id]).fetchall():
                 _delete_run(self.db, run_id)
             for table, column in (("scenarios", "workflow_id"), ("run_settings", "workflow_id"), ("workflows", "id")):
@@ -161,30 +190,73 @@ class Workspace:
                "settings": _json_text(settings, self.path, "run settings"),
                "scenarios": _json_text(scenarios, self.path, "run scenarios"),
                "workflow_fingerprint": workflow_fingerprint(workflow), "status": status}
-        with _writing(self.path), self.db.atomic():
+        with self._transaction():
             _put_run(self.db, run, metrics, series, self.path)
         return run_id
 
+    def save_run_rows(self, run: dict[str, Any], metrics: Iterable[dict[str, Any]],
+                      series: Iterable[dict[str, Any]]) -> str:
+        """Store a run from its row as :meth:`list_runs` gives it (settings and scenarios as data) and its result
+        rows — how a run kept aside when the workspace could not be written is stored later."""
+        row = {column: run[column] for column in TABLES["runs"][0] if column != "checksum"}
+        for column in ("settings", "scenarios"):
+            row[column] = _json_text(run[column], self.path, f"run {run['id']!r} {column}")
+        with self._transaction():
+            _put_run(self.db, row, metrics, series, self.path)
+        return str(row["id"])
+
     def list_runs(self, workflow_id: str) -> list[dict[str, Any]]:
         """The runs of a workflow, oldest first; ``settings`` and ``scenarios`` parsed back to plain data."""
+        self._follow()
         with _reading(self.path):
             rows = list(self.db.query("SELECT * FROM runs WHERE workflow_id = ? ORDER BY created_at, rowid",
                                       [workflow_id]))
         for row in rows:
+            check_row("runs", row, f"{self.path} › runs row {row.get('id')!r}")
             for column in ("settings", "scenarios"):
                 row[column] = _parse_cell(row[column], f"{self.path} › runs row {row['id']!r} · {column}")
         return rows
 
+    def get_run(self, run_id: str) -> dict[str, Any]:
+        """The run row with ``run_id`` as :meth:`list_runs` gives it; :class:`LoadError` when there is none."""
+        self._follow()
+        with _reading(self.path):
+            rows = list(self.db.query("SELECT * FROM runs WHERE id = ?", [run_id]))
+        if not rows:
+            raise LoadError(f"no run with id {run_id!r}", where=str(self.path),
+                            hint="pick a run from the workflow's run list")
+        row = rows[0]
+        check_row("runs", row, f"{self.path} › run {run_id!r}")
+        for column in ("settings", "scenarios"):
+            row[column] = _parse_cell(row[column], f"{self.path} › run {run_id!r} · {column}")
+        return row
+
+    def read_run(self, run_id: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The metric and series rows of a run, type-checked and verified against the run's checksum."""
+        self._follow()
+        where = f"{self.path} › run {run_id!r}"
+        with _reading(self.path):
+            runs = list(self.db.query("SELECT * FROM runs WHERE id = ?", [run_id]))
+            if not runs:
+                raise LoadError(f"no run with id {run_id!r}", where=str(self.path),
+                                hint="pick a run from the workflow's run list")
+            check_row("runs", runs[0], where)
+            checksum = start_run_checksum(runs[0])
+            tables = {table: self._result_rows(table, run_id, checksum, where) for table in RESULT_COLUMNS}
+        if checksum.hexdigest() != runs[0]["checksum"]:
+            raise damaged("the run's results", where)
+        return tables["run_metrics"], tables["run_series"]
+
     def run_metrics(self, run_id: str) -> list[dict[str, Any]]:
-        """The scalar result rows of a run, in the order they were saved."""
-        return self._result_rows("run_metrics", run_id)
+        """The scalar result rows of a run, in the order they were saved (verified, see :meth:`read_run`)."""
+        return self.read_run(run_id)[0]
 
     def run_series(self, run_id: str) -> list[dict[str, Any]]:
-        """The time-series rows (one per point) of a run, in the order they were saved."""
-        return self._result_rows("run_series", run_id)
+        """The time-series rows (one per point) of a run, in the order they were saved (verified)."""
+        return self.read_run(run_id)[1]
 
     def delete_run(self, run_id: str) -> None:
-        with _writing(self.path), self.db.atomic():
+        with self._transaction():
             _delete_run(self.db, run_id)
 
     # -- save as -------------------------------------------------------------------------------
@@ -194,7 +266,8 @@ class Workspace:
         """Write a complete workspace holding ``workflows`` to ``path``, replacing any file there at once.
 
         With ``runs_from``, the runs of these workflows stored in that workspace are copied too, so a
-        Save As keeps the results.
+        Save As keeps the results. An existing workspace at ``path`` stays write-locked from the copy to the
+        rename (see the module rules); temporary files that killed saves left beside ``path`` are removed.
         """
         path = Path(path)
         parts = [_workflow_rows(w, path) for w in workflows]
@@ -203,24 +276,27 @@ class Workspace:
             raise SaveError("two workflows share an id", where=str(path), hint="give the copy new ids")
         temp_name = ""
         try:
-            fd, temp_name = open_temp_beside(path)
-            os.close(fd)
-            with _writing(path), contextlib.closing(Database(temp_name)) as db, db.atomic():
-                create_schema(db)
-                for part in parts:
-                    _put_workflow(db, *part)
-                if runs_from is not None:
-                    _copy_runs(runs_from, db, ids, path)
-            with open(temp_name, "rb+") as handle:
-                os.fsync(handle.fileno())
-            os.replace(temp_name, path)
-        except (OSError, SaveError) as error:
+            with _target_locked(path, runs_from):
+                fd, temp_name = open_temp_beside(path)
+                os.close(fd)
+                with _writing(path), contextlib.closing(Database(temp_name)) as db, db.atomic():
+                    create_schema(db)
+                    for part in parts:
+                        _put_workflow(db, *part)
+                    if runs_from is not None:
+                        _copy_runs(runs_from, db, ids, path)
+                with open(temp_name, "rb+") as handle:
+                    os.fsync(handle.fileno())
+                os.replace(temp_name, path)
+        except (OSError, SaveError, LoadError) as error:
             if temp_name:
                 for leftover in (temp_name, temp_name + "-journal"):
                     with contextlib.suppress(OSError):
                         os.remove(leftover)
             if isinstance(error, SaveError):
                 raise
+            if isinstance(error, LoadError):
+                raise SaveError(error.message, where=error.where, hint=error.hint) from None
             raise SaveError(f"could not save: {error.strerror or error}", where=str(path),
                             hint="check the folder exists, is writable and the disk is not full; "
                                  "the previous file is unchanged") from None
@@ -228,33 +304,81 @@ class Workspace:
 
     # -- internals -----------------------------------------------------------------------------
     def _build(self, row: dict[str, Any]) -> Workflow:
-        where = f"{self.path} › workflow {row['name']!r}"
+        where = f"{self.path} › workflow {row.get('name')!r}"
+        check_row("workflows", row, where)
+        if not row["id"]:
+            raise LoadError("the workflow has an empty id, so its scenarios and runs cannot be told apart from "
+                            "another's", where=where, hint="restore the file from a backup")
+        with _reading(self.path):
+            scenario_rows = list(self.db.query(
+                "SELECT * FROM scenarios WHERE workflow_id = ? ORDER BY position, id", [row["id"]]))
+            settings_rows = list(self.db.query(
+                "SELECT document FROM run_settings WHERE workflow_id = ?", [row["id"]]))
+        for scenario in scenario_rows:
+            check_row("scenarios", scenario, f"{where} · scenarios row {scenario.get('id')!r}")
+        for settings in settings_rows:
+            check_row("run_settings", settings, f"{where} · run_settings")
+        settings_document = settings_rows[0]["document"] if settings_rows else None
         data = _parse_cell(row["document"], f"{where} · workflows.document")
         if not isinstance(data, dict):
             raise LoadError(f"expected a workflow object, found {type(data).__name__}",
                             where=f"{where} · workflows.document", hint="restore the file from a backup")
-        with _reading(self.path):
-            scenario_rows = list(self.db.query(
-                "SELECT id, document FROM scenarios WHERE workflow_id = ? ORDER BY position, id", [row["id"]]))
-            settings_rows = list(self.db.query(
-                "SELECT document FROM run_settings WHERE workflow_id = ?", [row["id"]]))
         data = {**data, "id": row["id"], "scenarios": [
             _parse_cell(s["document"], f"{where} · scenarios row {s['id']!r}") for s in scenario_rows]}
-        if settings_rows:
-            data["run_settings"] = _parse_cell(settings_rows[0]["document"], f"{where} · run_settings")
+        if settings_document is not None:
+            data["run_settings"] = _parse_cell(settings_document, f"{where} · run_settings")
         try:
-            return workflow_from_dict(data)
+            workflow = workflow_from_dict(data)
         except LoadError as error:
             raise LoadError(error.message, where=f"{where} › {error.where}" if error.where else where,
                             hint=error.hint or "fix that field, or restore the file from a backup") from None
+        if workflow_checksum(row["document"], scenario_rows, settings_document) != row["checksum"]:
+            raise damaged("the workflow", where, hint="restore the file from a backup, or open the workflow's "
+                                                       ".flow.json export if you have one")
+        return workflow
 
-    def _result_rows(self, table: str, run_id: str) -> list[dict[str, Any]]:
-        with _reading(self.path):
-            rows = list(self.db.query(f"SELECT * FROM {table} WHERE run_id = ? ORDER BY rowid", [run_id]))
-        for row in rows:
+    def _result_rows(self, table: str, run_id: str, checksum: Checksum, where: str) -> list[dict[str, Any]]:
+        rows = list(self.db.query(f"SELECT * FROM {table} WHERE run_id = ? ORDER BY rowid", [run_id]))
+        for index, row in enumerate(rows):
+            check_row(table, row, f"{where} · {table} row {index + 1}")
+            add_result_row(checksum, table, row)
             if row["value"] is None:
                 row["value"] = math.nan
         return rows
+
+    def _follow(self) -> None:
+        """Reopen the file at ``self.path`` when a Save As (here or in another program) replaced the one open."""
+        if _identity(self.path) != self.identity:
+            self._reopen()
+
+    def _reopen(self) -> None:
+        fresh = Workspace.open(self.path)
+        self.db.close()
+        self.db, self.identity = fresh.db, fresh.identity
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction on the file that is at ``self.path`` now (see the module rules)."""
+        for _ in range(3):
+            with _writing(self.path):
+                self.db.execute("BEGIN IMMEDIATE")
+            if _identity(self.path) == self.identity:
+                break
+            with _writing(self.path):
+                self.db.execute("ROLLBACK")
+            with _writing(self.path):
+                self._reopen()
+        else:
+            raise SaveError("the workspace kept being replaced while saving", where=str(self.path),
+                            hint="another program is saving over this file; close it and save again")
+        try:
+            with _writing(self.path):
+                yield
+                self.db.conn.commit()
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.conn.rollback()
+            raise
 
 
 # -- module helpers (shared by the instance methods and save_as) ------------------------------------
@@ -263,15 +387,20 @@ WorkflowRows = tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]
 
 def _workflow_rows(workflow: Workflow, path: Path) -> WorkflowRows:
     """The rows of one workflow, serialised before any transaction starts so bad values fail early."""
+    what = f"workflow {workflow.name!r}"
+    if not isinstance(workflow.id, str) or not workflow.id:
+        raise SaveError(f"{what} has no id, so its runs could not be found again", where=str(path),
+                        hint="give the workflow an id (a new Workflow gets one)")
     data = workflow_to_dict(workflow)
     scenarios = data.pop("scenarios")
     settings = data.pop("run_settings")
-    what = f"workflow {workflow.name!r}"
-    row = {"id": workflow.id, "name": workflow.name, "document": _json_text(data, path, what), "updated_at": _now()}
     scenario_rows = [{"workflow_id": workflow.id, "id": s["id"], "name": s["name"], "position": i,
                       "document": _json_text(s, path, f"{what}, scenario {s['name']!r}")}
                      for i, s in enumerate(scenarios)]
     settings_row = {"workflow_id": workflow.id, "document": _json_text(settings, path, f"{what}, run settings")}
+    document = _json_text(data, path, what)
+    row = {"id": workflow.id, "name": workflow.name, "document": document, "updated_at": _now(),
+           "checksum": workflow_checksum(document, scenario_rows, settings_row["document"])}
     return row, scenario_rows, settings_row
 
 
@@ -286,11 +415,19 @@ def _put_workflow(db: Database, row: dict[str, Any], scenario_rows: list[dict[st
 def _put_run(db: Database, run: dict[str, Any], metrics: Iterable[dict[str, Any]],
              series: Iterable[dict[str, Any]], path: Path) -> None:
     _delete_run(db, run["id"])
+    run = {**run, "checksum": ""}
+    checksum = start_run_checksum(run)
     db.table("runs").insert(run)
-    db.table("run_metrics").insert_all(_result_records("run_metrics", run["id"], metrics, path),
-                                       batch_size=BATCH_SIZE)
-    db.table("run_series").insert_all(_result_records("run_series", run["id"], series, path),
-                                      batch_size=BATCH_SIZE)
+    for table, records in (("run_metrics", metrics), ("run_series", series)):
+        rows = _result_records(table, run["id"], records, path)
+        db.table(table).insert_all(_hashed(checksum, table, rows), batch_size=BATCH_SIZE)
+    db.execute("UPDATE runs SET checksum = ? WHERE id = ?", [checksum.hexdigest(), run["id"]])
+
+
+def _hashed(checksum: Checksum, table: str, rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for row in rows:
+        add_result_row(checksum, table, row)
+        yield row
 
 
 def _result_records(table: str, run_id: str, records: Iterable[dict[str, Any]], path: Path
@@ -300,7 +437,7 @@ def _result_records(table: str, run_id: str, records: Iterable[dict[str, Any]], 
     Numbers are converted to plain ``int``/``float`` (the engine may hand over numpy scalars); text
     columns must hold text; ``value`` may be NaN or None (no data). Keys beyond the table's columns are ignored.
     """
-    columns = _RESULT_COLUMNS[table]
+    columns = RESULT_COLUMNS[table]
     types = TABLES[table][0]
     for index, record in enumerate(records):
         missing = [c for c in columns if c not in record]
@@ -331,13 +468,23 @@ def _bad_record(message: str, path: Path) -> SaveError:
 
 
 def _copy_runs(source: Workspace, target: Database, workflow_ids: list[str], path: Path) -> None:
+    """Copy the runs of ``workflow_ids``, each verified first: a damaged run is not carried into a new file
+    under a fresh checksum."""
     for workflow_id in workflow_ids:
         with _reading(source.path):
-            runs = list(source.db.query("SELECT * FROM runs WHERE workflow_id = ?", [workflow_id]))
-        for run in runs:
-            metrics = source.db.query("SELECT * FROM run_metrics WHERE run_id = ? ORDER BY rowid", [run["id"]])
-            series = source.db.query("SELECT * FROM run_series WHERE run_id = ? ORDER BY rowid", [run["id"]])
-            _put_run(target, run, metrics, series, path)
+            run_ids = [r[0] for r in source.db.execute("SELECT id FROM runs WHERE workflow_id = ? ORDER BY rowid",
+                                                       [workflow_id]).fetchall()]
+        for run_id in run_ids:
+            try:
+                metrics, series = source.read_run(run_id)
+                run = source.get_run(run_id)
+            except LoadError as error:
+                raise SaveError(f"a stored run cannot be copied: {error.message}", where=error.where,
+                                hint="delete that run from the run history, then save again") from None
+            row = {column: run[column] for column in TABLES["runs"][0] if column != "checksum"}
+            row["settings"] = _json_text(run["settings"], path, "run settings")
+            row["scenarios"] = _json_text(run["scenarios"], path, "run scenarios")
+            _put_run(target, row, metrics, series, path)
 
 
 def _delete_run(db: Database, run_id: str) -> None:
@@ -358,6 +505,48 @@ def _parse_cell(cell: Any, where: str) -> Any:
         raise LoadError(f"expected JSON text, found {type(cell).__name__}", where=where,
                         hint="the file was changed outside Flowmodel; restore a backup")
     return parse_json_text(cell, where)
+
+
+def _identity(path: Path) -> FileIdentity:
+    """Which file is at ``path`` (device, inode); ``(0, 0)`` when there is none."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return (0, 0)
+    return (status.st_dev, status.st_ino)
+
+
+@contextlib.contextmanager
+def _target_locked(path: Path, runs_from: Workspace | None) -> Iterator[None]:
+    """Hold the write lock of the workspace at ``path`` (if there is one) until the block ends.
+
+    When ``runs_from`` is that very file, its own connection takes the lock, so the runs copied from it are
+    exactly the runs there at the rename. Anything that is not an intact workspace is simply replaced.
+    """
+    if runs_from is not None and _identity(runs_from.path) == _identity(path) != (0, 0):
+        connection = runs_from.db.conn
+        close = False
+    else:
+        try:
+            if _identity(path) == (0, 0):
+                raise LoadError("no workspace there")
+            read_header(path)
+            connection = sqlite3.connect(path.resolve().as_uri() + "?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S)
+        except (LoadError, sqlite3.Error):
+            yield
+            return
+        close = True
+    try:
+        with _writing(path):
+            if connection.in_transaction:
+                connection.rollback()
+            connection.execute("BEGIN IMMEDIATE")
+        yield
+    finally:
+        with contextlib.suppress(sqlite3.Error):
+            connection.rollback()
+        if close:
+            connection.close()
 
 
 def _now() -> str:

@@ -3,7 +3,9 @@
 Rules:
 - A workspace is an SQLite database whose ``meta`` table says ``format = flowmodel.workspace``. Its layout
   version is ``PRAGMA user_version`` (mirrored in ``meta.schema_version`` for people reading the file).
-- Version 1 is the first layout. :data:`MIGRATIONS` maps a version ``v`` to the function that turns a
+- Version 1 is the first layout; version 2 adds a content ``checksum`` to every workflow and run row (see
+  :mod:`flowmodel.workspace_integrity`), computed for the rows already there when a version-1 file is upgraded.
+  :data:`MIGRATIONS` maps a version ``v`` to the function that turns a
   version-``v`` layout into version ``v + 1``; opening an older file applies every step in order inside one
   transaction, so an upgrade either completes or leaves the file as it was.
 - A file is checked before anything is read from it: SQLite's own ``quick_check`` (damaged pages), the
@@ -23,19 +25,19 @@ from flowmodel.errors import LoadError
 from flowmodel.safe_files import read_header_bytes
 
 WORKSPACE_FORMAT = "flowmodel.workspace"
-WORKSPACE_VERSION = 1
+WORKSPACE_VERSION = 2
 WORKSPACE_SUFFIX = ".flowdb"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 #: table → (columns with their types, primary key); every column is NOT NULL except :data:`NULLABLE`.
 TABLES: dict[str, tuple[dict[str, type], tuple[str, ...] | None]] = {
     "meta": ({"key": str, "value": str}, ("key",)),
-    "workflows": ({"id": str, "name": str, "document": str, "updated_at": str}, ("id",)),
+    "workflows": ({"id": str, "name": str, "document": str, "updated_at": str, "checksum": str}, ("id",)),
     "scenarios": ({"workflow_id": str, "id": str, "name": str, "position": int, "document": str},
                   ("workflow_id", "id")),
     "run_settings": ({"workflow_id": str, "document": str}, ("workflow_id",)),
     "runs": ({"id": str, "workflow_id": str, "created_at": str, "label": str, "settings": str,
-              "scenarios": str, "workflow_fingerprint": str, "status": str}, ("id",)),
+              "scenarios": str, "workflow_fingerprint": str, "status": str, "checksum": str}, ("id",)),
     "run_metrics": ({"run_id": str, "scenario_id": str, "scenario_name": str, "replication": int,
                      "scope_kind": str, "scope_id": str, "scope_name": str, "metric": str, "value": float}, None),
     "run_series": ({"run_id": str, "scenario_id": str, "scenario_name": str, "replication": int,
@@ -52,8 +54,30 @@ INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 Migration = Callable[[Database], None]
+
+
+def add_checksums(db: Database) -> None:
+    """Version 1 → 2: a ``checksum`` column on ``workflows`` and ``runs``, filled from the rows as they are."""
+    from flowmodel.workspace_integrity import add_result_row, start_run_checksum, workflow_checksum
+
+    for table in ("workflows", "runs"):
+        if "checksum" not in {column.name for column in db.table(table).columns}:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN checksum TEXT NOT NULL DEFAULT ''")
+    for row in list(db.query("SELECT * FROM workflows WHERE checksum = ''")):
+        scenarios = db.query("SELECT * FROM scenarios WHERE workflow_id = ? ORDER BY position, id", [row["id"]])
+        settings = db.execute("SELECT document FROM run_settings WHERE workflow_id = ?", [row["id"]]).fetchone()
+        checksum = workflow_checksum(row["document"], scenarios, settings[0] if settings else None)
+        db.execute("UPDATE workflows SET checksum = ? WHERE id = ?", [checksum, row["id"]])
+    for run in list(db.query("SELECT * FROM runs WHERE checksum = ''")):
+        checksum = start_run_checksum(run)
+        for table in ("run_metrics", "run_series"):
+            for result in db.query(f"SELECT * FROM {table} WHERE run_id = ? ORDER BY rowid", [run["id"]]):
+                add_result_row(checksum, table, result)
+        db.execute("UPDATE runs SET checksum = ? WHERE id = ?", [checksum.hexdigest(), run["id"]])
+
+
 #: from-version → the step that brings a workspace of that version to the next one.
-MIGRATIONS: dict[int, Migration] = {}
+MIGRATIONS: dict[int, Migration] = {1: add_checksums}
 
 
 def create_schema(db: Database) -> None:

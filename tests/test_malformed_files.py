@@ -256,7 +256,7 @@ def test_a_truncated_workspace_is_refused(workspace_file: Path) -> None:
      ("scenarios row", "broken JSON")),
     ("UPDATE run_settings SET document = '{\"replications\": \"ten\"}'",
      ("run_settings.replications", "expected a whole number")),
-    ("UPDATE run_settings SET document = x'7b7d'", ("run_settings", "expected JSON text, found bytes")),
+    ("UPDATE run_settings SET document = x'7b7d'", ("run_settings", "document holds b'{}', not text")),
     ("UPDATE run_settings SET document = CAST(x'7bc3287d' AS TEXT)", ("cannot read the workspace", "UTF-8")),
     ("DROP TABLE run_series", ("the workspace has no table 'run_series'",)),
 ])

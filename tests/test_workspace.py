@@ -202,7 +202,10 @@ def test_delete_run_removes_its_records_only(workspace: Workspace) -> None:
         workspace.save_run(workflow, run_id, {}, [], [metric("base", 0, 1.0)], [point(0.0, 1.0)])
     workspace.delete_run("run-1")
     assert [r["id"] for r in workspace.list_runs(workflow.id)] == ["run-2"]
-    assert workspace.run_metrics("run-1") == [] and workspace.run_series("run-1") == []
+    for table in ("run_metrics", "run_series"):
+        assert workspace.db.execute(f"SELECT COUNT(*) FROM {table} WHERE run_id = 'run-1'").fetchone()[0] == 0
+    with pytest.raises(LoadError, match="no run with id 'run-1'"):
+        workspace.run_metrics("run-1")
     assert len(workspace.run_metrics("run-2")) == 1
 
 
@@ -272,7 +275,8 @@ def migrate_v0_to_v1(db: Database) -> None:
     for document in documents:
         scenarios, settings = document.pop("scenarios"), document.pop("run_settings")
         db.table("workflows").insert({"id": document["id"], "name": document["name"],
-                                      "document": json.dumps(document), "updated_at": "2026-01-05T00:00:00Z"})
+                                      "document": json.dumps(document), "updated_at": "2026-01-05T00:00:00Z",
+                                      "checksum": ""})  # version 1 had no checksums: the next step adds them
         db.table("scenarios").insert_all({"workflow_id": document["id"], "id": s["id"], "name": s["name"],
                                           "position": i, "document": json.dumps(s)} for i, s in enumerate(scenarios))
         db.table("run_settings").insert({"workflow_id": document["id"], "document": json.dumps(settings)})
