@@ -33,23 +33,18 @@ Rules:
 from __future__ import annotations
 
 import contextlib
-import json
 import math
-import numbers
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from flowmodel.errors import LoadError, SaveError
-from flowmodel.fingerprint import workflow_fingerprint
-from flowmodel.ids import new_id
 from flowmodel.jsonfile import open_temp_beside, parse_json_text, sync_folder
-from flowmodel.serialization import workflow_from_dict, workflow_to_dict
+from flowmodel.serialization import workflow_from_dict
 from flowmodel.workflow import Workflow
 from flowmodel.workspace_integrity import (
     RESULT_COLUMNS,
@@ -60,8 +55,16 @@ from flowmodel.workspace_integrity import (
     start_run_checksum,
     workflow_checksum,
 )
+from flowmodel.workspace_rows import (
+    delete_run_rows,
+    json_text,
+    new_run_row,
+    put_run,
+    put_workflow,
+    workflow_rows,
+    writing,
+)
 from flowmodel.workspace_schema import (
-    NULLABLE,
     TABLES,
     check_tables,
     check_workspace,
@@ -70,8 +73,6 @@ from flowmodel.workspace_schema import (
     upgrade,
 )
 
-BATCH_SIZE = 2000
-RUN_STATUSES: tuple[str, ...] = ("complete", "cancelled", "failed")
 #: How long a writer waits for another one (a run being stored, a Save elsewhere) before giving up.
 BUSY_TIMEOUT_S = 20.0
 FileIdentity = tuple[int, int]
@@ -160,16 +161,16 @@ class Workspace:
 
     def save_workflows(self, workflows: Iterable[Workflow]) -> None:
         """Insert or replace every workflow of ``workflows`` in one transaction: all are saved, or none."""
-        parts = [_workflow_rows(workflow, self.path) for workflow in workflows]
+        parts = [workflow_rows(workflow, self.path) for workflow in workflows]
         with self._transaction():
             for part in parts:
-                _put_workflow(self.db, *part)
+                put_workflow(self.db, *part)
 
     def delete_workflow(self, workflow_id: str) -> None:
         """Remove a workflow with its scenarios, run settings and runs."""
         with self._transaction():
             for (run_id,) in self.db.execute("SELECT id FROM runs WHERE workflow_id = ?", [workflow_id]).fetchall():
-                _delete_run(self.db, run_id)
+                delete_run_rows(self.db, run_id)
             for table, column in (("scenarios", "workflow_id"), ("run_settings", "workflow_id"), ("workflows", "id")):
                 self.db.execute(f"DELETE FROM {table} WHERE {column} = ?", [workflow_id])
 
@@ -182,17 +183,8 @@ class Workspace:
         ``settings`` and ``scenarios`` are the exact documents the run used; the workflow's fingerprint is
         kept so the UI can mark results stale once the model changes. ``metrics``/``series`` are consumed once.
         """
-        run_id = run_id or new_id()
-        if status not in RUN_STATUSES:
-            raise SaveError(f"unknown run status {status!r}", where=str(self.path),
-                            hint=f"use one of {', '.join(RUN_STATUSES)}")
-        run = {"id": run_id, "workflow_id": workflow.id, "created_at": _now(), "label": label,
-               "settings": _json_text(settings, self.path, "run settings"),
-               "scenarios": _json_text(scenarios, self.path, "run scenarios"),
-               "workflow_fingerprint": workflow_fingerprint(workflow), "status": status}
-        with self._transaction():
-            _put_run(self.db, run, metrics, series, self.path)
-        return run_id
+        return self.save_run_rows(new_run_row(workflow, run_id, settings, scenarios, label, status, self.path),
+                                  metrics, series)
 
     def save_run_rows(self, run: dict[str, Any], metrics: Iterable[dict[str, Any]],
                       series: Iterable[dict[str, Any]]) -> str:
@@ -200,9 +192,9 @@ class Workspace:
         rows — how a run kept aside when the workspace could not be written is stored later."""
         row = {column: run[column] for column in TABLES["runs"][0] if column != "checksum"}
         for column in ("settings", "scenarios"):
-            row[column] = _json_text(run[column], self.path, f"run {run['id']!r} {column}")
+            row[column] = json_text(run[column], self.path, f"run {run['id']!r} {column}")
         with self._transaction():
-            _put_run(self.db, row, metrics, series, self.path)
+            put_run(self.db, row, metrics, series, self.path)
         return str(row["id"])
 
     def list_runs(self, workflow_id: str) -> list[dict[str, Any]]:
@@ -257,7 +249,7 @@ class Workspace:
 
     def delete_run(self, run_id: str) -> None:
         with self._transaction():
-            _delete_run(self.db, run_id)
+            delete_run_rows(self.db, run_id)
 
     # -- save as -------------------------------------------------------------------------------
     @classmethod
@@ -270,7 +262,7 @@ class Workspace:
         rename (see the module rules); temporary files that killed saves left beside ``path`` are removed.
         """
         path = Path(path)
-        parts = [_workflow_rows(w, path) for w in workflows]
+        parts = [workflow_rows(w, path) for w in workflows]
         ids = [row["id"] for row, _, _ in parts]
         if len(set(ids)) != len(ids):
             raise SaveError("two workflows share an id", where=str(path), hint="give the copy new ids")
@@ -279,10 +271,10 @@ class Workspace:
             with _target_locked(path, runs_from):
                 fd, temp_name = open_temp_beside(path)
                 os.close(fd)
-                with _writing(path), contextlib.closing(Database(temp_name)) as db, db.atomic():
+                with writing(path), contextlib.closing(Database(temp_name)) as db, db.atomic():
                     create_schema(db)
                     for part in parts:
-                        _put_workflow(db, *part)
+                        put_workflow(db, *part)
                     if runs_from is not None:
                         _copy_runs(runs_from, db, ids, path)
                 with open(temp_name, "rb+") as handle:
@@ -360,19 +352,19 @@ class Workspace:
     def _transaction(self) -> Iterator[None]:
         """One write transaction on the file that is at ``self.path`` now (see the module rules)."""
         for _ in range(3):
-            with _writing(self.path):
+            with writing(self.path):
                 self.db.execute("BEGIN IMMEDIATE")
             if _identity(self.path) == self.identity:
                 break
-            with _writing(self.path):
+            with writing(self.path):
                 self.db.execute("ROLLBACK")
-            with _writing(self.path):
+            with writing(self.path):
                 self._reopen()
         else:
             raise SaveError("the workspace kept being replaced while saving", where=str(self.path),
                             hint="another program is saving over this file; close it and save again")
         try:
-            with _writing(self.path):
+            with writing(self.path):
                 yield
                 self.db.conn.commit()
         except BaseException:
@@ -382,91 +374,6 @@ class Workspace:
 
 
 # -- module helpers (shared by the instance methods and save_as) ------------------------------------
-WorkflowRows = tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]
-
-
-def _workflow_rows(workflow: Workflow, path: Path) -> WorkflowRows:
-    """The rows of one workflow, serialised before any transaction starts so bad values fail early."""
-    what = f"workflow {workflow.name!r}"
-    if not isinstance(workflow.id, str) or not workflow.id:
-        raise SaveError(f"{what} has no id, so its runs could not be found again", where=str(path),
-                        hint="give the workflow an id (a new Workflow gets one)")
-    data = workflow_to_dict(workflow)
-    scenarios = data.pop("scenarios")
-    settings = data.pop("run_settings")
-    scenario_rows = [{"workflow_id": workflow.id, "id": s["id"], "name": s["name"], "position": i,
-                      "document": _json_text(s, path, f"{what}, scenario {s['name']!r}")}
-                     for i, s in enumerate(scenarios)]
-    settings_row = {"workflow_id": workflow.id, "document": _json_text(settings, path, f"{what}, run settings")}
-    document = _json_text(data, path, what)
-    row = {"id": workflow.id, "name": workflow.name, "document": document, "updated_at": _now(),
-           "checksum": workflow_checksum(document, scenario_rows, settings_row["document"])}
-    return row, scenario_rows, settings_row
-
-
-def _put_workflow(db: Database, row: dict[str, Any], scenario_rows: list[dict[str, Any]],
-                  settings_row: dict[str, Any]) -> None:
-    db.table("workflows").insert(row, replace=True)
-    db.execute("DELETE FROM scenarios WHERE workflow_id = ?", [row["id"]])
-    db.table("scenarios").insert_all(scenario_rows, batch_size=BATCH_SIZE)
-    db.table("run_settings").insert(settings_row, replace=True)
-
-
-def _put_run(db: Database, run: dict[str, Any], metrics: Iterable[dict[str, Any]],
-             series: Iterable[dict[str, Any]], path: Path) -> None:
-    _delete_run(db, run["id"])
-    run = {**run, "checksum": ""}
-    checksum = start_run_checksum(run)
-    db.table("runs").insert(run)
-    for table, records in (("run_metrics", metrics), ("run_series", series)):
-        rows = _result_records(table, run["id"], records, path)
-        db.table(table).insert_all(_hashed(checksum, table, rows), batch_size=BATCH_SIZE)
-    db.execute("UPDATE runs SET checksum = ? WHERE id = ?", [checksum.hexdigest(), run["id"]])
-
-
-def _hashed(checksum: Checksum, table: str, rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    for row in rows:
-        add_result_row(checksum, table, row)
-        yield row
-
-
-def _result_records(table: str, run_id: str, records: Iterable[dict[str, Any]], path: Path
-                    ) -> Iterator[dict[str, Any]]:
-    """Rows for ``table``, checked one by one as they stream in (a bad record aborts the whole save).
-
-    Numbers are converted to plain ``int``/``float`` (the engine may hand over numpy scalars); text
-    columns must hold text; ``value`` may be NaN or None (no data). Keys beyond the table's columns are ignored.
-    """
-    columns = RESULT_COLUMNS[table]
-    types = TABLES[table][0]
-    for index, record in enumerate(records):
-        missing = [c for c in columns if c not in record]
-        if missing:
-            raise _bad_record(f"result record {index} for {table} lacks {', '.join(missing)}", path)
-        row: dict[str, Any] = {"run_id": run_id}
-        for column in columns:
-            value = record[column]
-            if value is None and (table, column) in NULLABLE:
-                row[column] = None
-                continue
-            if types[column] is str and not isinstance(value, str):
-                raise _bad_record(f"result record {index} for {table}: {column} must be text, not {value!r}", path)
-            if types[column] is not str:
-                if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                    raise _bad_record(f"result record {index} for {table}: {column} must be a number, "
-                                      f"not {value!r}", path)
-                value = int(value) if types[column] is int else float(value)
-            row[column] = value
-        if row["value"] is not None and math.isnan(row["value"]):
-            row["value"] = None
-        yield row
-
-
-def _bad_record(message: str, path: Path) -> SaveError:
-    return SaveError(message, where=str(path),
-                     hint="this is a bug in the code that produced the results; the run was not saved")
-
-
 def _copy_runs(source: Workspace, target: Database, workflow_ids: list[str], path: Path) -> None:
     """Copy the runs of ``workflow_ids``, each verified first: a damaged run is not carried into a new file
     under a fresh checksum."""
@@ -482,22 +389,9 @@ def _copy_runs(source: Workspace, target: Database, workflow_ids: list[str], pat
                 raise SaveError(f"a stored run cannot be copied: {error.message}", where=error.where,
                                 hint="delete that run from the run history, then save again") from None
             row = {column: run[column] for column in TABLES["runs"][0] if column != "checksum"}
-            row["settings"] = _json_text(run["settings"], path, "run settings")
-            row["scenarios"] = _json_text(run["scenarios"], path, "run scenarios")
-            _put_run(target, row, metrics, series, path)
-
-
-def _delete_run(db: Database, run_id: str) -> None:
-    for table, column in (("run_metrics", "run_id"), ("run_series", "run_id"), ("runs", "id")):
-        db.execute(f"DELETE FROM {table} WHERE {column} = ?", [run_id])
-
-
-def _json_text(data: Any, path: Path, what: str) -> str:
-    try:
-        return json.dumps(data, ensure_ascii=False, allow_nan=False)
-    except (ValueError, TypeError) as error:
-        raise SaveError(f"{what} holds a value that cannot be saved ({error})", where=str(path),
-                        hint="check numbers that are not finite") from None
+            row["settings"] = json_text(run["settings"], path, "run settings")
+            row["scenarios"] = json_text(run["scenarios"], path, "run scenarios")
+            put_run(target, row, metrics, series, path)
 
 
 def _parse_cell(cell: Any, where: str) -> Any:
@@ -537,7 +431,7 @@ def _target_locked(path: Path, runs_from: Workspace | None) -> Iterator[None]:
             return
         close = True
     try:
-        with _writing(path):
+        with writing(path):
             if connection.in_transaction:
                 connection.rollback()
             connection.execute("BEGIN IMMEDIATE")
@@ -549,10 +443,6 @@ def _target_locked(path: Path, runs_from: Workspace | None) -> Iterator[None]:
             connection.close()
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
 @contextlib.contextmanager
 def _reading(path: Path) -> Iterator[None]:
     try:
@@ -562,11 +452,3 @@ def _reading(path: Path) -> Iterator[None]:
                         hint="the file may be damaged or in use by another program; restore a backup") from None
 
 
-@contextlib.contextmanager
-def _writing(path: Path) -> Iterator[None]:
-    try:
-        yield
-    except (sqlite3.Error, UnicodeError) as error:
-        raise SaveError(f"could not save to the workspace ({error})", where=str(path),
-                        hint="check the disk is not full and the file is writable; "
-                             "the workspace keeps its previous content") from None

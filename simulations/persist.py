@@ -9,18 +9,28 @@ Rules:
 - The run belongs to ``workflow``; save the workflow in the same workspace so the run can be found again.
 - Per-replication counters that are not metrics (events, items created) are not stored; a loaded
   replication reports them as 0, and its ``seed`` is the run's base seed.
+- :func:`store_run` never loses a finished run: when the workspace cannot take it, the run is kept beside the
+  workspace (:mod:`flowmodel.pending_runs`) and :class:`RunKeptAside` says where; runs kept earlier are
+  stored first.
+- A stored run is read back only whole and intact (:meth:`Workspace.read_run` verifies its checksum), and its
+  settings are checked like a workflow's, so a damaged run is named instead of compared or exported.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from flowmodel.errors import LoadError
+from flowmodel.errors import LoadError, SaveError
 from flowmodel.ids import new_id
+from flowmodel.pending_runs import keep_aside, store_pending
+from flowmodel.run_settings import RunSettings
+from flowmodel.serialization import build
 from flowmodel.workflow import Workflow
-from flowmodel.workspace import Workspace
+from flowmodel.workspace import Workspace, new_run_row
 from simulations.results import MetricRecord, ReplicationResult, SeriesRecord
 from simulations.runner import RunOptions, RunResult
 
@@ -52,37 +62,61 @@ def save_run_to_workspace(workspace: Workspace, workflow: Workflow, run: RunResu
                               series_rows(run), label=label)
 
 
-def _run_row(workspace: Workspace, run_id: str) -> dict[str, Any]:
-    for workflow_id, _ in workspace.list_workflows():
-        for row in workspace.list_runs(workflow_id):
-            if row["id"] == run_id:
-                return row
-    raise LoadError(f"no run with id {run_id!r}", where=str(workspace.path),
-                    hint="pick a run from the workflow's run list")
+class RunKeptAside(SaveError):
+    """The workspace could not take the run; it was written beside the workspace instead (``kept``)."""
+
+    def __init__(self, cause: SaveError | LoadError, kept: Path) -> None:
+        self.kept = kept
+        super().__init__(f"the run could not be stored in the workspace ({cause.message}); its results are kept in "
+                         f"{kept.name} and will be stored when the workspace is next opened or written",
+                         where=cause.where, hint=cause.hint)
+
+
+@dataclass
+class StoredRun:
+    run_id: str
+    #: Runs kept aside by earlier attempts that were stored now, and the ones that could not be.
+    earlier_stored: list[str] = field(default_factory=list)
+    earlier_problems: list[str] = field(default_factory=list)
+
+
+def store_run(path: Path, workflow: Workflow, run: RunResult, label: str = "") -> StoredRun:
+    """Store ``run`` in the workspace at ``path`` (see the module rules); :class:`RunKeptAside` when it had to be
+    kept beside it, :class:`SaveError` when even that failed."""
+    row = new_run_row(workflow, new_id(), run.options.to_dict(), run.scenarios, label, path=path)
+    try:
+        with Workspace.open(path) as workspace:
+            earlier, problems = store_pending(workspace)
+            workspace.save_run_rows(row, metric_rows(run), series_rows(run))
+    except (LoadError, SaveError) as error:
+        try:
+            kept = keep_aside(path, row, metric_rows(run), series_rows(run))
+        except SaveError as also:
+            raise SaveError(f"{error.message}; the run could not be kept beside the workspace either "
+                            f"({also.message}), so its results are lost", where=error.where, hint=error.hint) from None
+        raise RunKeptAside(error, kept) from None
+    return StoredRun(str(row["id"]), earlier, problems)
 
 
 def load_run_from_workspace(workspace: Workspace, run_id: str) -> RunResult:
     """The run with ``run_id``, its aggregates recomputed from the stored per-replication rows."""
-    row = _run_row(workspace, run_id)
+    row = workspace.get_run(run_id)
+    stored_metrics, stored_series = workspace.read_run(run_id)
     where = f"{workspace.path} › run {run_id!r}"
     settings, scenarios = row["settings"], row["scenarios"]
     if not isinstance(settings, dict) or not isinstance(scenarios, list) or not scenarios \
             or not all(isinstance(s, dict) and "id" in s and "name" in s for s in scenarios):
         raise LoadError("the run's settings or scenarios are not readable", where=where,
                         hint="run the simulation again")
-    try:
-        options = RunOptions.from_dict(settings)
-    except TypeError as error:
-        raise LoadError(f"the run's settings are not readable ({error})", where=where,
-                        hint="run the simulation again") from None
+    options = _run_options(settings, where)
     names = {str(s["id"]): str(s["name"]) for s in scenarios}
     metrics: dict[tuple[str, int], list[MetricRecord]] = defaultdict(list)
-    for m in workspace.run_metrics(run_id):
+    for m in stored_metrics:
         metrics[(m["scenario_id"], m["replication"])].append(
             MetricRecord(m["scope_kind"], m["scope_id"], m["scope_name"], m["metric"], float(m["value"])))
     points: dict[tuple[str, int], dict[tuple[str, str, str, str], list[tuple[float, float]]]] = defaultdict(
         lambda: defaultdict(list))
-    for s in workspace.run_series(run_id):
+    for s in stored_series:
         key = (s["scope_kind"], s["scope_id"], s["scope_name"], s["metric"])
         points[(s["scenario_id"], s["replication"])][key].append((float(s["t_hours"]), float(s["value"])))
     order = {scenario_id: position for position, scenario_id in enumerate(names)}
@@ -99,3 +133,20 @@ def load_run_from_workspace(workspace: Workspace, run_id: str) -> RunResult:
 
 def _workflow_name(workspace: Workspace, workflow_id: str) -> str:
     return dict(workspace.list_workflows()).get(workflow_id, "")
+
+
+def _run_options(settings: dict[str, Any], where: str) -> RunOptions:
+    """The run's options, every setting type-checked and within what a run can use (a damaged or hand-edited
+    run must not be exported with a horizon of ``"abc"`` or -3 replications)."""
+    known = set(RunSettings.__dataclass_fields__)
+    checked = build(RunSettings, {k: v for k, v in settings.items() if k in known}, f"{where} · settings")
+    problems = checked.problems()
+    if problems:
+        field_name, message = problems[0]
+        raise LoadError(f"the run's setting {field_name} cannot be right: {message}", where=f"{where} · settings",
+                        hint="the file was damaged or changed outside Flowmodel; run the simulation again")
+    limit = settings.get("arrival_limit")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+        raise LoadError(f"the run's arrival limit {limit!r} is not a whole number ≥ 0", where=f"{where} · settings",
+                        hint="run the simulation again")
+    return RunOptions(checked, limit, settings.get("drain") is True)
