@@ -7,7 +7,9 @@ Rules:
   that is open, so a corrupted file cannot damage the planner's current work.
 - A ``.flow.json`` holds one workflow and is written atomically through ``write_workflow_json``; a
   ``.flowdb`` workspace holds several. Saving over the workspace it came from updates its workflows in
-  place (keeping run results); Save As writes a complete new file (carrying the runs along).
+  place (keeping run results), all of them in one transaction; Save As writes a complete new file (carrying
+  the runs along). Saving to the same file by another spelling of its path (a symlink, a relative path) is
+  an in-place save too.
 """
 
 from __future__ import annotations
@@ -75,13 +77,19 @@ def write_document(workflows: list[Workflow], target: Path, previous: Path | Non
     kind = document_kind(target)
     if kind == "json" and len(workflows) == 1:
         write_workflow_json(workflows[0], target)
-    elif kind == "workspace" and previous is not None and target == previous and target.exists():
+    elif kind == "workspace" and previous is not None and _same_file(target, previous):
         with Workspace.open(target) as workspace:
-            for workflow in workflows:
-                workspace.save_workflow(workflow)
+            workspace.save_workflows(workflows)  # one transaction: a crash leaves every workflow as it was
     elif kind == "workspace" and previous is not None and document_kind(previous) == "workspace" \
             and previous.exists():
         with Workspace.open(previous) as runs_from:
             Workspace.save_as(workflows, target, runs_from=runs_from)
     else:
         save_document(workflows, target)
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return first.samefile(second)
+    except OSError:
+        return False
