@@ -6,7 +6,9 @@ Paths are how scenario changes and generic edits address a field: ``rate_per_hou
 Rules: a segment names a dataclass attribute or a dictionary key; in a list, a segment selects the
 element whose ``name`` (shifts), ``priority`` (SLA targets) or ``label`` matches, or a 0-based index.
 A write keeps the field's type: numbers stay numbers (an ``int`` field stays an int), lists of
-numbers stay lists of numbers; anything else is a :class:`ModelError` naming the path.
+numbers stay lists of numbers; anything else is a :class:`ModelError` naming the path. A number written
+must be usable (:func:`flowmodel.validation_limits.number_problem`: finite, within ±``MAX_ABS_NUMBER``), the
+same rule loading applies, so an edit cannot store what a file could not hold.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
-import math
 import typing
 from typing import Any, get_args, get_origin
 
 from flowmodel.errors import ModelError
+from flowmodel.validation_limits import NUMBER_HINT, number_problem
 
 _LIST_KEYS = ("name", "priority", "label", "category")
 
@@ -87,8 +89,8 @@ def coerce_like(current: Any, value: Any, path: str, number_type: type | None = 
     if isinstance(current, (int, float)) and not isinstance(current, bool):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ModelError(f"{path} must be a number, not {value!r}")
-        if not math.isfinite(value):
-            raise ModelError(f"{path} must be a finite number, not {value!r}")
+        if problem := number_problem(value):
+            raise ModelError(f"{path}: {problem}", hint=NUMBER_HINT)
         if (number_type or type(current)) is int:
             if not isinstance(value, int) and not value.is_integer():  # float(int) would round big ints
                 raise ModelError(f"{path} must be a whole number, not {value!r}")

@@ -4,6 +4,11 @@ A :class:`Change` addresses one node, edge or team by id and one field by path (
 :mod:`flowmodel.paths`) and either sets the field, scales it (×) or adds to it (+). Scale and add work
 on numbers and element-wise on lists of numbers (a roster's headcount by weekday).
 
+Rule: a change's value, and the result of a scale or add, must be usable numbers
+(:func:`flowmodel.validation_limits.number_problem`: finite, within ±``MAX_ABS_NUMBER``), as in a loaded file;
+otherwise the change does not apply (a :class:`ModelError` naming the change's target and path). Whether
+the changed model stays within the model's limits is validation's job (``scenario-invalid``).
+
 Two paths are special on nodes, because planners think of branches, not edges:
 ``route.<branch>`` sets the probability of the outgoing edge whose label (or target's name) is
 ``<branch>``; the node's other outgoing probabilities are rescaled so that they still sum to 1
@@ -23,6 +28,7 @@ from flowmodel.errors import ModelError
 from flowmodel.ids import new_id
 from flowmodel.nodes import Edge
 from flowmodel.paths import declared_number_type, get_path, set_path
+from flowmodel.validation_limits import NUMBER_HINT, fmt, number_problem, number_problems
 
 if TYPE_CHECKING:
     from flowmodel.workflow import Workflow
@@ -50,17 +56,25 @@ class Scenario:
 
 
 def _combine(current: Any, op: str, value: Any, where: str, number_type: type | None = None) -> Any:
+    if op not in OPERATIONS:
+        raise ModelError(f"unknown operation {op!r}", where=where, hint="use set, scale or add")
+    for place, problem in number_problems(value, "the change's value"):
+        raise ModelError(f"{place}: {problem}", where=where, hint=NUMBER_HINT)
     if op == "set":
         return value
-    if op not in ("scale", "add"):
-        raise ModelError(f"unknown operation {op!r}", where=where, hint="use set, scale or add")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ModelError(f"{op} needs a number, not {value!r}", where=where)
 
     def one(x: Any) -> Any:
         if isinstance(x, bool) or not isinstance(x, (int, float)):
             raise ModelError(f"cannot {op} a field that is not a number ({x!r})", where=where)
+        if problem := number_problem(x):
+            raise ModelError(f"the current value cannot be changed: {problem}", where=where, hint=NUMBER_HINT)
         result = x * value if op == "scale" else x + value
+        if problem := number_problem(result):
+            verb = f"scaling {fmt(x)} by {fmt(value)}" if op == "scale" else f"adding {fmt(value)} to {fmt(x)}"
+            raise ModelError(f"{verb} gives {fmt(result)}: {problem}", where=where,
+                             hint="use a smaller factor or amount")
         whole = number_type is int if number_type is not None else isinstance(x, int)
         return round(result) if whole else float(result)
 
@@ -148,7 +162,7 @@ def describe_change(workflow: Workflow, change: Change) -> str:
         apply_change(after_workflow, change)
         after = _current_value(after_workflow, change)
     except ModelError as error:
-        return f"{target} · {change.path}: {change.op} {change.value!r}  ⚠ {error.message}"
+        return f"{target} · {change.path}: {change.op} {fmt(change.value)}  ⚠ {error.message}"
     op_text = {"set": "", "scale": f" (×{change.value:g})" if isinstance(change.value, (int, float)) else "",
                "add": f" ({change.value:+g})" if isinstance(change.value, (int, float)) else ""}[change.op]
     unit = _unit_of(workflow, change)

@@ -4,13 +4,17 @@ Loading follows one order: parse to plain data → migrate to the current schema
 type against the dataclasses (errors name the place, e.g. ``nodes[3] (Tier 1).handle_time.mean``) →
 build objects. Model-level problems (probabilities, reachability) are validation's job, not this
 module's; here we only refuse what cannot be a workflow at all.
+
+Rule: every number read, in a typed field or inside a free-form one (a scenario change's ``value``), must be
+usable (:func:`flowmodel.validation_limits.number_problem`: finite, magnitude at most
+:data:`~flowmodel.limits.MAX_ABS_NUMBER`). JSON holds ``10**400``, ``1e400`` (read as infinity) and
+``NaN``; a float cannot carry them through a simulation, and no real figure comes near the limit.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import math
 import types
 import typing
 from typing import Any, Literal, Union, get_args, get_origin
@@ -33,6 +37,7 @@ from flowmodel.nodes import (
 from flowmodel.run_settings import RunSettings
 from flowmodel.scenarios import Change, Scenario
 from flowmodel.teams import Shift, Team
+from flowmodel.validation_limits import NUMBER_HINT, fmt, number_problem, number_problems
 from flowmodel.workflow import Workflow
 
 SCHEMA_VERSION = 1
@@ -120,6 +125,8 @@ def _convert(tp: Any, value: Any, where: str) -> Any:
         real = [o for o in options if o is not type(None)]
         return _convert(real[0], value, where)
     if tp is Any:
+        for place, problem in number_problems(value, where):
+            raise LoadError(problem, where=place, hint=NUMBER_HINT)
         return value
     if origin is Literal:
         if value not in get_args(tp):
@@ -132,8 +139,8 @@ def _convert(tp: Any, value: Any, where: str) -> Any:
     if tp in (int, float):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise LoadError(f"expected {_type_name(tp)}, found {value!r}", where=where)
-        if not math.isfinite(value):
-            raise LoadError(f"expected a finite number, found {value!r}", where=where)
+        if problem := number_problem(value):
+            raise LoadError(problem, where=where, hint=NUMBER_HINT)
         if tp is int:
             if value != int(value):
                 raise LoadError(f"expected a whole number, found {value!r}", where=where)
@@ -223,10 +230,10 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
         raise LoadError("the document has no valid schema_version", where="schema_version",
                         hint="is this a Flowmodel workflow file?")
     if version > SCHEMA_VERSION:
-        raise LoadError(f"schema version {version} is newer than this Flowmodel understands ({SCHEMA_VERSION})",
+        raise LoadError(f"schema version {fmt(version)} is newer than this Flowmodel understands ({SCHEMA_VERSION})",
                         where="schema_version", hint="open it with a newer Flowmodel")
     if version < 1:
-        raise LoadError(f"unknown schema version {version}", where="schema_version")
+        raise LoadError(f"unknown schema version {fmt(version)}", where="schema_version")
     return data
 
 

@@ -34,11 +34,14 @@ from flowmodel import (
     Workflow,
 )
 from flowmodel.distributions import DISTRIBUTION_KINDS
+from flowmodel.limits import MAX_ABS_NUMBER
 from flowmodel.nodes import ITEM_ATTRIBUTES, NODE_KINDS, QUEUE_DISCIPLINES, Node
 from flowmodel.scenarios import OPERATIONS
 
 texts = st.text(max_size=12)
-numbers = st.floats(allow_nan=False, allow_infinity=False)
+#: Numbers a loader accepts (flowmodel.limits.MAX_ABS_NUMBER bounds every number in a document), with room
+#: for a test that moves or shifts them.
+numbers = st.floats(min_value=-MAX_ABS_NUMBER / 10, max_value=MAX_ABS_NUMBER / 10)
 shares = st.floats(min_value=0.0, max_value=1.0)
 units = st.sampled_from(("s", "min", "h", "d"))
 categories = st.sampled_from(("spam", "hate", "violence", "csam", "fraud", "general"))
@@ -62,7 +65,7 @@ shifts = st.builds(Shift, name=texts, start_hour=numbers,
 change_values = st.one_of(numbers, st.integers(-10**6, 10**6), texts, st.booleans(), st.lists(numbers, max_size=7))
 run_settings = st.builds(
     RunSettings, horizon_hours=numbers, warmup_hours=numbers, replications=st.integers(0, 1000),
-    seed=st.integers(0, 2**63 - 1), interval_minutes=numbers, start_weekday=st.integers(0, 6),
+    seed=st.integers(0, int(MAX_ABS_NUMBER)), interval_minutes=numbers, start_weekday=st.integers(0, 6),
     start_date=st.dates().map(str),
 )
 
