@@ -5,6 +5,12 @@ Rules: settings not given on the command line come from the workflow's saved run
 validated with the settings the run will actually use (a flag can rescue a bad saved setting); a fault
 names the flag when it was given, else "the workflow's saved …"; exit 2 when a given flag is at fault,
 1 when only the workflow is.
+
+Before the first replication the run is estimated (:mod:`simulations.run_budget`): its warnings (a long or
+large run) are printed as ``warning:`` lines and the run goes ahead; a run past the budget is refused with
+one ``error:`` line naming the setting or place and the limit, exit 1. A run the engine's backlog guard cut
+short (an overloaded model) is reported with one ``error:`` line, exit 1, and is not stored or written: its
+figures cover each replication only up to its stop, which a stored run could not tell.
 """
 
 from __future__ import annotations
@@ -19,11 +25,13 @@ from cli.app import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_UNREADABLE
 from cli.durations import duration_hours
 from cli.progress import ProgressBar
 from flowmodel.errors import FlowmodelError
+from flowmodel.limits import MAX_BACKLOG_ITEMS
 from flowmodel.run_settings import RunSettings
 from flowmodel.validation import validate
 from flowmodel.validation_issues import errors
 from flowmodel.workflow import Workflow
 from simulations.executors import make_executor
+from simulations.run_budget import RunEstimate
 from simulations.runner import RunResult, run_scenarios
 from simulations.spec import SimulationError
 
@@ -129,15 +137,24 @@ def default_jobs(args: argparse.Namespace, tasks: int) -> int:
     return max(1, min(jobs, tasks))
 
 
+def print_estimate(estimate: RunEstimate) -> None:
+    """The run estimate's warnings, one ``warning:`` line each, before the run starts."""
+    for problem in estimate.warnings():
+        print(f"warning: {problem.render()}", file=sys.stderr)
+
+
 def simulate_with_progress(workflow: Workflow, scenario_ids: list[str | None], settings: RunSettings,
-                           args: argparse.Namespace, cluster: str | None = None) -> RunResult | int:
-    """Run the scenarios with a progress bar on stderr; an exit code when the run fails or is interrupted."""
+                           args: argparse.Namespace, cluster: str | None = None,
+                           backlog_limit: int = MAX_BACKLOG_ITEMS) -> RunResult | int:
+    """Run the scenarios with a progress bar on stderr; an exit code when the run is refused (see the module
+    rules), fails or is interrupted."""
     tasks = len(scenario_ids) * settings.replications
     executor = make_executor(jobs=default_jobs(args, tasks), cluster=cluster)
     bar = ProgressBar("Simulating", tasks)
     try:
         return run_scenarios(workflow, scenario_ids, settings, executor=executor,
-                             on_progress=lambda p: bar.update(p.fraction, p.replications_done))
+                             on_progress=lambda p: bar.update(p.fraction, p.replications_done),
+                             backlog_limit=backlog_limit, on_estimate=print_estimate)
     except SimulationError as error:
         bar.close()
         for issue in error.issues:
@@ -148,3 +165,11 @@ def simulate_with_progress(workflow: Workflow, scenario_ids: list[str | None], s
         return fail("cancelled; nothing was stored or written", EXIT_INTERRUPTED)
     finally:
         bar.close()
+
+
+def stopped_failure(run: RunResult, consequence: str) -> int | None:
+    """The exit code (after one ``error:`` line) for a run the backlog guard cut short, else None."""
+    summary = run.stop_summary()
+    if not summary:
+        return None
+    return fail(f"{summary}; the figures cover each replication only up to its stop, so {consequence}", EXIT_INVALID)

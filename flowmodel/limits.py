@@ -56,8 +56,12 @@ MAX_RUN_EVENTS = 5e9
 #: Estimated wall time above which the run starts with a warning that says how long it will take.
 WARN_RUN_SECONDS = 10 * 60.0
 #: Items waiting at one stage at which the engine stops a replication: the model is overloaded, its backlog
-#: would grow without bound and take the machine's memory (an item costs ~150 bytes).
+#: would grow without bound and take the machine's memory (a waiting item costs ~300 bytes, ~750 with an expiry
+#: timer — measured, see simulations/run_budget.py — so 0.6–1.5 GB per worker process at this bound).
 MAX_BACKLOG_ITEMS = 2_000_000
+#: The lowest backlog bound a run may ask for (``simulate --backlog-limit``): the guard checks the queues more
+#: often the lower its bound, and below this its checks would cost more than the run they protect.
+MIN_BACKLOG_LIMIT = 1_000
 
 # -- files ---------------------------------------------------------------------------------------------
 #: Largest JSON document (workflow, staffing plan) read into memory: a 5,000-node workflow is ~5 MB; a file

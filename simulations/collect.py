@@ -37,7 +37,9 @@ plain horizon the longest journeys may still be open (reported in the end counts
 of that censoring run with ``drain``. The :class:`ReplicationResult` totals (``items_created``,
 ``items_completed``, ``items_expired``, ``items_in_system_at_end``) count every item, warm-up included,
 so created = completed + expired + in system; ``seed`` is the run's base seed and ``events`` the number
-of SimPy events scheduled.
+of SimPy events the model scheduled (the backlog guard's checks left out). A replication the backlog guard
+stopped is collected the same way at the moment it stopped (``end`` is then before the horizon, and so is
+``run_end_h``), with the guard's reason in ``stopped_early``.
 """
 
 from __future__ import annotations
@@ -178,5 +180,6 @@ def collect(run: Replication, end: float) -> ReplicationResult:
     return ReplicationResult(
         scenario_id=spec.scenario_id, scenario_name=spec.scenario_name, replication=run.replication,
         seed=spec.settings.seed, metrics=metrics, series=series, items_created=run.created,
-        items_completed=run.completed, items_in_system_at_end=run.in_system, events=run.events_scheduled(),
-        items_expired=run.expired, end_time_h=end / 3600.0)
+        items_completed=run.completed, items_in_system_at_end=run.in_system,
+        events=run.events_scheduled() - run.guard_events, items_expired=run.expired, end_time_h=end / 3600.0,
+        stopped_early=run.stopped_early)

@@ -16,6 +16,15 @@ Rules:
   in service, in delays and classifiers), never dropped.
 - ``progress(simulated_hours)`` and ``should_stop()`` are called once per simulated hour; a True from
   ``should_stop`` raises :class:`RunCancelled`.
+- Backlog guard: a check event looks at every stage's queue and stops the replication once one holds more
+  than ``spec.backlog_limit`` items (the model is overloaded: its backlog would take the machine's memory).
+  The replication then ends there and reports what it measured, with the reason in
+  ``ReplicationResult.stopped_early``. The check is not on the items' path (no cost per item): it runs
+  every (headroom ÷ the sources' peak arrival rate) seconds, at most an hour apart, where headroom is the
+  bound minus the longest queue but at least :data:`GUARD_SLACK` of the bound — no queue can grow faster
+  than items arrive, so it overshoots the bound by about that share at most (more only when items revisit
+  a stage in a loop). Its events change nothing in the model and are left out of the events count, so a
+  run that stays below the bound is bit-identical to one without the guard.
 """
 
 from __future__ import annotations
@@ -49,6 +58,21 @@ from simulations.statistics import Summary
 from simulations.streams import bind, make_stream
 from simulations.timebase import HOUR_S
 from simulations.wakeup import Wakeup
+
+#: Share of the backlog bound the guard may let a queue pass it by between two checks.
+GUARD_SLACK = 0.05
+
+
+class BacklogOverflow(Exception):
+    """Raised inside the event loop by the backlog guard; :meth:`Replication.run` ends the run on it."""
+
+
+def backlog_message(stage_name: str, limit: int, at_s: float) -> str:
+    """Why the guard stopped a replication, with the simulated time as day and clock (day 1 starts the run)."""
+    minutes = int(at_s // 60)
+    day, minute_of_day = divmod(minutes, 24 * 60)
+    return (f"the backlog of {stage_name} passed {limit:,} items at day {day + 1}, "
+            f"{minute_of_day // 60:02d}:{minute_of_day % 60:02d}: the model is overloaded — see the load warning")
 
 
 class Item:
@@ -204,6 +228,9 @@ class Replication:
         self.open_sources = 0
         self.done: simpy.Event | None = None
         self.samples = 0
+        self.guard_events = 0
+        #: Why the backlog guard ended the run early ("" when it ran to its end).
+        self.stopped_early = ""
         #: Optional observer ``trace(kind, time, item, place, team)`` of "arrive", "start", "expire" and
         #: "outcome" events, for hand-checked traces; None in normal runs.
         self.trace: Callable[[str, float, Item, str, str], None] | None = None
@@ -360,8 +387,27 @@ class Replication:
 
         self.schedule(HOUR_S, tick)
 
+    def _guard(self) -> None:
+        """Schedule the backlog guard's checks (see the module rules)."""
+        stages = self.stages
+        if not stages:
+            return
+        limit = self.spec.backlog_limit
+        peak_rate = sum(max(source.spec.rates.rates) for source in self.sources)  # items per second, at most
+        least = GUARD_SLACK * limit
+
+        def check(_event: Event | None) -> None:
+            longest = max(stages, key=_waiting)
+            if longest.waiting > limit:
+                raise BacklogOverflow(backlog_message(longest.spec.name, limit, self.env._now))
+            headroom = max(limit - longest.waiting, least)
+            self.guard_events += 1
+            Wakeup(self.env, min(headroom / peak_rate, HOUR_S) if peak_rate > 0 else HOUR_S, check)
+
+        check(None)
+
     def run(self, progress: Callable[[float], None] | None, should_stop: Callable[[], bool] | None) -> float:
-        """Run to the end; returns the simulated end time in seconds."""
+        """Run to the end (or until the backlog guard stops it); returns the simulated end time in seconds."""
         spec = self.spec
         for team in self.teams:
             if len(team.spec.timeline.times) > 1:
@@ -371,23 +417,31 @@ class Replication:
         Wakeup(self.env, spec.interval_s, self._sample, priority=URGENT)
         if progress is not None or should_stop is not None:
             self._tick(progress, should_stop)
+        self._guard()
         self.open_sources = len(self.sources)
         for source in self.sources:
             source.begin()
-        if spec.drain:
-            self.done = self.env.event()
-            if not self.arrivals_open and self.in_system == 0:
-                self.done.succeed()
-            self.schedule(spec.end_cap_s, lambda _event: self.maybe_drained())
-            self.env.run(until=self.done)
-        else:
-            self.env.run(until=spec.horizon_s)
+        try:
+            if spec.drain:
+                self.done = self.env.event()
+                if not self.arrivals_open and self.in_system == 0:
+                    self.done.succeed()
+                self.schedule(spec.end_cap_s, lambda _event: self.maybe_drained())
+                self.env.run(until=self.done)
+            else:
+                self.env.run(until=spec.horizon_s)
+        except BacklogOverflow as overflow:
+            self.stopped_early = str(overflow)
         end = self.env.now
         # An interval ending exactly at the end of the run is sampled here (the run stops before
         # processing events at its final instant).
         while (self.samples + 1) * spec.interval_s <= end + 1e-6:
             self.take_sample()
         return end
+
+
+def _waiting(stage: StageRuntime) -> int:
+    return stage.waiting
 
 
 def run_replication(spec: RunSpec, replication: int, *, progress: Callable[[float], None] | None = None,

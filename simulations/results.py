@@ -50,6 +50,9 @@ class ReplicationResult:
     events: int = 0
     items_expired: int = 0
     end_time_h: float = 0.0
+    #: Why the engine's backlog guard stopped this replication before its end ("" when it ran to the end);
+    #: its figures then cover the run up to ``end_time_h`` only.
+    stopped_early: str = ""
 
     def metric(self, scope_kind: str, scope_name_or_id: str, metric: str) -> float:
         """One scalar, found by scope name or id (convenient in tests and reports)."""

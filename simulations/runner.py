@@ -9,6 +9,12 @@ Rules:
   exactly zero.
 - Every scenario is compiled (and so validated) before any replication starts: a broken scenario fails
   the whole run at once rather than after the others have run for minutes.
+- Then the run is estimated (:mod:`simulations.run_budget`: events, wall time, peak memory on the
+  executor's processes): a run past the budget is refused with a :class:`SimulationError` naming the setting or
+  place and the limit; the estimate (with its warnings) goes to ``on_estimate`` before the first replication.
+- A replication the engine's backlog guard stopped keeps what it measured, marked with the reason
+  (``ReplicationResult.stopped_early``); :meth:`RunResult.stopped_early` lists them. Its figures cover only
+  the time until the stop, so callers must say so and not store the run as a complete one.
 - A :class:`RunResult` keeps the per-replication results; the aggregates are always recomputed from them
   (:meth:`RunResult.from_replications`), so a run loaded from a workspace has exactly the same figures.
 """
@@ -17,11 +23,12 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from flowmodel.errors import ModelError
+from flowmodel.limits import MAX_BACKLOG_ITEMS
 from flowmodel.run_settings import RunSettings
 from flowmodel.scenarios import Scenario
 from flowmodel.workflow import Workflow
@@ -35,7 +42,8 @@ from simulations.aggregate import (
 )
 from simulations.executors import Executor, ProgressCallback, make_executor
 from simulations.results import ReplicationResult
-from simulations.spec import RunSpec, compile_run
+from simulations.run_budget import RunEstimate, estimate_run
+from simulations.spec import RunSpec, SimulationError, compile_run
 
 BASELINE_ID = "baseline"
 BASELINE_NAME = "Baseline"
@@ -94,6 +102,22 @@ class RunResult:
                 return record
         raise KeyError(f"no {metric!r} for {scope_kind} {scope!r} in scenario {scenario_id!r}")
 
+    def stopped_early(self) -> list[ReplicationResult]:
+        """The replications the backlog guard stopped before their end (empty for a complete run)."""
+        return [r for r in self.replications if r.stopped_early]
+
+    def stop_summary(self) -> str:
+        """One sentence on the replications the backlog guard stopped ("" when none was): how many, and the
+        first one's reason."""
+        stopped = self.stopped_early()
+        if not stopped:
+            return ""
+        first, total = stopped[0], len(self.replications)
+        which = "the replication" if total == 1 else "every replication" if len(stopped) == total else \
+            f"{len(stopped)} of {total} replications"
+        return (f"{which} stopped early; in {first.scenario_name} replication {first.replication + 1}: "
+                f"{first.stopped_early}")
+
 
 def scenario_document(scenario: Scenario | None) -> dict[str, Any]:
     """The exact scenario a run used, as stored with the run (the baseline as an empty change list)."""
@@ -127,18 +151,25 @@ def resolve_scenarios(workflow: Workflow, scenario_ids: Sequence[str | None] | N
 def run_scenarios(workflow: Workflow, scenario_ids: Sequence[str | None] | None,
                   settings: RunSettings | None = None, *, executor: Executor | None = None,
                   on_progress: ProgressCallback | None = None, cancel: threading.Event | None = None,
-                  arrival_limit: int | None = None, drain: bool = False) -> RunResult:
+                  arrival_limit: int | None = None, drain: bool = False, backlog_limit: int = MAX_BACKLOG_ITEMS,
+                  on_estimate: Callable[[RunEstimate], None] | None = None) -> RunResult:
     """Run ``scenario_ids`` (first = reference) × replications; see the module docstring for the rules.
 
-    Raises :class:`simulations.spec.SimulationError` for a model or scenario that cannot run and
-    :class:`simulations.spec.RunCancelled` when ``cancel`` is set.
+    Raises :class:`simulations.spec.SimulationError` for a model or scenario that cannot run or a run past the
+    budget, and :class:`simulations.spec.RunCancelled` when ``cancel`` is set.
     """
     options = RunOptions(settings if settings is not None else workflow.run_settings, arrival_limit, drain)
     scenarios = resolve_scenarios(workflow, scenario_ids)
     specs: list[RunSpec] = [compile_run(workflow, scenario, options.settings, arrival_limit=arrival_limit,
-                                        drain=drain) for scenario in scenarios]
+                                        drain=drain, backlog_limit=backlog_limit) for scenario in scenarios]
     tasks = [(spec, replication) for spec in specs for replication in range(options.settings.replications)]
     executor = executor if executor is not None else make_executor()
+    estimate = estimate_run(workflow, scenarios, specs, processes=getattr(executor, "jobs", 1))
+    refusals = estimate.errors()
+    if refusals:
+        raise SimulationError(refusals[0].message, where=refusals[0].where)
+    if on_estimate is not None:
+        on_estimate(estimate)
     replications = executor.run(tasks, on_progress, cancel)
     return RunResult.from_replications(workflow.id, workflow.name, options,
                                        [scenario_document(s) for s in scenarios], replications)

@@ -16,6 +16,9 @@ Rules:
 - ``arrival_limit`` stops arrivals after that many items (over all sources); ``drain`` then runs past the
   horizon until the system is empty, at most :data:`DRAIN_CAP_S` (or one more horizon, if longer) after
   the horizon, so a stage nobody staffs cannot make a run endless.
+- ``backlog_limit`` is the backlog guard's bound: the engine stops a replication once a stage has more items
+  waiting (:data:`flowmodel.limits.MAX_BACKLOG_ITEMS` unless the run asks for a lower one, from
+  :data:`flowmodel.limits.MIN_BACKLOG_LIMIT` up).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from datetime import datetime
 
 from flowmodel.distributions import to_seconds
 from flowmodel.errors import FlowmodelError, ModelError
+from flowmodel.limits import MAX_BACKLOG_ITEMS, MIN_BACKLOG_LIMIT
 from flowmodel.nodes import Classifier, Delay, Edge, Outcome, ReviewStage, Router, Source
 from flowmodel.run_settings import RunSettings
 from flowmodel.scenarios import Scenario, apply_scenario
@@ -167,10 +171,12 @@ class RunSpec:
     item_classes: tuple[ItemClass, ...]
     nodes: tuple[NodeSpec, ...]
     teams: tuple[TeamSpec, ...]
+    backlog_limit: int = MAX_BACKLOG_ITEMS
 
 
 def compile_run(workflow: Workflow, scenario: Scenario | None, settings: RunSettings, *,
-                arrival_limit: int | None = None, drain: bool = False) -> RunSpec:
+                arrival_limit: int | None = None, drain: bool = False,
+                backlog_limit: int = MAX_BACKLOG_ITEMS) -> RunSpec:
     """Apply ``scenario``, validate, and compile; see the module docstring for the rules."""
     try:
         model = apply_scenario(workflow, scenario)
@@ -186,6 +192,10 @@ def compile_run(workflow: Workflow, scenario: Scenario | None, settings: RunSett
     model.scenarios.clear()  # the run is of this one model; checking every other scenario here is wasted work
     if arrival_limit is not None and arrival_limit < 1:
         raise SimulationError("the arrival limit must be at least 1 item", where="run settings · arrival_limit")
+    if isinstance(backlog_limit, bool) or not isinstance(backlog_limit, int) \
+            or not MIN_BACKLOG_LIMIT <= backlog_limit <= MAX_BACKLOG_ITEMS:
+        raise SimulationError(f"the backlog limit must be a whole number of items from {MIN_BACKLOG_LIMIT:,} to "
+                              f"{MAX_BACKLOG_ITEMS:,}, not {backlog_limit!r}", where="run settings · backlog_limit")
     blocking = errors(validate(model))
     if blocking:
         listed = "\n".join(f"  - {issue.message}" for issue in blocking[:10])
@@ -194,13 +204,13 @@ def compile_run(workflow: Workflow, scenario: Scenario | None, settings: RunSett
                               hint="fix the errors listed in the validation panel (or by `validate`)",
                               issues=blocking)
     try:
-        return _compile(model, scenario, replace(settings), arrival_limit, drain)
+        return _compile(model, scenario, replace(settings), arrival_limit, drain, backlog_limit)
     except ModelError as error:
         raise SimulationError(error.message, where=error.where, hint=error.hint) from None
 
 
 def _compile(model: Workflow, scenario: Scenario | None, settings: RunSettings, arrival_limit: int | None,
-             drain: bool) -> RunSpec:
+             drain: bool, backlog_limit: int) -> RunSpec:
     start = horizon_start(settings)
     horizon_s = settings.horizon_hours * 3600.0
     end_cap_s = horizon_s + max(DRAIN_CAP_S, horizon_s) if drain else horizon_s
@@ -243,7 +253,7 @@ def _compile(model: Workflow, scenario: Scenario | None, settings: RunSettings, 
         workflow_id=model.id, workflow_name=model.name, settings=settings, start_utc=start.isoformat(),
         horizon_s=horizon_s, warmup_s=settings.warmup_hours * 3600.0, interval_s=settings.interval_minutes * 60.0,
         end_cap_s=end_cap_s, arrival_limit=arrival_limit, drain=drain, item_classes=classes, nodes=tuple(nodes),
-        teams=teams)
+        teams=teams, backlog_limit=backlog_limit)
 
 
 def _item_classes(model: Workflow) -> tuple[ItemClass, ...]:
