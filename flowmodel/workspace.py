@@ -36,6 +36,7 @@ import contextlib
 import math
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,8 @@ from flowmodel.workspace_schema import (
 
 #: How long a writer waits for another one (a run being stored, a Save elsewhere) before giving up.
 BUSY_TIMEOUT_S = 20.0
+#: How often a write goes round again when a Save As elsewhere keeps replacing the file under it.
+REPLACED_RETRIES = 12
 FileIdentity = tuple[int, int]
 
 
@@ -350,16 +353,26 @@ class Workspace:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
-        """One write transaction on the file that is at ``self.path`` now (see the module rules)."""
-        for _ in range(3):
-            with writing(self.path):
+        """One write transaction on the file that is at ``self.path`` now (see the module rules).
+
+        The file is followed before the lock is asked for (a connection to a replaced file can trip over the
+        new file's journal, which has the same name) and checked again once the lock is held; a Save As that
+        lands in between sends it round again, up to :data:`REPLACED_RETRIES` times.
+        """
+        for attempt in range(REPLACED_RETRIES):
+            self._follow()
+            try:
                 self.db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                if _identity(self.path) != self.identity:
+                    continue
+                raise SaveError(f"could not save to the workspace ({error})", where=str(self.path),
+                                hint="another program may be using it; close it and save again — the workspace "
+                                     "keeps its previous content") from None
             if _identity(self.path) == self.identity:
                 break
-            with writing(self.path):
-                self.db.execute("ROLLBACK")
-            with writing(self.path):
-                self._reopen()
+            self.db.execute("ROLLBACK")
+            time.sleep(min(0.5, 0.01 * 2**attempt))
         else:
             raise SaveError("the workspace kept being replaced while saving", where=str(self.path),
                             hint="another program is saving over this file; close it and save again")

@@ -65,8 +65,9 @@ def save_run_to_workspace(workspace: Workspace, workflow: Workflow, run: RunResu
 class RunKeptAside(SaveError):
     """The workspace could not take the run; it was written beside the workspace instead (``kept``)."""
 
-    def __init__(self, cause: SaveError | LoadError, kept: Path) -> None:
+    def __init__(self, cause: SaveError | LoadError, kept: Path, run_id: str) -> None:
         self.kept = kept
+        self.run_id = run_id
         super().__init__(f"the run could not be stored in the workspace ({cause.message}); its results are kept in "
                          f"{kept.name} and will be stored when the workspace is next opened or written",
                          where=cause.where, hint=cause.hint)
@@ -78,6 +79,12 @@ class StoredRun:
     #: Runs kept aside by earlier attempts that were stored now, and the ones that could not be.
     earlier_stored: list[str] = field(default_factory=list)
     earlier_problems: list[str] = field(default_factory=list)
+
+    def notes(self) -> list[str]:
+        """What a person should hear about the runs kept aside earlier, one line each."""
+        lines = [f"also stored {len(self.earlier_stored)} run(s) kept aside by an earlier attempt"] \
+            if self.earlier_stored else []
+        return lines + [f"a run kept aside earlier could not be stored: {p}" for p in self.earlier_problems]
 
 
 def store_run(path: Path, workflow: Workflow, run: RunResult, label: str = "") -> StoredRun:
@@ -94,7 +101,7 @@ def store_run(path: Path, workflow: Workflow, run: RunResult, label: str = "") -
         except SaveError as also:
             raise SaveError(f"{error.message}; the run could not be kept beside the workspace either "
                             f"({also.message}), so its results are lost", where=error.where, hint=error.hint) from None
-        raise RunKeptAside(error, kept) from None
+        raise RunKeptAside(error, kept, str(row["id"])) from None
     return StoredRun(str(row["id"]), earlier, problems)
 
 
