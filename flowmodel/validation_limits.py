@@ -59,13 +59,13 @@ def number_problem(value: object) -> str:
     if isinstance(value, float) and math.isinf(value):
         return f"{fmt(value)} is not a usable number"
     if abs(value) > MAX_ABS_NUMBER:
-        return (f"the number {fmt(value)} is too large: no figure in a workflow comes near "
-                f"{fmt(MAX_ABS_NUMBER)}, so it is a typo or a damaged value")
+        return (f"the number {fmt(value)} is past the limit of ±{fmt(MAX_ABS_NUMBER)} for any number in a "
+                "workflow (no real figure comes near it)")
     return ""
 
 
 #: The hint that goes with :func:`number_problem`.
-NUMBER_HINT = f"correct the number: real figures stay far below {fmt(MAX_ABS_NUMBER)}"
+NUMBER_HINT = "correct the number: it is a typo or a damaged value"
 
 
 def number_problems(value: object, where: str) -> Iterator[tuple[str, str]]:
@@ -90,6 +90,23 @@ def comparable(value: object) -> float | int | None:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def finite(value: object) -> float | None:
+    """``value`` as a float, or None when it is not a number, NaN, infinite or an int beyond float range: what
+    :func:`flowmodel.validation_issues.number` gives, without the ``OverflowError`` it raises for ``10**400``."""
+    usable = comparable(value)
+    try:
+        return None if usable is None else float(usable)
+    except OverflowError:
+        return None
+
+
+def past(value: object, limit: float) -> bool:
+    """Whether ``value`` is a number above ``limit``: an int beyond float range is; NaN and infinity are left
+    to the rules that refuse non-finite numbers."""
+    usable = comparable(value)
+    return usable is not None and usable > limit
 
 
 def start_date_problem(text: object) -> str:

@@ -12,6 +12,9 @@ Rules:
   consumed against ∫λ(t)dt across segments. One draw per arrival (no thinning rejections) keeps a source's
   stream aligned between scenarios that only scale its rate (common random numbers).
 - Arrivals happen only within the horizon; a run may stop them earlier (``arrival_limit``).
+- The compiled table refuses (:class:`ModelError`) a rate or surge number that is not usable, a horizon past
+  ``MAX_HORIZON_HOURS`` (the table has a change point per quarter hour) and a rate that leaves float range
+  once profile and surges multiply it; validation refuses all of these first.
 - The item class (category, language, priority) of an arrival is drawn from the source's mix (shares
   normalised to sum to 1) with the source's own "mix" stream.
 """
@@ -23,7 +26,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flowmodel.errors import ModelError
+from flowmodel.limits import MAX_HORIZON_HOURS
 from flowmodel.nodes import Source
+from flowmodel.validation_limits import fmt, number_problem
 from simulations.timebase import QUARTER_HOUR_S, is_utc, load_zone, local_hour_of_week
 
 
@@ -65,15 +70,19 @@ def normalised_profile(source: Source, where: str) -> tuple[float, ...]:
 
 def rate_table(source: Source, start: datetime, horizon_s: float, where: str) -> RateTable:
     """Compile the source's intensity over ``[0, horizon_s)``."""
-    if not math.isfinite(source.rate_per_hour) or source.rate_per_hour < 0:
-        raise ModelError(f"the arrival rate must be a number ≥ 0, not {source.rate_per_hour}",
+    if number_problem(source.rate_per_hour) or source.rate_per_hour < 0:
+        raise ModelError(f"the arrival rate must be a number ≥ 0, not {fmt(source.rate_per_hour)}",
                          where=f"{where} · rate_per_hour")
+    if not 0.0 <= horizon_s <= MAX_HORIZON_HOURS * 3600.0:
+        raise ModelError(f"the horizon of {fmt(horizon_s / 3600.0)} h is past the limit of {fmt(MAX_HORIZON_HOURS)} h",
+                         where=f"{where} · horizon")
     base = source.rate_per_hour / 3600.0
     profile = normalised_profile(source, where)
     zone = load_zone(source.timezone, where)
     surges = []
     for surge in source.surges:
-        if surge.multiplier < 0 or surge.duration_hours < 0 or not math.isfinite(surge.multiplier):
+        if any(number_problem(v) for v in (surge.multiplier, surge.start_hour, surge.duration_hours)) \
+                or surge.multiplier < 0 or surge.duration_hours < 0:
             raise ModelError("a surge needs a multiplier ≥ 0 and a duration ≥ 0",
                              where=f"{where} · surges · {surge.label or surge.start_hour}")
         surges.append((surge.start_hour * 3600.0, (surge.start_hour + surge.duration_hours) * 3600.0,
@@ -99,6 +108,9 @@ def rate_table(source: Source, start: datetime, horizon_s: float, where: str) ->
         for a, b, multiplier in surges:
             if a <= t < b:
                 rate *= multiplier
+        if not math.isfinite(rate):
+            raise ModelError(f"the arrival rate at hour {fmt(t / 3600.0)} leaves the range of numbers once the "
+                             "profile and the overlapping surges multiply it", where=f"{where} · surges")
         if not rates_out or rates_out[-1] != rate:
             times_out.append(t)
             rates_out.append(rate)

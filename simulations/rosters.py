@@ -11,6 +11,9 @@ Rules:
   rostered or available count changes; equal neighbours are merged. Change points are every shift start
   and end, plus every UTC quarter hour for zones with daylight-saving changes.
 - Paid hours are rostered hours (before shrinkage); both are integrals of the timeline.
+- The compiled timeline refuses (:class:`ModelError`) a headcount past ``MAX_HEADCOUNT`` and a span longer
+  than two of the longest horizons (a run's horizon plus its drain of at most one more horizon); validation
+  refuses the first, and the run settings' limits keep the second away.
 """
 
 from __future__ import annotations
@@ -20,8 +23,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flowmodel.errors import ModelError
+from flowmodel.limits import MAX_HEADCOUNT, MAX_HORIZON_HOURS
 from flowmodel.teams import Team, available_reviewers
+from flowmodel.validation_limits import fmt
 from simulations.timebase import QUARTER_HOUR_S, is_utc, load_zone, local_hour_of_week, to_seconds_since
+
+#: The longest span a timeline covers: the longest horizon and a drain of at most one more horizon.
+MAX_SPAN_S = 2 * MAX_HORIZON_HOURS * 3600.0
 
 
 @dataclass(frozen=True)
@@ -52,9 +60,15 @@ def capacity_timeline(team: Team, start: datetime, span_s: float, where: str) ->
         if len(shift.headcount) != 7 or any(h < 0 for h in shift.headcount):
             raise ModelError("a shift needs 7 headcounts (Monday to Sunday), each ≥ 0",
                              where=f"{where} · shifts · {shift.name}")
+        if any(h > MAX_HEADCOUNT for h in shift.headcount):
+            raise ModelError(f"a shift's headcount is at most {fmt(MAX_HEADCOUNT)} on each weekday",
+                             where=f"{where} · shifts · {shift.name}")
         if not 0 <= shift.start_hour < 24 or not 0 <= shift.hours <= 168:
             raise ModelError("a shift starts between 0 and 24 h and lasts 0 to 168 h",
                              where=f"{where} · shifts · {shift.name}")
+    if not 0.0 <= span_s <= MAX_SPAN_S:
+        raise ModelError(f"a roster spans at most {fmt(MAX_SPAN_S / 3600.0)} h, not {fmt(span_s / 3600.0)} h",
+                         where=where)
     zone = load_zone(team.timezone, where)
     points = {0.0}
     first_day = (start.astimezone(zone) - timedelta(days=8)).date()

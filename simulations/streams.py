@@ -10,6 +10,11 @@ Rules:
   exactly the same numbers.
 - A :class:`SamplerSpec` is plain, picklable data (kind + parameters in seconds); :func:`bind` turns it
   into a zero-argument callable over a stream when a replication starts.
+- Compiling never overflows for parameters validation lets through (any positive mean and sd up to
+  ``MAX_DURATION_SECONDS``, however far apart): lognormal and gamma parameters are computed in logarithms
+  when the direct formula would leave float range, and a gamma whose sd is negligible against its mean
+  (every draw would be the mean to the last bit) compiles as fixed. A lognormal then never overflows when
+  sampled: Python's normal draws stay within ±13 sd, so ``exp`` stays far below float range.
 """
 
 from __future__ import annotations
@@ -61,12 +66,9 @@ def sampler_spec(distribution: Distribution, where: str) -> SamplerSpec:
     if kind in ("fixed", "exponential"):
         params: tuple[float, ...] = (mean,)
     elif kind == "lognormal":
-        sd = to_seconds(distribution.sd, unit)
-        sigma2 = math.log1p((sd / mean) ** 2)
-        params = (math.log(mean) - sigma2 / 2.0, math.sqrt(sigma2))
+        params = _lognormal(mean, to_seconds(distribution.sd, unit))
     elif kind == "gamma":
-        sd = to_seconds(distribution.sd, unit)
-        params = ((mean / sd) ** 2, sd * sd / mean)
+        kind, params = _gamma(mean, to_seconds(distribution.sd, unit))
     elif kind == "triangular":
         params = (to_seconds(distribution.low, unit), to_seconds(distribution.high, unit),
                   to_seconds(distribution.mode, unit))
@@ -75,6 +77,36 @@ def sampler_spec(distribution: Distribution, where: str) -> SamplerSpec:
     else:
         params = tuple(to_seconds(s, unit) for s in distribution.samples)
     return SamplerSpec(kind, params, mean)
+
+
+def _lognormal(mean: float, sd: float) -> tuple[float, float]:
+    """(mu, sigma) of the underlying normal. σ² = log(1 + (sd/mean)²); once sd/mean passes 1e150 its square
+    leaves float range, and then σ² = 2·log(sd/mean) to float precision, taken from the logarithms."""
+    ratio = sd / mean
+    sigma2 = math.log1p(ratio**2) if ratio < 1e150 else 2.0 * (math.log(sd) - math.log(mean))
+    return math.log(mean) - sigma2 / 2.0, math.sqrt(sigma2)
+
+
+#: Gamma shapes kept within this range, so that random.gammavariate gets a positive, finite shape.
+GAMMA_SHAPES = (1e-300, 1e300)
+
+
+def _gamma(mean: float, sd: float) -> tuple[str, tuple[float, ...]]:
+    """The kind and parameters: ("gamma", (shape, scale)) with shape = (mean/sd)², scale = sd²/mean, as long as
+    those are positive floats; a shape that underflows (sd 1e154 times the mean) is raised to the smallest
+    :data:`GAMMA_SHAPES` with the scale keeping the mean; a shape past the largest means the sd is negligible
+    and the duration is ("fixed", (mean,))."""
+    ratio = mean / sd
+    if ratio > 1e150:
+        return "fixed", (mean,)
+    shape, scale = ratio**2, sd * sd / mean
+    if shape > GAMMA_SHAPES[1]:
+        return "fixed", (mean,)
+    if shape > 0.0 and 0.0 < scale < math.inf:
+        return "gamma", (shape, scale)
+    shape = max(shape, GAMMA_SHAPES[0])
+    scale = mean / shape
+    return ("gamma", (shape, scale)) if 0.0 < scale < math.inf else ("fixed", (mean,))
 
 
 def _constant(value: float) -> float:

@@ -7,6 +7,9 @@ Rules:
   (IANA name, via :mod:`zoneinfo`, daylight-saving time included). A UTC instant is mapped to its local
   "hour of the week" (0 = Monday 00:00 local); all UTC offsets in use are whole quarter hours, so the
   local hour is constant on each UTC quarter hour.
+- The start date lies in [``EARLIEST_START_DATE``, ``LATEST_START_DATE``] (:mod:`flowmodel.limits`), as
+  validation requires; :func:`horizon_start` refuses any other with a :class:`ModelError`, so that a horizon of
+  up to ``MAX_HORIZON_HOURS`` (and the drain and roster margins after it) added to it is always a date.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flowmodel.errors import ModelError
 from flowmodel.run_settings import RunSettings
+from flowmodel.validation_limits import start_date_problem
 
 QUARTER_HOUR_S = 900.0
 HOUR_S = 3600.0
@@ -24,11 +28,11 @@ WEEK_S = 7 * 24 * HOUR_S
 
 def horizon_start(settings: RunSettings) -> datetime:
     """The UTC instant at which simulated time 0 falls."""
-    try:
-        day = date.fromisoformat(settings.start_date)
-    except (TypeError, ValueError):
-        raise ModelError(f"start date {settings.start_date!r} is not a date",
-                         where="run settings · start_date", hint="write it as YYYY-MM-DD") from None
+    if problem := start_date_problem(settings.start_date):
+        raise ModelError(problem, where="run settings · start_date", hint="write a date such as 2026-01-05")
+    if settings.start_weekday not in range(7):
+        raise ModelError("the start weekday is 0 (Monday) to 6 (Sunday)", where="run settings · start_weekday")
+    day = date.fromisoformat(settings.start_date)
     monday = day - timedelta(days=day.weekday())
     first = monday + timedelta(days=settings.start_weekday)
     return datetime(first.year, first.month, first.day, tzinfo=UTC)
