@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from flowmodel.distributions import UNIT_NAMES
 from flowmodel.errors import ModelError
 from flowmodel.ids import new_id
+from flowmodel.limits import MAX_ABS_NUMBER
 from flowmodel.nodes import Edge
 from flowmodel.paths import declared_number_type, get_path, set_path
 from flowmodel.validation_limits import NUMBER_HINT, fmt, number_problem, number_problems
@@ -71,10 +72,10 @@ def _combine(current: Any, op: str, value: Any, where: str, number_type: type | 
         if problem := number_problem(x):
             raise ModelError(f"the current value cannot be changed: {problem}", where=where, hint=NUMBER_HINT)
         result = x * value if op == "scale" else x + value
-        if problem := number_problem(result):
+        if number_problem(result):
             verb = f"scaling {fmt(x)} by {fmt(value)}" if op == "scale" else f"adding {fmt(value)} to {fmt(x)}"
-            raise ModelError(f"{verb} gives {fmt(result)}: {problem}", where=where,
-                             hint="use a smaller factor or amount")
+            raise ModelError(f"{verb} gives {fmt(result)}, which is not a usable number (finite, at most "
+                             f"±{fmt(MAX_ABS_NUMBER)})", where=where, hint="use a smaller factor or amount")
         whole = number_type is int if number_type is not None else isinstance(x, int)
         return round(result) if whole else float(result)
 

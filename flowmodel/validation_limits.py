@@ -28,7 +28,8 @@ def is_number(value: object) -> bool:
 
 
 def fmt(value: object) -> str:
-    """A number as a planner reads it: ``26,352``, ``0.25``, ``2.4e10``, ``1e400``, ``NaN``, ``infinity``."""
+    """A number as a planner reads it: ``26,352``, ``0.25``, ``2.4e10``, ``1.00000000006e12``, ``1e400``,
+    ``NaN``, ``infinity``."""
     if not is_number(value):
         return repr(value)
     if isinstance(value, float) and math.isnan(value):
@@ -43,7 +44,13 @@ def fmt(value: object) -> str:
             return f"{value:,}"
         text = f"{value:,.{max(5 - exponent, 0)}f}"  # 6 significant digits, no exponent
         return text.rstrip("0").rstrip(".") if "." in text else text
-    text = f"{10 ** (math.log10(abs(value)) - exponent):.3g}"  # the mantissa, without converting an int
+    # enough digits that a number just past a limit does not read as the limit; an int divides exactly, and
+    # only beyond ±1e300 are logarithms needed (good to 12 digits)
+    if -300 <= exponent <= 300:
+        mantissa = abs(value) / 10**exponent if exponent >= 0 else abs(value) * 10**-exponent
+        text = f"{mantissa:.15g}"
+    else:
+        text = f"{10 ** (math.log10(abs(value)) - exponent):.12g}"
     if text == "10":  # 9.999… rounded up
         text, exponent = "1", exponent + 1
     return f"{'-' if value < 0 else ''}{text}e{exponent}"

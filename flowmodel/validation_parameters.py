@@ -40,6 +40,7 @@ import zoneinfo
 from flowmodel.distributions import PARAMETERS, SECONDS_PER_UNIT, Distribution
 from flowmodel.errors import ModelError
 from flowmodel.limits import (
+    MAX_ABS_NUMBER,
     MAX_DURATION_SECONDS,
     MAX_HEADCOUNT,
     MAX_HORIZON_HOURS,
@@ -51,7 +52,7 @@ from flowmodel.nodes import ITEM_ATTRIBUTES, QUEUE_DISCIPLINES, Classifier, Dela
 from flowmodel.scenarios import apply_scenario
 from flowmodel.teams import Team
 from flowmodel.validation_issues import Issue, node_issue, team_issue
-from flowmodel.validation_limits import finite, fmt, past
+from flowmodel.validation_limits import comparable, finite, fmt, number_problem, past
 from flowmodel.workflow import Workflow
 
 MIX_TOLERANCE = 1e-6
@@ -230,7 +231,7 @@ def _distribution(node: Node, distribution: Distribution | None, path: str) -> l
     if not isinstance(distribution, Distribution):
         return [node_issue("error", "invalid-distribution", node, f"{path}: {distribution!r} is not a duration",
                            "enter the duration again", field=path)]
-    too_long = _duration_limits(node, distribution, path)
+    too_long = _duration_limits(node, distribution, path) or _unusable_parameters(node, distribution, path)
     if too_long:
         return too_long  # the other checks would only repeat that the number is not usable
     try:
@@ -256,12 +257,12 @@ def _duration_limits(node: Node, distribution: Distribution, path: str) -> list[
     """``past-limit`` for each parameter the distribution's kind uses that is longer than a year, and for an
     empirical sample list longer than ``MAX_SAMPLES``."""
     limit = _duration_limit(distribution.unit)
-    if limit is None or distribution.kind not in PARAMETERS:
+    if limit is None:
         return []
     longest, why = limit
     unit = distribution.unit
     issues: list[Issue] = []
-    for name in PARAMETERS[distribution.kind]:
+    for name in _used_parameters(distribution):
         if name != "samples":
             value = getattr(distribution, name)
             if past(value, longest):
@@ -281,6 +282,24 @@ def _duration_limits(node: Node, distribution: Distribution, path: str) -> list[
                                      f"{path}: sample {i + 1} of {fmt(len(samples))} is {fmt(samples[i])} {unit}, "
                                      f"above the limit of {why}", DURATION_HINT, field=f"{path}.samples"))
     return issues
+
+
+def _used_parameters(distribution: Distribution) -> tuple[str, ...]:
+    """The parameters the distribution's kind reads; none for an unknown kind (reported as such)."""
+    kind = distribution.kind
+    return PARAMETERS.get(kind, ()) if isinstance(kind, str) else ()
+
+
+def _unusable_parameters(node: Node, distribution: Distribution, path: str) -> list[Issue]:
+    """``invalid-distribution`` for a parameter beyond ±``MAX_ABS_NUMBER`` that is not past a duration limit (a
+    negative one), which :meth:`Distribution.problems` could not even compare (``-10**400`` overflows a float)."""
+    for name in _used_parameters(distribution):
+        values = distribution.samples if name == "samples" else [getattr(distribution, name)]
+        for value in values:
+            if (usable := comparable(value)) is not None and abs(usable) > MAX_ABS_NUMBER:
+                return [node_issue("error", "invalid-distribution", node, f"{path}: {name}: {number_problem(value)}",
+                                   "correct the duration's parameters", field=f"{path}.{name}")]
+    return []
 
 
 def _stage(stage: ReviewStage) -> list[Issue]:
