@@ -17,6 +17,7 @@ import contextlib
 import json
 import os
 import secrets
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,9 @@ def parse_json_text(text: str, where: str) -> Any:
                         hint="the file may be truncated or hand-edited; fix it there or restore a backup") from None
     except RecursionError:
         raise LoadError("the JSON is nested too deeply to be a workflow", where=where) from None
+    except ValueError:  # an integer of thousands of digits: Python refuses to convert it at all
+        raise LoadError(f"the document holds a number of more than {sys.get_int_max_str_digits():,} digits",
+                        where=where, hint="correct the number: it is a typo or a damaged value") from None
 
 
 def read_workflow_json(path: str | os.PathLike[str]) -> Workflow:

@@ -396,3 +396,15 @@ def test_cli_simulate_names_the_scenario_whose_scale_leaves_the_limit(tmp_path: 
     line = one_error_line(outcome)
     assert f"scenario '{scenario['name']}' · change {document['nodes'][0]['name']} · rate_per_hour: scaling" in line
     assert "which is not a usable number" in line
+
+
+def test_an_integer_too_long_for_python_to_read_is_a_load_error(tmp_path: Path) -> None:
+    """Past 4,300 digits ``json.loads`` refuses to convert an integer at all (a ValueError, not a number)."""
+    path = tmp_path / "long.flow.json"
+    path.write_text('{"format": "flowmodel.workflow", "schema_version": 1, "name": ' + "9" * 5000 + "}")
+    before = path.read_bytes()
+    with pytest.raises(LoadError, match="more than 4,300 digits"):
+        read_workflow_json(path)
+    outcome = run_cli("validate", path)
+    assert outcome.code == 2 and not outcome.has_traceback
+    assert str(path) in one_error_line(outcome) and path.read_bytes() == before
