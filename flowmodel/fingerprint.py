@@ -7,6 +7,7 @@ positions (``x``/``y``), notes, the workflow's name and description, and the sce
 including names and the order of nodes and edges: scenario changes address branches by name, and an
 attribute router takes the first matching edge. A false "stale" costs a re-run; a missed one misleads.
 Numbers are compared as numbers: a handle time of ``5`` and of ``5.0`` minutes give the same fingerprint.
+An SLA target on the default clock (time to decision) fingerprints as it did before targets had a clock.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ def workflow_fingerprint(workflow: Workflow) -> str:
     for node in data["nodes"]:
         for key in _NOT_SIMULATED_NODE_FIELDS:
             node.pop(key, None)
+        for target in node.get("sla", []):
+            if target.get("clock") == "decision":
+                del target["clock"]  # the default: runs stored before SLA clocks existed stay current
     canonical = json.dumps(_numbers_as_floats(data), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

@@ -8,6 +8,8 @@ Rules stated once:
 - An attribute router sends each item along the first edge whose ``condition`` matches the item's
   attribute; an edge with ``otherwise=True`` catches the rest.
 - Delays pass every item on to their single successor. Outcomes are terminal.
+- An SLA target times either the decision (creation → end of review here) or the wait (arrival here →
+  start of review); a file that leaves the ``clock`` out means the decision, as files did before.
 - Which teams work a review stage is stated on the teams (``Team.stages``), in each team's priority
   order, so there is one place that says it.
 """
@@ -25,6 +27,7 @@ NODE_KINDS: tuple[str, ...] = ("source", "classifier", "review_stage", "router",
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 ITEM_ATTRIBUTES: tuple[str, ...] = ("category", "language", "priority")
 QUEUE_DISCIPLINES: tuple[str, ...] = ("fifo", "priority", "earliest_deadline")
+SLA_CLOCKS: tuple[str, ...] = ("decision", "wait")
 
 
 @dataclass
@@ -66,16 +69,20 @@ class Surge:
 
 @dataclass
 class SlaTarget:
-    """``share`` of items of ``priority`` reviewed at this stage must be decided within ``within`` ``unit``.
+    """``share`` of items of ``priority`` reviewed at this stage must be within ``within`` ``unit`` on ``clock``.
 
-    The clock runs from the item's creation at its source to the end of its review at this stage
-    (time to decision), which is what a user or regulator experiences.
+    ``clock`` says what is timed. ``"decision"`` (the default) runs from the item's creation at its source
+    to the end of its review at this stage (time to decision), which is what a user or regulator
+    experiences. ``"wait"`` runs from the item's arrival at this stage to the start of its review (time in
+    queue), the service level workforce tools state ("90 % picked up within 4 h"). A file without
+    ``clock`` means ``"decision"``, so files written before the field existed keep their meaning.
     """
 
     priority: str = "P2"
     within: float = 24.0
     unit: Literal["s", "min", "h", "d"] = "h"
     share: float = 0.9
+    clock: Literal["decision", "wait"] = "decision"
 
 
 @dataclass

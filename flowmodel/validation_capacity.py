@@ -16,7 +16,7 @@ Rules:
   teams (pools), ``pool-overloaded`` / ``pool-near-capacity`` compare total load with total capacity,
   unless one of the pool's stages already has a load warning. The hint says how many full-time
   reviewers (40 h a week, at the teams' shrinkage) bring utilisation to 85 %.
-  ``sla-infeasible`` (warning) an SLA time limit shorter than the stage's mean handle time.
+  ``sla-infeasible`` (warning) a time-to-decision SLA limit shorter than the stage's mean handle time.
 - Expiry needs no "expired" outcome: expired items leave the workflow as expired implicitly.
 - Load is a weekly average; a roster that leaves hours uncovered can still build a backlog at those
   hours (the simulation shows it).
@@ -160,7 +160,7 @@ def _load_issue(workflow: Workflow, pool: StaffingPool, scope: str) -> Issue | N
 def _sla_feasibility(stage: ReviewStage, rates: ClassRates) -> list[Issue]:
     issues: list[Issue] = []
     arriving = rates.get(stage.id, {})
-    for target in stage.sla:
+    for target in (t for t in stage.sla if t.clock != "wait"):  # a wait ends when review starts
         mix = {c: r for c, r in arriving.items() if c.priority == target.priority} or arriving
         handle = mean_handle_seconds(stage, mix)
         limit = to_seconds(target.within, target.unit)

@@ -8,7 +8,7 @@ Rules (errors unless stated):
 - ``unknown-timezone``: source and team time zones must be IANA names (``Europe/Dublin``).
 - ``invalid-distribution``: any duration with impossible parameters (``Distribution.problems``); the
   field is the distribution's path plus the parameter, e.g. ``handle_time.sd``.
-- ``invalid-sla``: SLA share in (0, 1], ``within`` > 0, a known unit.
+- ``invalid-sla``: SLA share in (0, 1], ``within`` > 0, a known unit and clock (decision or wait).
 - ``invalid-shrinkage``: in [0, 1). ``invalid-headcount``: 7 whole numbers ≥ 0 per shift.
   ``invalid-shift-hours``: shift length in (0, 24], start hour in [0, 24). ``invalid-cost``: ≥ 0.
 - ``team-stage-unknown``: a team's stage list names an id that is not a node;
@@ -48,7 +48,8 @@ from flowmodel.limits import (
     MAX_SAMPLES,
     MAX_SURGE_MULTIPLIER,
 )
-from flowmodel.nodes import ITEM_ATTRIBUTES, QUEUE_DISCIPLINES, Classifier, Delay, Node, ReviewStage, Router, Source
+from flowmodel.nodes import (ITEM_ATTRIBUTES, QUEUE_DISCIPLINES, SLA_CLOCKS, Classifier, Delay, Node, ReviewStage,
+                             Router, Source)
 from flowmodel.scenarios import apply_scenario
 from flowmodel.teams import Team
 from flowmodel.validation_issues import Issue, node_issue, team_issue
@@ -334,6 +335,11 @@ def _stage(stage: ReviewStage) -> list[Issue]:
             issues.append(node_issue("error", "invalid-sla", stage,
                                      f"SLA for {target.priority}: unknown unit {target.unit!r}",
                                      "use s, min, h or d", field=f"{where}.unit"))
+        if target.clock not in SLA_CLOCKS:
+            issues.append(node_issue("error", "invalid-sla", stage,
+                                     f"SLA for {target.priority}: unknown clock {target.clock!r}",
+                                     "time either the decision (from creation) or the wait in the queue",
+                                     field=f"{where}.clock"))
     return issues
 
 

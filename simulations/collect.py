@@ -17,7 +17,9 @@ warm-up; time averages run from the warm-up to the end of the run.
   review at the stage when the run ends whose time limit has already passed (they can no longer meet it;
   leaving them out would flatter an overloaded stage, whose oldest items are exactly those still queued).
   Items at the stage still within their limit at the end are left out (their result is unknown). Plus
-  sla_target_share, sla_within_s and sla_items_count (the items the share is taken over).
+  sla_target_share, sla_within_s and sla_items_count (the items the share is taken over). A target on the
+  wait clock (arrival at the stage → start of review, :mod:`simulations.wait_clock`) has the same metrics
+  plus sla_clock_wait = 1; its absence means the time-to-decision clock, as in runs stored before clocks.
 - ``team``: utilisation_share (busy reviewer-time / staffed reviewer-time, where staffed is the available
   reviewers plus those finishing the item in hand after their shift ended — so it never exceeds 1),
   overtime_h (reviewer-hours worked past the end of shifts), busy_reviewers_mean,
@@ -51,7 +53,6 @@ from simulations.results import MetricRecord, ReplicationResult, SeriesRecord
 from simulations.statistics import RunningStats, Summary
 
 if TYPE_CHECKING:
-    from simulations.dispatcher import StageRuntime
     from simulations.engine import Replication
 
 QUANTILES: tuple[tuple[str, float], ...] = (("p50", 0.5), ("p90", 0.9), ("p95", 0.95), ("p99", 0.99))
@@ -68,15 +69,6 @@ def _share(part: int, whole: int) -> float:
 def _time_to_decision(summary: Summary) -> list[tuple[str, float]]:
     return [("time_to_decision_mean_s", summary.mean())] + [
         (f"time_to_decision_{name}_s", summary.quantile(q)) for name, q in QUANTILES]
-
-
-def _overdue_at_end(stage: StageRuntime, end: float) -> list[int]:
-    """Per item class: counted items still at ``stage`` at ``end`` whose SLA time limit has passed (sure misses)."""
-    overdue = [0] * len(stage.sla_by_class)
-    for item in stage.items_at_end():
-        if item.counted and end - item.created > stage.sla_by_class[item.cls]:
-            overdue[item.cls] += 1
-    return overdue
 
 
 def collect(run: Replication, end: float) -> ReplicationResult:
@@ -117,14 +109,15 @@ def collect(run: Replication, end: float) -> ReplicationResult:
             add("outcome", f"expired:{s.id}", f"Expired at {s.name}",
                 [("count", stage.expired), *_time_to_decision(stage.expired_time)])
         classes = spec.item_classes
-        overdue = _overdue_at_end(stage, end) if s.sla_targets else [0] * len(classes)
-        for priority, within_s, target in s.sla_targets:
+        met_by_class, total_by_class = stage.sla_counts(end) if s.sla_targets else ([], [])
+        for position, (priority, within_s, target) in enumerate(s.sla_targets):
             members = [c for c, item_class in enumerate(classes) if item_class.priority == priority]
-            met = sum(stage.sla_met[c] for c in members)
-            total = sum(stage.sla_total[c] + overdue[c] for c in members)
+            met = sum(met_by_class[c] for c in members)
+            total = sum(total_by_class[c] for c in members)
+            on_wait = [("sla_clock_wait", 1.0)] if s.sla_clocks and s.sla_clocks[position] == "wait" else []
             add("priority", f"{s.id}:{priority}", f"{s.name} · {priority}", [
                 ("sla_attainment_share", _share(met, total)), ("sla_target_share", target),
-                ("sla_within_s", within_s), ("sla_items_count", total)])
+                ("sla_within_s", within_s), ("sla_items_count", total), *on_wait])
 
     system = Summary()
     completed_counted = 0

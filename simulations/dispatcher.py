@@ -9,7 +9,8 @@ Rules (the engine's staffing semantics, DESIGN.md "Simulation semantics"):
 - A stage's queue is split into *groups*: items whose classes the same set of teams can review. A group
   is ordered by the stage's discipline: ``fifo`` (arrival at the stage), ``priority`` (rank in the stage's
   ``priority_order``, unknown priorities last, FIFO within a rank) or ``earliest_deadline`` (created_at +
-  the SLA limit for the item's priority; items without an SLA last; FIFO among equal deadlines).
+  the SLA limit for the item's priority; items without an SLA last; FIFO among equal deadlines; a target on
+  the wait clock counts from arrival at the stage instead, see :mod:`simulations.wait_clock`).
 - A reviewer who becomes free takes the best eligible item of the first stage in the team's stage list
   that has one (best = the smallest discipline key over the groups the team may serve). On a completion
   the reviewer picks the next item *before* the finished item moves on, so an escalation into a stage of
@@ -303,6 +304,15 @@ class StageRuntime:
         reviewing = [entry[3]._value for entry in self.env._queue
                      if entry[3].callbacks and entry[3].callbacks[0] is self.on_finish]
         return waiting + reviewing
+
+    def sla_counts(self, end: float) -> tuple[list[int], list[int]]:
+        """Per item class: SLA (met, total) of the run ended at ``end``; the total includes the counted items
+        still here whose time to decision is already past the limit (sure misses)."""
+        total = list(self.sla_total)
+        for item in self.items_at_end():
+            if item.counted and end - item.created > self.sla_by_class[item.cls]:
+                total[item.cls] += 1
+        return self.sla_met, total
 
     def expire(self, event: Event) -> None:
         item, token = event._value

@@ -57,6 +57,7 @@ from simulations.spec import (
 from simulations.statistics import Summary
 from simulations.streams import bind, make_stream
 from simulations.timebase import HOUR_S
+from simulations.wait_clock import stage_runtime
 from simulations.wakeup import Wakeup
 
 #: Share of the backlog bound the guard may let a queue pass it by between two checks.
@@ -244,7 +245,7 @@ class Replication:
                 handle_stream = self.stream(node.id, "handle")  # one stream for the default and per-category times
                 samplers = [bind(s, handle_stream) for s in node.handle]
                 expiry = bind(node.expiry, self.stream(node.id, "expiry")) if node.expiry is not None else None
-                self.nodes.append(StageRuntime(node, self, samplers, expiry, self.teams))
+                self.nodes.append(stage_runtime(node, self, samplers, expiry, self.teams))
             elif node.kind == "classifier":
                 self.nodes.append(TransitRuntime(node, self, bind(node.latency, self.stream(node.id, "latency"))))
             elif node.kind == "delay":

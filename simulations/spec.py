@@ -94,7 +94,8 @@ class ClassifierSpec:
 
 @dataclass(frozen=True)
 class StageSpec:
-    """A review stage. Per item class: handle sampler index, team group, priority rank, SLA limit."""
+    """A review stage. Per item class: handle sampler index, team group, priority rank, SLA limit (on the
+    clock of the class's target: from creation, or from arrival at the stage for a wait target)."""
 
     index: int
     id: str
@@ -111,6 +112,10 @@ class StageSpec:
     sla_targets: tuple[tuple[str, float, float], ...]
     routing: Routing
     kind: str = "review_stage"
+    #: per SLA target: its clock ("decision" or "wait"); per item class: whether its target times the wait.
+    #: Both empty when no target times the wait, so such a stage compiles (and runs) as before clocks existed.
+    sla_clocks: tuple[str, ...] = ()
+    sla_wait_by_class: tuple[bool, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -327,9 +332,12 @@ def _stage(node: ReviewStage, index: int, classes: tuple[ItemClass, ...], team_l
 
     order = list(node.priority_order)
     sla_s = {t.priority: to_seconds(t.within, t.unit) for t in node.sla}
+    on_wait = {t.priority for t in node.sla if t.clock == "wait"}
+    clocks = tuple(t.clock for t in node.sla) if on_wait else ()
     return StageSpec(
         index, node.id, node.name, node.discipline, tuple(handle),
         tuple(handle_index.get(c.category, 0) for c in classes), expiry, tuple(group_by_class), tuple(groups),
         tuple(order.index(c.priority) if c.priority in order else len(order) for c in classes), len(order) + 1,
         tuple(sla_s.get(c.priority, float("inf")) for c in classes),
-        tuple((t.priority, sla_s[t.priority], t.share) for t in node.sla), routing)
+        tuple((t.priority, sla_s[t.priority], t.share) for t in node.sla), routing, sla_clocks=clocks,
+        sla_wait_by_class=tuple(c.priority in on_wait for c in classes) if on_wait else ())
