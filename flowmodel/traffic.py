@@ -220,6 +220,33 @@ def class_rates(workflow: Workflow) -> ClassRates:
     return rates
 
 
+def class_rates_by_source(workflow: Workflow) -> dict[str, ClassRates]:
+    """Per source id: the class rates that source's arrivals alone cause at every node it reaches.
+
+    The equations are linear in the external arrivals, so these add up to :func:`class_rates`; an interval
+    estimate scales each source's share by its own hourly profile. Raises :class:`ClosedLoopError` as
+    :func:`class_rates` does.
+    """
+    outgoing = outgoing_edges(workflow)
+    out: dict[str, ClassRates] = {}
+    for node in workflow.nodes.values():
+        if not isinstance(node, Source):
+            continue
+        rates: ClassRates = {}
+        for item_class, rate in source_class_rates(node).items():
+            transitions = _transitions(workflow, [node.id], item_class, outgoing)
+            inflow = {node_id: np.array([rate if node_id == node.id else 0.0]) for node_id in transitions}
+            try:
+                solved = _solve(transitions, inflow)
+            except _NoSolution as failure:
+                raise ClosedLoopError(workflow, [n for n in workflow.nodes if n in failure.loop], item_class) from None
+            for node_id, values in solved.items():
+                if values[0] > 0:
+                    rates.setdefault(node_id, {})[item_class] = float(values[0])
+        out[node.id] = rates
+    return out
+
+
 class _NoSolution(Exception):
     def __init__(self, loop: set[str]) -> None:
         super().__init__("no solution")
