@@ -14,11 +14,16 @@ Rules:
 - Pool workers are started with the ``spawn`` context (no inherited state, same behaviour on every
   platform) and ignore Ctrl-C: the caller turns Ctrl-C into a cancel, so no worker prints a traceback.
 - Dask is an optional extra (``flowmodel[cluster]``) and is imported only when a cluster is used.
+- ``with executor.kept_workers():`` keeps one pool of local workers for every ``run`` inside the block (a
+  staffing search runs many small batches, and starting spawn workers costs seconds each time); a cancelled
+  or failed run still stops its workers, and the next run in the block starts fresh ones. Other executors
+  have nothing to keep.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import multiprocessing
 import os
 import queue as queue_module
@@ -28,7 +33,7 @@ import threading
 import time
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,6 +77,8 @@ class _Tracker:
         self.on_progress = on_progress
 
     def tick(self, index: int, simulated_s: float) -> None:
+        if index >= len(self.clock):
+            return  # a late tick of an earlier run on kept workers
         self.clock[index] = min(max(self.clock[index], simulated_s), self.horizons[index])
 
     def finished(self, index: int) -> None:
@@ -107,6 +114,11 @@ class Executor(ABC):
     def run(self, tasks: Sequence[Task], on_progress: ProgressCallback | None = None,
             cancel: threading.Event | None = None) -> list[ReplicationResult]:
         """Run every task; results in task order. Raises :class:`RunCancelled` when ``cancel`` is set."""
+
+    @contextlib.contextmanager
+    def kept_workers(self) -> Iterator[None]:
+        """Keep workers alive between runs inside the block (see the module rules); nothing to keep here."""
+        yield
 
 
 class SerialExecutor(Executor):
@@ -152,19 +164,53 @@ class ProcessPoolExecutor(Executor):
 
     def __init__(self, jobs: int | None = None) -> None:
         self.jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
+        self._keep = False
+        self._workers: tuple[concurrent.futures.ProcessPoolExecutor, Any, Any] | None = None
+
+    @contextlib.contextmanager
+    def kept_workers(self) -> Iterator[None]:
+        """One pool of ``jobs`` workers for every run inside the block, shut down when it ends."""
+        self._keep = True
+        try:
+            yield
+        finally:
+            self._keep = False
+            self._close_workers()
+
+    def _start_workers(self, count: int) -> tuple[concurrent.futures.ProcessPoolExecutor, Any, Any]:
+        if self._workers is not None:
+            return self._workers
+        context = multiprocessing.get_context("spawn")
+        ticks, stop = context.Queue(), context.Event()
+        pool = concurrent.futures.ProcessPoolExecutor(
+            max_workers=self.jobs if self._keep else min(self.jobs, count), mp_context=context,
+            initializer=_init_pool_worker, initargs=(ticks, stop))
+        workers = (pool, ticks, stop)
+        if self._keep:
+            self._workers = workers
+        return workers
+
+    def _close_workers(self, workers: tuple[concurrent.futures.ProcessPoolExecutor, Any, Any] | None = None,
+                       stopped: bool = False) -> None:
+        workers = workers or self._workers
+        if workers is None:
+            return
+        if workers is self._workers:
+            self._workers = None
+        pool, ticks, _ = workers
+        if not stopped:
+            pool.shutdown(wait=True)
+        ticks.close()
+        ticks.join_thread()
 
     def run(self, tasks: Sequence[Task], on_progress: ProgressCallback | None = None,
             cancel: threading.Event | None = None) -> list[ReplicationResult]:
         tasks = list(tasks)
         if not tasks:
             return []
-        context = multiprocessing.get_context("spawn")
-        ticks = context.Queue()
-        stop = context.Event()
+        workers = self._start_workers(len(tasks))
+        pool, ticks, stop = workers
         tracker = _Tracker(tasks, on_progress)
-        pool = concurrent.futures.ProcessPoolExecutor(
-            max_workers=min(self.jobs, len(tasks)), mp_context=context,
-            initializer=_init_pool_worker, initargs=(ticks, stop))
         results: list[ReplicationResult | None] = [None] * len(tasks)
         try:
             futures = {pool.submit(_pool_task, spec, replication, index): index
@@ -183,12 +229,12 @@ class ProcessPoolExecutor(Executor):
         except BaseException:
             stop.set()
             _stop_pool(pool)
+            self._close_workers(workers, stopped=True)
             raise
+        if workers is not self._workers:
+            self._close_workers(workers)
         else:
-            pool.shutdown(wait=True)
-        finally:
-            ticks.close()
-            ticks.join_thread()
+            _drain(ticks, tracker)  # late ticks of this run must not be read as the next run's
         return [result for result in results if result is not None]
 
 
