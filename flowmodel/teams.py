@@ -9,6 +9,10 @@ Rules stated once:
 - Skills: an item can be reviewed by the team only if its language is in ``languages`` and its
   category in ``categories``; an empty list means "any".
 - ``stages`` lists the review stages the team works, highest priority first.
+- ``contract_hours`` is one person's paid hours per week (default 40; more than 0, at most 168). Rosters
+  count heads on shift; a planner hires people: full-time equivalents = paid hours ÷ contract hours
+  (:meth:`Team.fte`). Shrinkage does not change paid hours — it is already in the rostered headcount.
+  Files written before the field existed load with the default.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from dataclasses import dataclass, field
 from flowmodel.ids import new_id
 
 HOURS_PER_WEEK = 168
+DEFAULT_CONTRACT_HOURS = 40.0
 
 
 def available_reviewers(rostered: int, shrinkage: float) -> int:
@@ -61,6 +66,11 @@ class Team:
     shrinkage: float = 0.3
     hourly_cost: float = 0.0
     stages: list[str] = field(default_factory=list)
+    contract_hours: float = DEFAULT_CONTRACT_HOURS
+
+    def fte(self, paid_hours_per_week: float) -> float:
+        """People on contract needed for ``paid_hours_per_week`` of rostered time (paid hours ÷ contract hours)."""
+        return paid_hours_per_week / self.contract_hours
 
     def can_review(self, language: str, category: str) -> bool:
         return (not self.languages or language in self.languages) and (

@@ -11,6 +11,7 @@ Rules (errors unless stated):
 - ``invalid-sla``: SLA share in (0, 1], ``within`` > 0, a known unit and clock (decision or wait).
 - ``invalid-shrinkage``: in [0, 1). ``invalid-headcount``: 7 whole numbers ≥ 0 per shift.
   ``invalid-shift-hours``: shift length in (0, 24], start hour in [0, 24). ``invalid-cost``: ≥ 0.
+  ``invalid-contract``: contract hours per person and week in (0, 168].
 - ``team-stage-unknown``: a team's stage list names an id that is not a node;
   ``team-stage-not-review``: it names a node that is not a review stage.
 - ``invalid-choice``: a router's mode or attribute, or a stage's queue discipline, that is not one of
@@ -48,10 +49,19 @@ from flowmodel.limits import (
     MAX_SAMPLES,
     MAX_SURGE_MULTIPLIER,
 )
-from flowmodel.nodes import (ITEM_ATTRIBUTES, QUEUE_DISCIPLINES, SLA_CLOCKS, Classifier, Delay, Node, ReviewStage,
-                             Router, Source)
+from flowmodel.nodes import (
+    ITEM_ATTRIBUTES,
+    QUEUE_DISCIPLINES,
+    SLA_CLOCKS,
+    Classifier,
+    Delay,
+    Node,
+    ReviewStage,
+    Router,
+    Source,
+)
 from flowmodel.scenarios import apply_scenario
-from flowmodel.teams import Team
+from flowmodel.teams import HOURS_PER_WEEK, Team
 from flowmodel.validation_issues import Issue, node_issue, team_issue
 from flowmodel.validation_limits import comparable, finite, fmt, number_problem, past
 from flowmodel.workflow import Workflow
@@ -357,6 +367,11 @@ def _team(workflow: Workflow, team: Team) -> list[Issue]:
     if cost is None or cost < 0:
         issues.append(team_issue("error", "invalid-cost", team, f"hourly cost {team.hourly_cost!r} must be ≥ 0",
                                  "enter the cost of one reviewer hour, or 0", field="hourly_cost"))
+    contract = finite(team.contract_hours)
+    if contract is None or not 0 < contract <= HOURS_PER_WEEK:
+        issues.append(team_issue("error", "invalid-contract", team,
+                                 f"contract hours {team.contract_hours!r} must be above 0 and at most 168 a week",
+                                 "enter one person's paid hours per week, e.g. 40", field="contract_hours"))
     for shift in team.shifts:
         where = f"shifts.{shift.name}"
         counts = shift.headcount

@@ -53,3 +53,21 @@ def test_a_distribution_needs_only_the_parameters_of_its_kind(triage):
     del stage["x"], stage["notes"]
     loaded = workflow_from_dict(data)
     assert loaded.node_by_name("Tier 1").handle_time.mean_seconds() == 240.0
+
+
+def test_contract_hours_round_trip_and_older_files_load_with_40(triage):
+    from flowmodel.serialization import workflow_from_dict
+    from flowmodel.validation import validate
+
+    team = next(iter(triage.teams.values()))
+    team.contract_hours = 37.5
+    data = workflow_to_dict(triage)
+    assert data["teams"][0]["contract_hours"] == 37.5
+    assert workflow_from_dict(data).teams[team.id].contract_hours == 37.5
+    del data["teams"][0]["contract_hours"]  # a file written before the field existed
+    older = workflow_from_dict(data)
+    assert older.teams[team.id].contract_hours == 40.0
+    assert older.teams[team.id].fte(80.0) == 2.0
+    for bad in (0.0, -5.0, 169.0, float("nan")):
+        older.teams[team.id].contract_hours = bad
+        assert [i.field for i in validate(older) if i.rule == "invalid-contract"] == ["contract_hours"], bad

@@ -156,3 +156,18 @@ def test_removing_the_last_team_shows_a_hint_and_set_workflow_switches(panel, tr
     assert panel.form.workflow is other
     triage.add_team(Team(name="Only in the old document"))
     assert list_names(panel) == ["Generalists"]
+
+
+def test_contract_hours_are_edited_undoably_and_shown_as_fte(qtbot, panel, triage, stack):
+    team = triage.team_by_name("Generalists")
+    box = panel.form.field("contract_hours")
+    assert box.value() == 40.0
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, "32")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert team.contract_hours == 32.0
+    assert f"{team.fte(team.paid_hours_per_week()):.1f} FTE at 32 h" in panel.form.capacity.text()
+    stack.undo()
+    assert team.contract_hours == 40.0 and box.value() == 40.0
+    stack.push(SetFieldCommand(triage, team.id, "contract_hours", 20.0))
+    assert box.value() == 20.0

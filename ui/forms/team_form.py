@@ -3,7 +3,8 @@
 Rules (see :mod:`flowmodel.teams`): empty skill lists mean "any"; shrinkage is the share of paid time not
 spent reviewing, shown in % and capped at 95 % (a team that never reviews is a modelling error); the
 stages list is in priority order, highest first — a reviewer who becomes free takes work from the first
-stage with a waiting item.
+stage with a waiting item. Contract hours (one person's paid hours a week, 0.5–168) turn rostered hours into
+full-time equivalents, the people a planner hires.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ class TeamForm(ItemForm):
                             scale=100.0).setToolTip("Share of paid time spent on breaks, training, meetings, absence")
         self.add_number_row("Hourly cost", "hourly_cost", minimum=0.0, maximum=1e5, decimals=2,
                             suffix=" per paid hour")
+        self.add_number_row("Contract", "contract_hours", minimum=0.5, maximum=168.0, decimals=1,
+                            suffix=" h a week per person").setToolTip(
+            "One person's paid hours per week: staffing shows heads on shift and the people (FTE) to hire")
         self.stages = OrderedChecklist()
         self.add_editor_row("Works stages", "stages", self.stages)
         self.capacity = QLabel()
@@ -53,5 +57,6 @@ class TeamForm(ItemForm):
         self.categories.set_known(values_in_mixes(self.workflow, "category"))
         self.stages.set_options([(node.id, node.name or "(unnamed stage)") for node in self.workflow.nodes.values()
                                  if isinstance(node, ReviewStage)])
-        self.capacity.setText(f"{team.paid_hours_per_week():g} paid hours a week; "
+        self.capacity.setText(f"{team.paid_hours_per_week():g} paid hours a week "
+                              f"({team.fte(team.paid_hours_per_week()):.1f} FTE at {team.contract_hours:g} h); "
                               f"{team.mean_available_reviewers():.1f} reviewers available on average")
