@@ -10,7 +10,8 @@ Rules:
   runs to the end of the review, so the goal is on wait + handle time: P(W + S ≤ T) = E_S[(1 − C·e^{−γ(T−S)})⁺
   on S ≤ T], with W from Erlang C (P(wait) = C, exponential tail of rate γ = c/s − λ) and S the stage's own
   handle-time law for that priority. Time already spent upstream is not subtracted (the simulation corrects
-  it). All priorities are taken as sharing one FIFO queue. A stage with expiry must also keep Erlang A's
+  it). A goal on the wait clock stops when review starts: Erlang C's P(W ≤ T) = 1 − C·e^{−γT}. All
+  priorities are taken as sharing one FIFO queue. A stage with expiry must also keep Erlang A's
   share of expired items (patience = mean time to expiry) within 1 − share, as expired items are misses.
   A stage without goals gets the fewest reviewers that keep it stable (offered load < reviewers). A
   maximum occupancy adds reviewers ≥ load / occupancy.
@@ -165,8 +166,9 @@ def _stage_requirement(stage: ReviewStage, targets: StaffingTargets,
             need = math.floor(load) + 1
             for goal in goals:
                 if goal.priority in laws:
+                    law = laws[goal.priority] if goal.clock == "decision" else None  # None: the wait clock
                     need = max(need, required_reviewers(load, mean_s, goal.share, goal.within_s,
-                                                        handle_law=laws[goal.priority], patience_s=patience))
+                                                        handle_law=law, patience_s=patience))
             if targets.max_occupancy:
                 need = max(need, math.ceil(load / targets.max_occupancy - 1e-9))
             memo[key] = need

@@ -2,8 +2,9 @@
 
 Rules:
 - SLA goals come from the model: one per review stage × :class:`flowmodel.nodes.SlaTarget` ("share of items
-  of a priority decided within a time, counted from creation"), exactly what the simulation reports as
-  ``sla_attainment_share``; a target for a priority that never reaches its stage is left out. Optional extra
+  of a priority decided within a time, counted from creation", or on the wait clock "picked up within a time
+  of arrival at the stage"), exactly what the simulation reports as ``sla_attainment_share``; a target for a
+  priority that never reaches its stage is left out. Optional extra
   targets: a maximum occupancy per team (simulated utilisation) and a
   maximum end-of-horizon backlog (items waiting in all queues together).
 - A target counts as met when the bound of its confidence interval on the safe side clears it: the lower
@@ -14,8 +15,8 @@ Rules:
   (0 = Monday) that share one headcount: by default weekdays (Mon–Fri) and weekends (Sat–Sun) — what a
   planner rosters; :data:`DAY_GROUPS_ALL_WEEK` gives one figure per shift.
 - Infeasible targets, found without simulating: a stage that no team works, or that no team working it can
-  review for some item class (skills); a goal whose time is shorter than the handle time for more than the
-  allowed share — even with no wait, P(handle time ≤ within) < share — so no headcount can meet it; an
+  review for some item class (skills); a time-to-decision goal whose time is shorter than the handle time
+  for more than the allowed share (a wait goal ends when review starts, so enough reviewers always meet it) — even with no wait, P(handle time ≤ within) < share — so no headcount can meet it; an
   occupancy cap of 0 or less. They are reported with the reason and the search does not start.
 """
 
@@ -50,6 +51,7 @@ class SlaGoal:
     priority: str
     within_s: float
     share: float
+    clock: str = "decision"
 
     @property
     def key(self) -> str:
@@ -57,6 +59,9 @@ class SlaGoal:
         return f"{self.stage_id}:{self.priority}"
 
     def describe(self) -> str:
+        if self.clock == "wait":
+            return (f"{self.stage_name} · {self.priority}: {self.share:.0%} picked up within "
+                    f"{_duration(self.within_s)} of arrival at the stage")
         return f"{self.stage_name} · {self.priority}: {self.share:.0%} within {_duration(self.within_s)}"
 
 
@@ -89,7 +94,8 @@ def targets_from_model(workflow: Workflow, *, max_occupancy: float | None = None
                        day_groups: tuple[tuple[int, ...], ...] = DAY_GROUPS_WEEKDAY_WEEKEND) -> StaffingTargets:
     """Every SLA target of every review stage, plus the optional caps."""
     rates = class_rates(workflow)
-    goals = [SlaGoal(node.id, node.name, target.priority, to_seconds(target.within, target.unit), target.share)
+    goals = [SlaGoal(node.id, node.name, target.priority, to_seconds(target.within, target.unit), target.share,
+                     target.clock)
              for node in workflow.nodes.values() if isinstance(node, ReviewStage) for target in node.sla
              if any(rate > 0 and c.priority == target.priority for c, rate in rates.get(node.id, {}).items())]
     days = sorted(d for group in day_groups for d in group)
@@ -119,7 +125,7 @@ def infeasible_targets(workflow: Workflow, targets: StaffingTargets) -> list[Inf
                                                     f"{item_class.category} items (skills)"))
     for goal in targets.sla:
         stage = workflow.nodes.get(goal.stage_id)
-        if not isinstance(stage, ReviewStage):
+        if not isinstance(stage, ReviewStage) or goal.clock == "wait":
             continue
         mix = class_mix(stage, rates.get(goal.stage_id, {}), goal.priority)
         if not mix:
