@@ -25,7 +25,9 @@ review into the next. Rules:
   pool of its own, when that time is under ``ERLANG_A_PATIENCE`` mean handle times — a longer one hardly
   changes an hour and is left to the backlog's expiry rule). In an hour with backlog the wait is the fluid
   delay: first-in first-out, an arrival waits until the capacity after it has reviewed the backlog ahead of
-  it (linear across the hour).
+  it (linear across the hour). An hour's Erlang wait is capped at ``MAX_HOUR_WAIT_H``: near saturation the
+  stationary queue takes far longer than an hour to build (relaxation time about s ÷ (1 − ρ)²), so the
+  stationary figure would overstate one busy hour; a queue that really builds shows as fluid backlog.
 - SLA attainment per target: the arrival-weighted share of the week's items of that priority whose wait
   (clock "wait") or wait + mean handle time (clock "decision") is within the limit: Erlang C's
   1 − C·e^{−(c − a)t/s} in hours without backlog, the fluid delay against the limit in hours with backlog.
@@ -56,6 +58,8 @@ from flowmodel.workflow import Workflow
 #: Erlang A is used where the mean time to expiry is below this many mean handle times; beyond, expiry
 #: hardly changes a stable hour (and the chain would be long), so Erlang C is used.
 ERLANG_A_PATIENCE = 50.0
+#: The longest Erlang C/A mean wait one stable hour is given (hours).
+MAX_HOUR_WAIT_H = 0.5
 #: Weeks repeated before a still-growing backlog is called unbounded.
 MAX_WEEKS = 30
 TOLERANCE = 1e-6
@@ -67,6 +71,8 @@ class StageInterval:
 
     stage_id: str
     pool_stage_ids: tuple[str, ...]
+    arrivals_per_hour: float              # mean over the reported week
+    mean_handle_s: float
     load: tuple[float, ...]               # erlangs per hour (reported week)
     reviewers: tuple[float, ...]          # available reviewers of the teams that can work it, per hour
     reviewed: tuple[float, ...]           # reviewer-hours of its work done in each hour
@@ -81,6 +87,7 @@ class StageInterval:
     end_backlog: float                    # carried from Sunday into Monday
     clears_hour: int | None               # first hour after the peak with no backlog (None: it does not)
     mean_wait_s: float
+    longest_wait_s: float                 # the longest hourly mean wait of the week (an arrival at the worst hour)
     sla: dict[str, float]                 # priority → share within the target
     utilisation: float                    # the pool's, over the week
     unbounded: bool
@@ -203,6 +210,7 @@ def _erlang_hours(load: np.ndarray, arrivals: np.ndarray, reviewers: np.ndarray,
                 c = erlang_c(servers, a)
                 memo[key] = (c, (servers - a) / handle_h, c * handle_h / (servers - a))
         p_wait[k], gamma[k], wait[k] = memo[key]
+        wait[k] = min(wait[k], MAX_HOUR_WAIT_H)
     return p_wait, gamma, wait
 
 
@@ -283,13 +291,14 @@ def _stage_result(workflow: Workflow, st: _Stage, pool_ids: tuple[str, ...], ava
     unbounded = growth is not None
     p_wait, gamma, erlang_wait = erlang
     if unbounded:
-        waits, shares = math.inf, {t.priority: 0.0 for t in stage.sla}
+        waits, longest, shares = math.inf, math.inf, {t.priority: 0.0 for t in stage.sla}
     else:
         delay_start = _fluid_delays(reviewed, starts, 0)
         delay_end = _fluid_delays(reviewed, ends, 1)
         fluid = (starts > 1e-9) | (ends > 1e-9) | ~np.isfinite(erlang_wait)
         hourly_wait = np.where(fluid, (delay_start + delay_end) / 2, erlang_wait)
         waits = _weighted(hourly_wait, st.arrivals) * SECONDS_PER_HOUR
+        longest = float(np.max(np.where(st.arrivals > 0, hourly_wait, 0.0))) * SECONDS_PER_HOUR
         shares = {}
         for target in stage.sla:
             limit_h = _limit_hours(target) - (handle_h if getattr(target, "clock", "decision") != "wait" else 0.0)
@@ -303,11 +312,13 @@ def _stage_result(workflow: Workflow, st: _Stage, pool_ids: tuple[str, ...], ava
     clears = next((int((peak_hour + i) % HOURS) for i in range(1, HOURS + 1) if items[(peak_hour + i) % HOURS] < 0.5),
                   None) if items[peak_hour] >= 0.5 and not unbounded else None
     return StageInterval(
-        stage_id=stage.id, pool_stage_ids=pool_ids, load=tuple(st.load), reviewers=tuple(reviewers),
+        stage_id=stage.id, pool_stage_ids=pool_ids, arrivals_per_hour=total_arrivals / HOURS,
+        mean_handle_s=handle_h * SECONDS_PER_HOUR, load=tuple(st.load), reviewers=tuple(reviewers),
         reviewed=tuple(reviewed), backlog_items=tuple(items), pool_utilisation=tuple(use), busiest_hour=busiest,
         busiest_utilisation=float(use[busiest]), overloaded_hours=overloaded,
         uncovered_hours=tuple(int(k) for k in np.nonzero(st.uncovered)[0]), peak_backlog=float(items[peak_hour]),
         peak_backlog_hour=peak_hour, end_backlog=float(items[-1]), clears_hour=clears, mean_wait_s=waits,
+        longest_wait_s=longest,
         sla=shares, utilisation=week_use, unbounded=unbounded,
         growth_per_week=(growth / handle_h if unbounded and handle_h > 0 else 0.0))
 

@@ -18,8 +18,12 @@ Rules:
   reviewers (40 h a week, at the teams' shrinkage) bring utilisation to 85 %.
   ``sla-infeasible`` (warning) a time-to-decision SLA limit shorter than the stage's mean handle time.
 - Expiry needs no "expired" outcome: expired items leave the workflow as expired implicitly.
-- Load is a weekly average; a roster that leaves hours uncovered can still build a backlog at those
-  hours (the simulation shows it).
+- Load by hour (:mod:`flowmodel.validation_intervals`, from the interval estimate of
+  :mod:`flowmodel.interval_load`), after the weekly checks: ``stage-uncovered-hours`` (warning) items
+  arrive in hours when nobody able to review them is on shift and wait longer than the stage's SLA;
+  ``stage-overloaded-hours`` (warning) hours with more work than reviewers build a backlog whose wait
+  matters, reported only for pools without a weekly load warning (a weekly overload grows without bound
+  whatever the hours do, and says so).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from flowmodel.traffic import (
     staffed_capacity,
     staffing_pools,
 )
+from flowmodel.validation_intervals import check_interval_load
 from flowmodel.validation_issues import Issue, listing, node_issue, node_label, number, team_label
 from flowmodel.workflow import Workflow
 
@@ -121,7 +126,10 @@ def check_load(workflow: Workflow) -> list[Issue]:
             issue = _load_issue(workflow, pool, "pool")
             if issue is not None:
                 issues.append(issue)
-    return issues
+    weekly = {i.node_id for i in issues if i.rule.endswith(("-overloaded", "-near-capacity"))}
+    flagged_pools = {s for pool in staffing_pools(workflow, load) if weekly.intersection(pool.stage_ids)
+                     for s in pool.stage_ids}
+    return issues + check_interval_load(workflow, flagged_pools)
 
 
 def reviewers_to_add(pool: StaffingPool, shrinkage: float) -> tuple[int, float]:

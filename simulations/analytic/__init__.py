@@ -4,6 +4,7 @@ They are shown next to each stage before a run, used by validation's load check 
 are the reference the engine's statistical tests check against.
 """
 
+from flowmodel.interval_load import StageInterval, interval_estimates
 from simulations.analytic.erlang import (
     AbandonmentEstimate,
     QueueEstimate,
@@ -17,6 +18,6 @@ from simulations.analytic.erlang import (
 from simulations.analytic.stage_estimates import StageEstimate, stage_estimates
 
 __all__ = [
-    "AbandonmentEstimate", "QueueEstimate", "StageEstimate", "erlang_a", "erlang_b", "erlang_c", "mmc",
-    "required_agents", "service_level", "stage_estimates",
+    "AbandonmentEstimate", "QueueEstimate", "StageEstimate", "StageInterval", "erlang_a", "erlang_b", "erlang_c",
+    "interval_estimates", "mmc", "required_agents", "service_level", "stage_estimates",
 ]

@@ -11,8 +11,14 @@ Rules:
   reviewer cannot take an item). Utilisation is offered load / average available reviewers; ``stable``
   is Erlang C's condition offered load < servers, so a pool at 98 % of 5.6 reviewers is unstable on 5.
 - Handle times are not exponential in general; Erlang C is the usual planning approximation for them.
+- Each estimate also carries the interval view (:func:`flowmodel.interval_load.interval_estimates`): the same
+  load and rosters hour by hour through the week, with the backlog that hours short of reviewers carry into
+  the next, the busiest hour and the hours nobody on shift can review. The weekly figures above stay as they
+  were (the findings' "unstable" is their Erlang condition); the canvas badge and the load warnings read the
+  interval view, so the overlay, the reports and validation use one estimate.
 - A model whose traffic equations have no solution (a loop without exit) raises
-  :class:`flowmodel.errors.ModelError`, as :func:`flowmodel.traffic.class_rates` does.
+  :class:`flowmodel.errors.ModelError`, as :func:`flowmodel.traffic.class_rates` does; so does one whose
+  profiles, time zones or start date the interval view cannot use (validation reports those first).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from flowmodel.interval_load import StageInterval, interval_estimates
 from flowmodel.nodes import ReviewStage
 from flowmodel.traffic import (
     SECONDS_PER_HOUR,
@@ -46,11 +53,14 @@ class StageEstimate:
     mean_wait_s: float
     stable: bool
     shared_with: tuple[str, ...]
+    interval: StageInterval | None = None
 
 
 def stage_estimates(workflow: Workflow) -> dict[str, StageEstimate]:
-    """Per review stage id: offered load, reviewers, utilisation, P(wait), mean wait and stability."""
+    """Per review stage id: offered load, reviewers, utilisation, P(wait), mean wait and stability, and the
+    interval view."""
     rates = class_rates(workflow)
+    intervals = interval_estimates(workflow)
     load = offered_load(workflow, rates)
     arrivals = {node_id: sum(by_class.values()) for node_id, by_class in rates.items()}
     estimates: dict[str, StageEstimate] = {}
@@ -75,6 +85,6 @@ def stage_estimates(workflow: Workflow) -> dict[str, StageEstimate]:
                 mean_handle_s=mean_handle_seconds(stage, rates.get(stage_id, {})),
                 offered_load=load.get(stage_id, 0.0), available_reviewers=pool.capacity, servers=servers,
                 utilisation=utilisation, p_wait=p_wait, mean_wait_s=wait, stable=stable,
-                shared_with=tuple(s for s in pool.stage_ids if s != stage_id),
+                shared_with=tuple(s for s in pool.stage_ids if s != stage_id), interval=intervals.get(stage_id),
             )
     return estimates
