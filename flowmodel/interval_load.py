@@ -18,8 +18,11 @@ review into the next. Rules:
   never holds more than the work that arrived within the stage's mean time to expiry.
 - The week is repeated from an empty backlog until the backlog carried from Sunday into Monday repeats
   (to 1e-6 reviewer-hours). If after ``MAX_WEEKS`` it still grows, the stage is ``unbounded``: its backlog
-  grows by ``growth_per_week`` items a week for as long as the load lasts. The reported week is the repeating
-  one (surges of the first week of the horizon are then added on top of it, from its carried backlog).
+  grows by ``growth_per_week`` items a week for as long as the load lasts. A pool whose week of work is at
+  least its week of reviewer-hours (``offered_share`` ≥ 1) is unbounded too, even when the fluid backlog
+  balances exactly: at a load equal to capacity a random queue still grows without bound. The reported week
+  is the repeating one (surges of the first week of the horizon are then added on top of it, from its
+  carried backlog).
 - Waits: in an hour without backlog the wait is Erlang C of the stage's staffing pool (pool load on the
   pool's whole reviewers; Erlang A with patience = mean time to expiry for a stage with expiry that has a
   pool of its own, when that time is under ``ERLANG_A_PATIENCE`` mean handle times — a longer one hardly
@@ -90,6 +93,7 @@ class StageInterval:
     longest_wait_s: float                 # the longest hourly mean wait of the week (an arrival at the worst hour)
     sla: dict[str, float]                 # priority → share within the target
     utilisation: float                    # the pool's, over the week
+    offered_share: float                  # the pool's week of work ÷ its week of reviewer-hours (surges left out)
     unbounded: bool
     growth_per_week: float                # items, when unbounded
 
@@ -269,17 +273,21 @@ def _results(workflow: Workflow, stages: dict[str, _Stage], available: dict[str,
         total_reviewers = float(pool_reviewers.sum())
         week_use = float(sum(reviewed[s].sum() for s in ids)) / total_reviewers if total_reviewers > 0 else (
             math.inf if pool_load.sum() > 0 else 0.0)
+        calm_work = float(np.sum([stages[s].calm_load for s in ids]))
+        offered = calm_work / total_reviewers if total_reviewers > 0 else (math.inf if calm_work > 0 else 0.0)
+        if offered >= 1.0 - 1e-9:
+            growing = {**{s: 0.0 for s in ids}, **growing}
         patience = stages[ids[0]].expiry_h if len(ids) == 1 else math.inf
         erlang = _erlang_hours(pool_load, pool_arrivals, pool_reviewers, patience)
         for s in ids:
             out[s] = _stage_result(workflow, stages[s], tuple(ids), available, reviewed[s], ends[s], carried[s],
-                                   growing.get(s), use, busiest, overloaded, week_use, erlang)
+                                   growing.get(s), use, busiest, overloaded, week_use, offered, erlang)
     return out
 
 
 def _stage_result(workflow: Workflow, st: _Stage, pool_ids: tuple[str, ...], available: dict[str, np.ndarray],
                   reviewed: np.ndarray, ends: np.ndarray, carried: float, growth: float | None, use: np.ndarray,
-                  busiest: int, overloaded: tuple[int, ...], week_use: float,
+                  busiest: int, overloaded: tuple[int, ...], week_use: float, offered: float,
                   erlang: tuple[np.ndarray, np.ndarray, np.ndarray]) -> StageInterval:
     stage = st.stage
     teams = workflow.teams_for_stage(stage.id)
@@ -319,7 +327,7 @@ def _stage_result(workflow: Workflow, st: _Stage, pool_ids: tuple[str, ...], ava
         uncovered_hours=tuple(int(k) for k in np.nonzero(st.uncovered)[0]), peak_backlog=float(items[peak_hour]),
         peak_backlog_hour=peak_hour, end_backlog=float(items[-1]), clears_hour=clears, mean_wait_s=waits,
         longest_wait_s=longest,
-        sla=shares, utilisation=week_use, unbounded=unbounded,
+        sla=shares, utilisation=week_use, offered_share=offered, unbounded=unbounded,
         growth_per_week=(growth / handle_h if unbounded and handle_h > 0 else 0.0))
 
 

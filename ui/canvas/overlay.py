@@ -5,9 +5,14 @@ Rules:
   round, and it never writes to the model. Without an overlay cards draw the baseline as before.
 - In scenario mode the cards show the scenario's values (:meth:`ScenarioMode.shown_workflow`) and the
   nodes the scenario changes get an amber dashed outline and a "scenario" tag.
-- Under every review stage a pill shows the instant Erlang / traffic-equation estimate
-  (:func:`simulations.analytic.stage_estimates`) of the shown model: utilisation, mean wait, and
-  "unstable" when the offered load reaches the reviewers; it is recomputed shortly after each edit.
+- Under every review stage a pill shows the instant estimate of the shown model by interval
+  (:func:`simulations.analytic.stage_estimates`, its ``interval`` view): the busiest hour and its utilisation
+  in the time zone of the stage's first team, the backlog it builds (or the mean wait when none builds), and
+  the hours nobody able to review the stage's items is on shift — "est. peak 112 % Mon 09:00 · backlog ~340
+  · 22:00–06:00 unstaffed"; "est. unstable · load 104 % of reviewers · backlog grows ~2,300/week" when the
+  week's work is more than its reviewers can do. Red: the backlog grows without bound, the stage has
+  unstaffed hours or misses an SLA target; amber: a backlog builds or the busiest hour is at 95 % or more;
+  green otherwise. It is recomputed shortly after each edit.
 - After a run the planner can colour stages by utilisation (the mean utilisation of the teams working the
   stage) or by backlog (mean queue length, relative to the largest); the pill then shows the simulated figures.
 """
@@ -19,9 +24,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
 from flowmodel.errors import ModelError
+from flowmodel.interval_grid import describe_hours, horizon_start, hour_label
+from flowmodel.interval_load import StageInterval
 from flowmodel.workflow import Workflow
 from simulations.analytic.stage_estimates import StageEstimate, stage_estimates
 from simulations.runner import RunResult
@@ -57,8 +64,11 @@ def _minutes(seconds: float) -> str:
 
 @dataclass(frozen=True)
 class StageFigure:
+    """``text`` is the whole figure; ``lines`` (optional) is how it breaks when one line would not fit."""
+
     text: str
     colour: QColor
+    lines: tuple[str, ...] = ()
 
 
 class CanvasOverlay(QObject):
@@ -105,11 +115,10 @@ class CanvasOverlay(QObject):
         estimate = self.estimates.get(node_id)
         if estimate is None:
             return None
-        if not estimate.stable:
-            return StageFigure(f"est. unstable · load {estimate.utilisation:.0%} of capacity",
-                               OVERLOADED)
-        return StageFigure(f"est. {estimate.utilisation:.0%} busy · wait {_minutes(estimate.mean_wait_s)}",
-                           load_colour(estimate.utilisation))
+        if estimate.interval is None or self.workflow is None:
+            return StageFigure(f"est. {estimate.utilisation:.0%} busy · wait {_minutes(estimate.mean_wait_s)}",
+                               load_colour(estimate.utilisation))
+        return interval_figure(self.shown_workflow(self.workflow), estimate.interval)
 
     # -- updates -----------------------------------------------------------------------------------
     def update_estimates(self) -> None:
@@ -156,13 +165,76 @@ class CanvasOverlay(QObject):
             painter.setFont(TAG_FONT)
             painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, "SCENARIO")
         if figure is not None:
-            pill = QRectF(4, rect.height() + 5, rect.width() - 8, PILL_HEIGHT)
-            painter.setPen(QPen(figure.colour, 1.2))
-            painter.setBrush(style.PILL_FILL)
-            painter.drawRoundedRect(pill, PILL_HEIGHT / 2, PILL_HEIGHT / 2)
-            painter.setPen(figure.colour.darker(130))
-            painter.setFont(PILL_FONT)
-            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, figure.text)
+            self._paint_pill(painter, figure, rect, item)
+
+    @staticmethod
+    def _paint_pill(painter: QPainter, figure: StageFigure, rect: QRectF, item: NodeItem) -> None:
+        """One line in a pill as wide as the card's drawing area when it fits; else the figure's two lines in a
+        rounded box filling the space reserved under the card (``PILL_SPACE``) when no other card lies there;
+        else one line, elided."""
+        painter.setFont(PILL_FONT)
+        metrics = QFontMetricsF(PILL_FONT)
+        width = rect.width() + 8
+        lines: tuple[str, ...] = (figure.text,)
+        box = QRectF(-4, rect.height() + 5, width, PILL_HEIGHT)
+        if metrics.horizontalAdvance(figure.text) > width - 12 and figure.lines:
+            tall = QRectF(-4, rect.height() + 2, width, PILL_SPACE - 2)
+            scene = item.scene()
+            crowded = scene is not None and any(
+                other is not item and hasattr(other, "node_id") for other in scene.items(item.mapRectToScene(tall)))
+            if not crowded:
+                lines, box = figure.lines, tall
+        radius = PILL_HEIGHT / 2 if len(lines) == 1 else 7.0
+        painter.setPen(QPen(figure.colour, 1.2))
+        painter.setBrush(style.PILL_FILL)
+        painter.drawRoundedRect(box, radius, radius)
+        painter.setPen(figure.colour.darker(130))
+        height = box.height() / len(lines)
+        for i, line in enumerate(lines):
+            text = metrics.elidedText(line, Qt.TextElideMode.ElideRight, width - 12)
+            painter.drawText(QRectF(box.left(), box.top() + i * height, width, height), Qt.AlignmentFlag.AlignCenter,
+                             text)
+
+def _about(count: float) -> str:
+    """``~340``, ``~1,260``: two or three significant figures are all a fluid estimate carries."""
+    step = 10 if count >= 100 else 1
+    return f"~{round(count / step) * step:,.0f}"
+
+
+def interval_figure(workflow: Workflow, interval: StageInterval) -> StageFigure:
+    """The pill of one stage from its interval estimate (see the module rules)."""
+    teams = workflow.teams_for_stage(interval.stage_id)
+    zone = teams[0].timezone if teams else "UTC"
+    try:
+        start = horizon_start(workflow.run_settings)
+        peak = hour_label(start, interval.busiest_hour, zone)
+        gaps = describe_hours(start, interval.uncovered_hours, zone, with_zone=False)
+    except ModelError:
+        return StageFigure(f"est. {interval.utilisation:.0%} busy", load_colour(interval.utilisation))
+    stage = workflow.nodes.get(interval.stage_id)
+    targets = {t.priority: t.share for t in getattr(stage, "sla", [])}
+    missed = any(share < targets.get(priority, 0.0) for priority, share in interval.sla.items())
+    use = interval.busiest_utilisation
+    if interval.unbounded:
+        parts = [f"est. unstable · load {interval.offered_share:.0%} of reviewers"
+                 if math.isfinite(interval.offered_share) else "est. unstable · no reviewers"]
+        if interval.growth_per_week >= 1:
+            parts.append(f"backlog grows {_about(interval.growth_per_week)}/week")
+    else:
+        parts = [f"est. peak {use:.0%} {peak}" if math.isfinite(use) else "est. no reviewers"]
+        parts.append(f"backlog {_about(interval.peak_backlog)}" if interval.peak_backlog >= 1
+                     else f"wait {_minutes(interval.mean_wait_s)}")
+    if gaps:
+        first = gaps.split("; ")[0].replace(" (Mon–Sun)", "")
+        parts.append(f"{first} unstaffed" + (" …" if "; " in gaps else ""))
+    lines = (parts[0], " · ".join(parts[1:])) if len(parts) > 1 else ()
+    if interval.unbounded or gaps or missed:
+        colour = OVERLOADED
+    elif interval.peak_backlog >= 1 or use >= 0.95:
+        colour = BUSY
+    else:
+        colour = GOOD
+    return StageFigure(" · ".join(parts), colour, lines)
 
 
 def stage_figures(run: RunResult, scenario_id: str, workflow: Workflow | None, colour_by: str
