@@ -28,6 +28,8 @@ WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 ITEM_ATTRIBUTES: tuple[str, ...] = ("category", "language", "priority")
 QUEUE_DISCIPLINES: tuple[str, ...] = ("fifo", "priority", "earliest_deadline")
 SLA_CLOCKS: tuple[str, ...] = ("decision", "wait")
+#: What each SLA clock times, in the words the editor and the exports show.
+SLA_CLOCK_WORDS: dict[str, str] = {"decision": "time to decision", "wait": "wait in queue"}
 
 
 @dataclass

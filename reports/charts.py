@@ -134,7 +134,7 @@ def sla_attainment(comparison: Comparison, width_in: float = 7.0) -> Figure:
                       for f in figures])
     ax.set_xlim(0, 102)
     ax.invert_yaxis()
-    style_axes(ax, "SLA attainment by stage and priority (black tick = target)", "% of items decided on time")
+    style_axes(ax, "SLA attainment by stage and priority (black tick = target)", "% of items on time")
     _scenario_legend(figure, comparison)
     return figure
 

@@ -84,6 +84,8 @@ class KeyFigure:
     deltas: tuple[MetricDelta | None, ...]
     target: float | None = None
     within_s: float | None = None
+    #: the SLA target's clock, "decision" or "wait" (runs stored before clocks have only decision targets)
+    clock: str = "decision"
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,7 @@ def build_comparison(run: RunResult, workflow: Workflow | None = None, *, run_id
     delta_by_key = {(d.scenario_id, d.scope_kind, d.scope_id, d.metric): d for d in deltas}
     targets = {s.scope_id: s.mean for s in summaries if s.metric == "sla_target_share"}
     within = {s.scope_id: s.mean for s in summaries if s.metric == "sla_within_s"}
+    on_wait = {s.scope_id for s in summaries if s.metric == "sla_clock_wait" and s.mean > 0.5}
     figures: list[KeyFigure] = []
     for group, kind, metric, label in KEY_FIGURES:
         scopes = dict.fromkeys((s.scope_id, s.scope_name) for s in summaries
@@ -171,7 +174,8 @@ def build_comparison(run: RunResult, workflow: Workflow | None = None, *, run_id
                 unit_for(metric, max(means, default=0.0)), row,
                 tuple(delta_by_key.get((i, kind, scope_id, metric)) for i in order),
                 targets.get(scope_id) if kind == "priority" else None,
-                within.get(scope_id) if kind == "priority" else None))
+                within.get(scope_id) if kind == "priority" else None,
+                "wait" if kind == "priority" and scope_id in on_wait else "decision"))
     stale = bool(workflow is not None and fingerprint and fingerprint != workflow_fingerprint(workflow))
     scenarios = tuple(_scenario_info(document, workflow, position == 0)
                       for position, document in enumerate(run.scenarios))

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from flowmodel.errors import SaveError
+from flowmodel.nodes import SLA_CLOCK_WORDS
 from reports.comparison import Comparison, KeyFigure
 from reports.files import write_file
 from reports.findings import write_findings
@@ -77,7 +78,9 @@ def _figure_document(figure: KeyFigure, comparison: Comparison) -> dict[str, Any
                         clear=delta.clear)
         cells.append(cell)
     return {"group": figure.group, "label": figure.label, "scope_kind": figure.scope_kind,
-            "scope": figure.scope_name, "metric": figure.metric, "target": figure.target, "scenarios": cells}
+            "scope": figure.scope_name, "metric": figure.metric, "target": figure.target,
+            **({"sla_clock": SLA_CLOCK_WORDS[figure.clock]} if figure.metric.startswith("sla_") else {}),
+            "scenarios": cells}
 
 
 def _clean(value: Any) -> Any:

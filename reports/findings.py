@@ -192,11 +192,15 @@ def _has(comparison: Comparison, metric: str) -> bool:
 
 
 def sla_target_text(figure: KeyFigure) -> str:
-    """``90 % within 4 h`` (or just ``90 %`` when the time limit is unknown)."""
+    """``90 % within 4 h`` (or just ``90 %`` when the time limit is unknown); a target on the wait clock says
+    where its clock starts: ``90 % within 4 h of arrival at the stage``."""
     if figure.target is None:
         return ""
     share = f"{number(figure.target * 100)} %"
-    return f"{share} within {duration_text(figure.within_s)}" if figure.within_s else share
+    if not figure.within_s:
+        return share
+    start = " of arrival at the stage" if figure.clock == "wait" else ""
+    return f"{share} within {duration_text(figure.within_s)}{start}"
 
 
 def _sla_point(figure: KeyFigure, position: int, reference: str) -> str:

@@ -35,8 +35,9 @@ CHART_CAPTIONS: dict[str, tuple[str, str]] = {
                           "(line) and p5–p95 range (band); the warm-up is shaded."),
     "time_to_decision": ("Time to decision", "From an item's creation to its outcome, over every decided item; "
                          "bars are means across replications with 95 % confidence intervals."),
-    "sla_attainment": ("SLA attainment", "Share of items decided within each stage's SLA time; the black tick "
-                       "is the target share."),
+    "sla_attainment": ("SLA attainment", "Share of items decided within each stage's SLA time (for a target on "
+                       "the wait in queue: picked up within it after arriving at the stage); the black tick is "
+                       "the target share."),
     "utilisation": ("Reviewer utilisation", "Busy reviewer time as a share of available (on-shift, after "
                     "shrinkage) reviewer time; above 95 % there is no slack for surges."),
 }

@@ -4,7 +4,8 @@ Sheets, in order:
 - **Summary**: the key figures × scenarios — mean and 95 % CI per scenario, then per compared scenario the
   paired delta, its CI, the relative change and "clear"/"not clear"; findings below the table.
 - **Charts**: native Excel charts — total backlog over time and backlog per stage by scenario, SLA
-  attainment by scenario — drawn from the **Chart data** sheet (means across replications).
+  attainment by scenario — drawn from the **Chart data** sheet (means across replications; its SLA table
+  ends with each target's clock in words: "time to decision" or "wait in queue").
 - One sheet per scenario ("1. Baseline", …): every scalar metric per scope, in the record's units, with mean,
   sd, CI, n and the paired delta against the reference.
 - **Replications** and **Time series**: the stored per-replication values in tidy form (:mod:`reports.tidy`).
@@ -31,6 +32,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from flowmodel.nodes import SLA_CLOCK_WORDS
 from reports.comparison import SHARE, Comparison
 from reports.files import write_file
 from reports.findings import write_findings
@@ -283,7 +285,7 @@ def _chart_data_sheet(book: Workbook, formats: _Formats, comparison: Comparison)
     _table(sheet, formats, 0, columns, rows, {0: formats.number("0.00")})
     sla = [f for f in comparison.figures if f.metric == "sla_attainment_share"]
     sla_top = len(rows) + 3
-    sla_columns = ["Stage · priority", "Target", *[s.name for s in comparison.scenarios]]
+    sla_columns = ["Stage · priority", "Target", *[s.name for s in comparison.scenarios], "Clock"]
     sheet.write_row(sla_top, 0, sla_columns, formats.header)
     share = formats.number("0.0%")
     for r, figure in enumerate(sla, start=sla_top + 1):
@@ -293,6 +295,7 @@ def _chart_data_sheet(book: Workbook, formats: _Formats, comparison: Comparison)
         for c, summary in enumerate(figure.summaries, start=2):
             if summary is not None and math.isfinite(summary.mean):
                 sheet.write_number(r, c, summary.mean, share)
+        sheet.write_string(r, 2 + len(comparison.scenarios), SLA_CLOCK_WORDS[figure.clock])
     return name, {"rows": len(rows), "stages": stages, "sla_top": sla_top, "sla_rows": len(sla)}
 
 

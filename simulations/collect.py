@@ -19,7 +19,9 @@ warm-up; time averages run from the warm-up to the end of the run.
   Items at the stage still within their limit at the end are left out (their result is unknown). Plus
   sla_target_share, sla_within_s and sla_items_count (the items the share is taken over). A target on the
   wait clock (arrival at the stage → start of review, :mod:`simulations.wait_clock`) has the same metrics
-  plus sla_clock_wait = 1; its absence means the time-to-decision clock, as in runs stored before clocks.
+  plus sla_clock_wait = 1, and its scope name says so ("<stage> · <priority> (wait in queue)"), so every
+  table, chart and export names the clock; no sla_clock_wait means time to decision, as in runs stored
+  before clocks.
 - ``team``: utilisation_share (busy reviewer-time / staffed reviewer-time, where staffed is the available
   reviewers plus those finishing the item in hand after their shift ended — so it never exceeds 1),
   overtime_h (reviewer-hours worked past the end of shifts), busy_reviewers_mean,
@@ -49,6 +51,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from flowmodel.nodes import SLA_CLOCK_WORDS
 from simulations.results import MetricRecord, ReplicationResult, SeriesRecord
 from simulations.statistics import RunningStats, Summary
 
@@ -114,8 +117,10 @@ def collect(run: Replication, end: float) -> ReplicationResult:
             members = [c for c, item_class in enumerate(classes) if item_class.priority == priority]
             met = sum(met_by_class[c] for c in members)
             total = sum(total_by_class[c] for c in members)
-            on_wait = [("sla_clock_wait", 1.0)] if s.sla_clocks and s.sla_clocks[position] == "wait" else []
-            add("priority", f"{s.id}:{priority}", f"{s.name} · {priority}", [
+            wait = bool(s.sla_clocks) and s.sla_clocks[position] == "wait"
+            on_wait = [("sla_clock_wait", 1.0)] if wait else []
+            scope = f"{s.name} · {priority} ({SLA_CLOCK_WORDS['wait']})" if wait else f"{s.name} · {priority}"
+            add("priority", f"{s.id}:{priority}", scope, [
                 ("sla_attainment_share", _share(met, total)), ("sla_target_share", target),
                 ("sla_within_s", within_s), ("sla_items_count", total), *on_wait])
 

@@ -1,7 +1,9 @@
-"""SLA targets of a review stage: per priority, the share of items decided within a time.
+"""SLA targets of a review stage: per priority, the share of items decided (or picked up) within a time.
 
 Rules: one target per priority; share is shown in % (0–100); switching a row's unit keeps the time and
-converts the number (24 h → 1 d), like every duration in the application.
+converts the number (24 h → 1 d), like every duration in the application. The clock is shown in words:
+"time to decision" (from creation to the end of review) or "wait in queue" (from arrival at the stage to
+the start of review); :data:`SLA_CLOCK_WORDS` maps the stored value to them.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from flowmodel.distributions import SECONDS_PER_UNIT
-from flowmodel.nodes import SlaTarget
+from flowmodel.nodes import SLA_CLOCK_WORDS, SlaTarget
 from ui.forms.record_table import Column, RecordTable
 from ui.forms.units import convert_duration
 
@@ -23,8 +25,12 @@ class SlaEditor(RecordTable):
             Column("Share (%)", lambda t: t.share, "number", 0.0, 100.0, scale=100.0),
             Column("Within", lambda t: t.within, "number", 0.0, 1e7),
             Column("Unit", lambda t: t.unit, "choice", choices=tuple(SECONDS_PER_UNIT)),
+            Column("Clock", lambda t: SLA_CLOCK_WORDS.get(t.clock, t.clock), "choice",
+                   choices=tuple(SLA_CLOCK_WORDS.values()),
+                   tip="time to decision: from the item's creation to the end of its review here; "
+                       "wait in queue: from its arrival here to the start of its review"),
         ]
-        super().__init__(columns, lambda v: SlaTarget(v[0], v[2], v[3], v[1]), self._blank, "Add target", parent)
+        super().__init__(columns, self._target, self._blank, "Add target", parent)
 
     def check(self, records: list[Any]) -> str:
         priorities = [t.priority for t in records]
@@ -39,6 +45,11 @@ class SlaEditor(RecordTable):
         if after.unit != before.unit and after.within == before.within:
             after.within = convert_duration(before.within, before.unit, after.unit)
         return after
+
+    @staticmethod
+    def _target(values: list[Any]) -> SlaTarget:
+        clock = next((key for key, words in SLA_CLOCK_WORDS.items() if words == values[4]), values[4])
+        return SlaTarget(values[0], values[2], values[3], values[1], clock)
 
     @staticmethod
     def _blank(records: list[SlaTarget]) -> SlaTarget:
