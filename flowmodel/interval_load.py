@@ -88,7 +88,7 @@ class StageInterval:
     peak_backlog: float
     peak_backlog_hour: int
     end_backlog: float                    # carried from Sunday into Monday
-    clears_hour: int | None               # first hour after the peak with no backlog (None: it does not)
+    clears_hour: int | None               # first hour after the peak at whose end no backlog is left (None: none)
     mean_wait_s: float
     longest_wait_s: float                 # the longest hourly mean wait of the week (an arrival at the worst hour)
     sla: dict[str, float]                 # priority → share within the target
@@ -173,20 +173,19 @@ def _week(stages: dict[str, _Stage], givers: list[tuple[np.ndarray, list[str]]],
 
 
 def _fluid_delays(reviewed: np.ndarray, ahead: np.ndarray, offset: int) -> np.ndarray:
-    """Hours until the stage's reviewing from hour ``k + offset`` onwards covers ``ahead[k]`` (the periodic week
-    repeated three times; inf beyond)."""
+    """Hours until the stage's reviewing from hour ``k + offset`` onwards covers ``ahead[k]`` and then starts on
+    the arrival itself (so an arrival with nothing ahead in an hour nobody works waits for the next review); the
+    periodic week is repeated three times, inf beyond."""
     cumulative = np.concatenate([[0.0], np.cumsum(np.tile(reviewed, 3))])
-    base = cumulative[np.arange(HOURS) + offset]
-    goal = base + ahead
-    index = np.searchsorted(cumulative, goal - 1e-12, side="left")
+    hours = np.arange(HOURS) + offset
+    goal = cumulative[hours] + np.maximum(ahead, 0.0) + 1e-9
+    index = np.searchsorted(cumulative, goal, side="left")
     delays = np.full(HOURS, math.inf)
-    done = (ahead <= 1e-12)
-    delays[done] = 0.0
-    ok = ~done & (index < len(cumulative))
+    ok = index < len(cumulative)
     i = index[ok]
     step = cumulative[i] - cumulative[i - 1]
     fraction = np.where(step > 0, (goal[ok] - cumulative[i - 1]) / np.where(step > 0, step, 1.0), 1.0)
-    delays[ok] = (i - 1 + fraction) - (np.arange(HOURS)[ok] + offset)
+    delays[ok] = np.maximum((i - 1 + fraction) - hours[ok], 0.0)
     return delays
 
 

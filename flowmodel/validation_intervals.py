@@ -112,8 +112,8 @@ def _backlog_text(estimate: StageInterval, start: datetime, zone: str) -> str:
             f"{hour_label(start, (estimate.peak_backlog_hour + 1) % HOURS, zone)}")
     if math.isfinite(estimate.longest_wait_s) and estimate.longest_wait_s >= 1800:
         text += f" (waits up to {estimate.longest_wait_s / 3600:.1f} h)"
+    if estimate.clears_hour is not None:
+        return text + f" and clears by {hour_label(start, (estimate.clears_hour + 1) % HOURS, zone)}"
     if estimate.end_backlog >= 0.5:
         return text + f"; about {estimate.end_backlog:,.0f} are still waiting at the end of the week"
-    if estimate.clears_hour is not None:
-        text += f" and clears by {hour_label(start, estimate.clears_hour, zone)}"
     return text
