@@ -7,9 +7,9 @@ Rules (warnings, checked with the load warnings, only on a model without errors)
   the stage's first team and when the items get reviewed. An uncovered night before a 3-day appeal SLA is no
   problem and is not reported.
 - ``stage-overloaded-hours``: in some hours the stage's staffing pool has more work than available reviewers,
-  and the wait that builds is material: an arrival at the worst hour waits ``MATERIAL_WAIT_H`` or more, or
-  the estimate misses an SLA target (not the tightest SLA time: under a priority discipline P0 items are
-  reviewed first, and the backlog's wait falls on the lower priorities). The message names the hours, the
+  and that matters: the estimate misses one of the stage's SLA targets, or — for a stage without SLA targets —
+  an arrival at the worst hour waits ``MATERIAL_WAIT_H`` or more. A backlog that every SLA absorbs is shown on
+  the canvas badge, not warned about. The message names the hours, the
   peak utilisation, the backlog and when it clears (or that it is carried into the next week, or grows
   without bound). A stage whose pool already has a weekly load warning (:mod:`flowmodel.validation_capacity`)
   or that has the uncovered-hours warning (whose message gives the backlog) does not get this one.
@@ -29,7 +29,7 @@ from flowmodel.nodes import ReviewStage
 from flowmodel.validation_issues import Issue, listing, node_issue, node_label, team_label
 from flowmodel.workflow import Workflow
 
-#: The wait at the worst hour from which an overloaded stretch is worth a warning.
+#: The wait at the worst hour from which an overloaded stretch of a stage without SLA targets is worth a warning.
 MATERIAL_WAIT_H = 2.0
 
 
@@ -88,7 +88,8 @@ def _overloaded(workflow: Workflow, stage: ReviewStage, estimate: StageInterval,
     if not estimate.overloaded_hours and not estimate.unbounded:
         return None
     missed = [p for p, share in estimate.sla.items() if any(t.priority == p and share < t.share for t in stage.sla)]
-    if not estimate.unbounded and estimate.longest_wait_s < MATERIAL_WAIT_H * 3600.0 and not missed:
+    slow = not stage.sla and estimate.longest_wait_s >= MATERIAL_WAIT_H * 3600.0
+    if not (estimate.unbounded or missed or slow):
         return None
     where = describe_hours(start, estimate.overloaded_hours, zone) if estimate.overloaded_hours else "in every hour"
     others = [node_label(workflow.nodes[s]) for s in estimate.pool_stage_ids if s != stage.id]
