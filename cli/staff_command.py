@@ -6,11 +6,13 @@ Rules:
 - Settings not given on the command line come from the workflow's saved run settings; ``--scenario`` names the
   scenario to staff (default: the baseline).
 - The model is validated first: errors are listed and the command exits 1. Infeasible targets (e.g. a target
-  time below the handle time) are listed with the reason and nothing is simulated (exit 1).
-- The staffing table, targets achieved with confidence intervals and the cost delta go to stdout; one progress
-  line per batch of simulations goes to stderr.
-- ``--out`` writes the plan as JSON (everything), CSV (the staffing table) or XLSX (sheets "Staffing" and
-  "Targets"), atomically; its suffix is checked before anything runs.
+  time below the handle time) are listed with the reason; every other target is still staffed (exit 1).
+- To stdout: the staffing table in heads on shift and FTE (paid hours ÷ contract hours, shrinkage stated),
+  people and cost per team, the targets achieved with mean, confidence interval and replications, how many
+  rosters and replications were simulated, and the cost delta; one progress line per batch to stderr.
+- ``--time-budget`` (default 45 s) bounds the trim; a confirmed roster always ends the search.
+- ``--out`` writes the plan as JSON (everything), CSV (the staffing table) or XLSX (sheets "Staffing", "Teams"
+  and "Targets"), atomically; its suffix is checked before anything runs.
 - Exit codes as in :mod:`cli.app`: 0 every target met, 1 invalid model, infeasible targets or targets still
   missed at the simulation bound, 2 unreadable input or bad arguments, 130 Ctrl-C (nothing written).
 """
@@ -44,6 +46,7 @@ from simulations.staffing import (
     recommend_staffing,
     targets_from_model,
 )
+from simulations.staffing.search import DEFAULT_TIME_BUDGET_S
 
 OUT_SUFFIXES = PLAN_SUFFIXES
 DAY_CHOICES = {"weekday-weekend": DAY_GROUPS_WEEKDAY_WEEKEND, "all-week": DAY_GROUPS_ALL_WEEK,
@@ -69,6 +72,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--max-backlog", type=float, metavar="ITEMS", help="cap on items queued at the end")
     parser.add_argument("--max-simulations", type=int, default=60, metavar="N",
                         help="bound on the number of rosters simulated (default 60)")
+    parser.add_argument("--time-budget", type=float, default=DEFAULT_TIME_BUDGET_S, metavar="SECONDS",
+                        help=f"wall seconds the trim may use before confirming (default {DEFAULT_TIME_BUDGET_S:g})")
     parser.add_argument("--out", metavar="FILE", help="also write the plan to FILE (.json, .csv or .xlsx)")
     parser.set_defaults(handler=run_command)
 
@@ -87,6 +92,8 @@ def _argument_problems(args: argparse.Namespace, out: Path | None, settings: Run
         problems.append("--max-occupancy is a share between 0 and 1, e.g. 0.85")
     if args.max_backlog is not None and args.max_backlog < 0:
         problems.append("--max-backlog must be ≥ 0")
+    if not args.time_budget > 0:
+        problems.append("--time-budget must be above 0 seconds")
     if args.max_simulations < 1:
         problems.append("--max-simulations must be at least 1")
     return problems
@@ -116,7 +123,7 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         plan = recommend_staffing(workflow, scenario.id if scenario else None, targets, settings,
                                   executor=make_executor(jobs=jobs), on_progress=_progress_printer(),
-                                  max_evaluations=args.max_simulations)
+                                  max_evaluations=args.max_simulations, time_budget_s=args.time_budget)
     except SimulationError as error:
         for issue in error.issues:
             print(issue.render(), file=sys.stderr)
@@ -152,40 +159,65 @@ def _target_value(kind: str, value: float) -> str:
     return "n/a" if not math.isfinite(value) else f"{value:,.1f}"
 
 
+def simulated_text(plan: StaffingPlan) -> str:
+    """How much was simulated: rosters by phase, replications, the screening and full horizons, wall time."""
+    phases = ", ".join(f"{count} {phase}" for phase, count in plan.rosters_by_phase.items()) or "none"
+    screen = plan.screen_settings
+    screening = (f"screening {screen.horizon_hours:g} h × up to {screen.replications} replications, "
+                 if screen is not None else "")
+    return (f"{plan.evaluations} roster(s) simulated ({phases}), {plan.replications_run} replications in all; "
+            f"{screening}confirmation {plan.settings.horizon_hours:g} h × up to {plan.settings.replications} "
+            f"(warm-up {plan.settings.warmup_hours:g} h, seed {plan.settings.seed}); {plan.wall_seconds:.0f} s.")
+
+
+def _table(header: list[str], rows: list[list[str]], left: int) -> list[str]:
+    widths = [max(len(row[c]) for row in [header, *rows]) for c in range(len(header))]
+    lines = []
+    for number, row in enumerate([header, *rows]):
+        lines.append("  ".join(cell.ljust(w) if c < left else cell.rjust(w)
+                               for c, (cell, w) in enumerate(zip(row, widths, strict=True))))
+        if number == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return lines
+
+
 def plan_text(plan: StaffingPlan) -> str:
-    """The staffing table, the targets achieved and the cost delta, as plain text."""
+    """The staffing table (heads and FTE), people per team, the targets achieved and the cost, as plain text."""
     headline = {"met": f"every target met (lower/upper {plan.confidence:.0%} confidence bound)",
-                "not_met": "targets still missed when the simulation bound was reached",
-                "infeasible": "infeasible targets; nothing was simulated"}[plan.status]
-    lines = [f"Staffing for {plan.workflow_name} · {plan.scenario_name}: {headline}; "
-             f"{plan.evaluations} roster(s) simulated, {plan.settings.replications} replications each, horizon "
-             f"{plan.settings.horizon_hours:g} h, warm-up {plan.settings.warmup_hours:g} h, seed {plan.settings.seed}."]
+                "not_met": "targets still missed when the search stopped",
+                "infeasible": f"{len(plan.infeasible)} target(s) no staffing can meet; the others staffed"
+                }[plan.status]
+    lines = [f"Staffing for {plan.workflow_name} · {plan.scenario_name}: {headline}.", simulated_text(plan)]
     for problem in plan.infeasible:
         lines.append(f"  infeasible  {problem.render()}")
     if plan.rows:
-        header = ["Team", "Shift", "Days", "Current", "Recommended", "Delta", "Erlang guess", "Cost/week now",
-                  "Cost/week new"]
+        header = ["Team", "Shift", "Days", "Current", "Recommended", "Delta", "FTE", "Erlang guess", "Pooled guess",
+                  "Cost/week now", "Cost/week new"]
         rows = [[r.team_name, r.shift_name, r.days_label,
                  str(r.current_max) if len(set(r.current)) == 1 else f"{min(r.current)}–{r.current_max}",
-                 str(r.recommended), f"{r.delta:+d}", f"{r.analytic_fractional:.2f} → {r.analytic_rounded}",
+                 str(r.recommended), f"{r.delta:+d}", f"{r.fte_recommended:.1f}",
+                 f"{r.analytic_fractional:.2f} → {r.analytic_rounded}", str(r.pooled_guess),
                  f"{r.cost_current_per_week:,.0f}", f"{r.cost_recommended_per_week:,.0f}"] for r in plan.rows]
-        widths = [max(len(row[c]) for row in [header, *rows]) for c in range(len(header))]
-        lines.append("")
-        for number, row in enumerate([header, *rows]):
-            lines.append("  ".join(cell.ljust(w) if c < 3 else cell.rjust(w)
-                                   for c, (cell, w) in enumerate(zip(row, widths, strict=True))))
-            if number == 0:
-                lines.append("  ".join("-" * w for w in widths))
+        lines += ["", "Heads on shift per team, shift and days (FTE = paid hours ÷ contract hours):"]
+        lines += _table(header, rows, 3)
+        teams = [[t.team_name, f"{t.contract_hours:g} h", f"{t.shrinkage:.0%}", f"{t.paid_hours_recommended:,.0f}",
+                  f"{t.fte_current:.1f}", f"{t.fte_recommended:.1f}", f"{t.fte_recommended - t.fte_current:+.1f}",
+                  f"{t.cost_recommended:,.0f}"] for t in plan.team_totals()]
+        lines += ["", "People per team (heads on shift already include shrinkage: of them, heads × (1 − shrinkage) "
+                      "review):"]
+        lines += _table(["Team", "Contract", "Shrinkage", "Paid h/week", "FTE now", "FTE new", "FTE delta",
+                         "Cost/week new"], teams, 1)
         lines.append(f"Cost per week: {plan.cost_current_per_week:,.0f} now, {plan.cost_recommended_per_week:,.0f} "
-                     f"recommended ({plan.cost_delta_per_week:+,.0f}).")
+                     f"recommended ({plan.cost_delta_per_week:+,.0f}); FTE {plan.fte_current:.1f} now, "
+                     f"{plan.fte_recommended:.1f} recommended.")
     if plan.achieved:
-        lines += ["", "Targets (mean, confidence interval):"]
+        lines += ["", f"Targets (mean, {plan.confidence:.0%} confidence interval, replications):"]
         for t in plan.achieved:
             lines.append(f"  {'met   ' if t.met else 'MISSED'}  {t.kind} {t.where}: {_target_value(t.kind, t.mean)} "
-                         f"({_target_value(t.kind, t.ci_low)} – {_target_value(t.kind, t.ci_high)}), "
+                         f"({_target_value(t.kind, t.ci_low)} – {_target_value(t.kind, t.ci_high)}, n = {t.n}), "
                          f"target {_target_value(t.kind, t.target)}")
     if plan.trim_checks:
-        lines += ["", "Minimality (one reviewer fewer, same random numbers):"]
+        lines += ["", "Minimality (one reviewer fewer, screening length, same random numbers):"]
         lines += [f"  {c.team_shift} at {c.headcount_tried}: {'holds' if c.met else 'misses ' + ', '.join(c.failing)}"
                   for c in plan.trim_checks]
     lines += [f"Note: {note}" for note in plan.notes]

@@ -3,10 +3,15 @@
 Rules:
 - One writer per format, shared by the ``staff`` command and the app: JSON holds everything
   (:meth:`StaffingPlan.to_dict`, undefined figures as null), CSV the staffing table, XLSX the sheets
-  "Staffing" and "Targets" (undefined figures left blank). Files are written atomically (:func:`write_file`).
+  "Staffing", "Teams" (people: paid hours, FTE at the contract hours, shrinkage, cost), "Targets" (mean,
+  confidence interval, replications) and "Simulated" (rosters by phase, replications, horizons); undefined
+  figures left blank. Files are written atomically (:func:`write_file`).
+- Heads and people: every staffing row gives the heads on shift and the FTE (paid hours ÷ contract hours).
 - :func:`staffing_table` turns a plan — or the JSON the ``staff`` command wrote, read back by
   :func:`load_staffing_table` — into :class:`reports.comparison.StaffingTable` (team × shift × days: current,
-  recommended, delta, cost per week), with a note that states the outcome, the targets and the cost delta.
+  recommended, delta, FTE now and new, cost per week), with a note that states the outcome, the rosters and
+  replications simulated, the targets with their intervals and the cost and FTE delta. Plans written before
+  FTE existed (version 1) read with FTE at 40 h contracts.
 - A file that is not a staffing plan is refused with a :class:`LoadError` naming the file and what to do.
 """
 
@@ -29,9 +34,13 @@ from simulations.staffing import StaffingPlan
 PLAN_FORMAT = "flowmodel.staffing-plan"
 PLAN_SUFFIXES = (".json", ".csv", ".xlsx")
 ROW_COLUMNS = ("team", "shift", "days", "current", "recommended", "delta", "erlang_fractional", "erlang_rounded",
-               "cost_per_week_current", "cost_per_week_recommended")
-TARGET_COLUMNS = ("kind", "target", "goal", "mean", "ci_low", "ci_high", "replications", "met")
-TABLE_COLUMNS = ("Team", "Shift", "Days", "Current", "Recommended", "Delta", "Cost/week now", "Cost/week new")
+               "cost_per_week_current", "cost_per_week_recommended", "pooled_guess", "paid_hours_per_week",
+               "contract_hours", "shrinkage", "fte_current", "fte_recommended")
+TEAM_COLUMNS = ("team", "contract_hours", "shrinkage", "paid_hours_current", "paid_hours_recommended", "fte_current",
+                "fte_recommended", "cost_per_week_current", "cost_per_week_recommended")
+TARGET_COLUMNS = ("kind", "target", "goal", "mean", "ci_low", "ci_high", "replications", "met", "confidence")
+TABLE_COLUMNS = ("Team", "Shift", "Days", "Current", "Recommended", "Delta", "FTE now", "FTE new", "Cost/week now",
+                 "Cost/week new")
 
 
 def clean(value: Any) -> Any:
@@ -52,7 +61,8 @@ def plan_json_text(plan: StaffingPlan) -> str:
 def _row_values(plan: StaffingPlan) -> list[list[object]]:
     return [[r.team_name, r.shift_name, r.days_label, " ".join(map(str, r.current)), r.recommended, r.delta,
              round(r.analytic_fractional, 4), r.analytic_rounded, round(r.cost_current_per_week, 2),
-             round(r.cost_recommended_per_week, 2)] for r in plan.rows]
+             round(r.cost_recommended_per_week, 2), r.pooled_guess, round(r.paid_hours_recommended_per_week, 2),
+             r.contract_hours, r.shrinkage, round(r.fte_current, 2), round(r.fte_recommended, 2)] for r in plan.rows]
 
 
 def plan_csv_text(plan: StaffingPlan) -> str:
@@ -69,10 +79,22 @@ def plan_xlsx_bytes(plan: StaffingPlan) -> bytes:
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    teams = [[t.team_name, t.contract_hours, t.shrinkage, round(t.paid_hours_current, 2),
+              round(t.paid_hours_recommended, 2), round(t.fte_current, 2), round(t.fte_recommended, 2),
+              round(t.cost_current, 2), round(t.cost_recommended, 2)] for t in plan.team_totals()]
+    simulated = [["rosters simulated", plan.evaluations], *[[f"rosters · {phase}", count]
+                                                            for phase, count in plan.rosters_by_phase.items()],
+                 ["replications run", plan.replications_run], ["confidence", plan.confidence],
+                 ["screening horizon (h)", plan.screen_settings.horizon_hours if plan.screen_settings else None],
+                 ["confirmation horizon (h)", plan.settings.horizon_hours],
+                 ["confirmation replications (most)", plan.settings.replications], ["status", plan.status],
+                 ["wall seconds", round(plan.wall_seconds, 1)]]
     for title, header, rows in (
             ("Staffing", ROW_COLUMNS, _row_values(plan)),
-            ("Targets", TARGET_COLUMNS, [[t.kind, t.where, t.target, t.mean, t.ci_low, t.ci_high, t.n, t.met]
-                                         for t in plan.achieved])):
+            ("Teams", TEAM_COLUMNS, teams),
+            ("Targets", TARGET_COLUMNS, [[t.kind, t.where, t.target, t.mean, t.ci_low, t.ci_high, t.n, t.met,
+                                          plan.confidence] for t in plan.achieved]),
+            ("Simulated", ("what", "value"), simulated)):
         sheet = book.add_worksheet(title)
         sheet.write_row(0, 0, header)
         for number, row in enumerate(rows, start=1):
@@ -98,6 +120,15 @@ def write_plan(plan: StaffingPlan, path: str | os.PathLike[str]) -> Path:
     return write_file(path, plan_bytes(plan, path.suffix))
 
 
+def _fte(row: dict[str, Any]) -> tuple[float, float]:
+    """(FTE now, FTE recommended) of a plan row; rows of version-1 plans at 40 h contracts."""
+    if "fte_recommended" in row:
+        return round(float(row["fte_current"]), 2), round(float(row["fte_recommended"]), 2)
+    hours, contract = float(row["shift_hours"]), 40.0
+    return (round(hours * sum(row["current"]) / contract, 2),
+            round(hours * float(row["recommended"]) * len(row["days"]) / contract, 2))
+
+
 def _target_text(target: dict[str, Any]) -> str:
     def figure(value: Any) -> str:
         if value is None:
@@ -106,7 +137,8 @@ def _target_text(target: dict[str, Any]) -> str:
 
     bound = "≥" if target["kind"] == "sla" else "≤"
     return (f"{target['where'] or target['kind']}: {figure(target['mean'])} "
-            f"({figure(target['ci_low'])}–{figure(target['ci_high'])}; needs {bound} {figure(target['target'])})")
+            f"({figure(target['ci_low'])}–{figure(target['ci_high'])}, n = {target['n']}; needs {bound} "
+            f"{figure(target['target'])})")
 
 
 def staffing_table(plan: StaffingPlan | dict[str, Any]) -> StaffingTable:
@@ -115,20 +147,28 @@ def staffing_table(plan: StaffingPlan | dict[str, Any]) -> StaffingTable:
     scenario = data["scenario"]["name"]
     rows = tuple((r["team_name"], r["shift_name"], r["days_label"],
                   float(max(r["current"], default=0)), float(r["recommended"]), float(r["delta"]),
-                  round(float(r["cost_current_per_week"]), 2), round(float(r["cost_recommended_per_week"]), 2))
-                 for r in data["rows"])
+                  *_fte(r), round(float(r["cost_current_per_week"]), 2),
+                  round(float(r["cost_recommended_per_week"]), 2)) for r in data["rows"])
     status = data["status"]
-    if status == "infeasible":
+    infeasible = ""
+    if data["infeasible"]:
         reasons = "; ".join(f"{i['where']}: {i['reason']}" for i in data["infeasible"])
-        note = f"No staffing can meet the targets of {scenario}: {reasons}."
-    else:
-        cost = data["cost_per_week"]
-        missed = [t for t in data["targets"] if not t["met"]]
-        outcome = (f"every target met at {data['confidence']:.0%} confidence" if status == "met"
-                   else f"{len(missed)} target(s) still missed when the search stopped")
-        achieved = "; ".join(_target_text(t) for t in data["targets"])
-        note = (f"Staffing recommended for {scenario}: {outcome}; cost per week {cost['recommended']:,.0f} "
-                f"({cost['delta']:+,.0f} against {cost['current']:,.0f} now). Targets: {achieved}.")
+        infeasible = f" No staffing can meet these targets, left out: {reasons}."
+    cost = data["cost_per_week"]
+    missed = [t for t in data["targets"] if not t["met"]]
+    outcome = (f"every target met at {data['confidence']:.0%} confidence" if not missed
+               else f"{len(missed)} target(s) still missed when the search stopped")
+    if status == "infeasible":
+        outcome += " (of those that can be met)"
+    achieved = "; ".join(_target_text(t) for t in data["targets"])
+    fte = [_fte(r) for r in data["rows"]]
+    people = f"FTE {sum(f[1] for f in fte):,.1f} ({sum(f[1] - f[0] for f in fte):+,.1f})"
+    simulated = data.get("simulated") or {}
+    how = (f" {simulated['rosters']} roster(s) and {simulated['replications']} replications simulated."
+           if simulated else "")
+    note = (f"Staffing recommended for {scenario}: {outcome}; cost per week {cost['recommended']:,.0f} "
+            f"({cost['delta']:+,.0f} against {cost['current']:,.0f} now); {people}.{how} "
+            f"Targets: {achieved}.{infeasible}")
     return StaffingTable(f"Staffing recommendation · {scenario}", TABLE_COLUMNS, rows, note)
 
 

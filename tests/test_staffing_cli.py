@@ -33,7 +33,9 @@ def test_staff_prints_the_table_and_writes_json_and_csv(model_file, tmp_path, ca
     row = next(line for line in printed.out.splitlines() if line.startswith("Reviewers"))
     assert row.split()[:7] == ["Reviewers", "all", "day", "Mon–Sun", "10", "14", "+4"]
     assert "met     sla Review · P2: 85% within 6 min" in printed.out
-    assert "Staffing: raise: simulating 1 roster(s)" in printed.err
+    assert "Staffing: screen: simulating 1 roster(s)" in printed.err
+    assert "People per team" in printed.out and "58.8" in printed.out  # 14 heads × 24 h × 7 days ÷ 40 h
+    assert "roster(s) simulated (1 screen, 1 trim, 1 confirm)" in printed.out
     plan = json.loads(out.read_text(encoding="utf-8"))
     assert plan["status"] == "met" and plan["scenario"]["name"] == "Baseline"
     assert [(r["current"], r["recommended"], r["delta"]) for r in plan["rows"]] == [([10] * 7, 14, 4)]
@@ -50,10 +52,18 @@ def test_staff_prints_the_table_and_writes_json_and_csv(model_file, tmp_path, ca
     staffing = list(sheets["Staffing"].iter_rows(values_only=True))
     assert staffing[0][:6] == ("team", "shift", "days", "current", "recommended", "delta")
     assert staffing[1][:6] == ("Reviewers", "all day", "Mon–Sun", "10 10 10 10 10 10 10", 14, 4)
-    assert list(sheets["Targets"].iter_rows(values_only=True))[1][-1] is True
+    columns = staffing[0]
+    assert staffing[1][columns.index("fte_recommended")] == 58.8 and staffing[1][columns.index("contract_hours")] == 40
+    teams = list(sheets["Teams"].iter_rows(values_only=True))
+    assert teams[1][0] == "Reviewers" and teams[1][teams[0].index("fte_current")] == 42.0  # 10 × 24 × 7 ÷ 40
+    targets = list(sheets["Targets"].iter_rows(values_only=True))
+    assert targets[1][targets[0].index("met")] is True and targets[1][targets[0].index("confidence")] == 0.95
+    assert targets[1][targets[0].index("replications")] >= 2
+    simulated = dict(sheets["Simulated"].iter_rows(values_only=True))
+    assert simulated["rosters simulated"] == 3 and simulated["replications run"] >= 6
 
 
-def test_staff_exits_1_on_an_infeasible_target_without_simulating(tmp_path, capsys) -> None:
+def test_staff_exits_1_on_an_infeasible_target_and_still_gives_a_staffing_table(tmp_path, capsys) -> None:
     workflow = single_stage(handle=Distribution.fixed(3, "min"), sla=[SlaTarget("P2", 2, "min", 0.95)])
     path = tmp_path / "infeasible.flow.json"
     save_document([workflow], path)
@@ -61,8 +71,10 @@ def test_staff_exits_1_on_an_infeasible_target_without_simulating(tmp_path, caps
     assert main(["staff", str(path), *SHORT, "--out", str(out)]) == 1
     printed = capsys.readouterr()
     assert "infeasible  Review · P2: the target (95% within 2 min) is below the handle time" in printed.out
-    assert "Staffing:" not in printed.err
-    assert json.loads(out.read_text(encoding="utf-8"))["status"] == "infeasible"
+    assert "Staffing:" not in printed.err  # no target left to simulate
+    plan = json.loads(out.read_text(encoding="utf-8"))
+    assert plan["status"] == "infeasible" and plan["infeasible"][0]["priority"] == "P2"
+    assert [r["recommended"] for r in plan["rows"]] == [r["pooled_guess"] for r in plan["rows"]] and plan["rows"]
 
 
 @pytest.mark.parametrize("arguments", [

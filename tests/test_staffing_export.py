@@ -53,7 +53,10 @@ def test_the_plan_becomes_the_exports_staffing_table(plan: StaffingPlan):
     assert plan.cost_delta_per_week < 0 and f"({plan.cost_delta_per_week:+,.0f} against" in table.note
     assert table.note.endswith("Targets: Review · P2: 90% within 15 min: "
                                f"{plan.achieved[0].mean:.1%} ({plan.achieved[0].ci_low:.1%}–"
-                               f"{plan.achieved[0].ci_high:.1%}; needs ≥ 90.0%).")
+                               f"{plan.achieved[0].ci_high:.1%}, n = {plan.achieved[0].n}; needs ≥ 90.0%).")
+    assert f"{plan.evaluations} roster(s) and {plan.replications_run} replications simulated" in table.note
+    assert [row[7] for row in table.rows] == [round(r.fte_recommended, 2) for r in plan.rows]
+    assert f"FTE {sum(round(r.fte_recommended, 2) for r in plan.rows):,.1f}" in table.note
 
 
 def test_json_csv_and_xlsx_are_written_by_the_shared_writers(plan: StaffingPlan, tmp_path: Path):
@@ -65,8 +68,19 @@ def test_json_csv_and_xlsx_are_written_by_the_shared_writers(plan: StaffingPlan,
     assert rows[0][:6] == ["team", "shift", "days", "current", "recommended", "delta"]
     assert [int(r[4]) for r in rows[1:]] == [r.recommended for r in plan.rows]
     book = openpyxl.load_workbook(write_plan(plan, tmp_path / "plan.xlsx"))
-    assert book.sheetnames == ["Staffing", "Targets"]
+    assert book.sheetnames == ["Staffing", "Teams", "Targets", "Simulated"]
     assert book["Targets"].cell(2, 1).value == "sla"
+
+
+def test_a_version_1_plan_without_fte_reads_with_40_hour_contracts(plan: StaffingPlan, tmp_path: Path):
+    data = json.loads(write_plan(plan, tmp_path / "plan.json").read_text(encoding="utf-8"))
+    for row in data["rows"]:
+        for key in ("fte_current", "fte_recommended", "contract_hours", "pooled_guess"):
+            del row[key]
+    del data["simulated"]
+    data["version"] = 1
+    table = staffing_table(data)
+    assert [row[7] for row in table.rows] == [round(r.fte_recommended, 2) for r in plan.rows]
 
 
 def test_a_file_that_is_not_a_plan_is_refused_with_its_name(tmp_path: Path):

@@ -1,16 +1,24 @@
 """The staffing recommendation as a planner reads it, and as a scenario the app can apply.
 
 Rules:
-- One row per team × shift × day group: the current headcount (per day of the group; the row shows the
-  largest when they differ), the recommended headcount for every day of the group, the delta (recommended −
-  largest current), the analytic first guess (fractional and rounded) and the paid cost per week
-  (headcount × shift hours × days × the team's hourly cost; shrinkage does not reduce paid hours).
+- One row per team × shift × day group: the current heads on shift (per day of the group; the row shows the
+  largest when they differ), the recommended heads on shift for every day of the group, the delta
+  (recommended − largest current), the per-team Erlang guess (fractional and rounded, no pooling), the pooled
+  first guess, and the paid cost per week (heads × shift hours × days × the team's hourly cost; shrinkage
+  does not reduce paid hours).
+- People, not only heads: paid hours per week = heads × shift hours × days; FTE = paid hours ÷ the team's
+  contract hours (one person's paid hours a week). Heads on shift already include shrinkage — of them,
+  heads × (1 − shrinkage) are available to review — so FTE needs no further shrinkage factor; it is stated
+  beside the figure. :meth:`StaffingPlan.team_totals` sums them per team.
 - ``status``: ``met`` (every target met with the stated confidence), ``not_met`` (the raise stopped first — at
   the simulation bound, when more reviewers no longer helped, or when a roster left the model unable to run;
-  the last plan tried is reported and a note says which), ``infeasible`` (targets no staffing can meet;
-  nothing simulated).
-- ``trim_checks`` are the search's final trim round, the proof of minimality: for each team-shift, one
-  reviewer fewer and the targets that then failed. Empty when the simulation bound stopped the trim first.
+  the last plan tried is reported and a note says which), ``infeasible`` (some targets no staffing can meet:
+  listed with the reason; every other target was still staffed and ``achieved`` says whether it is met).
+- How sure: each achieved target carries its mean, confidence interval (at ``confidence``) and the
+  replications behind it; ``evaluations`` counts rosters simulated (``rosters_by_phase``: screen, trim,
+  confirm), ``replications_run`` every replication run, ``screen_settings`` the screening horizon.
+- ``trim_checks`` are the search's final trim round, the proof of minimality at screening length: for each
+  team-shift, one reviewer fewer and the targets that then failed. Empty when a bound stopped the trim first.
 - :func:`plan_to_scenario` gives a scenario with the base scenario's changes followed by one ``set`` of each
   changed shift's 7-day headcount (path ``shifts.<name>.headcount``), so applying it to the workflow
   reproduces the recommended roster on top of the scenario the plan was made for.
@@ -26,6 +34,7 @@ from typing import Any, Literal
 from flowmodel.errors import ModelError
 from flowmodel.run_settings import RunSettings
 from flowmodel.scenarios import Change, Scenario, apply_scenario
+from flowmodel.teams import DEFAULT_CONTRACT_HOURS
 from flowmodel.workflow import Workflow
 from simulations.staffing.targets import Infeasibility, describe_days
 
@@ -45,6 +54,26 @@ class StaffingRow:
     analytic_rounded: int
     shift_hours: float
     hourly_cost: float
+    pooled_guess: int = 0
+    shrinkage: float = 0.0
+    contract_hours: float = DEFAULT_CONTRACT_HOURS
+
+    @property
+    def paid_hours_current_per_week(self) -> float:
+        return self.shift_hours * sum(self.current)
+
+    @property
+    def paid_hours_recommended_per_week(self) -> float:
+        return self.shift_hours * self.recommended * len(self.days)
+
+    @property
+    def fte_current(self) -> float:
+        return self.paid_hours_current_per_week / self.contract_hours
+
+    @property
+    def fte_recommended(self) -> float:
+        """People to hire for this row: paid hours ÷ contract hours."""
+        return self.paid_hours_recommended_per_week / self.contract_hours
 
     @property
     def days_label(self) -> str:
@@ -69,7 +98,34 @@ class StaffingRow:
     def to_dict(self) -> dict[str, Any]:
         return {**dataclasses.asdict(self), "days_label": self.days_label, "delta": self.delta,
                 "cost_current_per_week": self.cost_current_per_week,
-                "cost_recommended_per_week": self.cost_recommended_per_week}
+                "cost_recommended_per_week": self.cost_recommended_per_week,
+                "paid_hours_current_per_week": self.paid_hours_current_per_week,
+                "paid_hours_recommended_per_week": self.paid_hours_recommended_per_week,
+                "fte_current": self.fte_current, "fte_recommended": self.fte_recommended}
+
+
+@dataclass(frozen=True)
+class TeamTotal:
+    """One team's recommendation in people: paid hours, FTE (at its contract hours) and cost per week."""
+
+    team_name: str
+    contract_hours: float
+    shrinkage: float
+    paid_hours_current: float
+    paid_hours_recommended: float
+    cost_current: float
+    cost_recommended: float
+
+    @property
+    def fte_current(self) -> float:
+        return self.paid_hours_current / self.contract_hours
+
+    @property
+    def fte_recommended(self) -> float:
+        return self.paid_hours_recommended / self.contract_hours
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**dataclasses.asdict(self), "fte_current": self.fte_current, "fte_recommended": self.fte_recommended}
 
 
 @dataclass(frozen=True)
@@ -110,6 +166,31 @@ class StaffingPlan:
     evaluations: int = 0
     max_evaluations: int = 0
     notes: list[str] = field(default_factory=list)
+    screen_settings: RunSettings | None = None
+    replications_run: int = 0
+    rosters_by_phase: dict[str, int] = field(default_factory=dict)
+    wall_seconds: float = 0.0
+
+    def team_totals(self) -> list[TeamTotal]:
+        """Per team, in row order: paid hours, FTE and cost per week, now and recommended."""
+        totals: dict[str, TeamTotal] = {}
+        for row in self.rows:
+            before = totals.get(row.team_id) or TeamTotal(row.team_name, row.contract_hours, row.shrinkage,
+                                                          0.0, 0.0, 0.0, 0.0)
+            totals[row.team_id] = dataclasses.replace(
+                before, paid_hours_current=before.paid_hours_current + row.paid_hours_current_per_week,
+                paid_hours_recommended=before.paid_hours_recommended + row.paid_hours_recommended_per_week,
+                cost_current=before.cost_current + row.cost_current_per_week,
+                cost_recommended=before.cost_recommended + row.cost_recommended_per_week)
+        return list(totals.values())
+
+    @property
+    def fte_recommended(self) -> float:
+        return sum(t.fte_recommended for t in self.team_totals())
+
+    @property
+    def fte_current(self) -> float:
+        return sum(t.fte_current for t in self.team_totals())
 
     @property
     def bound_hit(self) -> bool:
@@ -136,7 +217,7 @@ class StaffingPlan:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "format": "flowmodel.staffing-plan", "version": 1,
+            "format": "flowmodel.staffing-plan", "version": 2,
             "workflow": {"id": self.workflow_id, "name": self.workflow_name},
             "scenario": {"id": self.scenario_id, "name": self.scenario_name},
             "settings": dataclasses.asdict(self.settings), "confidence": self.confidence, "status": self.status,
@@ -146,7 +227,13 @@ class StaffingPlan:
             "trim_checks": [dataclasses.asdict(c) for c in self.trim_checks],
             "cost_per_week": {"current": self.cost_current_per_week, "recommended": self.cost_recommended_per_week,
                               "delta": self.cost_delta_per_week},
+            "teams": [t.to_dict() for t in self.team_totals()],
+            "fte": {"current": self.fte_current, "recommended": self.fte_recommended},
             "evaluations": self.evaluations, "max_evaluations": self.max_evaluations, "notes": list(self.notes),
+            "simulated": {"rosters": self.evaluations, "rosters_by_phase": dict(self.rosters_by_phase),
+                          "replications": self.replications_run, "wall_seconds": self.wall_seconds,
+                          "screen_settings": dataclasses.asdict(self.screen_settings)
+                          if self.screen_settings is not None else None},
         }
 
 

@@ -16,13 +16,15 @@ Rules:
   planner rosters; :data:`DAY_GROUPS_ALL_WEEK` gives one figure per shift.
 - Infeasible targets, found without simulating: a stage that no team works, or that no team working it can
   review for some item class (skills); a time-to-decision goal whose time is shorter than the handle time
-  for more than the allowed share (a wait goal ends when review starts, so enough reviewers always meet it) — even with no wait, P(handle time ≤ within) < share — so no headcount can meet it; an
-  occupancy cap of 0 or less. They are reported with the reason and the search does not start.
+  for more than the allowed share (a wait goal ends when review starts, so enough reviewers always meet
+  it) — even with no wait, P(handle time ≤ within) < share — so no headcount can meet it; an occupancy cap
+  of 0 or less. They are reported with the reason, and :func:`feasible_targets` leaves them
+  out so that the search still staffs every other target.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flowmodel.distributions import to_seconds
 from flowmodel.errors import ModelError
@@ -80,10 +82,13 @@ class StaffingTargets:
 
 @dataclass(frozen=True)
 class Infeasibility:
-    """A target no staffing can meet: ``where`` names the stage (and priority), ``reason`` says why."""
+    """A target no staffing can meet: ``where`` names the stage (and priority), ``reason`` says why;
+    ``stage_id`` and ``priority`` say which goals it rules out (an empty priority: all of the stage's)."""
 
     where: str
     reason: str
+    stage_id: str = ""
+    priority: str = ""
 
     def render(self) -> str:
         return f"{self.where}: {self.reason}"
@@ -117,12 +122,13 @@ def infeasible_targets(workflow: Workflow, targets: StaffingTargets) -> list[Inf
             continue
         teams = workflow.teams_for_stage(node.id)
         if not teams:
-            out.append(Infeasibility(node.name, "no team works this stage, so its items are never reviewed"))
+            out.append(Infeasibility(node.name, "no team works this stage, so its items are never reviewed",
+                                     node.id))
             continue
         for item_class, rate in rates[node.id].items():
             if rate > 0 and not any(t.can_review(item_class.language, item_class.category) for t in teams):
                 out.append(Infeasibility(node.name, f"no team working it can review {item_class.language}/"
-                                                    f"{item_class.category} items (skills)"))
+                                                    f"{item_class.category} items (skills)", node.id))
     for goal in targets.sla:
         stage = workflow.nodes.get(goal.stage_id)
         if not isinstance(stage, ReviewStage) or goal.clock == "wait":
@@ -135,10 +141,21 @@ def infeasible_targets(workflow: Workflow, targets: StaffingTargets) -> list[Inf
             out.append(Infeasibility(
                 f"{goal.stage_name} · {goal.priority}",
                 f"the target ({goal.share:.0%} within {_duration(goal.within_s)}) is below the handle time: even "
-                f"with no wait only {best:.1%} of reviews end within {_duration(goal.within_s)}"))
+                f"with no wait only {best:.1%} of reviews end within {_duration(goal.within_s)}",
+                goal.stage_id, goal.priority))
     if targets.max_occupancy is not None and targets.max_occupancy <= 0:
         out.append(Infeasibility("maximum occupancy", "must be above 0 %"))
     return out
+
+
+def feasible_targets(workflow: Workflow, targets: StaffingTargets, infeasible: list[Infeasibility]
+                     ) -> StaffingTargets:
+    """``targets`` without the ones ``infeasible`` rules out, so that the rest can still be staffed."""
+    ruled_out = {(i.stage_id, i.priority) for i in infeasible if i.stage_id}
+    goals = tuple(g for g in targets.sla
+                  if (g.stage_id, "") not in ruled_out and (g.stage_id, g.priority) not in ruled_out)
+    occupancy = targets.max_occupancy if targets.max_occupancy is None or targets.max_occupancy > 0 else None
+    return replace(targets, sla=goals, max_occupancy=occupancy)
 
 
 def _duration(seconds: float) -> str:
