@@ -23,10 +23,12 @@ review into the next. Rules:
   balances exactly: at a load equal to capacity a random queue still grows without bound. The reported week
   is the repeating one (surges of the first week of the horizon are then added on top of it, from its
   carried backlog).
-- Waits: in an hour without backlog the wait is Erlang C of the stage's staffing pool (pool load on the
-  pool's whole reviewers; Erlang A with patience = mean time to expiry for a stage with expiry that has a
-  pool of its own, when that time is under ``ERLANG_A_PATIENCE`` mean handle times — a longer one hardly
-  changes an hour and is left to the backlog's expiry rule). In an hour with backlog the wait is the fluid
+- Waits: in an hour without backlog the wait is Erlang C of the teams that work the stage: all the work they
+  do in that hour (this stage's and what they give other stages) on all their reviewers, rounded down —
+  so a specialist team that also helps Tier 1 is as busy for its own stage as it really is; Erlang A with
+  patience = mean time to expiry for a stage with expiry whose teams work no other stage, when that time is
+  under ``ERLANG_A_PATIENCE`` mean handle times — a longer one hardly changes an hour and is left to the
+  backlog's expiry rule). In an hour with backlog the wait is the fluid
   delay: first-in first-out, an arrival waits until the capacity after it has reviewed the backlog ahead of
   it (linear across the hour). An hour's Erlang wait is capped at ``MAX_HOUR_WAIT_H``: near saturation the
   stationary queue takes far longer than an hour to build (relaxation time about s ÷ (1 − ρ)²), so the
@@ -52,7 +54,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from flowmodel.distributions import to_seconds
-from flowmodel.erlang import erlang_a, erlang_c
+from flowmodel.erlang import erlang_a
 from flowmodel.interval_grid import HOURS, horizon_start, source_multipliers, surge_factors, team_available
 from flowmodel.nodes import ReviewStage, SlaTarget, Source
 from flowmodel.traffic import SECONDS_PER_HOUR, class_rates_by_source, classes_reaching, staffing_pools
@@ -141,18 +143,24 @@ def _stage_inputs(workflow: Workflow, start, available: dict[str, np.ndarray]) -
     return out
 
 
+#: Per team (in giving order), per stage: reviewer-hours given in each hour of the week.
+Given = list[dict[str, list[float]]]
+
+
 def _week(stages: dict[str, _Stage], givers: list[tuple[np.ndarray, list[str]]], carried: dict[str, float],
-          surges: bool) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """One week of the fluid model from ``carried`` backlog work: (reviewed, backlog at hour end) per stage."""
+          surges: bool) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], Given]:
+    """One week of the fluid model from ``carried`` backlog work: (reviewed, backlog at hour end) per stage and
+    what each team gave each stage."""
     backlog = dict(carried)
     reviewed = {s: np.zeros(HOURS) for s in stages}
+    given: Given = [{s: [0.0] * HOURS for s in order} for _, order in givers]
     ends = {s: np.zeros(HOURS) for s in stages}
     loads = {s: (st.load if surges else st.calm_load).tolist() for s, st in stages.items()}
     spare_of = [reviewers.tolist() for reviewers, _ in givers]
     window = {s: st.expiry_h for s, st in stages.items()}
     for k in range(HOURS):
         demand = {s: backlog[s] + loads[s][k] for s in stages}
-        for (_, order), reviewers in zip(givers, spare_of, strict=True):
+        for (_, order), reviewers, gifts in zip(givers, spare_of, given, strict=True):
             spare = reviewers[k]
             for s in order:
                 if spare <= 0:
@@ -160,6 +168,7 @@ def _week(stages: dict[str, _Stage], givers: list[tuple[np.ndarray, list[str]]],
                 take = min(spare, demand[s])
                 demand[s] -= take
                 reviewed[s][k] += take
+                gifts[s][k] = take
                 spare -= take
         for s in stages:
             left = demand[s]
@@ -169,7 +178,7 @@ def _week(stages: dict[str, _Stage], givers: list[tuple[np.ndarray, list[str]]],
                 left = min(left, recent * window[s] / hours)
             backlog[s] = max(left, 0.0)
             ends[s][k] = backlog[s]
-    return reviewed, ends
+    return reviewed, ends, given
 
 
 def _fluid_delays(reviewed: np.ndarray, ahead: np.ndarray, offset: int) -> np.ndarray:
@@ -191,30 +200,29 @@ def _fluid_delays(reviewed: np.ndarray, ahead: np.ndarray, offset: int) -> np.nd
 
 def _erlang_hours(load: np.ndarray, arrivals: np.ndarray, reviewers: np.ndarray, patience_h: float
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per hour: P(wait), decay rate γ per hour, mean wait in hours (inf where not stable)."""
+    """Per hour: P(wait), decay rate γ per hour, mean wait in hours (inf where not stable). Erlang C is the
+    B recursion of :func:`flowmodel.erlang.erlang_c`, run for all hours at once."""
     p_wait, gamma, wait = np.ones(HOURS), np.zeros(HOURS), np.full(HOURS, math.inf)
-    memo: dict[tuple[int, float, float], tuple[float, float, float]] = {}
-    for k in range(HOURS):
-        a, servers = float(load[k]), math.floor(reviewers[k] + 1e-9)
-        if a <= 0:
-            p_wait[k], gamma[k], wait[k] = 0.0, math.inf, 0.0
-            continue
-        handle_h = a / arrivals[k]
-        if servers < 1 or (a >= servers and not patience_h < ERLANG_A_PATIENCE * handle_h):
-            continue
-        key = (servers, round(a, 6), round(handle_h, 9))
-        if key not in memo:
-            if patience_h < ERLANG_A_PATIENCE * handle_h:
-                queue = erlang_a(arrivals[k], handle_h, servers, patience_h)
-                c = queue.p_wait
-                g = max((servers - a) / handle_h, 1.0 / patience_h)
-                memo[key] = (c, g, queue.mean_wait)
-            else:
-                c = erlang_c(servers, a)
-                memo[key] = (c, (servers - a) / handle_h, c * handle_h / (servers - a))
-        p_wait[k], gamma[k], wait[k] = memo[key]
-        wait[k] = min(wait[k], MAX_HOUR_WAIT_H)
-    return p_wait, gamma, wait
+    servers = np.floor(reviewers + 1e-9)
+    idle = load <= 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        handle_h = np.where(idle, 1.0, load / np.where(arrivals > 0, arrivals, 1.0))
+    patient = patience_h < ERLANG_A_PATIENCE * handle_h
+    stable = ~idle & (servers >= 1) & (load < servers) & ~patient
+    if stable.any():
+        a, c = load[stable], servers[stable]
+        b = np.ones_like(a)
+        for k in range(1, int(c.max()) + 1):
+            b = np.where(k <= c, a * b / (k + a * b), b)
+        p_wait[stable] = c * b / (c - a * (1.0 - b))
+        gamma[stable] = (c - a) / handle_h[stable]
+        wait[stable] = p_wait[stable] * handle_h[stable] / (c - a)
+    for k in np.nonzero(~idle & (servers >= 1) & patient)[0]:
+        queue = erlang_a(float(arrivals[k]), float(handle_h[k]), int(servers[k]), patience_h)
+        p_wait[k], wait[k] = queue.p_wait, queue.mean_wait
+        gamma[k] = max((servers[k] - load[k]) / handle_h[k], 1.0 / patience_h)
+    p_wait[idle], gamma[idle], wait[idle] = 0.0, math.inf, 0.0
+    return p_wait, gamma, np.where(np.isfinite(wait), np.minimum(wait, MAX_HOUR_WAIT_H), math.inf)
 
 
 def interval_estimates(workflow: Workflow) -> dict[str, StageInterval]:
@@ -230,14 +238,35 @@ def interval_estimates(workflow: Workflow) -> dict[str, StageInterval]:
     carried = {s: 0.0 for s in stages}
     growing: dict[str, float] = {}
     for _ in range(MAX_WEEKS):
-        reviewed, ends = _week(stages, givers, carried, surges=False)
+        reviewed, ends, _ = _week(stages, givers, carried, surges=False)
         after = {s: float(ends[s][-1]) for s in stages}
         growing = {s: after[s] - carried[s] for s in stages if after[s] - carried[s] > TOLERANCE}
         carried = after
         if not growing:
             break
-    reviewed, ends = _week(stages, givers, carried, surges=True)
-    return _results(workflow, stages, available, reviewed, ends, carried, growing)
+    reviewed, ends, given = _week(stages, givers, carried, surges=True)
+    erlang = {s: _stage_erlang(s, stages, givers, given) for s in stages}
+    return _results(workflow, stages, available, reviewed, ends, carried, growing, erlang)
+
+
+def _stage_erlang(stage_id: str, stages: dict[str, _Stage], givers: list[tuple[np.ndarray, list[str]]],
+                  given: Given) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Erlang C (or A) per hour for a stage: all the work of the teams that work it, on all their reviewers."""
+    mine = [g for g, (_, order) in enumerate(givers) if stage_id in order]
+    reviewers, work, arrivals = np.zeros(HOURS), np.zeros(HOURS), np.zeros(HOURS)
+    for g in mine:
+        reviewers += givers[g][0]
+        for other, hours in given[g].items():
+            handle_h = _mean_handle_h(stages[other])
+            work += np.array(hours)
+            arrivals += np.array(hours) / handle_h
+    alone = all(givers[g][1] == [stage_id] for g in mine)
+    return _erlang_hours(work, arrivals, reviewers, stages[stage_id].expiry_h if alone else math.inf)
+
+
+def _mean_handle_h(st: _Stage) -> float:
+    total = float(st.arrivals.sum())
+    return float(st.load.sum()) / total if total > 0 else st.stage.handle_time.mean_seconds() / SECONDS_PER_HOUR
 
 
 def _givers(workflow: Workflow, stages: dict[str, _Stage], available: dict[str, np.ndarray]
@@ -256,12 +285,12 @@ def _givers(workflow: Workflow, stages: dict[str, _Stage], available: dict[str, 
 
 def _results(workflow: Workflow, stages: dict[str, _Stage], available: dict[str, np.ndarray],
              reviewed: dict[str, np.ndarray], ends: dict[str, np.ndarray], carried: dict[str, float],
-             growing: dict[str, float]) -> dict[str, StageInterval]:
+             growing: dict[str, float], erlang: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
+             ) -> dict[str, StageInterval]:
     out: dict[str, StageInterval] = {}
     for pool in staffing_pools(workflow, {s: 0.0 for s in stages}):
         ids = [s for s in pool.stage_ids if s in stages]
         pool_load = np.sum([stages[s].load for s in ids], axis=0)
-        pool_arrivals = np.sum([stages[s].arrivals for s in ids], axis=0)
         pool_reviewers = np.sum([available[t] for t in pool.team_ids], axis=0) if pool.team_ids else np.zeros(HOURS)
         with np.errstate(divide="ignore", invalid="ignore"):
             use = np.where(pool_reviewers > 0, pool_load / np.where(pool_reviewers > 0, pool_reviewers, 1.0),
@@ -276,11 +305,9 @@ def _results(workflow: Workflow, stages: dict[str, _Stage], available: dict[str,
         offered = calm_work / total_reviewers if total_reviewers > 0 else (math.inf if calm_work > 0 else 0.0)
         if offered >= 1.0 - 1e-9:
             growing = {**{s: 0.0 for s in ids}, **growing}
-        patience = stages[ids[0]].expiry_h if len(ids) == 1 else math.inf
-        erlang = _erlang_hours(pool_load, pool_arrivals, pool_reviewers, patience)
         for s in ids:
             out[s] = _stage_result(workflow, stages[s], tuple(ids), available, reviewed[s], ends[s], carried[s],
-                                   growing.get(s), use, busiest, overloaded, week_use, offered, erlang)
+                                   growing.get(s), use, busiest, overloaded, week_use, offered, erlang[s])
     return out
 
 
