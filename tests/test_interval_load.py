@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from flowmodel import Distribution, Edge, Outcome, ReviewStage, Shift, SlaTarget, Source, Team, Workflow
+from flowmodel import Distribution, Edge, Outcome, ReviewStage, Shift, SlaTarget, Source, Surge, Team, Workflow
 from flowmodel.erlang import erlang_c, mmc
 from flowmodel.interval_grid import describe_hours, horizon_start
 from flowmodel.interval_load import interval_estimates
@@ -152,3 +152,28 @@ def test_the_estimate_is_fast_enough_for_the_canvas(name: str) -> None:
         interval_estimates(workflow)
         best = min(best, time.perf_counter() - began)
     assert best < 0.05
+
+
+def test_a_surge_in_the_first_week_builds_a_backlog_on_top_of_the_repeating_week() -> None:
+    """Tiny triage (5 erlangs on 8) with a ×2 surge from hour 10 for 3 h: 10 erlangs on 8 leave 2 reviewer-hours
+    an hour, 6 reviewer-hours = 72 five-minute items at 13:00, cleared at 3 reviewer-hours an hour by 15:00."""
+    workflow = make_triage_workflow()
+    workflow.node_by_name("User reports").surges = [Surge(10.0, 3.0, 2.0, "viral")]
+    (estimate,) = interval_estimates(workflow).values()
+    assert [round(b, 6) for b in estimate.backlog_items[9:16]] == [0, 24, 48, 72, 36, 0, 0]
+    assert estimate.busiest_hour == 10 and estimate.busiest_utilisation == pytest.approx(10 / 8)
+    assert estimate.overloaded_hours == (10, 11, 12) and estimate.clears_hour == 14
+
+
+def test_hours_are_told_in_the_team_time_zone_across_the_week_boundary() -> None:
+    """A New York team on 09:00–17:00 local for a source around the clock: the gap 17:00–09:00 New York time
+    crosses the horizon's week boundary (Monday 00:00 UTC is Sunday 19:00 in New York) and still reads as one
+    daily gap."""
+    workflow = make_triage_workflow()
+    team = next(iter(workflow.teams.values()))
+    team.timezone, team.shifts = "America/New_York", [Shift("day", 9.0, 8.0, [20] * 7)]
+    (estimate,) = interval_estimates(workflow).values()
+    start = horizon_start(workflow.run_settings)
+    assert len(estimate.uncovered_hours) == 16 * 7
+    assert describe_hours(start, estimate.uncovered_hours, "America/New_York") == \
+        "17:00–09:00 (Mon–Sun, America/New_York)"
