@@ -33,7 +33,8 @@ def key_lines(workflow: Workflow, node: Node) -> list[str]:
         if node.sla:
             first = node.sla[0]
             more = f" (+{len(node.sla) - 1})" if len(node.sla) > 1 else ""
-            lines.append(f"SLA {first.priority}: {first.share:.0%} ≤ {first.within:g} {first.unit}{more}")
+            queue = " in queue" if first.clock == "wait" else ""
+            lines.append(f"SLA {first.priority}: {first.share:.0%} ≤ {first.within:g} {first.unit}{queue}{more}")
         else:
             lines.append("no SLA")
         lines.append(f"queue: {DISCIPLINE_NAMES.get(node.discipline, node.discipline)}")
