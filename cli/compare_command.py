@@ -32,6 +32,7 @@ from cli.run_options import (
     pick_workflow,
     run_settings,
     simulate_with_progress,
+    stopped_failure,
 )
 from flowmodel.documents import document_kind, load_workflows
 from flowmodel.errors import FlowmodelError
@@ -120,9 +121,17 @@ def _stored_run(workspace_path: str, run_id: str, workflow: Workflow,
 
 
 def _simulate(args: argparse.Namespace, workflow: Workflow, ids: list[str | None]) -> RunResult | int:
+    """The run, or an exit code: invalid, refused by its estimate, failed, or cut short by the backlog guard (a
+    comparison of replications stopped at different moments compares nothing, so it is not exported)."""
     settings = run_settings(workflow, args)
     stop = check_run(workflow, settings, args)
-    return stop if stop is not None else simulate_with_progress(workflow, ids, settings, args)
+    if stop is not None:
+        return stop
+    run = simulate_with_progress(workflow, ids, settings, args)
+    if isinstance(run, int):
+        return run
+    stopped = stopped_failure(run, "nothing was stored or exported")
+    return stopped if stopped is not None else run
 
 
 def export(comparison: Comparison, path: Path, workflow: Workflow | None) -> Path:

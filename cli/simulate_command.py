@@ -8,8 +8,14 @@ Rules:
 - The summary goes to stdout; progress goes to stderr (a bar on a terminal, a line per 10 % otherwise).
 - A ``.flowdb`` input gets the run stored in it. ``--out`` writes JSON (settings, aggregates, deltas) or a
   tidy CSV (one row per scenario × replication × metric), atomically; its suffix is checked before the run.
-- Exit codes as in :mod:`cli.app`: 1 invalid model, 2 unreadable input or bad arguments, 130 Ctrl-C
-  (the run is cancelled, worker processes are stopped, nothing is stored or written).
+- Before the run starts it is estimated (events, time, memory): a long or large run starts with a warning,
+  one past the budget is refused (exit 1). ``--backlog-limit`` lowers the engine's backlog guard (default and
+  most :data:`flowmodel.limits.MAX_BACKLOG_ITEMS` items waiting at a stage).
+- A run the backlog guard cut short (the model is overloaded) prints its summary with a "Stopped early" note
+  and one error line, is neither stored nor written, and exits 1 (see :mod:`cli.run_options`).
+- Exit codes as in :mod:`cli.app`: 1 invalid model, a run refused by its estimate or cut short by the backlog
+  guard, 2 unreadable input or bad arguments, 130 Ctrl-C (the run is cancelled, worker processes are stopped,
+  nothing is stored or written).
 """
 
 from __future__ import annotations
@@ -25,10 +31,19 @@ from pathlib import Path
 from typing import Any
 
 from cli.app import EXIT_OK
-from cli.run_options import add_run_options, check_run, fail, pick_workflow, run_settings, simulate_with_progress
+from cli.run_options import (
+    add_run_options,
+    check_run,
+    fail,
+    pick_workflow,
+    run_settings,
+    simulate_with_progress,
+    stopped_failure,
+)
 from flowmodel.documents import document_kind, load_workflows
 from flowmodel.ids import new_id
 from flowmodel.jsonfile import write_atomically
+from flowmodel.limits import MAX_BACKLOG_ITEMS, MIN_BACKLOG_LIMIT
 from flowmodel.workspace import Workspace
 from simulations.aggregate import MetricDelta, MetricSummary
 from simulations.persist import save_run_to_workspace
@@ -48,6 +63,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="a scenario to compare with the baseline (repeat for several)")
     add_run_options(parser)
     parser.add_argument("--cluster", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://host:8786")
+    parser.add_argument("--backlog-limit", type=int, metavar="ITEMS",
+                        help=f"stop a replication once a stage has more than ITEMS items waiting (an overloaded "
+                             f"model; {MIN_BACKLOG_LIMIT:,} to {MAX_BACKLOG_ITEMS:,}, the default)")
     parser.add_argument("--out", metavar="FILE", help="also write results to FILE (.json or .csv)")
     parser.add_argument("--label", default="", help="a label for the run stored in a workspace")
     parser.set_defaults(handler=run_command)
@@ -71,17 +89,25 @@ def run_command(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None
     if out is not None and (problem := _out_problem(out)):
         return fail(problem)
+    backlog_limit = MAX_BACKLOG_ITEMS if args.backlog_limit is None else args.backlog_limit
+    if not MIN_BACKLOG_LIMIT <= backlog_limit <= MAX_BACKLOG_ITEMS:
+        return fail(f"--backlog-limit must be from {MIN_BACKLOG_LIMIT:,} to {MAX_BACKLOG_ITEMS:,} items, "
+                    f"not {backlog_limit:,}")
     workflow = pick_workflow(load_workflows(args.path), args.workflow, args.path)
     settings = run_settings(workflow, args)
     stop = check_run(workflow, settings, args)
     if stop is not None:
         return stop
     scenario_ids: list[str | None] = [None] + [workflow.scenario_by_name(name).id for name in args.scenario]
-    run = simulate_with_progress(workflow, scenario_ids, settings, args, cluster=args.cluster)
+    run = simulate_with_progress(workflow, scenario_ids, settings, args, cluster=args.cluster,
+                                 backlog_limit=backlog_limit)
     if isinstance(run, int):
         return run
 
     print(summary_table(run))
+    stopped = stopped_failure(run, "nothing was stored or written")
+    if stopped is not None:
+        return stopped
     run_id = new_id()
     if document_kind(Path(args.path)) == "workspace":
         with Workspace.open(args.path) as workspace:
@@ -187,6 +213,8 @@ def summary_table(run: RunResult) -> str:
              "± is the half-width of the 95 % confidence interval (Student t) across replications."]
     if len(scenario_ids) > 1:
         notes.append(f"Δ is paired with {names[reference]} on the same random numbers; * = the interval excludes 0.")
+    if run.stopped_early():
+        notes.append(f"Stopped early: {run.stop_summary()}. The figures cover each replication only up to its stop.")
     return "\n".join([*notes, "", *lines])
 
 

@@ -10,7 +10,11 @@ Rules:
   UI thread. Otherwise the run stays in memory and is written by the next Save As ``.flowdb``
   (:class:`ui.run.history.RunHistory`).
 - Progress reaches the window as :class:`RunProgress`, with elapsed and remaining time measured on the UI
-  thread from the moment the run started.
+  thread from the moment the run started. The run's estimate (:mod:`simulations.run_budget`) arrives as
+  ``estimated`` before the first replication, so the panel can show its warnings; a run past the budget fails
+  with the estimate's message.
+- A run the engine's backlog guard cut short is not stored in the workspace (its figures cover each
+  replication only up to its stop, which a stored run could not tell); it stays in this session's history.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ class RunController(BackgroundController):
     """Starts, follows and cancels one background run at a time."""
 
     finished = Signal(object, str, object)
+    estimated = Signal(object)
     what = "run"
 
     def __init__(self, parent: QObject | None = None, jobs: int | None = None) -> None:
@@ -68,9 +73,9 @@ class RunController(BackgroundController):
 
         def work(cancel: threading.Event, on_progress: ProgressSink) -> tuple[RunResult, str, Workflow]:
             result = run_scenarios(snapshot, ids, settings, executor=ProcessPoolExecutor(jobs),
-                                   on_progress=on_progress, cancel=cancel)
+                                   on_progress=on_progress, cancel=cancel, on_estimate=self.estimated.emit)
             run_id = ""
-            if workspace_path is not None:
+            if workspace_path is not None and not result.stopped_early():
                 with Workspace.open(workspace_path) as workspace:
                     run_id = save_run_to_workspace(workspace, snapshot, result, label)
             return result, run_id, snapshot

@@ -4,7 +4,8 @@ Rules:
 - A document that is a ``.flowdb`` workspace lists the runs stored in it (oldest first); the run controller
   stores new runs there as they finish. Any other document (a ``.flow.json``, an unsaved example) keeps its
   runs in memory; the next save to a ``.flowdb`` writes them into the workspace and from then on they are
-  listed from it. Closing a JSON document drops its in-memory runs.
+  listed from it. Closing a JSON document drops its in-memory runs. A run the backlog guard cut short is
+  never written (see :mod:`ui.run.controller`).
 - Each entry keeps the settings and the exact scenario documents the run used and the workflow
   fingerprint it ran on: :meth:`RunHistory.is_stale` compares it with the workflow as it is now.
 - Results of a stored run are loaded only when asked for (:meth:`RunHistory.result`), then kept.
@@ -120,7 +121,8 @@ class RunHistory(QObject):
         self.path = path
         where = self.workspace_path
         if where is not None:
-            pending = [e for e in self.entries if not e.stored and e.result is not None and e.snapshot is not None]
+            pending = [e for e in self.entries if not e.stored and e.result is not None and e.snapshot is not None
+                       and not e.result.stopped_early()]
             if pending:
                 with Workspace.open(where) as workspace:
                     for entry in pending:

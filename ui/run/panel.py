@@ -5,7 +5,8 @@ Rules:
 - The baseline is always the first (reference) scenario of a run when it is ticked; a run needs at least
   one ticked scenario. Comparisons take their deltas against the first scenario run.
 - While a run is going the settings are locked and Cancel is available; progress shows replications done,
-  simulated time, elapsed and estimated remaining time.
+  simulated time, elapsed and estimated remaining time. The run estimate's warnings (a long or large run)
+  stay shown under the progress until the next run starts.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from flowmodel.run_settings import RunSettings
 from flowmodel.workflow import Workflow
+from simulations.run_budget import RunEstimate
 from simulations.runner import BASELINE_ID, BASELINE_NAME
 from ui.run.controller import RunProgress
 
@@ -73,6 +75,9 @@ class RunPanel(QWidget):
         self.progress.setValue(0)
         self.status = QLabel("Idle.")
         self.status.setWordWrap(True)
+        self.estimate_note = QLabel()
+        self.estimate_note.setWordWrap(True)
+        self.estimate_note.hide()
         form = QFormLayout()
         form.addRow("Horizon:", self.horizon)
         form.addRow("Warm-up:", self.warmup)
@@ -90,6 +95,7 @@ class RunPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
+        layout.addWidget(self.estimate_note)
         layout.addStretch(1)
         self.run_button.clicked.connect(self._run_clicked)
         self.cancel_button.clicked.connect(self.cancel_requested)
@@ -165,6 +171,15 @@ class RunPanel(QWidget):
         if running:
             self.progress.setValue(0)
             self.status.setText("Starting worker processes…")
+            self.estimate_note.clear()
+            self.estimate_note.hide()
+
+    def show_estimate(self, estimate: RunEstimate) -> None:
+        """The estimate's warnings, if any, for as long as the run goes on."""
+        warnings = estimate.warnings()
+        if warnings:
+            self.estimate_note.setText("\n".join(f"Warning: {w.message[:1].upper()}{w.message[1:]}" for w in warnings))
+            self.estimate_note.show()
 
     def show_progress(self, progress: RunProgress) -> None:
         self.progress.setValue(round(progress.fraction * 1000))

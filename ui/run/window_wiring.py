@@ -7,7 +7,8 @@ Rules:
   reload, so they show the scenario's values; the canvas follows through its overlay.
 - The results dock is shown only when the document has runs; a finished run is added to the history, the
   results dock is shown and raised (at least half the window high) and the run is shown; a failed run
-  shows its message in the run panel, never a traceback.
+  shows its message in the run panel, never a traceback. The run estimate's warnings show in the run panel
+  while the run goes on; a run the backlog guard cut short says so there and in the status bar.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class WhatIfWiring(QObject):
         panel.cancel_requested.connect(runs.cancel)
         runs.running_changed.connect(panel.set_running)
         runs.progressed.connect(panel.show_progress)
+        runs.estimated.connect(panel.show_estimate)
         runs.finished.connect(self.run_finished)
         runs.failed.connect(self.run_failed)
         runs.cancelled.connect(lambda: panel.show_outcome("Run cancelled; no results kept.", False))
@@ -73,8 +75,16 @@ class WhatIfWiring(QObject):
     def run_finished(self, result: RunResult, run_id: str, snapshot: Workflow) -> None:
         window = self.window
         entry = window.run_history.add(result, run_id, snapshot)
-        where = "stored in the workspace" if run_id else "kept until you save as a .flowdb workspace"
-        window.run_panel.show_outcome(f"Run finished: {len(result.replications)} replications, {where}.", True)
+        stopped = result.stop_summary()
+        if stopped:
+            stopped = stopped[:1].upper() + stopped[1:]
+            text = (f"{stopped}. The results show each replication only up to its stop; the run is kept for this "
+                    "session and not stored.")
+            window.show_status(stopped)
+        else:
+            where = "stored in the workspace" if run_id else "kept until you save as a .flowdb workspace"
+            text = f"Run finished: {len(result.replications)} replications, {where}."
+        window.run_panel.show_outcome(text, True)
         dock = window.results_dock
         dock.show()
         dock.raise_()
