@@ -5,6 +5,9 @@ Rules (per scenario, against the reference, most serious first):
   that scenario marks the stage unstable (offered load ≥ whole reviewers available); otherwise the rise is
   reported as it is. Stages the estimate marks unstable without a clear rise in the run are named too (a
   longer horizon would show the growth).
+- Stages the analytic estimate by hour (the estimates' ``interval`` view, :mod:`flowmodel.interval_load`) finds
+  with hours of work and nobody able to review it on shift are named once for the reference, with the hours a
+  week: those items wait for the next shift whatever the averages say.
 - SLA targets missed under the scenario (mean attainment below the target) are named with the target, the
   attainment and the reference's; a target the reference missed and the scenario meets is "restored".
 - Time to decision (mean and p90), teams at 95 % utilisation or more (other clear utilisation changes as
@@ -55,6 +58,10 @@ def write_findings(comparison: Comparison) -> Findings:
     if unstable:
         general.append(f"Already under '{reference.name}', the analytic estimate finds "
                        f"{_join(unstable)} overloaded: the backlog there grows for as long as the load lasts.")
+    unstaffed = _unstaffed(comparison, reference.id)
+    if unstaffed:
+        general.append(f"Under '{reference.name}', the analytic estimate by hour finds work and nobody able to "
+                       f"review it on shift at {_join(unstaffed)}: those items wait for the next shift.")
     by_scenario = [ScenarioFindings(s, *_scenario_points(comparison, position))
                    for position, s in enumerate(comparison.scenarios) if position > 0]
     if comparison.staffing is not None and comparison.staffing.note:
@@ -69,6 +76,13 @@ def _join(parts: list[str]) -> str:
 def _unstable(comparison: Comparison, scenario_id: str) -> list[str]:
     estimates = comparison.estimates.get(scenario_id, {})
     return [e.stage_name for e in estimates.values() if not e.stable]
+
+
+def _unstaffed(comparison: Comparison, scenario_id: str) -> list[str]:
+    """``ZH review (56 h a week)`` for each stage whose interval estimate has uncovered hours."""
+    estimates = comparison.estimates.get(scenario_id, {})
+    return [f"{e.stage_name} ({len(e.interval.uncovered_hours)} h a week)" for e in estimates.values()
+            if e.interval is not None and e.interval.uncovered_hours]
 
 
 def _clear_word(delta: MetricDelta) -> str:

@@ -75,3 +75,17 @@ def test_one_replication_and_a_staffing_table_are_mentioned():
     assert findings.general[0].startswith("Only one replication was run, so there are no confidence intervals")
     assert findings.general[-1] == "Staffing: 6 more Tier 1 reviewers on the day shift restore the 4 h SLA."
     assert "n/a" in findings.by_scenario[0].points[0]
+
+
+def test_hours_with_work_and_nobody_on_shift_are_named_from_the_interval_estimate():
+    from pathlib import Path
+
+    from flowmodel.jsonfile import read_workflow_json
+    from simulations.analytic import stage_estimates
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    workflow = read_workflow_json(examples / "follow_the_sun_multilingual.flow.json")
+    comparison = dataclasses.replace(build_comparison(_run()), estimates={"baseline": stage_estimates(workflow)})
+    assert write_findings(comparison).general == (
+        "Under 'Baseline', the analytic estimate by hour finds work and nobody able to review it on shift at "
+        "ZH review (56 h a week): those items wait for the next shift.",)
