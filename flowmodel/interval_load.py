@@ -363,18 +363,16 @@ def _limit_hours(target: SlaTarget) -> float:
 
 def _on_time_share(first: np.ndarray, last: np.ndarray, limit: float) -> np.ndarray:
     """Share of an hour's arrivals whose delay, linear from ``first`` to ``last`` across it, is ≤ ``limit``."""
-    out = np.zeros(HOURS)
-    for k in range(HOURS):
-        d0, d1 = float(first[k]), float(last[k])
-        if not (math.isfinite(d0) and math.isfinite(d1)):
-            out[k] = 1.0 if min(d0, d1) <= limit and math.isfinite(min(d0, d1)) else 0.0
-        elif abs(d1 - d0) < 1e-12:
-            out[k] = 1.0 if d0 <= limit else 0.0
-        elif d1 > d0:
-            out[k] = min(max((limit - d0) / (d1 - d0), 0.0), 1.0)
-        else:
-            out[k] = 1.0 - min(max((d0 - limit) / (d0 - d1), 0.0), 1.0)
-    return out
+    finite = np.isfinite(first) & np.isfinite(last)
+    span = np.where(finite, last - first, 0.0)
+    flat = np.abs(span) < 1e-12
+    safe = np.where(flat, 1.0, span)
+    with np.errstate(invalid="ignore"):
+        rising = np.clip((limit - first) / safe, 0.0, 1.0)       # d grows: the early part of the hour makes it
+        falling = 1.0 - np.clip((first - limit) / -safe, 0.0, 1.0)  # d shrinks: the late part makes it
+        ramp = np.where(flat, (first <= limit).astype(float), np.where(span > 0, rising, falling))
+    lowest = np.minimum(first, last)
+    return np.where(finite, ramp, (np.isfinite(lowest) & (lowest <= limit)).astype(float))
 
 
 def _weighted(values: np.ndarray, weights: np.ndarray) -> float:

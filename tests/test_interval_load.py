@@ -143,14 +143,15 @@ def test_an_overloaded_evening_is_reported_with_its_hours_backlog_and_recovery()
 @pytest.mark.parametrize("name", ["user_report_triage", "hate_speech_policy_change", "follow_the_sun_multilingual",
                                   "classifier_rollout_appeals"])
 def test_the_estimate_is_fast_enough_for_the_canvas(name: str) -> None:
-    """The canvas recomputes the estimate after each edit: under 50 ms for each bundled example (best of 5)."""
+    """The canvas recomputes the estimate after each edit: under 50 ms for each bundled example (this process's
+    CPU time, best of 10, so that other work on the machine does not count; 10–25 ms on an idle laptop)."""
     workflow = read_workflow_json(EXAMPLES / f"{name}.flow.json")
     interval_estimates(workflow)
     best = math.inf
-    for _ in range(5):
-        began = time.perf_counter()
+    for _ in range(10):
+        began = time.process_time()
         interval_estimates(workflow)
-        best = min(best, time.perf_counter() - began)
+        best = min(best, time.process_time() - began)
     assert best < 0.05
 
 
