@@ -9,7 +9,8 @@ Rules:
 - Sequential stopping: a batch starts with ``first`` replications per candidate; a candidate whose every
   target is already *clear* — the confidence interval wholly on one side of the target — stops there;
   the others get ``step`` more, up to ``most``. A candidate still unclear at ``most`` is judged by the
-  safe-side bound (met only if it clears the target). Replications already run are never run again.
+  safe-side bound (met only if it clears the target). Replications already run for the same roster and
+  horizon (same seed and settings otherwise) are reused, never run again.
 - A target is met when its interval's safe-side bound clears it (SLA attainment: lower bound ≥ share;
   occupancy and backlog: upper bound ≤ the cap); with an undefined interval (one replication) the mean.
 - A roster that makes the model invalid (e.g. a team with nobody rostered) fails without being simulated.
@@ -85,6 +86,7 @@ class Evaluator:
         self.simulated_hours = 0.0
         self.busy_s = 0.0
         self.by_phase: dict[str, int] = {}
+        self._kept: dict[tuple[tuple[tuple[tuple[str, int, tuple[int, ...]], int], ...], float], list] = {}
 
     def seconds_per_hour(self) -> float:
         """Wall seconds one simulated hour of one replication has cost so far on this executor (0 before)."""
@@ -103,7 +105,9 @@ class Evaluator:
                 specs.append(None)  # the roster leaves the model invalid
         self.evaluations += len(rosters)
         self.by_phase[phase] = self.by_phase.get(phase, 0) + len(rosters)
-        done: dict[int, list[ReplicationResult]] = {i: [] for i, s in enumerate(specs) if s is not None}
+        keys = [(tuple(sorted(roster.items())), settings.horizon_hours) for roster in rosters]
+        done: dict[int, list[ReplicationResult]] = {i: list(self._kept.get(keys[i], []))
+                                                    for i, s in enumerate(specs) if s is not None}
         verdicts: dict[int, Evaluation] = {}
         target_n = min(first, most)
         while len(verdicts) < len(done):
@@ -117,6 +121,7 @@ class Evaluator:
             self.simulated_hours += len(tasks) * settings.horizon_hours
             for owner, result in zip(owners, results, strict=True):
                 done[owner].append(result)
+                self._kept[keys[owner]] = done[owner]
             for i in done:
                 if i in verdicts:
                     continue

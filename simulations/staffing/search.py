@@ -8,12 +8,14 @@ Rules:
 - First guess: :func:`pooled_guess` — the cheapest whole-number roster covering every stage's Erlang need
   hour by hour, with credit for teams that share stages and for a few hours of carry-over. The per-team
   Erlang figure (:func:`analytic_guess`, no pooling) is kept beside it for comparison.
-- Screening (:func:`screen_settings`): at most one week after the warm-up (every weekday and the weekend
-  seen once), :data:`SCREEN_FIRST` replications, up to :data:`SCREEN_MOST` while a target's interval is
-  unclear, judged at :data:`SCREEN_CONFIDENCE`. All candidates of a step run in one batch on the executor
-  (common random numbers, :mod:`simulations.staffing.evaluation`), on workers kept for the whole search.
+- Screening (:func:`screen_settings`): one week after the warm-up (every weekday and the weekend seen once),
+  or twice the longest goal window if longer, never past the horizon; :data:`SCREEN_FIRST` replications, up
+  to :data:`SCREEN_MOST` while a target's interval is unclear, judged at :data:`SCREEN_CONFIDENCE`. All
+  candidates of a step run in one batch on the executor (common random numbers,
+  :mod:`simulations.staffing.evaluation`), on workers kept for the whole search.
 - Raise: while a target is missed, add reviewers — max(1, 10 % of its headcount) — to the team-shift serving
-  the failing stage whose hours hold most of the stage's mean queue (an occupancy miss raises every
+  the failing stage whose hours hold most of the stage's mean queue, or to every team-shift serving it when
+  the goal is missed by more than :data:`WIDE_GAP` (an occupancy miss raises every
   team-shift of that team; a backlog miss counts as a miss at the stage with the largest end backlog). A
   team-shift whose raise did not close a tenth of a missed goal's gap is not raised again for that goal; when
   none is left the search says why (items wait when no able team is on shift; headcount cannot fix that).
@@ -24,8 +26,9 @@ Rules:
   with a note, when the next batch would run past ``time_budget_s`` (measured cost per simulated hour).
 - Confirmation: the trimmed roster at the run settings' full horizon, :data:`CONFIRM_FIRST` replications and
   more in steps of the executor's workers while a target is unclear, up to the settings' replications, at
-  the targets' confidence. A confirmed miss raises as above and confirms again (not bounded by the time
-  budget: a plan that meets its targets matters more than the minute).
+  the targets' confidence. When screening ran at the full horizon, the replications it ran for that roster
+  (same seeds) count towards the confirmation and are not run again. A confirmed miss raises as above and
+  confirms again (not bounded by the time budget: a plan that meets its targets matters more than the minute).
 - Team-shifts with no hour in the statistics window keep their first-guess figure and a note says so.
 - ``max_evaluations`` bounds the rosters simulated (screened and confirmed); when it stops the search with a
   target missed, the plan is ``not_met``.
@@ -62,15 +65,19 @@ __all__ = ["SearchProgress", "recommend_staffing"]
 DEFAULT_MAX_EVALUATIONS = 60
 DEFAULT_TIME_BUDGET_S = 45.0
 GAP_CLOSED = 0.1
+#: A goal missed by more than this share raises every team-shift serving its stage at once, not just one.
+WIDE_GAP = 0.05
 COARSE_TRIM = 0.1
 SCREEN_FIRST, SCREEN_MOST, SCREEN_CONFIDENCE = 2, 4, 0.8
 CONFIRM_FIRST = 2
 Key = tuple[str, int, tuple[int, ...]]
 
 
-def screen_settings(settings: RunSettings) -> RunSettings:
-    """The settings screening runs with: the warm-up and at most one week after it, fewer replications."""
-    horizon = min(settings.horizon_hours, settings.warmup_hours + HOURS)
+def screen_settings(settings: RunSettings, targets: StaffingTargets | None = None) -> RunSettings:
+    """The settings screening runs with: after the warm-up one week, or twice the longest goal window when that is
+    longer (an item must have time to miss its goal inside the run), never past the horizon; fewer replications."""
+    longest = max((g.within_s / HOUR_S for g in targets.sla), default=0.0) if targets is not None else 0.0
+    horizon = min(settings.horizon_hours, settings.warmup_hours + max(HOURS, 2.0 * longest))
     return dataclasses.replace(settings, horizon_hours=horizon, replications=min(settings.replications, SCREEN_MOST))
 
 
@@ -78,7 +85,7 @@ class _Search:
     def __init__(self, base: Workflow, targets: StaffingTargets, settings: RunSettings, evaluator: Evaluator,
                  variables: list[TeamShift], jobs: int, time_budget_s: float) -> None:
         self.base, self.targets, self.settings, self.evaluator = base, targets, settings, evaluator
-        self.screen = screen_settings(settings)
+        self.screen = screen_settings(settings, targets)
         self.jobs, self.time_budget_s, self.started = jobs, time_budget_s, time.monotonic()
         self.observed = _observed_hours(base, variables, self.screen)
         self.judged = [v for v in variables if self.observed[v.key]]
@@ -149,7 +156,7 @@ def recommend_staffing(workflow: Workflow, scenario_id: str | None = None, targe
     targets = targets if targets is not None else targets_from_model(base)
     plan = StaffingPlan(workflow.id, workflow.name, scenario.id if scenario else None,
                         scenario.name if scenario else BASELINE_NAME, settings, targets.confidence, "met",
-                        max_evaluations=max_evaluations, screen_settings=screen_settings(settings))
+                        max_evaluations=max_evaluations)
     plan.infeasible = infeasible_targets(base, targets)
     staffed = feasible_targets(base, targets, plan.infeasible)
     erlang = analytic_guess(base, staffed, settings)
@@ -167,6 +174,7 @@ def recommend_staffing(workflow: Workflow, scenario_id: str | None = None, targe
     executor = executor or make_executor()
     evaluator = Evaluator(base, staffed, executor, on_progress, cancel, max_evaluations)
     search = _Search(base, staffed, settings, evaluator, variables, getattr(executor, "jobs", 1), time_budget_s)
+    plan.screen_settings = search.screen
     for v in variables:
         if not search.observed[v.key]:
             plan.notes.append(f"{v.describe()} has no hour in the statistics window: kept at the first guess")
@@ -253,10 +261,15 @@ def _to_raise(search: _Search, evaluation: Evaluation, exhausted: dict[str, set[
             chosen.update(v.key for v in search.judged if base.teams[v.team_id].name == result.where)
         elif result.kind == "backlog" and evaluation.backlog_by_stage:
             stages.append(max(evaluation.backlog_by_stage, key=evaluation.backlog_by_stage.__getitem__))
+    gaps = {g.stage_id: g.share - r.mean for g, r in zip(targets.sla, evaluation.results, strict=False)
+            if not r.met and math.isfinite(r.mean)}
     for stage_id in dict.fromkeys(stages):
         serving = [v for v in search.judged if stage_id in base.teams[v.team_id].stages
                    and v.key not in exhausted.get(stage_id, set())]
         if not serving:
+            continue
+        if gaps.get(stage_id, 0.0) > WIDE_GAP:
+            chosen.update(v.key for v in serving)  # far from the goal: raise every team-shift serving it
             continue
         queue = {math.floor(t - 1e-9): q for t, q in evaluation.queue_by_stage.get(stage_id, [])}
         chosen.add(max(serving, key=lambda v: (sum(queue.get(int(h), 0.0) for h in search.observed[v.key]),

@@ -68,7 +68,7 @@ def test_a_search_runs_in_the_background_and_shows_the_staffing_table(window, qt
     assert dialog.controller.running and not dialog.start_button.isEnabled() and dialog.cancel_button.isEnabled()
     qtbot.waitUntil(lambda: dialog.plan is not None, timeout=RUN_TIMEOUT_MS)
     plan = dialog.plan
-    assert plan.status == "met" and seen and {p.phase for p in seen} <= {"raise", "trim"}
+    assert plan.status == "met" and seen and {p.phase for p in seen} <= {"screen", "trim", "confirm"}
     assert dialog.start_button.isEnabled() and not dialog.cancel_button.isEnabled()
     assert dialog.result.headline.text().startswith("Every target met at 95% confidence")
     table = dialog.result.staffing
@@ -76,10 +76,17 @@ def test_a_search_runs_in_the_background_and_shows_the_staffing_table(window, qt
     for number, row in enumerate(plan.rows):
         assert _cells(table, number)[:6] == ["Reviewers", row.shift_name, row.days_label, "5", str(row.recommended),
                                              f"{row.delta:+d}" if row.delta else "0"]
+        assert _cells(table, number)[6] == f"{row.fte_recommended:.1f}"  # heads × hours × days ÷ 40 h
+    people = _cells(dialog.result.people, 0)
+    assert people[:3] == ["Reviewers", "40 h", "0%"] and people[5] == f"{plan.fte_recommended:.1f}"
     assert plan.cost_delta_per_week < 0
     assert f"change <b>{plan.cost_delta_per_week:+,.0f}</b> per week" in dialog.result.cost.text()
+    assert f"{plan.fte_recommended:.1f}</b> FTE" in dialog.result.cost.text()
+    assert f"{plan.evaluations} roster(s) simulated" in dialog.result.simulated.text()
+    assert f"{plan.replications_run} replications in all" in dialog.result.simulated.text()
     target = _cells(dialog.result.targets, 0)
-    assert target[0] == "SLA · Review · P2: 90% within 15 min" and target[1] == "≥ 90.0%" and target[4] == "met"
+    assert target[0] == "SLA · Review · P2: 90% within 15 min" and target[1] == "≥ 90.0%" and target[5] == "met"
+    assert target[4] == str(plan.achieved[0].n)
     assert "no hour in the statistics window" in dialog.result.notes.text()  # 24 h: weekends are not simulated
     assert dialog.apply_button.isEnabled() and dialog.export_button.isEnabled()
     assert child_processes() == []

@@ -20,6 +20,7 @@ from flowmodel.run_settings import RunSettings
 from flowmodel.workflow import Workflow
 from simulations.executors import ProcessPoolExecutor
 from simulations.staffing import StaffingPlan, StaffingTargets, recommend_staffing
+from simulations.staffing.search import DEFAULT_TIME_BUDGET_S
 from ui.background import BackgroundController, ProgressSink
 
 
@@ -30,7 +31,7 @@ class StaffingController(BackgroundController):
     what = "staffing search"
 
     def start(self, workflow: Workflow, scenario_id: str | None, targets: StaffingTargets, settings: RunSettings,
-              max_evaluations: int) -> None:
+              max_evaluations: int, time_budget_s: float = DEFAULT_TIME_BUDGET_S) -> None:
         """Search staffing for ``scenario_id`` (``None`` = baseline) on a snapshot of ``workflow``."""
         self.check_idle()
         problems = settings.problems()
@@ -41,7 +42,8 @@ class StaffingController(BackgroundController):
 
         def work(cancel: threading.Event, on_progress: ProgressSink) -> StaffingPlan:
             return recommend_staffing(snapshot, scenario_id, targets, settings, executor=ProcessPoolExecutor(jobs),
-                                      on_progress=on_progress, cancel=cancel, max_evaluations=max_evaluations)
+                                      on_progress=on_progress, cancel=cancel, max_evaluations=max_evaluations,
+                                      time_budget_s=time_budget_s)
 
         self.launch(work)
 

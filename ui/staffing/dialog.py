@@ -3,10 +3,11 @@
 Rules:
 - Targets are the model's SLA targets of the chosen scenario (baseline or a scenario), shown read-only
   (stage, priority, share, within); optional caps on occupancy and end backlog, the confidence level, which
-  days share one headcount, run settings (from the workflow's saved ones; at least 2 replications) and the
-  bound on simulated rosters are the user's.
-- Start first checks, on the UI thread and without simulating: the staffed model validates and no target is
-  infeasible. Problems are shown with their reasons and nothing runs. Otherwise the search runs in the
+  days share one headcount, run settings (from the workflow's saved ones; at least 2 replications), the
+  bound on simulated rosters and the time budget of the trim are the user's.
+- Start first checks, on the UI thread and without simulating: the staffed model validates and some target
+  can be met. Problems are shown with their reasons and nothing runs; targets no headcount can meet beside
+  others that can are listed in the plan, and the rest is staffed. Otherwise the search runs in the
   background (:class:`StaffingController`), the settings are locked and Cancel stops it; the progress bar
   follows the current batch of simulations and the text names the phase and the rosters simulated so far.
 - "Apply as new scenario" and "Export…" act on the shown plan only; the window does the applying
@@ -54,16 +55,19 @@ from simulations.staffing import (
     SearchProgress,
     StaffingPlan,
     StaffingTargets,
+    feasible_targets,
     infeasible_targets,
     targets_from_model,
 )
+from simulations.staffing.search import DEFAULT_TIME_BUDGET_S
 from ui.staffing.controller import StaffingController
 from ui.staffing.result_view import StaffingResultView, read_only_cell, read_only_table
 
 DAY_CHOICES = (("Weekdays and weekends", DAY_GROUPS_WEEKDAY_WEEKEND), ("The whole week alike", DAY_GROUPS_ALL_WEEK),
                ("Each day on its own", DAY_GROUPS_EACH_DAY))
 EXPORT_FILTERS = ("JSON, everything (*.json)", "CSV, the staffing table (*.csv)", "Excel workbook (*.xlsx)")
-PHASES = {"raise": "Raising headcount until every target holds", "trim": "Trimming to a minimal roster"}
+PHASES = {"screen": "Screening rosters until every target holds", "trim": "Trimming to a minimal roster",
+          "confirm": "Confirming at full length"}
 
 
 def within_text(seconds: float) -> str:
@@ -114,6 +118,9 @@ class StaffingDialog(QDialog):
         self.seed.setRange(0, 2_000_000_000)
         self.max_simulations.setRange(1, 10_000)
         self.max_simulations.setValue(60)
+        self.time_budget = _spin(5, 3600, 0, " s", 5)
+        self.time_budget.setValue(DEFAULT_TIME_BUDGET_S)
+        self.time_budget.setToolTip("Wall seconds the trim may use; the confirmation at full length always runs")
         self.start_button, self.cancel_button = QPushButton("Start"), QPushButton("Cancel")
         self.start_button.setDefault(True)
         self.cancel_button.setEnabled(False)
@@ -160,6 +167,7 @@ class StaffingDialog(QDialog):
         run_form.addRow("Replications:", self.replications)
         run_form.addRow("Seed:", self.seed)
         run_form.addRow("Max simulations:", self.max_simulations)
+        run_form.addRow("Time budget:", self.time_budget)
         start = QHBoxLayout()
         start.addWidget(self.start_button)
         start.addWidget(self.cancel_button)
@@ -253,10 +261,11 @@ class StaffingDialog(QDialog):
             return ["No targets to staff for: give a review stage an SLA target, or set a maximum occupancy or "
                     "backlog."]
         infeasible = infeasible_targets(staffed, targets)
-        if infeasible:
+        left = feasible_targets(staffed, targets, infeasible)
+        if infeasible and not left.sla and left.max_occupancy is None and left.max_backlog is None:
             return ["These targets cannot be met by any headcount; nothing was simulated:",
                     *(problem.render() for problem in infeasible)]
-        return []
+        return []  # some targets infeasible: the plan lists them and staffs the rest
 
     def start(self) -> bool:
         """Check the targets, then search in the background; False (with the reasons shown) when it cannot."""
@@ -270,7 +279,7 @@ class StaffingDialog(QDialog):
             return False
         try:
             self.controller.start(self.workflow, self.scenario.currentData(), self.targets(), self.settings(),
-                                  self.max_simulations.value())
+                                  self.max_simulations.value(), self.time_budget.value())
         except FlowmodelError as error:
             self.result.show_message(error.render())
             return False
@@ -280,7 +289,7 @@ class StaffingDialog(QDialog):
     def _set_running(self, running: bool) -> None:
         for widget in (self.scenario, self.use_occupancy, self.max_occupancy, self.use_backlog, self.max_backlog,
                        self.confidence, self.days, self.horizon, self.warmup, self.replications, self.seed,
-                       self.max_simulations, self.start_button):
+                       self.max_simulations, self.time_budget, self.start_button):
             widget.setEnabled(not running)
         self.cancel_button.setEnabled(running)
         if running:
@@ -296,7 +305,8 @@ class StaffingDialog(QDialog):
     def show_plan(self, plan: StaffingPlan) -> None:
         self.plan = plan
         self.progress.setValue(1000)
-        self.status.setText(f"Done: {plan.evaluations} roster(s) simulated.")
+        self.status.setText(f"Done: {plan.evaluations} roster(s) and {plan.replications_run} replications simulated "
+                            f"in {plan.wall_seconds:.0f} s.")
         self.result.show_plan(plan)
         self.apply_button.setEnabled(bool(plan.rows) and plan.status != "infeasible")
         self.export_button.setEnabled(True)
