@@ -116,8 +116,9 @@ def test_only_stages_with_a_wait_target_use_the_wait_clock_runtime() -> None:
 
 
 def test_a_wait_target_changes_only_its_own_figures() -> None:
-    """P0 on the wait clock, P1 on the decision clock at a FIFO stage: every record but P0's SLA share (and its
-    clock) is bit-identical to the all-decision model, since the clock does not change who is reviewed when."""
+    """P0 on the wait clock, P1 on the decision clock at a FIFO stage: every record but P0's SLA records (named
+    "(wait in queue)", with sla_clock_wait) is bit-identical to the all-decision model, since the clock does not
+    change who is reviewed when."""
     mix = [MixEntry(priority="P0", share=0.4), MixEntry(priority="P1", share=0.6)]
 
     def result(clock: str):
@@ -126,9 +127,12 @@ def test_a_wait_target_changes_only_its_own_figures() -> None:
         return run_replication(compile_run(workflow, None, settings(48, warmup=2, seed=3)), 0)
 
     wait, decision = result("wait"), result("decision")
-    changed = {"sla_attainment_share", "sla_items_count", "sla_clock_wait"}
-    keep = [m for m in wait.metrics if not (m.scope_id == "review:P0" and m.metric in changed)]
-    assert keep == [m for m in decision.metrics if not (m.scope_id == "review:P0" and m.metric in changed)]
+    assert [m for m in wait.metrics if m.scope_id != "review:P0"] == \
+        [m for m in decision.metrics if m.scope_id != "review:P0"]
+    p0 = {m.metric: (m.scope_name, m.value) for m in wait.metrics if m.scope_id == "review:P0"}
+    assert p0["sla_clock_wait"] == ("Review · P0 (wait in queue)", 1.0)
+    assert p0["sla_target_share"] == ("Review · P0 (wait in queue)", 0.9)
+    assert p0["sla_within_s"] == ("Review · P0 (wait in queue)", 180.0)
     assert pickle.dumps(wait.series) == pickle.dumps(decision.series)
     assert wait.metric("priority", "review:P0", "sla_attainment_share") != \
         decision.metric("priority", "review:P0", "sla_attainment_share")
