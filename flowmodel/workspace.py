@@ -22,10 +22,11 @@ Rules:
   misses is named rather than shown or exported.
 - One Save is one transaction, however many workflows it writes (:meth:`Workspace.save_workflows`).
 - Writers wait for each other (SQLite's busy timeout, :data:`BUSY_TIMEOUT_S`) and write only to the file
-  that is at the path *now*: a write transaction takes the write lock (``BEGIN IMMEDIATE``), then checks the
-  file was not replaced by a Save As meanwhile, and if it was, reopens the new file and writes there. A Save
-  As over an existing workspace holds that file's write lock from copying its runs until the rename, so a run
-  stored concurrently is either copied or written to the new file — never to the replaced one.
+  that is at the path *now*: every read and write holds the workspace's replace lock shared and, holding it,
+  reopens the file if a Save As replaced it (:mod:`flowmodel.workspace_lock` says why SQLite's own locks are
+  not enough); a write takes SQLite's write lock at once (``BEGIN IMMEDIATE``). A Save As holds the replace
+  lock exclusive and the old file's write lock from copying its runs until the rename, so a run stored
+  concurrently is either copied or written to the new file — never to the replaced one.
 - A ``Workspace`` belongs to the thread that opened it (SQLite connections are not shared between threads):
   background runs hand their records back to that thread, or open their own ``Workspace``.
 """
@@ -33,11 +34,11 @@ Rules:
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import os
 import sqlite3
-import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,7 @@ from flowmodel.workspace_integrity import (
     start_run_checksum,
     workflow_checksum,
 )
+from flowmodel.workspace_lock import LockTimeout, replace_lock
 from flowmodel.workspace_rows import (
     delete_run_rows,
     json_text,
@@ -76,9 +78,21 @@ from flowmodel.workspace_schema import (
 
 #: How long a writer waits for another one (a run being stored, a Save elsewhere) before giving up.
 BUSY_TIMEOUT_S = 20.0
-#: How often a write goes round again when a Save As elsewhere keeps replacing the file under it.
-REPLACED_RETRIES = 12
 FileIdentity = tuple[int, int]
+
+
+def _in_use(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a read under the shared replace lock, on the file now at the path (:mod:`flowmodel.workspace_lock`)."""
+    @functools.wraps(method)
+    def wrapper(self: Workspace, *args: Any, **kwargs: Any) -> Any:
+        try:
+            with replace_lock(self.path, exclusive=False, timeout_s=BUSY_TIMEOUT_S):
+                self._follow()
+                return method(self, *args, **kwargs)
+        except LockTimeout as error:
+            raise LoadError(f"cannot read the workspace ({error})", where=str(self.path),
+                            hint="another program is saving over it; try again in a moment") from None
+    return wrapper
 
 
 class Workspace:
@@ -104,19 +118,23 @@ class Workspace:
     def open(cls, path: str | os.PathLike[str]) -> Workspace:
         """Open an existing workspace, upgrading an older layout; refuses anything that is not an intact one."""
         path = Path(path)
-        read_header(path)
-        identity = _identity(path)
-        with _reading(path):
-            connection = sqlite3.connect(path.resolve().as_uri() + "?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S)
         try:
-            with _reading(path):
-                db = Database(connection)
-                version = check_workspace(db, path)
-                upgrade(db, path, version)
-                check_tables(db, path)
-        except BaseException:
-            connection.close()
-            raise
+            with _reading(path), replace_lock(path, exclusive=False, timeout_s=BUSY_TIMEOUT_S):
+                read_header(path)
+                identity = _identity(path)
+                connection = sqlite3.connect(path.resolve().as_uri() + "?mode=rw", uri=True,
+                                             timeout=BUSY_TIMEOUT_S)
+                try:
+                    db = Database(connection)
+                    version = check_workspace(db, path)
+                    upgrade(db, path, version)
+                    check_tables(db, path)
+                except BaseException:
+                    connection.close()
+                    raise
+        except LockTimeout as error:
+            raise LoadError(f"cannot open the workspace ({error})", where=str(path),
+                            hint="another program is saving over it; try again in a moment") from None
         return cls(db, path, identity)
 
     def close(self) -> None:
@@ -129,16 +147,16 @@ class Workspace:
         self.close()
 
     # -- workflows -----------------------------------------------------------------------------
+    @_in_use
     def list_workflows(self) -> list[tuple[str, str]]:
         """(id, name) of every workflow, by name."""
-        self._follow()
         with _reading(self.path):
             rows = self.db.execute("SELECT id, name FROM workflows ORDER BY name COLLATE NOCASE, id").fetchall()
         return [(str(row[0]), str(row[1])) for row in rows]
 
+    @_in_use
     def load_workflow(self, id_or_name: str) -> Workflow:
         """The workflow with this id or, failing that, this name — with its scenarios and run settings."""
-        self._follow()
         with _reading(self.path):
             rows = list(self.db.query("SELECT * FROM workflows WHERE id = ?", [id_or_name])) or \
                 list(self.db.query("SELECT * FROM workflows WHERE name = ?", [id_or_name]))
@@ -151,9 +169,9 @@ class Workspace:
                             hint="rename one of them, or choose by id: " + ", ".join(r["id"] for r in rows))
         return self._build(rows[0])
 
+    @_in_use
     def load_all(self) -> list[Workflow]:
         """Every workflow of the workspace, by name."""
-        self._follow()
         with _reading(self.path):
             rows = list(self.db.query("SELECT * FROM workflows ORDER BY name COLLATE NOCASE, id"))
         return [self._build(row) for row in rows]
@@ -200,9 +218,9 @@ class Workspace:
             put_run(self.db, row, metrics, series, self.path)
         return str(row["id"])
 
+    @_in_use
     def list_runs(self, workflow_id: str) -> list[dict[str, Any]]:
         """The runs of a workflow, oldest first; ``settings`` and ``scenarios`` parsed back to plain data."""
-        self._follow()
         with _reading(self.path):
             rows = list(self.db.query("SELECT * FROM runs WHERE workflow_id = ? ORDER BY created_at, rowid",
                                       [workflow_id]))
@@ -212,9 +230,9 @@ class Workspace:
                 row[column] = _parse_cell(row[column], f"{self.path} › runs row {row['id']!r} · {column}")
         return rows
 
+    @_in_use
     def get_run(self, run_id: str) -> dict[str, Any]:
         """The run row with ``run_id`` as :meth:`list_runs` gives it; :class:`LoadError` when there is none."""
-        self._follow()
         with _reading(self.path):
             rows = list(self.db.query("SELECT * FROM runs WHERE id = ?", [run_id]))
         if not rows:
@@ -226,9 +244,9 @@ class Workspace:
             row[column] = _parse_cell(row[column], f"{self.path} › run {run_id!r} · {column}")
         return row
 
+    @_in_use
     def read_run(self, run_id: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """The metric and series rows of a run, type-checked and verified against the run's checksum."""
-        self._follow()
         where = f"{self.path} › run {run_id!r}"
         with _reading(self.path):
             runs = list(self.db.query("SELECT * FROM runs WHERE id = ?", [run_id]))
@@ -271,7 +289,9 @@ class Workspace:
             raise SaveError("two workflows share an id", where=str(path), hint="give the copy new ids")
         temp_name = ""
         try:
-            with _target_locked(path, runs_from):
+            replacing = replace_lock(path, exclusive=True, timeout_s=BUSY_TIMEOUT_S) if path.exists() \
+                else contextlib.nullcontext()  # nothing can be using a file that is not there yet
+            with replacing, _target_locked(path, runs_from):
                 fd, temp_name = open_temp_beside(path)
                 os.close(fd)
                 with writing(path), contextlib.closing(Database(temp_name)) as db, db.atomic():
@@ -353,37 +373,27 @@ class Workspace:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
-        """One write transaction on the file that is at ``self.path`` now (see the module rules).
-
-        The file is followed before the lock is asked for (a connection to a replaced file can trip over the
-        new file's journal, which has the same name) and checked again once the lock is held; a Save As that
-        lands in between sends it round again, up to :data:`REPLACED_RETRIES` times.
-        """
-        for attempt in range(REPLACED_RETRIES):
-            self._follow()
-            try:
-                self.db.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as error:
-                if _identity(self.path) != self.identity:
-                    continue
-                raise SaveError(f"could not save to the workspace ({error})", where=str(self.path),
-                                hint="another program may be using it; close it and save again — the workspace "
-                                     "keeps its previous content") from None
-            if _identity(self.path) == self.identity:
-                break
-            self.db.execute("ROLLBACK")
-            time.sleep(min(0.5, 0.01 * 2**attempt))
-        else:
-            raise SaveError("the workspace kept being replaced while saving", where=str(self.path),
-                            hint="another program is saving over this file; close it and save again")
+        """One write transaction on the file that is at ``self.path`` now (see the module rules): under the
+        shared replace lock (:mod:`flowmodel.workspace_lock`), on the file followed if a Save As replaced it,
+        with SQLite's write lock taken at once (``BEGIN IMMEDIATE``) so writers queue rather than fail midway."""
         try:
-            with writing(self.path):
-                yield
-                self.db.conn.commit()
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                self.db.conn.rollback()
-            raise
+            with replace_lock(self.path, exclusive=False, timeout_s=BUSY_TIMEOUT_S):
+                with writing(self.path):
+                    self._follow()
+                    self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    with writing(self.path):
+                        yield
+                        self.db.conn.commit()
+                except BaseException:
+                    with contextlib.suppress(sqlite3.Error):
+                        self.db.conn.rollback()
+                    raise
+        except (LockTimeout, LoadError) as error:
+            message = error.message if isinstance(error, LoadError) else str(error)
+            raise SaveError(f"could not save to the workspace ({message})", where=str(self.path),
+                            hint="another program is using it; close it and save again — the workspace keeps "
+                                 "its previous content") from None
 
 
 # -- module helpers (shared by the instance methods and save_as) ------------------------------------

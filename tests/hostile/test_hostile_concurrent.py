@@ -9,7 +9,6 @@ locked past the busy timeout gets its run kept beside it, and the next write sto
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 import time
@@ -18,13 +17,13 @@ from pathlib import Path
 import pytest
 from engine_models import single_stage
 from hostile_helpers import ROOT
+from locked_workspace import store_while_locked
 
-from flowmodel import workspace as workspace_module
 from flowmodel.distributions import Distribution
 from flowmodel.pending_runs import pending_files, read_pending
 from flowmodel.run_settings import RunSettings
 from flowmodel.workspace import Workspace
-from simulations.persist import RunKeptAside, load_run_from_workspace, store_run
+from simulations.persist import load_run_from_workspace, store_run
 from simulations.runner import run_scenarios
 
 SHORT = RunSettings(horizon_hours=6.0, warmup_hours=1.0, replications=1, seed=5, interval_minutes=60.0)
@@ -92,17 +91,8 @@ def test_runs_stored_during_save_as_over_the_same_file_are_all_kept(ops, tmp_pat
 
 def test_a_locked_workspace_keeps_the_run_and_the_next_write_stores_it(ops, monkeypatch) -> None:
     path, workflow, run = ops
-    monkeypatch.setattr(workspace_module, "BUSY_TIMEOUT_S", 0.3)
     before = path.read_bytes()
-    blocker = sqlite3.connect(path)
-    blocker.execute("BEGIN EXCLUSIVE")  # another program holds the workspace
-    try:
-        with pytest.raises(RunKeptAside) as caught:
-            store_run(path, workflow, run)
-    finally:
-        blocker.rollback()
-        blocker.close()
-    kept = caught.value
+    kept = store_while_locked(path, workflow, run, monkeypatch, timeout_s=0.3)
     assert kept.kept.exists() and kept.kept.parent == path.parent
     assert kept.kept.name in kept.render() and "will be stored" in kept.render()
     assert path.read_bytes() == before
@@ -118,16 +108,7 @@ def test_a_locked_workspace_keeps_the_run_and_the_next_write_stores_it(ops, monk
 
 def test_a_damaged_kept_run_is_reported_and_left_alone(ops, monkeypatch) -> None:
     path, workflow, run = ops
-    monkeypatch.setattr(workspace_module, "BUSY_TIMEOUT_S", 0.2)
-    blocker = sqlite3.connect(path)
-    blocker.execute("BEGIN EXCLUSIVE")
-    try:
-        with pytest.raises(RunKeptAside) as caught:
-            store_run(path, workflow, run)
-    finally:
-        blocker.rollback()
-        blocker.close()
-    kept_file = caught.value.kept
+    kept_file = store_while_locked(path, workflow, run, monkeypatch).kept
     kept_file.write_text(kept_file.read_text().replace('"replication":', '"replicatio":', 1)
                          .replace("0.", "1.", 1))
     later = store_run(path, workflow, run)

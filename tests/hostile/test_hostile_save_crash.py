@@ -54,7 +54,9 @@ def generations(path: Path) -> tuple[str, str]:
 
 
 def litter(path: Path) -> list[str]:
-    return sorted(p.name for p in path.parent.iterdir() if p.name.startswith(f".{path.name}."))
+    """Temporary files a save left beside ``path`` (the workspace's lock file is not litter: it stays)."""
+    return sorted(p.name for p in path.parent.iterdir() if p.name.startswith(f".{path.name}.")
+                  and p.name != f".{path.name}.lock")
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")

@@ -7,12 +7,12 @@ import sqlite3
 
 import pytest
 from editor_helpers import make_window
+from locked_workspace import store_while_locked
 from run_helpers import RUN_TIMEOUT_MS, short_settings, start_run
 
 from flowmodel import workspace as workspace_module
 from flowmodel.pending_runs import pending_files
 from flowmodel.workspace import Workspace
-from simulations.persist import RunKeptAside, store_run
 from simulations.runner import run_scenarios
 
 
@@ -22,17 +22,7 @@ def kept_run(tmp_path, triage, monkeypatch):
     path = tmp_path / "ops.flowdb"
     Workspace.save_as([triage], path)
     run = run_scenarios(triage, [None], short_settings())
-    monkeypatch.setattr(workspace_module, "BUSY_TIMEOUT_S", 0.2)
-    blocker = sqlite3.connect(path)
-    blocker.execute("BEGIN EXCLUSIVE")
-    try:
-        with pytest.raises(RunKeptAside) as caught:
-            store_run(path, triage, run)
-    finally:
-        blocker.rollback()
-        blocker.close()
-    monkeypatch.setattr(workspace_module, "BUSY_TIMEOUT_S", 20.0)
-    return path, caught.value.run_id
+    return path, store_while_locked(path, triage, run, monkeypatch).run_id
 
 
 @pytest.mark.parametrize("answer", [True, False])
