@@ -45,7 +45,7 @@ def test_an_infeasible_target_is_reported_and_the_rest_is_still_staffed() -> Non
     tier2.sla = [SlaTarget("P2", 1, "min", 0.95)]  # type: ignore[attr-defined]  # 8-min reviews: impossible
     settings = RunSettings(horizon_hours=24.0, warmup_hours=2.0, replications=4, seed=5)
     plan = recommend_staffing(workflow, None, targets_from_model(workflow, day_groups=DAY_GROUPS_ALL_WEEK), settings,
-                              executor=make_executor(2))
+                              executor=make_executor(1))  # serial: no worker start-up for a small model
     [problem] = plan.infeasible
     assert problem.where == "Tier 2 · P2" and "below the handle time" in problem.reason
     assert plan.status == "infeasible" and len(plan.rows) == 3 and all(r.recommended > 0 for r in plan.rows)
