@@ -43,7 +43,7 @@ from reports.data_export import export_data
 from reports.files import check_target
 from reports.staffing_export import load_staffing_table
 from reports.xlsx_export import export_xlsx
-from simulations.persist import load_run_from_workspace, save_run_to_workspace
+from simulations.persist import load_run_from_workspace, store_run
 from simulations.runner import BASELINE_ID, BASELINE_NAME, RunResult
 
 OUT_SUFFIXES = (".xlsx", ".csv", ".zip", ".json", ".pdf")
@@ -169,11 +169,14 @@ def run_command(args: argparse.Namespace) -> int:
                 return result
             run, run_id, created, fingerprint = result, "", "", ""
             if is_workspace:
+                stored = store_run(Path(args.path), workflow, run, label=args.label)
+                run_id = stored.run_id
                 with Workspace.open(args.path) as workspace:
-                    run_id = save_run_to_workspace(workspace, workflow, run, label=args.label)
-                    row = next(r for r in workspace.list_runs(workflow.id) if r["id"] == run_id)
+                    row = workspace.get_run(run_id)
                 created, fingerprint = str(row["created_at"]), str(row["workflow_fingerprint"])
                 print(f"Stored as run {run_id} in {args.path}")
+                for note in stored.notes():
+                    print(f"Note: {note}")
         comparison = build_comparison(run, workflow, run_id=run_id, run_created=created, fingerprint=fingerprint,
                                       staffing=staffing)
         for path in outputs:

@@ -30,7 +30,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from cli.app import EXIT_OK
+from cli.app import EXIT_OK, EXIT_UNREADABLE
 from cli.run_options import (
     add_run_options,
     check_run,
@@ -44,9 +44,8 @@ from flowmodel.documents import document_kind, load_workflows
 from flowmodel.ids import new_id
 from flowmodel.jsonfile import write_atomically
 from flowmodel.limits import MAX_BACKLOG_ITEMS, MIN_BACKLOG_LIMIT
-from flowmodel.workspace import Workspace
 from simulations.aggregate import MetricDelta, MetricSummary
-from simulations.persist import save_run_to_workspace
+from simulations.persist import RunKeptAside, store_run
 from simulations.runner import RunResult
 
 OUT_SUFFIXES = (".json", ".csv")
@@ -109,15 +108,22 @@ def run_command(args: argparse.Namespace) -> int:
     if stopped is not None:
         return stopped
     run_id = new_id()
+    code = EXIT_OK
     if document_kind(Path(args.path)) == "workspace":
-        with Workspace.open(args.path) as workspace:
-            run_id = save_run_to_workspace(workspace, workflow, run, label=args.label)
-        print(f"\nStored as run {run_id} in {args.path}")
+        try:
+            stored = store_run(Path(args.path), workflow, run, label=args.label)
+        except RunKeptAside as kept:  # the results are safe beside the workspace; say so, still write --out
+            run_id, code = kept.run_id, fail(kept.render(), EXIT_UNREADABLE)
+        else:
+            run_id = stored.run_id
+            print(f"\nStored as run {run_id} in {args.path}")
+            for note in stored.notes():
+                print(f"Note: {note}")
     if out is not None:
         content = _json_text(run, run_id) if out.suffix.lower() == ".json" else _csv_text(run, run_id)
         write_atomically(out, content.encode("utf-8"))
         print(f"Wrote {out}")
-    return EXIT_OK
+    return code
 
 
 # -- the summary table ----------------------------------------------------------------------------

@@ -105,7 +105,7 @@ def test_unreadable_input_exits_2(tmp_path, capsys) -> None:
 
 def test_ctrl_c_cancels_cleanly_with_exit_130(files) -> None:
     json_path, _ = files
-    command = [sys.executable, "main.py", "simulate", str(json_path), "--horizon", "20000d", "--warmup", "1d",
+    command = [sys.executable, "main.py", "simulate", str(json_path), "--horizon", "1000d", "--warmup", "1d",
                "--replications", "2", "--jobs", "2"]
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})

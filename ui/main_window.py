@@ -25,7 +25,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QComboBox, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from flowmodel.documents import document_kind
-from flowmodel.errors import FlowmodelError, LoadError
+from flowmodel.errors import FlowmodelError, LoadError, SaveError
 from flowmodel.jsonfile import JSON_SUFFIX
 from flowmodel.validation import Issue
 from flowmodel.workflow import Workflow
@@ -285,6 +285,8 @@ class MainWindow(QMainWindow):
             self.recent.add(path)
             self.offer_recovery()
         self.show_status(f"Opened {path.name}")
+        if not as_copy:
+            self.offer_kept_runs()
         return True
 
     def show_workflows(self, workflows: list[Workflow], path: Path | None = None) -> None:
@@ -403,6 +405,28 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.Save)
         return {QMessageBox.StandardButton.Save: "save",
                 QMessageBox.StandardButton.Discard: "discard"}.get(answer, "cancel")
+
+    def offer_kept_runs(self) -> None:
+        """Runs that finished while this workspace could not take them were kept beside it: offer to store them."""
+        kept = self.run_history.kept_runs()
+        if not kept or not self.ask_store_kept_runs(len(kept)):
+            return
+        try:
+            stored, problems = self.run_history.store_kept_runs()
+        except (LoadError, SaveError) as error:
+            self.show_error("Cannot store the kept runs", error.render())
+            return
+        if problems:
+            self.show_error("Some kept runs could not be stored", "\n\n".join(problems))
+        self.show_status(f"Stored {len(stored)} kept run(s) in {self.document.display_name}")
+
+    def ask_store_kept_runs(self, count: int) -> bool:
+        answer = QMessageBox.question(
+            self, "Store kept runs?",
+            f"{count} run(s) finished earlier could not be stored in this workspace (it was in use or could not "
+            "be written), so their results were kept beside it.\nStore them in the workspace now? "
+            "(No keeps them beside the workspace for later.)")
+        return answer == QMessageBox.StandardButton.Yes
 
     def ask_recover(self, path: Path) -> bool:
         answer = QMessageBox.question(

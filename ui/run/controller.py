@@ -8,7 +8,9 @@ Rules:
 - When the document is a ``.flowdb`` workspace the work stores the finished run in it (opening its own
   connection: a connection belongs to the thread that opened it), so a large result is never written on the
   UI thread. Otherwise the run stays in memory and is written by the next Save As ``.flowdb``
-  (:class:`ui.run.history.RunHistory`).
+  (:class:`ui.run.history.RunHistory`). A run the workspace cannot take (locked by another program past the
+  timeout) is kept beside it (:func:`simulations.persist.store_run`) and in memory; ``finished`` then carries
+  its id as ``kept_id`` and a note saying where it is, and the next Save stores it.
 - Progress reaches the window as :class:`RunProgress`, with elapsed and remaining time measured on the UI
   thread from the moment the run started. The run's estimate (:mod:`simulations.run_budget`) arrives as
   ``estimated`` before the first replication, so the panel can show its warnings; a run past the budget fails
@@ -29,11 +31,12 @@ from PySide6.QtCore import QObject, Signal
 from flowmodel.errors import FlowmodelError
 from flowmodel.run_settings import RunSettings
 from flowmodel.workflow import Workflow
-from flowmodel.workspace import Workspace
 from simulations.executors import ProcessPoolExecutor, Progress
-from simulations.persist import save_run_to_workspace
+from simulations.persist import RunKeptAside, store_run
 from simulations.runner import RunResult, run_scenarios
 from ui.background import BackgroundController, ProgressSink
+
+RunOutcome = tuple[RunResult, str, Workflow, str, str]
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,8 @@ class RunProgress:
 class RunController(BackgroundController):
     """Starts, follows and cancels one background run at a time."""
 
-    finished = Signal(object, str, object)
+    #: (result, stored run id or "", snapshot, kept-aside run id or "", a note for the planner or "")
+    finished = Signal(object, str, object, str, str)
     estimated = Signal(object)
     what = "run"
 
@@ -71,14 +75,16 @@ class RunController(BackgroundController):
         snapshot = workflow.copy()
         ids, jobs = list(scenario_ids), self.jobs
 
-        def work(cancel: threading.Event, on_progress: ProgressSink) -> tuple[RunResult, str, Workflow]:
+        def work(cancel: threading.Event, on_progress: ProgressSink) -> RunOutcome:
             result = run_scenarios(snapshot, ids, settings, executor=ProcessPoolExecutor(jobs),
                                    on_progress=on_progress, cancel=cancel, on_estimate=self.estimated.emit)
-            run_id = ""
-            if workspace_path is not None and not result.stopped_early():
-                with Workspace.open(workspace_path) as workspace:
-                    run_id = save_run_to_workspace(workspace, snapshot, result, label)
-            return result, run_id, snapshot
+            if workspace_path is None or result.stopped_early():
+                return result, "", snapshot, "", ""
+            try:
+                stored = store_run(workspace_path, snapshot, result, label)
+            except RunKeptAside as kept:
+                return result, "", snapshot, kept.run_id, kept.message
+            return result, stored.run_id, snapshot, "", "; ".join(stored.notes())
 
         self._started_at = time.monotonic()
         self.launch(work)
@@ -92,6 +98,6 @@ class RunController(BackgroundController):
                                          progress.simulated_s / 3600.0, progress.simulated_total_s / 3600.0,
                                          fraction, elapsed, remaining))
 
-    def deliver(self, outcome: tuple[RunResult, str, Workflow]) -> None:
+    def deliver(self, outcome: RunOutcome) -> None:
         """The snapshot travels with the result, so the history records the model this run used."""
         self.finished.emit(*outcome)

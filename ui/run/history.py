@@ -24,6 +24,7 @@ from flowmodel.documents import document_kind
 from flowmodel.errors import LoadError
 from flowmodel.fingerprint import workflow_fingerprint
 from flowmodel.ids import new_id
+from flowmodel.pending_runs import pending_files, store_pending
 from flowmodel.workflow import Workflow
 from flowmodel.workspace import Workspace
 from simulations.persist import load_run_from_workspace, save_run_to_workspace
@@ -84,9 +85,10 @@ class RunHistory(QObject):
         return [RunEntry(row["id"], row["created_at"], row["label"], row["settings"], row["scenarios"],
                          row["workflow_fingerprint"], True) for row in rows]
 
-    def add(self, result: RunResult, run_id: str, snapshot: Workflow) -> RunEntry:
-        """Record a finished run (``run_id`` is its workspace id, "" when it is kept in memory)."""
-        entry = RunEntry(run_id or new_id(), datetime.now(UTC).isoformat(timespec="milliseconds"), "",
+    def add(self, result: RunResult, run_id: str, snapshot: Workflow, kept_id: str = "") -> RunEntry:
+        """Record a finished run (``run_id`` is its workspace id, "" when it is kept in memory; ``kept_id`` the
+        id it was kept beside the workspace under, so the next save stores that file rather than a copy)."""
+        entry = RunEntry(run_id or kept_id or new_id(), datetime.now(UTC).isoformat(timespec="milliseconds"), "",
                          result.options.to_dict(), result.scenarios, workflow_fingerprint(snapshot),
                          bool(run_id), result, snapshot)
         self.entries.append(entry)
@@ -123,9 +125,28 @@ class RunHistory(QObject):
         if where is not None:
             pending = [e for e in self.entries if not e.stored and e.result is not None and e.snapshot is not None
                        and not e.result.stopped_early()]
-            if pending:
+            if pending or pending_files(where):
                 with Workspace.open(where) as workspace:
+                    kept, _ = store_pending(workspace)
                     for entry in pending:
-                        entry.id = save_run_to_workspace(workspace, entry.snapshot, entry.result)
+                        if entry.id not in kept:
+                            entry.id = save_run_to_workspace(workspace, entry.snapshot, entry.result)
                         entry.stored = True
         self.changed.emit()
+
+    def kept_runs(self) -> list[Path]:
+        """Runs kept beside the workspace because it could not take them when they finished."""
+        return pending_files(self.workspace_path) if self.workspace_path is not None else []
+
+    def store_kept_runs(self) -> tuple[list[str], list[str]]:
+        """Store the kept runs in the workspace and list them with the others; (ids stored, problems)."""
+        where = self.workspace_path
+        if where is None:
+            return [], []
+        with Workspace.open(where) as workspace:
+            stored, problems = store_pending(workspace)
+        if stored:
+            in_memory = [e for e in self.entries if not e.stored and e.id not in stored]
+            self.entries = self._stored_entries() + in_memory
+            self.changed.emit()
+        return stored, problems

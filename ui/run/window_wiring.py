@@ -72,9 +72,10 @@ class WhatIfWiring(QObject):
             return False
         return True
 
-    def run_finished(self, result: RunResult, run_id: str, snapshot: Workflow) -> None:
+    def run_finished(self, result: RunResult, run_id: str, snapshot: Workflow, kept_id: str = "",
+                     note: str = "") -> None:
         window = self.window
-        entry = window.run_history.add(result, run_id, snapshot)
+        entry = window.run_history.add(result, run_id, snapshot, kept_id=kept_id)
         stopped = result.stop_summary()
         if stopped:
             stopped = stopped[:1].upper() + stopped[1:]
@@ -82,8 +83,13 @@ class WhatIfWiring(QObject):
                     "session and not stored.")
             window.show_status(stopped)
         else:
-            where = "stored in the workspace" if run_id else "kept until you save as a .flowdb workspace"
+            where = "stored in the workspace" if run_id else \
+                "kept beside the workspace until the next Save" if kept_id else \
+                "kept until you save as a .flowdb workspace"
             text = f"Run finished: {len(result.replications)} replications, {where}."
+        if note:
+            text += f"\n{note}"
+            window.show_status(note)
         window.run_panel.show_outcome(text, True)
         dock = window.results_dock
         dock.show()
