@@ -2,11 +2,14 @@
 
 import sys
 
-from cli.interrupt import exit_at_once_on_interrupt
+from cli.interrupt import exit_at_once_on_interrupt, ignore_interrupts
 
-exit_at_once_on_interrupt()  # before the heavy imports below: Ctrl+C during start-up is one line, exit 130
+if __name__ == "__mp_main__":  # a worker process importing this file: the main process answers Ctrl+C for it
+    ignore_interrupts()
+else:  # before the heavy imports below: Ctrl+C during start-up is one line, exit 130
+    exit_at_once_on_interrupt()
 
-from cli.app import main as cli_main  # noqa: E402
+from cli.app import main as cli_main
 
 
 def main(argv: list[str] | None = None) -> int:
