@@ -15,7 +15,7 @@ from main import main
 from tests.test_staffing_analytic import single_stage
 
 SHORT = ["--horizon", "3d", "--warmup", "2h", "--replications", "8", "--seed", "3", "--jobs", "2",
-         "--days", "all-week"]
+         "--days", "all-week", "--time-budget", "3600"]
 
 
 @pytest.fixture

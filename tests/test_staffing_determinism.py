@@ -1,6 +1,7 @@
 """Staffing, determinism: the search is a pure function of (model, targets, settings) — serial and process-pool
 executors give the same plan, figure for figure, because every candidate runs the same replications with the same
-seeds and the runner returns them in task order whichever process ran them. The random streams are keyed by
+seeds and the runner returns them in task order whichever process ran them (given a time budget the trim never
+reaches: the budget is wall time, which depends on the machine). The random streams are keyed by
 node and team ids, so the same model means the same saved ids: a model saved and loaded again gives the same plan,
 while the same drawing rebuilt from scratch (new ids) draws other numbers and may trim a borderline shift
 differently."""
@@ -65,8 +66,9 @@ def _figures(plan: StaffingPlan) -> dict[str, Any]:
 def test_serial_and_process_pool_recommend_the_same_plan() -> None:
     workflow = day_and_night()
     targets = targets_from_model(workflow)
-    serial = recommend_staffing(workflow, None, targets, SETTINGS, executor=SerialExecutor())
-    pooled = recommend_staffing(workflow, None, targets, SETTINGS, executor=ProcessPoolExecutor(2))
+    serial = recommend_staffing(workflow, None, targets, SETTINGS, executor=SerialExecutor(), time_budget_s=3600.0)
+    pooled = recommend_staffing(workflow, None, targets, SETTINGS, executor=ProcessPoolExecutor(2),
+                                time_budget_s=3600.0)
     assert serial.status == "met" and len(serial.rows) == 4 and serial.trim_checks
     assert _figures(pooled) == _figures(serial)
 
@@ -74,6 +76,8 @@ def test_serial_and_process_pool_recommend_the_same_plan() -> None:
 def test_a_saved_and_reloaded_model_gets_the_same_plan() -> None:
     workflow = day_and_night()
     reloaded = workflow_from_dict(workflow_to_dict(workflow))
-    first = recommend_staffing(workflow, None, targets_from_model(workflow), SETTINGS, executor=SerialExecutor())
-    again = recommend_staffing(reloaded, None, targets_from_model(reloaded), SETTINGS, executor=SerialExecutor())
+    first = recommend_staffing(workflow, None, targets_from_model(workflow), SETTINGS, executor=SerialExecutor(),
+                               time_budget_s=3600.0)
+    again = recommend_staffing(reloaded, None, targets_from_model(reloaded), SETTINGS, executor=SerialExecutor(),
+                               time_budget_s=3600.0)
     assert _figures(again) == _figures(first)

@@ -42,6 +42,8 @@ from tests.test_staffing_analytic import single_stage
 #: 72 h × 8 replications: the attainment of 14 reviewers (0.857 in theory) has a lower 95 % bound above 0.85,
 #: 13 reviewers (0.846) an upper bound below it — the search's decision is not left to noise.
 MMC_SETTINGS = RunSettings(horizon_hours=72.0, warmup_hours=2.0, replications=8, seed=3)
+#: The trim's time budget depends on the machine's speed; tests that check the trim must not depend on it.
+NO_TIME_LIMIT = 3600.0
 TWO_TIER_SETTINGS = RunSettings(horizon_hours=48.0, warmup_hours=4.0, replications=6, seed=5)
 
 
@@ -77,7 +79,8 @@ def mmc_plan() -> tuple[Workflow, StaffingPlan, list[SearchProgress]]:
     workflow = single_stage()
     seen: list[SearchProgress] = []
     plan = recommend_staffing(workflow, None, targets_from_model(workflow, day_groups=DAY_GROUPS_ALL_WEEK),
-                              MMC_SETTINGS, executor=make_executor(2), on_progress=seen.append)
+                              MMC_SETTINGS, executor=make_executor(2), on_progress=seen.append,
+                              time_budget_s=NO_TIME_LIMIT)
     return workflow, plan, seen
 
 
@@ -123,7 +126,7 @@ def test_a_scenario_is_staffed_on_top_of_its_own_changes() -> None:
 def two_tier_plan() -> tuple[Workflow, StaffingPlan]:
     workflow = two_tier()
     plan = recommend_staffing(workflow, None, targets_from_model(workflow, day_groups=DAY_GROUPS_ALL_WEEK),
-                              TWO_TIER_SETTINGS, executor=make_executor(2))
+                              TWO_TIER_SETTINGS, executor=make_executor(2), time_budget_s=NO_TIME_LIMIT)
     return workflow, plan
 
 

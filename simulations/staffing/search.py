@@ -23,7 +23,9 @@ Rules:
   heads (at least one), then single reviewers once a larger cut failed there; keep all removals that held
   if together they still hold, else the most expensive one; stop when no single-reviewer removal holds (that
   batch is the plan's ``trim_checks``, the proof of minimality at screening length). The trim stops early,
-  with a note, when the next batch would run past ``time_budget_s`` (measured cost per simulated hour).
+  with a note, when the next batch would run past ``time_budget_s`` (measured cost per simulated hour). The
+  budget is wall time, so where it stops the trim the plan depends on the machine's speed and load; a plan
+  is a pure function of (model, targets, settings) only when the budget does not bind.
 - Confirmation: the trimmed roster at the run settings' full horizon, :data:`CONFIRM_FIRST` replications and
   more in steps of the executor's workers while a target is unclear, up to the settings' replications, at
   the targets' confidence. When screening ran at the full horizon, the replications it ran for that roster
