@@ -214,9 +214,10 @@ def _erlang_hours(load: np.ndarray, arrivals: np.ndarray, reviewers: np.ndarray,
         b = np.ones_like(a)
         for k in range(1, int(c.max()) + 1):
             b = np.where(k <= c, a * b / (k + a * b), b)
-        p_wait[stable] = c * b / (c - a * (1.0 - b))
-        gamma[stable] = (c - a) / handle_h[stable]
-        wait[stable] = p_wait[stable] * handle_h[stable] / (c - a)
+        with np.errstate(over="ignore"):  # handle times near 0 s at the limits: an infinite rate is right
+            p_wait[stable] = c * b / (c - a * (1.0 - b))
+            gamma[stable] = (c - a) / handle_h[stable]
+            wait[stable] = p_wait[stable] * handle_h[stable] / (c - a)
     for k in np.nonzero(~idle & (servers >= 1) & patient)[0]:
         queue = erlang_a(float(arrivals[k]), float(handle_h[k]), int(servers[k]), patience_h)
         p_wait[k], wait[k] = queue.p_wait, queue.mean_wait
@@ -364,7 +365,8 @@ def _limit_hours(target: SlaTarget) -> float:
 def _on_time_share(first: np.ndarray, last: np.ndarray, limit: float) -> np.ndarray:
     """Share of an hour's arrivals whose delay, linear from ``first`` to ``last`` across it, is ≤ ``limit``."""
     finite = np.isfinite(first) & np.isfinite(last)
-    span = np.where(finite, last - first, 0.0)
+    with np.errstate(invalid="ignore"):  # inf − inf where a delay is infinite: masked out by ``finite``
+        span = np.where(finite, last - first, 0.0)
     flat = np.abs(span) < 1e-12
     safe = np.where(flat, 1.0, span)
     with np.errstate(invalid="ignore"):
