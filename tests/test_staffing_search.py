@@ -95,7 +95,9 @@ def test_single_stage_mmc_search_lands_on_erlangs_fourteen(mmc_plan) -> None:
     # the confirmation reuses the screen's replications when the screen already ran the full horizon
     confirm_new = 0 if plan.screen_settings.horizon_hours >= MMC_SETTINGS.horizon_hours else result.n
     assert plan.replications_run >= 2 + 2 + confirm_new
-    assert {p.phase for p in seen} == {"screen", "trim", "confirm"} and seen[-1].batch_fraction == pytest.approx(1.0)
+    phases = {p.phase for p in seen}  # a confirmation that reuses every replication reports no progress of its own
+    assert {"screen", "trim"} <= phases <= {"screen", "trim", "confirm"}
+    assert seen[-1].batch_fraction == pytest.approx(1.0)
 
 
 def test_the_plan_applies_as_a_scenario_that_validates(mmc_plan) -> None:
