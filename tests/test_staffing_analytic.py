@@ -23,16 +23,20 @@ from simulations.staffing.handle_times import mixed_quantiles
 
 def single_stage(rate: float = 200.0, handle: Distribution | None = None, sla: list[SlaTarget] | None = None,
                  teams: list[Team] | None = None, expiry: Distribution | None = None) -> Workflow:
-    """Source → Review → Done; by default 10 erlangs (200/h × 3 min) and one round-the-clock team."""
-    workflow = Workflow(name="Single stage")
-    source = workflow.add_node(Source(name="Reports", rate_per_hour=rate))
-    stage = workflow.add_node(ReviewStage(name="Review", handle_time=handle or Distribution.exponential(3, "min"),
+    """Source → Review → Done; by default 10 erlangs (200/h × 3 min) and one round-the-clock team.
+
+    Ids are fixed: the engine keys its random streams by them, so every build of this model simulates the same
+    numbers and a borderline staffing decision cannot flip between test runs."""
+    workflow = Workflow(name="Single stage", id="single-stage")
+    source = workflow.add_node(Source(name="Reports", id="reports", rate_per_hour=rate))
+    stage = workflow.add_node(ReviewStage(name="Review", id="review",
+                                          handle_time=handle or Distribution.exponential(3, "min"),
                                           sla=sla if sla is not None else [SlaTarget("P2", 6, "min", 0.85)],
                                           expiry=expiry))
-    done = workflow.add_node(Outcome(name="Done"))
-    workflow.add_edge(Edge(source.id, stage.id, probability=1.0))
-    workflow.add_edge(Edge(stage.id, done.id, probability=1.0))
-    for team in teams if teams is not None else [Team(name="Reviewers", shrinkage=0.0,
+    done = workflow.add_node(Outcome(name="Done", id="done"))
+    workflow.add_edge(Edge(source.id, stage.id, id="e-in", probability=1.0))
+    workflow.add_edge(Edge(stage.id, done.id, id="e-out", probability=1.0))
+    for team in teams if teams is not None else [Team(name="Reviewers", id="reviewers", shrinkage=0.0,
                                                       shifts=[Shift("all day", 0, 24, [10] * 7)])]:
         team.stages = [stage.id]
         workflow.add_team(team)
