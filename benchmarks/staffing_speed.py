@@ -8,8 +8,9 @@ team-shifts), FTE, and how the search ended (every target met, or each unmet or 
 reason). ``--repeat`` runs the whole set again (the machine is shared; every run is printed).
 
 ``--minimality NAME`` then checks one example's recommendation: for every team-shift with heads on it, the
-roster with one reviewer fewer there is simulated (screening length and replications, common random
-numbers, the search's own rule for "met") and must miss a target.
+roster with one reviewer fewer there is judged by the search's own trim rule (refused when the interval
+estimate's backlog grows week after week, else replication 0 at screening length paired with the
+recommendation's own screening, common random numbers) and must miss a target.
 
     python benchmarks/staffing_speed.py [--repeat 2] [--minimality classifier_rollout_appeals]
 """
@@ -28,11 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from flowmodel.jsonfile import read_workflow_json  # noqa: E402
-from flowmodel.scenarios import apply_scenario  # noqa: E402
 from simulations.executors import ProcessPoolExecutor  # noqa: E402
-from simulations.staffing import targets_from_model  # noqa: E402
-from simulations.staffing.evaluation import Evaluator  # noqa: E402
-from simulations.staffing.search import SCREEN_CONFIDENCE, SCREEN_FIRST, screen_settings  # noqa: E402
+from simulations.staffing.search import check_minimality  # noqa: E402
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.flow.json"))
 
@@ -83,26 +81,13 @@ def table(results: list[dict]) -> str:
 
 
 def minimality(name: str, plan: dict) -> list[str]:
-    """One reviewer fewer on each team-shift with heads, at screening length: each must miss a target."""
-    path = ROOT / "examples" / f"{name}.flow.json"
-    workflow = read_workflow_json(path)
+    """One reviewer fewer on each team-shift with heads, judged by the search's own trim rule: each must miss."""
+    workflow = read_workflow_json(ROOT / "examples" / f"{name}.flow.json")
     scenario = workflow.scenario_by_name(plan["scenario"]["name"]) if plan["scenario"]["id"] else None
-    base = apply_scenario(workflow, scenario)
-    base.scenarios = {}
-    targets = targets_from_model(base)
     roster = {(r["team_id"], r["shift_index"], tuple(r["days"])): r["recommended"] for r in plan["rows"]}
-    keys = [k for k, count in roster.items() if count > 0]
-    executor = ProcessPoolExecutor(2)
-    evaluator = Evaluator(base, targets, executor, None, None, 10_000)
-    screen = screen_settings(base.run_settings)
-    with executor.kept_workers():
-        verdicts = evaluator.evaluate([{**roster, k: roster[k] - 1} for k in keys], screen, "minimality",
-                                      first=SCREEN_FIRST, most=screen.replications, step=2,
-                                      confidence=SCREEN_CONFIDENCE)
-    names = {(r["team_id"], r["shift_index"], tuple(r["days"])): f"{r['team_name']} · {r['shift_name']} · "
-             f"{r['days_label']}" for r in plan["rows"]}
-    return [f"{names[k]} at {roster[k] - 1}: {'misses ' + ', '.join(v.failing) if not v.met else 'STILL HOLDS'}"
-            for k, v in zip(keys, verdicts, strict=True)]
+    checks = check_minimality(workflow, scenario.id if scenario else None, roster, executor=ProcessPoolExecutor(2))
+    return [f"{c.team_shift} at {c.headcount_tried}: {'misses ' + ', '.join(c.failing) if not c.met else 'STILL HOLDS'}"
+            for c in checks]
 
 
 def main() -> int:

@@ -10,7 +10,7 @@ Rules:
 - To stdout: the staffing table in heads on shift and FTE (paid hours ÷ contract hours, shrinkage stated),
   people and cost per team, the targets achieved with mean, confidence interval and replications, how many
   rosters and replications were simulated, and the cost delta; one progress line per batch to stderr.
-- ``--time-budget`` (default 45 s) bounds the trim; a confirmed roster always ends the search.
+- ``--time-budget`` (default 50 s) bounds the trim; a confirmed roster always ends the search.
 - ``--out`` writes the plan as JSON (everything), CSV (the staffing table) or XLSX (sheets "Staffing", "Teams"
   and "Targets"), atomically; its suffix is checked before anything runs.
 - Exit codes as in :mod:`cli.app`: 0 every target met, 1 invalid model, infeasible targets or targets still
@@ -217,8 +217,9 @@ def plan_text(plan: StaffingPlan) -> str:
                          f"({_target_value(t.kind, t.ci_low)} – {_target_value(t.kind, t.ci_high)}, n = {t.n}), "
                          f"target {_target_value(t.kind, t.target)}")
     if plan.trim_checks:
-        lines += ["", "Minimality (one reviewer fewer, screening length, same random numbers):"]
+        lines += ["", "Minimality (one reviewer fewer, same random numbers):"]
         lines += [f"  {c.team_shift} at {c.headcount_tried}: {'holds' if c.met else 'misses ' + ', '.join(c.failing)}"
+                  f" ({'full-length confirmation' if c.phase == 'confirm' else 'screening length'})"
                   for c in plan.trim_checks]
     lines += [f"Note: {note}" for note in plan.notes]
     return "\n".join(lines)

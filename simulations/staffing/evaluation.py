@@ -14,10 +14,16 @@ Rules:
 - A target is met when its interval's safe-side bound clears it (SLA attainment: lower bound ≥ share;
   occupancy and backlog: upper bound ≤ the cap); with an undefined interval (one replication) the mean.
 - A roster that makes the model invalid (e.g. a team with nobody rostered) fails without being simulated.
+- Paired judgement (:func:`paired`, the trim's): a candidate run for its first replications only (one, or as
+  many as there are workers when it runs alone) is judged by the reference roster's safe-side bound moved by
+  the candidate's mean difference from the reference in those same replications. On common random numbers
+  that difference is nearly noise-free, so one replication per candidate decides a single-reviewer removal
+  about as well as the reference's several decide the reference.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 import time
@@ -131,6 +137,15 @@ class Evaluator:
             target_n = min(most, target_n + step)
         return [verdicts.get(i, INVALID) for i in range(len(specs))]
 
+    def judge_first(self, roster: Roster, settings: RunSettings, count: int = 1) -> Evaluation:
+        """``roster`` judged on its first ``count`` replications alone (run before at ``settings``): the pairing's
+        reference."""
+        kept = self._kept[(tuple(sorted(roster.items())), settings.horizon_hours)]
+        return self._judge(kept[:count], self.targets.confidence)
+
+    def kept_replications(self, roster: Roster, settings: RunSettings) -> int:
+        return len(self._kept.get((tuple(sorted(roster.items())), settings.horizon_hours), []))
+
     def _progress(self, phase: str, count: int) -> Callable[[Progress], None]:
         done = self.evaluations
 
@@ -187,3 +202,22 @@ def _result(kind: str, where: str, target: float, summary: MetricSummary | None,
         met, missed = low >= target - 1e-12, high < target - 1e-12
     return TargetResult(kind, where, target, summary.mean, low, high, summary.n, met), \
         summary.ci_defined and (met or missed)
+
+
+def paired(reference: Evaluation, reference_first: Evaluation, candidate_first: Evaluation) -> Evaluation:
+    """The candidate's verdict from the reference's interval shifted by their mean difference over the same first
+    replications (``reference_first`` and ``candidate_first`` judged on equally many; rules above)."""
+    if candidate_first.invalid or len(candidate_first.results) != len(reference.results):
+        return candidate_first
+    results: list[TargetResult] = []
+    for ref, ref0, cand in zip(reference.results, reference_first.results, candidate_first.results, strict=True):
+        shift = cand.mean - ref0.mean
+        if not (math.isfinite(shift) and math.isfinite(ref.mean)):
+            results.append(cand)
+            continue
+        low, high = ref.ci_low + shift, ref.ci_high + shift
+        lower_is_better = ref.kind != "sla"
+        met = high <= ref.target + 1e-12 if lower_is_better else low >= ref.target - 1e-12
+        results.append(dataclasses.replace(ref, mean=ref.mean + shift, ci_low=low, ci_high=high, n=cand.n, met=met))
+    return Evaluation(results, candidate_first.queue_by_stage, candidate_first.backlog_by_stage,
+                      candidate_first.replications, True)

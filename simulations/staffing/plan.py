@@ -17,8 +17,9 @@ Rules:
 - How sure: each achieved target carries its mean, confidence interval (at ``confidence``) and the
   replications behind it; ``evaluations`` counts rosters simulated (``rosters_by_phase``: screen, trim,
   confirm), ``replications_run`` every replication run, ``screen_settings`` the screening horizon.
-- ``trim_checks`` are the search's final trim round, the proof of minimality at screening length: for each
-  team-shift, one reviewer fewer and the targets that then failed. Empty when a bound stopped the trim first.
+- ``trim_checks`` are the proof of minimality: for each team-shift with heads, one reviewer fewer and the
+  targets that then failed — at screening length in the trim, or at full length where the confirmation raised
+  that team-shift. Empty when a bound stopped the trim first.
 - :func:`plan_to_scenario` gives a scenario with the base scenario's changes followed by one ``set`` of each
   changed shift's 7-day headcount (path ``shifts.<name>.headcount``), so applying it to the workflow
   reproduces the recommended roster on top of the scenario the plan was made for.
@@ -148,6 +149,8 @@ class TrimCheck:
     headcount_tried: int
     met: bool
     failing: tuple[str, ...]
+    phase: str = "trim"
+    """``trim``: judged at screening length; ``confirm``: the full-length confirmation missed there."""
 
 
 @dataclass
