@@ -6,14 +6,15 @@ Rules:
   profile in that hour (in the source's time zone; surges left out, they are temporary). The grid is the
   first week of the horizon, hour by hour from its start. Travel time through the workflow is ignored: work
   reaches every stage in the hour it arrived.
-- Reviewers per stage and hour: the smallest whole number that meets the stage's tightest goal. The SLA clock
-  runs to the end of the review, so the goal is on wait + handle time: P(W + S ≤ T) = E_S[(1 − C·e^{−γ(T−S)})⁺
-  on S ≤ T], with W from Erlang C (P(wait) = C, exponential tail of rate γ = c/s − λ) and S the stage's own
-  handle-time law for that priority. Time already spent upstream is not subtracted (the simulation corrects
-  it). A goal on the wait clock stops when review starts: Erlang C's P(W ≤ T) = 1 − C·e^{−γT}. All
-  priorities are taken as sharing one FIFO queue. A stage with expiry must also keep Erlang A's
-  share of expired items (patience = mean time to expiry) within 1 − share, as expired items are misses.
-  A stage without goals gets the fewest reviewers that keep it stable (offered load < reviewers). A
+- Reviewers per stage and hour: the smallest whole number that meets the stage's tightest goal. The SLA clock runs
+  to the end of the review, so the goal is on wait + handle time: P(W + S ≤ T) = E_S[(1 − C·e^{−γ(T−S)})⁺ on S ≤
+  T], with W from Erlang C (P(wait) = C, exponential tail of rate γ = c/s − λ) and S the stage's own handle-time
+  law for that priority, after the time already spent in the delays every route to the stage passes
+  (:mod:`simulations.staffing.upstream`; an appeal window), averaged over that time's law; queueing upstream is
+  not subtracted (the simulation corrects it). A goal on the wait clock stops when review starts: Erlang C's P(W ≤
+  T) = 1 − C·e^{−γT}. All priorities are taken as sharing one FIFO queue. A stage with expiry must also keep
+  Erlang A's share of expired items (patience = mean time to expiry) within 1 − share, as expired items are
+  misses. A stage without goals gets the fewest reviewers that keep it stable (offered load < reviewers). A
   maximum occupancy adds reviewers ≥ load / occupancy.
 - Split over teams: each item class's share of a stage's load goes to the teams that work the stage, can
   review the class (skills) and have a shift under way at that hour, equally among those for which the stage
@@ -42,6 +43,7 @@ from simulations.analytic.erlang import erlang_a, erlang_c, required_agents
 from simulations.arrivals import rate_table
 from simulations.staffing.handle_times import class_mix, mixed_quantiles
 from simulations.staffing.targets import StaffingTargets, TeamShift, team_shifts
+from simulations.staffing.upstream import upstream_seconds
 from simulations.timebase import HOUR_S, horizon_start, load_zone, local_hour_of_week
 
 HOURS = 168
@@ -70,24 +72,29 @@ class AnalyticGuess:
 
 
 def decision_share_within(c: int, load: float, mean_handle_s: float, within_s: float,
-                          handle_values: np.ndarray, handle_weights: np.ndarray) -> float:
-    """P(wait + handle time ≤ ``within_s``) with ``c`` reviewers, Erlang C wait, the given handle-time law."""
+                          handle_values: np.ndarray, handle_weights: np.ndarray,
+                          upstream_s: np.ndarray | None = None) -> float:
+    """P(upstream + wait + handle time ≤ ``within_s``) with ``c`` reviewers, Erlang C wait, the given handle-time
+    law and ``upstream_s`` equally likely times already spent before the stage (none when None)."""
     if load >= c:
         return 0.0
     p_wait = erlang_c(c, load)
     gamma = (c - load) / mean_handle_s
-    slack = within_s - handle_values
+    offsets = upstream_s if upstream_s is not None else np.zeros(1)
+    slack = (within_s - offsets)[:, None] - handle_values[None, :]
     fits = slack >= 0
-    return float(np.sum(handle_weights[fits] * (1.0 - p_wait * np.exp(-gamma * slack[fits]))))
+    on_time = np.where(fits, 1.0 - p_wait * np.exp(-gamma * np.where(fits, slack, 0.0)), 0.0)
+    return float(np.mean(on_time @ handle_weights))
 
 
 def required_reviewers(load: float, mean_handle_s: float, share: float, within_s: float, *,
                        handle_law: tuple[np.ndarray, np.ndarray] | None = None, patience_s: float | None = None,
-                       max_occupancy: float | None = None) -> int:
+                       max_occupancy: float | None = None, upstream_s: np.ndarray | None = None) -> int:
     """The fewest reviewers meeting "``share`` within ``within_s``" for ``load`` erlangs.
 
     Without ``handle_law`` the clock stops when the review starts (the call-centre service level, Erlang C);
-    with it (handle times, probability weights) the clock stops at the end of the review, as the model's SLA.
+    with it (handle times, probability weights) the clock stops at the end of the review, as the model's SLA,
+    and ``upstream_s`` (equally likely times spent before the stage) is added to it.
     """
     if load <= 0:
         return 0
@@ -97,7 +104,8 @@ def required_reviewers(load: float, mean_handle_s: float, share: float, within_s
         values, weights = handle_law
         c = max(1, math.floor(load) + 1)
         ceiling = c + MAX_SERVERS_FACTOR * math.ceil(load) + 50
-        while c < ceiling and decision_share_within(c, load, mean_handle_s, within_s, values, weights) < share:
+        while c < ceiling and decision_share_within(c, load, mean_handle_s, within_s, values, weights,
+                                                    upstream_s) < share:
             c += 1
     if patience_s is not None:
         rate = load / mean_handle_s
@@ -145,12 +153,13 @@ def stage_hourly_rates(workflow: Workflow, settings: RunSettings) -> dict[str, l
     return hourly
 
 
-def _stage_requirement(stage: ReviewStage, targets: StaffingTargets,
+def _stage_requirement(workflow: Workflow, stage: ReviewStage, targets: StaffingTargets,
                        hourly: list[dict[ItemClass, float]], mean_rates: dict[ItemClass, float]) -> list[int]:
     goals = [g for g in targets.sla if g.stage_id == stage.id]
     mixes = {g.priority: class_mix(stage, mean_rates, g.priority) for g in goals}
     laws = {priority: mixed_quantiles(mix) for priority, mix in mixes.items() if mix}
     patience = stage.expiry.mean_seconds() if stage.expiry is not None else None
+    upstream = upstream_seconds(workflow, stage.id)
     memo: dict[tuple[float, float], int] = {}
     out: list[int] = []
     for rates in hourly:
@@ -168,7 +177,8 @@ def _stage_requirement(stage: ReviewStage, targets: StaffingTargets,
                 if goal.priority in laws:
                     law = laws[goal.priority] if goal.clock == "decision" else None  # None: the wait clock
                     need = max(need, required_reviewers(load, mean_s, goal.share, goal.within_s,
-                                                        handle_law=law, patience_s=patience))
+                                                        handle_law=law, patience_s=patience,
+                                                        upstream_s=upstream if law is not None else None))
             if targets.max_occupancy:
                 need = max(need, math.ceil(load / targets.max_occupancy - 1e-9))
             memo[key] = need
@@ -196,7 +206,7 @@ def analytic_guess(workflow: Workflow, targets: StaffingTargets, settings: RunSe
     for stage_id, rates_by_hour in hourly.items():
         stage = workflow.nodes[stage_id]
         assert isinstance(stage, ReviewStage)
-        need = _stage_requirement(stage, targets, rates_by_hour, mean_rates.get(stage_id, {}))
+        need = _stage_requirement(workflow, stage, targets, rates_by_hour, mean_rates.get(stage_id, {}))
         stage_reviewers[stage_id] = tuple(need)
         teams = workflow.teams_for_stage(stage_id)
         for k, rates in enumerate(rates_by_hour):

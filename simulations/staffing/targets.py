@@ -17,7 +17,9 @@ Rules:
 - Infeasible targets, found without simulating: a stage that no team works, or that no team working it can
   review for some item class (skills); a time-to-decision goal whose time is shorter than the handle time
   for more than the allowed share (a wait goal ends when review starts, so enough reviewers always meet
-  it) — even with no wait, P(handle time ≤ within) < share — so no headcount can meet it; an occupancy cap
+  it) — even with no wait, P(handle time ≤ within) < share, or P(upstream delays + handle time ≤ within) <
+  share where every route to the stage passes delays (:mod:`simulations.staffing.upstream`: an appeal
+  window counts against a goal from creation) — so no headcount can meet it; an occupancy cap
   of 0 or less. They are reported with the reason, and :func:`feasible_targets` leaves them
   out so that the search still staffs every other target.
 """
@@ -26,12 +28,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from flowmodel.distributions import to_seconds
 from flowmodel.errors import ModelError
 from flowmodel.nodes import ReviewStage
 from flowmodel.traffic import class_rates
 from flowmodel.workflow import Workflow
 from simulations.staffing.handle_times import class_mix, mixed_share_within
+from simulations.staffing.upstream import dominating_delays, upstream_seconds
 
 DAY_GROUPS_WEEKDAY_WEEKEND: tuple[tuple[int, ...], ...] = ((0, 1, 2, 3, 4), (5, 6))
 DAY_GROUPS_ALL_WEEK: tuple[tuple[int, ...], ...] = ((0, 1, 2, 3, 4, 5, 6),)
@@ -113,6 +118,10 @@ def targets_from_model(workflow: Workflow, *, max_occupancy: float | None = None
     return StaffingTargets(tuple(goals), max_occupancy, max_backlog, confidence, day_groups)
 
 
+#: Equally likely upstream delays the feasibility check averages over (its answer is in the tail).
+FEASIBILITY_POINTS = 512
+
+
 def infeasible_targets(workflow: Workflow, targets: StaffingTargets) -> list[Infeasibility]:
     """The targets no staffing can meet, with the reason (see the module docstring); quick, no simulation."""
     rates = class_rates(workflow)
@@ -136,13 +145,19 @@ def infeasible_targets(workflow: Workflow, targets: StaffingTargets) -> list[Inf
         mix = class_mix(stage, rates.get(goal.stage_id, {}), goal.priority)
         if not mix:
             continue
-        best = mixed_share_within(mix, goal.within_s)
+        upstream = upstream_seconds(workflow, goal.stage_id, FEASIBILITY_POINTS)
+        if upstream is None:
+            best = mixed_share_within(mix, goal.within_s)
+            why = (f"the target ({goal.share:.0%} within {_duration(goal.within_s)}) is below the handle time: even "
+                   f"with no wait only {best:.1%} of reviews end within {_duration(goal.within_s)}")
+        else:
+            best = float(np.mean([mixed_share_within(mix, goal.within_s - u) for u in upstream]))
+            names = ", ".join(d.name for d in dominating_delays(workflow, goal.stage_id))
+            why = (f"the target ({goal.share:.0%} within {_duration(goal.within_s)} of creation) is below what the "
+                   f"delays before the stage ({names}) and the handle time allow: even with no wait only "
+                   f"{best:.1%} of items are decided in time")
         if best < goal.share:
-            out.append(Infeasibility(
-                f"{goal.stage_name} · {goal.priority}",
-                f"the target ({goal.share:.0%} within {_duration(goal.within_s)}) is below the handle time: even "
-                f"with no wait only {best:.1%} of reviews end within {_duration(goal.within_s)}",
-                goal.stage_id, goal.priority))
+            out.append(Infeasibility(f"{goal.stage_name} · {goal.priority}", why, goal.stage_id, goal.priority))
     if targets.max_occupancy is not None and targets.max_occupancy <= 0:
         out.append(Infeasibility("maximum occupancy", "must be above 0 %"))
     return out
