@@ -46,6 +46,7 @@ from simulations.staffing import (
     recommend_staffing,
     targets_from_model,
 )
+from simulations.staffing.plan import minimality_summary
 from simulations.staffing.search import DEFAULT_TIME_BUDGET_S
 
 OUT_SUFFIXES = PLAN_SUFFIXES
@@ -217,7 +218,7 @@ def plan_text(plan: StaffingPlan) -> str:
                          f"({_target_value(t.kind, t.ci_low)} – {_target_value(t.kind, t.ci_high)}, n = {t.n}), "
                          f"target {_target_value(t.kind, t.target)}")
     if plan.trim_checks:
-        lines += ["", "Minimality (one reviewer fewer, same random numbers):"]
+        lines += ["", minimality_summary(plan), "Minimality (one reviewer fewer, same random numbers):"]
         lines += [f"  {c.team_shift} at {c.headcount_tried}: {'holds' if c.met else 'misses ' + ', '.join(c.failing)}"
                   f" ({'full-length confirmation' if c.phase == 'confirm' else 'screening length'})"
                   for c in plan.trim_checks]

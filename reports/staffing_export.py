@@ -4,8 +4,9 @@ Rules:
 - One writer per format, shared by the ``staff`` command and the app: JSON holds everything
   (:meth:`StaffingPlan.to_dict`, undefined figures as null), CSV the staffing table, XLSX the sheets
   "Staffing", "Teams" (people: paid hours, FTE at the contract hours, shrinkage, cost), "Targets" (mean,
-  confidence interval, replications) and "Simulated" (rosters by phase, replications, horizons); undefined
-  figures left blank. Files are written atomically (:func:`write_file`).
+  confidence interval, replications), "Simulated" (rosters by phase, replications, horizons) and
+  "Minimality" (one reviewer fewer on each staffed team-shift and what it missed; empty when the trim was
+  stopped first); undefined figures left blank. Files are written atomically (:func:`write_file`).
 - Heads and people: every staffing row gives the heads on shift and the FTE (paid hours ÷ contract hours).
 - :func:`staffing_table` turns a plan — or the JSON the ``staff`` command wrote, read back by
   :func:`load_staffing_table` — into :class:`reports.comparison.StaffingTable` (team × shift × days: current,
@@ -94,7 +95,11 @@ def plan_xlsx_bytes(plan: StaffingPlan) -> bytes:
             ("Teams", TEAM_COLUMNS, teams),
             ("Targets", TARGET_COLUMNS, [[t.kind, t.where, t.target, t.mean, t.ci_low, t.ci_high, t.n, t.met,
                                           plan.confidence] for t in plan.achieved]),
-            ("Simulated", ("what", "value"), simulated)):
+            ("Simulated", ("what", "value"), simulated),
+            ("Minimality", ("team_shift", "heads_tried", "met", "failing", "judged_at"),
+             [[c.team_shift, c.headcount_tried, c.met, "; ".join(c.failing),
+               "full-length confirmation" if c.phase == "confirm" else "screening length"]
+              for c in plan.trim_checks])):
         sheet = book.add_worksheet(title)
         sheet.write_row(0, 0, header)
         for number, row in enumerate(rows, start=1):

@@ -62,6 +62,9 @@ def test_staff_prints_the_table_and_writes_json_and_csv(model_file, tmp_path, ca
     simulated = dict(sheets["Simulated"].iter_rows(values_only=True))
     # two screening replications, one paired trim replication, at least two confirming
     assert simulated["rosters simulated"] == 3 and simulated["replications run"] >= 5
+    minimality = list(sheets["Minimality"].iter_rows(values_only=True))
+    assert minimality[1][:3] == ("Reviewers · all day · Mon–Sun", 13, False)
+    assert minimality[1][4] == "screening length" and "Review · P2" in minimality[1][3]
 
 
 def test_staff_exits_1_on_an_infeasible_target_and_still_gives_a_staffing_table(tmp_path, capsys) -> None:

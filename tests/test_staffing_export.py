@@ -68,8 +68,12 @@ def test_json_csv_and_xlsx_are_written_by_the_shared_writers(plan: StaffingPlan,
     assert rows[0][:6] == ["team", "shift", "days", "current", "recommended", "delta"]
     assert [int(r[4]) for r in rows[1:]] == [r.recommended for r in plan.rows]
     book = openpyxl.load_workbook(write_plan(plan, tmp_path / "plan.xlsx"))
-    assert book.sheetnames == ["Staffing", "Teams", "Targets", "Simulated"]
+    assert book.sheetnames == ["Staffing", "Teams", "Targets", "Simulated", "Minimality"]
     assert book["Targets"].cell(2, 1).value == "sla"
+    minimality = list(book["Minimality"].iter_rows(values_only=True))
+    assert minimality[0] == ("team_shift", "heads_tried", "met", "failing", "judged_at")
+    assert [(r[0], r[1], r[2]) for r in minimality[1:]] == [(c.team_shift, c.headcount_tried, c.met)
+                                                            for c in plan.trim_checks]
 
 
 def test_a_version_1_plan_without_fte_reads_with_40_hour_contracts(plan: StaffingPlan, tmp_path: Path):

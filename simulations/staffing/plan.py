@@ -249,6 +249,22 @@ def _shift_path(workflow: Workflow, team_id: str, shift_index: int) -> str:
         f"shifts.{shift_index}.headcount"
 
 
+def minimality_summary(plan: StaffingPlan) -> str:
+    """How the plan proves it is minimal, in one sentence (empty when the trim did not finish)."""
+    if not plan.trim_checks:
+        return ""
+    stability = sum(1 for c in plan.trim_checks if c.failing and c.failing[0].startswith("stability:"))
+    confirmed = sum(1 for c in plan.trim_checks if c.phase == "confirm")
+    parts = [f"{len(plan.trim_checks) - stability - confirmed} by a screening simulation"] if \
+        len(plan.trim_checks) - stability - confirmed else []
+    if stability:
+        parts.append(f"{stability} because the backlog would then grow week after week (interval estimate)")
+    if confirmed:
+        parts.append(f"{confirmed} by the full-length confirmation")
+    return (f"Minimal: one reviewer fewer on any of the {len(plan.trim_checks)} staffed team-shifts misses a target "
+            f"— {'; '.join(parts)}.")
+
+
 def roster_changes(workflow: Workflow, headcounts: dict[tuple[str, int, tuple[int, ...]], int]) -> list[Change]:
     """``set`` changes giving each (team, shift, days) its headcount on those days (other days unchanged)."""
     merged: dict[tuple[str, int], list[int]] = {}

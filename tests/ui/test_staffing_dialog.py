@@ -88,6 +88,9 @@ def test_a_search_runs_in_the_background_and_shows_the_staffing_table(window, qt
     assert target[0] == "SLA · Review · P2: 90% within 15 min" and target[1] == "≥ 90.0%" and target[5] == "met"
     assert target[4] == str(plan.achieved[0].n)
     assert "no hour in the statistics window" in dialog.result.notes.text()  # 24 h: weekends are not simulated
+    # the trim finished well inside the time budget: the dialog says how the plan is proven minimal
+    assert plan.trim_checks and f"Minimal: one reviewer fewer on any of the {len(plan.trim_checks)} staffed " \
+        "team-shifts misses a target" in dialog.result.notes.text()
     assert dialog.apply_button.isEnabled() and dialog.export_button.isEnabled()
     assert child_processes() == []
     dialog.ask_export_path = lambda: tmp_path / "plan.json"

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from simulations.staffing import StaffingPlan, TargetResult
+from simulations.staffing.plan import minimality_summary
 
 STAFF_COLUMNS = ("Team", "Shift", "Days", "Current", "Recommended", "Delta", "FTE", "Erlang guess", "Pooled guess",
                  "Cost/week now", "Cost/week new")
@@ -188,6 +189,8 @@ class StaffingResultView(QWidget):
                               f"<b>{plan.fte_recommended:.1f}</b> FTE "
                               f"({plan.fte_recommended - plan.fte_current:+.1f}).")
         lines = [f"<b>Infeasible</b> — {_escape(p.render())}" for p in plan.infeasible]
+        if minimality_summary(plan):
+            lines.append(_escape(minimality_summary(plan)))
         lines += [f"Note: {_escape(note)}" for note in plan.notes]
         self.notes.setText("<br>".join(lines))
 
