@@ -1,6 +1,7 @@
 """Render the main window on an example to a PNG (``make screenshot`` runs this under Xvfb).
 
-Usage: ``python -m ui.screenshot [EXAMPLE.flow.json] [OUT.png]``. The window is shown at a fixed size,
+Usage: ``python -m ui.screenshot [EXAMPLE.flow.json] [OUT.png] [--size 1280x800]``. The window is shown at
+the given size (default 1600×1000; check 1280×800 and 1920×1080 too),
 the first review stage is selected so the property panel shows its form, and the view is zoomed to fit.
 The example is auto-laid out first (Ctrl+L), so the picture also shows what auto-layout gives.
 """
@@ -20,12 +21,12 @@ from ui.main_window import EXAMPLES_FOLDER, MainWindow
 WINDOW_SIZE = (1600, 1000)
 
 
-def render(example: Path, output: Path) -> None:
+def render(example: Path, output: Path, size: tuple[int, int] = WINDOW_SIZE) -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as scratch:
         settings = QSettings(str(Path(scratch) / "settings.ini"), QSettings.Format.IniFormat)
         window = MainWindow(settings, untitled_folder=Path(scratch))
-        window.resize(*WINDOW_SIZE)
+        window.resize(*size)
         window.show()
         if not window.open_example(example):
             raise SystemExit(f"cannot open {example}: {window.last_error}")
@@ -47,7 +48,20 @@ def render(example: Path, output: Path) -> None:
     print(f"wrote {output}")
 
 
+def parse_size(text: str) -> tuple[int, int]:
+    """``"1280x800"`` → (1280, 800)."""
+    width, _, height = text.lower().partition("x")
+    if not (width.isdigit() and height.isdigit()) or int(width) < 320 or int(height) < 240:
+        raise SystemExit(f"--size wants WIDTHxHEIGHT, at least 320x240 (got {text!r})")
+    return int(width), int(height)
+
+
 if __name__ == "__main__":
     arguments = sys.argv[1:]
+    size = WINDOW_SIZE
+    if "--size" in arguments:
+        at = arguments.index("--size")
+        size = parse_size(arguments[at + 1] if at + 1 < len(arguments) else "")
+        del arguments[at:at + 2]
     render(Path(arguments[0]) if arguments else EXAMPLES_FOLDER / DEFAULT_EXAMPLE,
-           Path(arguments[1]) if len(arguments) > 1 else Path("docs/screenshot.png"))
+           Path(arguments[1]) if len(arguments) > 1 else Path("docs/screenshot.png"), size)
