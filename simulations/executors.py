@@ -154,6 +154,21 @@ def _init_pool_worker(ticks: Any, stop: Any) -> None:
     _worker_ticks, _worker_stop = ticks, stop
 
 
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Ctrl+C held back (not lost) while worker processes are spawned: the signal mask survives fork and exec, so
+    a worker starts with Ctrl+C blocked and an interrupt cannot reach it halfway through its interpreter's own
+    start-up (a "Fatal Python error" there); the main process receives it when the block ends and cancels."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _pool_task(spec: RunSpec, replication: int, index: int) -> ReplicationResult:
     tick = _throttled(lambda simulated_s: _worker_ticks.put((index, simulated_s)))
     return run_replication(spec, replication, progress=tick, should_stop=_worker_stop.is_set)
@@ -213,8 +228,9 @@ class ProcessPoolExecutor(Executor):
         tracker = _Tracker(tasks, on_progress)
         results: list[ReplicationResult | None] = [None] * len(tasks)
         try:
-            futures = {pool.submit(_pool_task, spec, replication, index): index
-                       for index, (spec, replication) in enumerate(tasks)}
+            with _interrupts_held():  # the first submit spawns the workers
+                futures = {pool.submit(_pool_task, spec, replication, index): index
+                           for index, (spec, replication) in enumerate(tasks)}
             pending = set(futures)
             while pending:
                 done, pending = concurrent.futures.wait(pending, timeout=POLL_S,
