@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pytest
+
 from flowmodel import (
     Distribution,
     Edge,
@@ -24,7 +26,7 @@ from flowmodel import (
     Workflow,
 )
 from flowmodel.serialization import workflow_from_dict, workflow_to_dict
-from simulations.executors import ProcessPoolExecutor, SerialExecutor
+from simulations.executors import DaskExecutor, ProcessPoolExecutor, SerialExecutor
 from simulations.staffing import StaffingPlan, recommend_staffing, targets_from_model
 
 #: 72 h × 4 replications keeps the search to a handful of simulated rosters, while the trim still batches several
@@ -81,3 +83,18 @@ def test_a_saved_and_reloaded_model_gets_the_same_plan() -> None:
     again = recommend_staffing(reloaded, None, targets_from_model(reloaded), SETTINGS, executor=SerialExecutor(),
                                time_budget_s=3600.0)
     assert _figures(again) == _figures(first)
+
+
+def test_a_dask_cluster_recommends_the_same_plan_as_local_processes() -> None:
+    """Candidates run on whichever executor the planner chose; the plan does not depend on it."""
+    distributed = pytest.importorskip("distributed")
+    workflow = day_and_night()
+    targets = targets_from_model(workflow)
+    pooled = recommend_staffing(workflow, None, targets, SETTINGS, executor=ProcessPoolExecutor(2),
+                                time_budget_s=3600.0)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster:
+        dasked = recommend_staffing(workflow, None, targets, SETTINGS, executor=DaskExecutor(cluster.scheduler_address),
+                                    time_budget_s=3600.0)
+    assert dasked.status == "met" and dasked.trim_checks
+    assert _figures(dasked) == _figures(pooled)
