@@ -23,7 +23,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from flowmodel.distributions import UNIT_NAMES
+from flowmodel.change_fields import ROUTE_PREFIX
 from flowmodel.errors import ModelError
 from flowmodel.ids import new_id
 from flowmodel.limits import MAX_ABS_NUMBER
@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 
 Operation = Literal["set", "scale", "add"]
 OPERATIONS: tuple[str, ...] = ("set", "scale", "add")
-ROUTE_PREFIX = "route."
+__all__ = ["OPERATIONS", "ROUTE_PREFIX", "Change", "Scenario", "apply_change", "apply_scenario", "copy_scenario",
+           "current_value", "describe_change", "describe_scenario", "describe_target"]
 
 
 @dataclass
@@ -146,7 +147,7 @@ def apply_scenario(baseline: Workflow, scenario: Scenario | None) -> Workflow:
 def describe_target(workflow: Workflow, target_id: str) -> str:
     item = workflow.find(target_id)
     if item is None:
-        return f"<missing {target_id[:8]}>"
+        return "(a deleted node or team)"
     if isinstance(item, Edge):
         a = workflow.nodes.get(item.source)
         b = workflow.nodes.get(item.target)
@@ -155,27 +156,27 @@ def describe_target(workflow: Workflow, target_id: str) -> str:
 
 
 def describe_change(workflow: Workflow, change: Change) -> str:
-    """One readable line, e.g. ``Tier 1 review · handle_time.mean: 180 → 220 (+40)``."""
-    target = describe_target(workflow, change.target)
-    try:
-        before = _current_value(workflow, change)
-        after_workflow = workflow.copy()
-        apply_change(after_workflow, change)
-        after = _current_value(after_workflow, change)
-    except ModelError as error:
-        return f"{target} · {change.path}: {change.op} {fmt(change.value)}  ⚠ {error.message}"
-    op_text = {"set": "", "scale": f" (×{change.value:g})" if isinstance(change.value, (int, float)) else "",
-               "add": f" ({change.value:+g})" if isinstance(change.value, (int, float)) else ""}[change.op]
-    unit = _unit_of(workflow, change)
-    return f"{target} · {change.path}: {_fmt(before)} → {_fmt(after)}{unit}{op_text}"
+    """One line in planner words, e.g. ``Tier 1 · handle time +40 s`` (:mod:`flowmodel.change_words`)."""
+    from flowmodel.change_words import describe_change as words
+
+    return words(workflow, change)
 
 
 def describe_scenario(workflow: Workflow, scenario: Scenario) -> list[str]:
-    """The scenario as a readable diff against ``workflow``: one line per change."""
-    return [describe_change(workflow, change) for change in scenario.changes]
+    """The scenario as a readable diff against ``workflow``: one line per change in planner words, with the
+    field before → after when it is one number (``Reports · arrival rate ×1.25 (60 → 75 per hour)``)."""
+    from flowmodel.change_words import describe_change as words
+    from flowmodel.change_words import describe_effect
+
+    lines = []
+    for change in scenario.changes:
+        line, effect = words(workflow, change), describe_effect(workflow, change)
+        lines.append(f"{line} ({effect})" if effect and "⚠" not in line else line)
+    return lines
 
 
-def _current_value(workflow: Workflow, change: Change) -> Any:
+def current_value(workflow: Workflow, change: Change) -> Any:
+    """The value the field of ``change`` has in ``workflow`` (a branch's probability for ``route.*``)."""
     if change.path.startswith(ROUTE_PREFIX) and workflow.nodes.get(change.target) is not None:
         edge, _ = _branch_edges(workflow, change.target, change.path[len(ROUTE_PREFIX):], "")
         return edge.probability
@@ -183,27 +184,6 @@ def _current_value(workflow: Workflow, change: Change) -> Any:
     if target is None:
         raise ModelError("missing target")
     return get_path(target, change.path)
-
-
-def _unit_of(workflow: Workflow, change: Change) -> str:
-    target = workflow.find(change.target)
-    head = change.path.rsplit(".", 1)[0]
-    if target is None or head == change.path:
-        return ""
-    try:
-        parent = get_path(target, head)
-    except ModelError:
-        return ""
-    unit = getattr(parent, "unit", None)
-    return f" {unit}" if unit in UNIT_NAMES else ""
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_fmt(v) for v in value) + "]"
-    return str(value)
 
 
 def copy_scenario(scenario: Scenario, name: str) -> Scenario:

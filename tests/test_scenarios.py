@@ -83,7 +83,7 @@ def test_readable_diff(triage):
         Change(tier1.id, "route.remove", "set", 0.4),
         Change("ghost", "rate_per_hour", "set", 1),
     ]))
-    assert lines[0] == "User reports · rate_per_hour: 60 → 75 (×1.25)"
-    assert lines[1] == "Tier 1 · handle_time.mean: 5 → 5.5 min (+0.5)"
-    assert lines[2] == "Tier 1 · route.remove: 0.3 → 0.4"
+    assert lines[0] == "User reports · arrival rate ×1.25 (60 → 75 per hour)"
+    assert lines[1] == "Tier 1 · handle time +30 s (5 → 5.5 min)"
+    assert lines[2] == "Tier 1 · remove share → 40 % (30 % → 40 %)"
     assert "⚠" in lines[3]
