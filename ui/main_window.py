@@ -21,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QComboBox, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from flowmodel.documents import document_kind
@@ -49,6 +49,7 @@ from ui.run.panel import RunPanel
 from ui.run.window_wiring import WhatIfWiring
 from ui.scenarios.mode import ScenarioUndoStack
 from ui.scenarios.panel import ScenariosPanel
+from ui.shortcuts import drop_shadowed_bindings
 from ui.staffing.window_wiring import StaffingWiring
 from ui.window_actions import build_actions
 
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self.what_if = WhatIfWiring(self)
         self.exports = ExportWiring(self)
         self.staffing = StaffingWiring(self)
+        drop_shadowed_bindings(self.findChildren(QAction))  # after every part added its actions
         self.view.status_message.connect(self.show_status)
         self.autosaver.failed.connect(self.show_status)
         self.palette.kind_activated.connect(self._add_at_centre)

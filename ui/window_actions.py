@@ -4,6 +4,8 @@ Rules: shortcuts come from QKeySequence's standard keys where one exists (New, O
 Undo, Redo, Cut, Copy, Paste, Delete, Select All, Zoom In, Zoom Out), plus Ctrl+D duplicate, Ctrl+0
 zoom to fit, Ctrl+L auto-layout. Canvas editing shortcuts (cut/copy/paste/delete/select all/duplicate)
 only act while the canvas has focus, so Delete in a form's text field deletes text, not nodes.
+One key sequence belongs to one action: a standard key's extra platform binding that an explicit shortcut
+also uses (X11's Ctrl+D for Delete) is dropped, see :mod:`ui.shortcuts`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolBar
 
+from ui import shortcuts
 from ui.canvas.layout import ALIGNMENTS
 
 if TYPE_CHECKING:
@@ -52,9 +55,9 @@ def _action(window: MainWindow, text: str, slot: Callable[[], object], keys: Std
             tip: str = "", canvas_only: bool = False) -> QAction:
     action = QAction(text, window)
     if isinstance(keys, str):
-        action.setShortcut(QKeySequence(keys))
+        shortcuts.bind_explicit(action, keys)
     elif keys is not None:
-        action.setShortcuts(QKeySequence.keyBindings(keys))
+        action.setShortcuts(shortcuts.standard_bindings(keys))
     if tip:
         action.setStatusTip(tip)
     action.triggered.connect(lambda _checked=False: slot())
@@ -70,9 +73,9 @@ def build_actions(window: MainWindow) -> WindowActions:
     """Create the actions and put them into the menu bar and the toolbar."""
     view, stack = window.view, window.undo_stack
     undo = stack.createUndoAction(window, "&Undo")
-    undo.setShortcuts(QKeySequence.keyBindings(Std.Undo))
+    undo.setShortcuts(shortcuts.standard_bindings(Std.Undo))
     redo = stack.createRedoAction(window, "&Redo")
-    redo.setShortcuts(QKeySequence.keyBindings(Std.Redo))
+    redo.setShortcuts(shortcuts.standard_bindings(Std.Redo))
     window.addActions([undo, redo])
     snap = QAction("Snap to &grid", window, checkable=True, checked=view.canvas_scene.snap_to_grid)
     snap.toggled.connect(lambda on: setattr(view.canvas_scene, "snap_to_grid", on))
