@@ -21,7 +21,8 @@ from flowmodel.nodes import Surge
 from flowmodel.workflow import Workflow
 from simulations.engine import GUARD_SLACK, Replication, run_replication
 from simulations.executors import SerialExecutor
-from simulations.run_budget import RunEstimate, duration_text, estimate_run
+from simulations.run_budget import RunEstimate, estimate_run
+from simulations.run_budget_text import duration_text
 from simulations.runner import run_scenarios
 from simulations.spec import RunSpec, SimulationError, compile_run
 
