@@ -5,6 +5,8 @@ Qt moves the item while the user drags (view state); the drag becomes one MoveNo
 and the model's ``node_changed(id, "position")`` then puts the item where the model says.
 Snapping to the grid applies to the user's drags only: the model's position is always shown exactly.
 Sources have no input port, outcomes no output port.
+Text wraps to the card's width (:mod:`ui.canvas.card_text`) and the card grows to fit it; ``elided`` says
+whether anything still had to be shortened, and the tooltip always has the full detail.
 """
 
 from __future__ import annotations
@@ -17,22 +19,26 @@ from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QStyleOptionG
 
 from flowmodel.nodes import Node
 from ui.canvas import style
+from ui.canvas.card_text import wrap
 from ui.canvas.glyphs import draw_glyph
-from ui.canvas.node_summary import key_lines
-from ui.canvas.overlay import PILL_SPACE, overlay_of
+from ui.canvas.node_summary import key_lines, tooltip_lines
+from ui.canvas.overlay import BADGE_OVERHANG, PILL_SPACE, overlay_of
 
 if TYPE_CHECKING:
     from flowmodel.workflow import Workflow
 
-NAME_FONT = style.font(10.0, bold=True)
-KEY_FONT = style.font(8.5)
-HEADER_FONT = style.font(8.5, bold=True)
-NAME_HEIGHT = 20
+NAME_FONT = style.font(style.NAME_POINTS, bold=True)
+KEY_FONT = style.font(style.KEY_POINTS)
+HEADER_FONT = style.font(style.HEADER_POINTS, bold=True)
+TEXT_LEFT = style.BODY_PADDING + 2
+TEXT_WIDTH = style.NODE_WIDTH - 2 * style.BODY_PADDING - 4
 
 
-def card_height(line_count: int) -> float:
-    """Card height for ``line_count`` key lines, rounded up to the grid so snapped cards align."""
-    raw = style.HEADER_HEIGHT + style.BODY_PADDING + NAME_HEIGHT + line_count * style.LINE_HEIGHT + style.BODY_PADDING
+def card_height(line_count: int, name_rows: int = 1) -> float:
+    """Card height for ``line_count`` key rows under ``name_rows`` name rows, rounded up to the grid so
+    snapped cards align."""
+    raw = (style.HEADER_HEIGHT + style.BODY_PADDING + name_rows * style.NAME_LINE_HEIGHT
+           + line_count * style.LINE_HEIGHT + style.BODY_PADDING)
     return float(-(-raw // style.GRID) * style.GRID)
 
 
@@ -66,7 +72,11 @@ class NodeItem(QGraphicsItem):
         self.issue_level: str | None = None
         self._following_model = False
         self._name = ""
+        self._name_rows: tuple[str, ...] = ()
         self._lines: list[str] = []
+        self.elided = False
+        self._details = ""
+        self._issue_text = ""
         self._height = card_height(0)
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable
                       | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -85,15 +95,21 @@ class NodeItem(QGraphicsItem):
         node = self.node
         overlay = overlay_of(self.scene())
         shown = overlay.shown_workflow(self.workflow) if overlay is not None else self.workflow
-        lines = key_lines(shown, shown.nodes.get(self.node_id, node))
-        height = card_height(len(lines))
+        shown_node = shown.nodes.get(self.node_id, node)
+        self._name = node.name or style.kind_style(self.kind).title
+        name = wrap(self._name, QFontMetricsF(NAME_FONT), TEXT_WIDTH)
+        keys = [wrap(line, QFontMetricsF(KEY_FONT), TEXT_WIDTH) for line in key_lines(shown, shown_node)]
+        self._name_rows = name.rows
+        self._lines = [row for wrapped in keys for row in wrapped.rows]
+        self.elided = name.elided or any(wrapped.elided for wrapped in keys)
+        height = card_height(len(self._lines), len(self._name_rows))
         if height != self._height:
             self.prepareGeometryChange()
             self._height = height
-        self._name, self._lines = node.name or style.kind_style(self.kind).title, lines
         if self.port is not None:
             self.port.setPos(style.NODE_WIDTH, self._height / 2)
-        self.setToolTip(f"{style.kind_style(self.kind).title}: {self._name}")
+        self._details = "\n".join(tooltip_lines(shown, shown_node))
+        self.setToolTip(self._tooltip())
         if (self.pos().x(), self.pos().y()) != (node.x, node.y):
             self._following_model = True
             self.setPos(node.x, node.y)
@@ -105,7 +121,17 @@ class NodeItem(QGraphicsItem):
         if level != self.issue_level:
             self.issue_level = level
             self.update()
-        self.setToolTip(f"{style.kind_style(self.kind).title}: {self._name}" + (f"\n{text}" if text else ""))
+        self._issue_text = text
+        self.setToolTip(self._tooltip())
+
+    def _tooltip(self) -> str:
+        """Kind and full name, every detail the card shortens, then any validation message."""
+        parts = [f"{style.kind_style(self.kind).title}: {self._name}", self._details, self._issue_text]
+        return "\n".join(part for part in parts if part)
+
+    def text_rows(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The name rows and key rows as drawn (after wrapping), for checks of what the card shows."""
+        return self._name_rows, tuple(self._lines)
 
     # -- geometry ----------------------------------------------------------------------------------
     @property
@@ -122,7 +148,8 @@ class NodeItem(QGraphicsItem):
         return self.mapToScene(QPointF(-4, self._height / 2))
 
     def boundingRect(self) -> QRectF:
-        return QRectF(-6, -12, style.NODE_WIDTH + 12, self._height + 12 + PILL_SPACE)
+        side = BADGE_OVERHANG + 2
+        return QRectF(-side, -12, style.NODE_WIDTH + 2 * side, self._height + 12 + PILL_SPACE)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -158,7 +185,8 @@ class NodeItem(QGraphicsItem):
         clip.addRect(QRectF(0, 0, rect.width(), style.HEADER_HEIGHT))
         painter.setBrush(kind.colour)
         painter.drawPath(header.intersected(clip))
-        draw_glyph(painter, self.kind, QRectF(10, 7, 14, 14), QColor("#ffffff"))
+        glyph = (style.HEADER_HEIGHT - 14) / 2
+        draw_glyph(painter, self.kind, QRectF(10, glyph, 14, 14), QColor("#ffffff"))
         painter.setPen(QColor("#ffffff"))
         painter.setFont(HEADER_FONT)
         painter.drawText(QRectF(32, 0, rect.width() - 60, style.HEADER_HEIGHT),
@@ -174,19 +202,19 @@ class NodeItem(QGraphicsItem):
             painter.drawEllipse(QPointF(0, self._height / 2), 4, 4)
 
     def _paint_body(self, painter: QPainter, rect: QRectF) -> None:
-        left, width = style.BODY_PADDING + 2, rect.width() - 2 * style.BODY_PADDING - 4
+        """Rows were wrapped to ``TEXT_WIDTH`` in :meth:`refresh`; drawing adds no elision of its own."""
         top = style.HEADER_HEIGHT + style.BODY_PADDING
         painter.setPen(style.CARD_TEXT)
         painter.setFont(NAME_FONT)
-        name = QFontMetricsF(NAME_FONT).elidedText(self._name, Qt.TextElideMode.ElideRight, width)
-        painter.drawText(QRectF(left, top, width, NAME_HEIGHT), Qt.AlignmentFlag.AlignVCenter, name)
+        for i, row in enumerate(self._name_rows):
+            box = QRectF(TEXT_LEFT, top + i * style.NAME_LINE_HEIGHT, TEXT_WIDTH + 4, style.NAME_LINE_HEIGHT)
+            painter.drawText(box, Qt.AlignmentFlag.AlignVCenter, row)
+        top += len(self._name_rows) * style.NAME_LINE_HEIGHT
         painter.setFont(KEY_FONT)
         painter.setPen(style.CARD_MUTED)
-        metrics = QFontMetricsF(KEY_FONT)
-        for i, line in enumerate(self._lines):
-            y = top + NAME_HEIGHT + i * style.LINE_HEIGHT
-            text = metrics.elidedText(line, Qt.TextElideMode.ElideRight, width)
-            painter.drawText(QRectF(left, y, width, style.LINE_HEIGHT), Qt.AlignmentFlag.AlignVCenter, text)
+        for i, row in enumerate(self._lines):
+            box = QRectF(TEXT_LEFT, top + i * style.LINE_HEIGHT, TEXT_WIDTH + 4, style.LINE_HEIGHT)
+            painter.drawText(box, Qt.AlignmentFlag.AlignVCenter, row)
 
     def _paint_border(self, painter: QPainter, rect: QRectF) -> None:
         radius = style.CORNER_RADIUS

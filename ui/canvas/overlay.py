@@ -5,14 +5,18 @@ Rules:
   round, and it never writes to the model. Without an overlay cards draw the baseline as before.
 - In scenario mode the cards show the scenario's values (:meth:`ScenarioMode.shown_workflow`) and the
   nodes the scenario changes get an amber dashed outline and a "scenario" tag.
-- Under every review stage a pill shows the instant estimate of the shown model by interval
+- Under every review stage a pill says first what is plainly true of the model — "no work arrives" (grey)
+  when no item reaches the stage, "no team works this stage: backlog grows by ~X/week" (red) when items
+  arrive and no team works it — and otherwise shows the instant estimate of the shown model by interval
   (:func:`simulations.analytic.stage_estimates`, its ``interval`` view): the busiest hour and its utilisation
   in the time zone of the stage's first team, the backlog it builds (or the mean wait when none builds), and
   the hours nobody able to review the stage's items is on shift — "est. peak 112 % Mon 09:00 · backlog ~340
-  · 22:00–06:00 unstaffed"; "est. unstable · load 104 % of reviewers · backlog grows ~2,300/week" when the
-  week's work is more than its reviewers can do. Red: the backlog grows without bound, the stage has
-  unstaffed hours or misses an SLA target; amber: a backlog builds or the busiest hour is at 95 % or more;
-  green otherwise. It is recomputed shortly after each edit.
+  · 22:00–06:00 unstaffed"; "est. overloaded: backlog grows by ~2,300/week (load 104 % of reviewers)" when
+  the week's work is more than its reviewers can do. A pill never shows a figure that is not a number
+  ("inf %"). Red: the backlog grows without bound, the stage has unstaffed hours or misses an SLA target;
+  amber: a backlog builds or the busiest hour is at 95 % or more; green otherwise. It is recomputed shortly
+  after each edit. The pill sits just under its card, within the ``PILL_SPACE`` that auto-layout's row
+  spacing keeps clear of the next card.
 - After a run the planner can colour stages by utilisation (the mean utilisation of the teams working the
   stage) or by backlog (mean queue length, relative to the largest); the pill then shows the simulated figures.
 """
@@ -33,17 +37,24 @@ from flowmodel.workflow import Workflow
 from simulations.analytic.stage_estimates import StageEstimate, stage_estimates
 from simulations.runner import RunResult
 from ui.canvas import style
+from ui.canvas.node_summary import NO_TEAM
 from ui.scenarios.mode import ScenarioMode
 
 if TYPE_CHECKING:
     from ui.canvas.node_item import NodeItem
     from ui.canvas.scene import WorkflowScene
 
-PILL_SPACE = 26.0
-PILL_HEIGHT = 18.0
+HOURS_PER_WEEK = 168
+PILL_GAP = 4.0
+PILL_LINE = 16.0
+PILL_HEIGHT = PILL_LINE + 6
+PILL_PADDING = 8.0
+PILL_SPACE = PILL_GAP + 2 * PILL_LINE + 4 + 2   # two rows; auto-layout's ROW_SPACING leaves a clear gap after it
+BADGE_OVERHANG = 30.0
 SCENARIO_AMBER = QColor("#e0a100")
 GOOD, BUSY, OVERLOADED = QColor("#2d9d78"), QColor("#e09b1c"), QColor("#d64545")
-PILL_FONT = style.font(7.5)
+IDLE = QColor("#7b8794")
+PILL_FONT = style.font(style.BADGE_POINTS)
 TAG_FONT = style.font(7.0, bold=True)
 
 
@@ -58,7 +69,7 @@ def load_colour(share: float) -> QColor:
 
 def _minutes(seconds: float) -> str:
     if not math.isfinite(seconds):
-        return "∞"
+        return "without end"
     return f"{seconds / 60:.1f} min" if seconds < 5400 else f"{seconds / 3600:.1f} h"
 
 
@@ -113,12 +124,9 @@ class CanvasOverlay(QObject):
         if self.colour_by and node_id in self.results:
             return self.results[node_id]
         estimate = self.estimates.get(node_id)
-        if estimate is None:
+        if estimate is None or self.workflow is None:
             return None
-        if estimate.interval is None or self.workflow is None:
-            return StageFigure(f"est. {estimate.utilisation:.0%} busy · wait {_minutes(estimate.mean_wait_s)}",
-                               load_colour(estimate.utilisation))
-        return interval_figure(self.shown_workflow(self.workflow), estimate.interval)
+        return estimate_figure(self.shown_workflow(self.workflow), estimate)
 
     # -- updates -----------------------------------------------------------------------------------
     def update_estimates(self) -> None:
@@ -167,33 +175,46 @@ class CanvasOverlay(QObject):
         if figure is not None:
             self._paint_pill(painter, figure, rect, item)
 
-    @staticmethod
-    def _paint_pill(painter: QPainter, figure: StageFigure, rect: QRectF, item: NodeItem) -> None:
-        """One line in a pill as wide as the card's drawing area when it fits; else the figure's two lines in a
-        rounded box filling the space reserved under the card (``PILL_SPACE``) when no other card lies there;
-        else one line, elided."""
-        painter.setFont(PILL_FONT)
-        metrics = QFontMetricsF(PILL_FONT)
-        width = rect.width() + 8
-        lines: tuple[str, ...] = (figure.text,)
-        box = QRectF(-4, rect.height() + 5, width, PILL_HEIGHT)
-        if metrics.horizontalAdvance(figure.text) > width - 12 and figure.lines:
-            tall = QRectF(-4, rect.height() + 2, width, PILL_SPACE - 2)
-            scene = item.scene()
-            crowded = scene is not None and any(
-                other is not item and hasattr(other, "node_id") for other in scene.items(item.mapRectToScene(tall)))
-            if not crowded:
-                lines, box = figure.lines, tall
-        radius = PILL_HEIGHT / 2 if len(lines) == 1 else 7.0
+    def badge(self, item: NodeItem) -> tuple[QRectF, tuple[str, ...]] | None:
+        """Where the card's figure pill goes (item coordinates) and its rows, or None without a figure."""
+        figure = self.figure(item.node_id)
+        return badge_layout(figure, item) if figure is not None else None
+
+    def _paint_pill(self, painter: QPainter, figure: StageFigure, rect: QRectF, item: NodeItem) -> None:
+        box, rows = badge_layout(figure, item)
+        radius = PILL_HEIGHT / 2 if len(rows) == 1 else 7.0
         painter.setPen(QPen(figure.colour, 1.2))
         painter.setBrush(style.PILL_FILL)
         painter.drawRoundedRect(box, radius, radius)
         painter.setPen(figure.colour.darker(130))
-        height = box.height() / len(lines)
-        for i, line in enumerate(lines):
-            text = metrics.elidedText(line, Qt.TextElideMode.ElideRight, width - 12)
-            painter.drawText(QRectF(box.left(), box.top() + i * height, width, height), Qt.AlignmentFlag.AlignCenter,
-                             text)
+        painter.setFont(PILL_FONT)
+        for i, row in enumerate(rows):
+            painter.drawText(QRectF(box.left(), box.top() + 2 + i * PILL_LINE, box.width(), PILL_LINE),
+                             Qt.AlignmentFlag.AlignCenter, row)
+
+
+def badge_layout(figure: StageFigure, item: NodeItem) -> tuple[QRectF, tuple[str, ...]]:
+    """One line when it fits; else the figure's two lines (if no other card lies in the space reserved under
+    this one, ``PILL_SPACE``), else one line, elided. The pill is centred under the card and may reach
+    ``BADGE_OVERHANG`` past either side into the gap between columns, never further."""
+    metrics = QFontMetricsF(PILL_FONT)
+    card = item.card_rect()
+    widest = card.width() + 2 * BADGE_OVERHANG - 2 * PILL_PADDING
+    rows: tuple[str, ...] = (figure.text,)
+    if metrics.horizontalAdvance(figure.text) > widest and figure.lines:
+        tall = QRectF(card.left() - BADGE_OVERHANG, card.bottom() + PILL_GAP, widest, 2 * PILL_LINE + 4)
+        scene = item.scene()
+        crowded = scene is not None and any(
+            other is not item and hasattr(other, "node_id") and other.parentItem() is not item
+            for other in scene.items(item.mapRectToScene(tall)))
+        if not crowded:
+            rows = figure.lines
+    rows = tuple(metrics.elidedText(row, Qt.TextElideMode.ElideRight, widest) for row in rows)
+    text_width = max(metrics.horizontalAdvance(row) for row in rows)
+    width = max(card.width() + 8, min(widest, text_width) + 2 * PILL_PADDING)
+    height = PILL_HEIGHT if len(rows) == 1 else len(rows) * PILL_LINE + 4
+    return QRectF(card.center().x() - width / 2, card.bottom() + PILL_GAP, width, height), rows
+
 
 def _about(count: float) -> str:
     """``~340``, ``~1,260``: two or three significant figures are all a fluid estimate carries."""
@@ -201,34 +222,69 @@ def _about(count: float) -> str:
     return f"~{round(count / step) * step:,.0f}"
 
 
+def _growth(per_week: float) -> str:
+    return f"by {_about(per_week)}/week" if math.isfinite(per_week) and per_week >= 1 else "slowly"
+
+
+def estimate_figure(workflow: Workflow, estimate: StageEstimate) -> StageFigure:
+    """The pill of one stage: first what is plainly true of the model (no work arrives, no team works it),
+    else the interval estimate, else the steady-state one; never a figure that is not a number."""
+    interval = estimate.interval
+    arrivals = interval.arrivals_per_hour if interval is not None else estimate.arrivals_per_hour
+    arrives = math.isfinite(arrivals) and arrivals > 0
+    staffed = bool(workflow.teams_for_stage(estimate.stage_id))
+    if not arrives:
+        return StageFigure("no work arrives" + ("" if staffed else f" · {NO_TEAM}"), IDLE,
+                           ("no work arrives", NO_TEAM) if not staffed else ())
+    if not staffed:
+        growth = _growth(arrivals * HOURS_PER_WEEK)
+        return StageFigure(f"{NO_TEAM}: backlog grows {growth}", OVERLOADED, (NO_TEAM, f"backlog grows {growth}"))
+    if interval is not None:
+        return interval_figure(workflow, interval)
+    use = estimate.utilisation
+    if not estimate.stable or not math.isfinite(use):
+        return StageFigure("est. overloaded: backlog grows", OVERLOADED)
+    return StageFigure(f"est. {use:.0%} busy · wait {_minutes(estimate.mean_wait_s)}", load_colour(use))
+
+
+def _overloaded(interval: StageInterval) -> StageFigure:
+    """The backlog grows without bound: say so first, then by how much and why."""
+    growth = interval.growth_per_week
+    if not math.isfinite(interval.offered_share):   # nobody on shift all week: everything that arrives waits
+        growth = max(growth, interval.arrivals_per_hour * HOURS_PER_WEEK)
+    why = (f"load {interval.offered_share:.0%} of reviewers" if math.isfinite(interval.offered_share)
+           else "no reviewer on shift")
+    second = f"{_growth(growth)} ({why})"
+    return StageFigure(f"est. overloaded: backlog grows {second}", OVERLOADED,
+                       ("est. overloaded: backlog grows", second))
+
+
 def interval_figure(workflow: Workflow, interval: StageInterval) -> StageFigure:
     """The pill of one stage from its interval estimate (see the module rules)."""
+    if interval.unbounded:
+        return _overloaded(interval)
     teams = workflow.teams_for_stage(interval.stage_id)
     zone = teams[0].timezone if teams else "UTC"
+    use = interval.busiest_utilisation
     try:
         start = horizon_start(workflow.run_settings)
         peak = hour_label(start, interval.busiest_hour, zone)
         gaps = describe_hours(start, interval.uncovered_hours, zone, with_zone=False)
     except ModelError:
-        return StageFigure(f"est. {interval.utilisation:.0%} busy", load_colour(interval.utilisation))
+        share = interval.utilisation
+        return (StageFigure(f"est. {share:.0%} busy", load_colour(share)) if math.isfinite(share)
+                else _overloaded(interval))
     stage = workflow.nodes.get(interval.stage_id)
     targets = {t.priority: t.share for t in getattr(stage, "sla", [])}
     missed = any(share < targets.get(priority, 0.0) for priority, share in interval.sla.items())
-    use = interval.busiest_utilisation
-    if interval.unbounded:
-        parts = [f"est. unstable · load {interval.offered_share:.0%} of reviewers"
-                 if math.isfinite(interval.offered_share) else "est. unstable · no reviewers"]
-        if interval.growth_per_week >= 1:
-            parts.append(f"backlog grows {_about(interval.growth_per_week)}/week")
-    else:
-        parts = [f"est. peak {use:.0%} {peak}" if math.isfinite(use) else "est. no reviewers"]
-        parts.append(f"backlog {_about(interval.peak_backlog)}" if interval.peak_backlog >= 1
-                     else f"wait {_minutes(interval.mean_wait_s)}")
+    parts = [f"est. peak {use:.0%} {peak}" if math.isfinite(use) else f"est. no reviewer on shift {peak}"]
+    parts.append(f"backlog {_about(interval.peak_backlog)}" if interval.peak_backlog >= 1
+                 else f"wait {_minutes(interval.mean_wait_s)}")
     if gaps:
         first = gaps.split("; ")[0].replace(" (Mon–Sun)", "")
         parts.append(f"{first} unstaffed" + (" …" if "; " in gaps else ""))
-    lines = (parts[0], " · ".join(parts[1:])) if len(parts) > 1 else ()
-    if interval.unbounded or gaps or missed:
+    lines = (parts[0], " · ".join(parts[1:]))
+    if gaps or missed:
         colour = OVERLOADED
     elif interval.peak_backlog >= 1 or use >= 0.95:
         colour = BUSY
@@ -253,8 +309,10 @@ def stage_figures(run: RunResult, scenario_id: str, workflow: Workflow | None, c
         teams = workflow.teams_for_stage(stage_id) if workflow is not None else []
         shares = [team_use[t.id] for t in teams if t.id in team_use and math.isfinite(team_use[t.id])]
         use = sum(shares) / len(shares) if shares else math.nan
-        text = (f"sim {use:.0%} busy · backlog {backlog:,.1f}" if math.isfinite(use)
-                else f"sim backlog {backlog:,.1f}") + f" · wait {_minutes(waits.get(stage_id, math.nan))}"
+        queued = f"backlog {backlog:,.1f}" if math.isfinite(backlog) else "backlog grows"
+        text = (f"sim {use:.0%} busy · {queued}" if math.isfinite(use) else f"sim {queued}")
+        wait = waits.get(stage_id, math.nan)
+        text += f" · wait {_minutes(wait)}" if math.isfinite(wait) else ""
         if colour_by == "backlog":
             relative = backlog / largest if largest > 0 else 0.0
             colour = load_colour(0.5 + 0.5 * relative) if largest > 0 else GOOD

@@ -2,6 +2,9 @@
 
 Rules: every node kind has a header colour and a human name; node cards share one width so
 columns line up after auto-layout; every size is a multiple of the grid so snapping keeps cards aligned.
+Text sizes are chosen for zoom-to-fit, not for 100 %: a five-column workflow is shown at about half
+size on a 1600×1000 window, so card text is drawn large enough to stay readable there (see
+``tests/ui/test_canvas_legibility.py`` for the floor it keeps).
 """
 
 from __future__ import annotations
@@ -11,14 +14,20 @@ from dataclasses import dataclass
 from PySide6.QtGui import QColor, QFont
 
 GRID = 20
-NODE_WIDTH = 220
-HEADER_HEIGHT = 28
-LINE_HEIGHT = 17
+NODE_WIDTH = 240
+HEADER_HEIGHT = 26
+LINE_HEIGHT = 19
+NAME_LINE_HEIGHT = 21
 BODY_PADDING = 8
 CORNER_RADIUS = 8
 PORT_RADIUS = 6
-LAYER_SPACING = 340
-ROW_SPACING = 40
+LAYER_SPACING = NODE_WIDTH + 120    # the gap leaves room for an edge's label between two columns
+ROW_SPACING = 60                    # room for a stage's estimate badge and a clear gap before the next card
+
+HEADER_POINTS = 9.0
+NAME_POINTS = 12.0
+KEY_POINTS = 10.5
+BADGE_POINTS = 9.5
 
 CANVAS_BACKGROUND = QColor("#f6f7f9")
 GRID_MINOR = QColor("#e9ebef")
@@ -26,7 +35,8 @@ GRID_MAJOR = QColor("#dde0e6")
 CARD_FILL = QColor("#ffffff")
 CARD_BORDER = QColor("#c3c8d0")
 CARD_TEXT = QColor("#1f2933")
-CARD_MUTED = QColor("#52606d")
+CARD_MUTED = QColor("#3e4c59")
+CARD_QUIET = QColor("#7b8794")
 SELECTION = QColor("#2f80ed")
 ERROR = QColor("#d64545")
 WARNING = QColor("#e09b1c")
