@@ -166,3 +166,23 @@ class PasteCommand(QUndoCommand):
             self.workflow.remove_edge(edge.id)
         for node in reversed(self.nodes):
             self.workflow.remove_node(node.id)
+
+
+class RenameWorkflowCommand(QUndoCommand):
+    """Rename the workflow (its name titles the window, the workspace's workflow list and every export)."""
+
+    def __init__(self, workflow: Workflow, name: str) -> None:
+        super().__init__(f"Rename workflow to “{name}”")
+        self.workflow = workflow
+        self.name = name
+        self.previous = workflow.name
+
+    def redo(self) -> None:
+        self._set(self.name)
+
+    def undo(self) -> None:
+        self._set(self.previous)
+
+    def _set(self, name: str) -> None:
+        self.workflow.name = name  # Workflow has no setter for its name; a rename is not a simulated change
+        self.workflow.events.changed.emit()

@@ -52,6 +52,7 @@ from ui.scenarios.panel import ScenariosPanel
 from ui.shortcuts import drop_shadowed_bindings
 from ui.staffing.window_wiring import StaffingWiring
 from ui.window_actions import build_actions
+from ui.workflow_name import WorkflowNameField
 
 EXAMPLES_FOLDER = Path(__file__).resolve().parents[1] / "examples"
 FILE_FILTER = f"Flowmodel documents (*{JSON_SUFFIX} *{WORKSPACE_SUFFIX});;All files (*)"
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
         self.workflow_selector = QComboBox()
         self.workflow_selector.setToolTip("Workflow of this workspace shown on the canvas")
         self.workflow_selector.setMinimumContentsLength(24)
+        self.name_field = WorkflowNameField(self.undo_stack)
         self.autosaver = Autosaver(untitled_folder, autosave_seconds, self)
         self._dock_widgets: list[QDockWidget] = []
         self._dock("Nodes", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -150,7 +152,20 @@ class MainWindow(QMainWindow):
         return list(self._dock_widgets)
 
     def update_title(self, *_signal_args: object) -> None:
-        self.setWindowTitle(self.document.title())
+        """The title names the file and the workflow (its name titles exports); the selector follows renames."""
+        document = self.document
+        star = "*" if document.is_dirty else ""
+        name = document.workflow.name
+        shown = f" › {name}" if name and (document.path is not None or len(document.workflows) > 1) else ""
+        self.setWindowTitle(f"{document.display_name}{star}{shown} — Flowmodel")
+        for i, workflow in enumerate(document.workflows[:self.workflow_selector.count()]):
+            if self.workflow_selector.itemText(i) != workflow.name:
+                self.workflow_selector.setItemText(i, workflow.name)
+
+    def rename_workflow(self) -> None:
+        """File → Workflow name…: put the cursor in the toolbar's name field, the name selected."""
+        self.name_field.setFocus()
+        self.name_field.selectAll()
 
     # -- showing a document ----------------------------------------------------------------------
     def _show_document(self, document: Document) -> None:
@@ -171,6 +186,7 @@ class MainWindow(QMainWindow):
         self.validation.set_workflow(workflow)
         self.properties.set_workflow(workflow)
         self.teams.set_workflow(workflow)
+        self.name_field.set_workflow(workflow)
         self.scenarios.set_workflow(workflow)
         self.run_panel.set_workflow(workflow)
         self.overlay.set_workflow(workflow)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QToolBar
+from PySide6.QtWidgets import QLabel, QMenu, QToolBar
 
 from ui import shortcuts
 from ui.canvas.layout import ALIGNMENTS
@@ -34,6 +34,7 @@ class WindowActions:
     save: QAction
     save_as: QAction
     quit: QAction
+    rename: QAction
     undo: QAction
     redo: QAction
     cut: QAction
@@ -87,6 +88,8 @@ def build_actions(window: MainWindow) -> WindowActions:
         save=_action(window, "&Save", window.save, Std.Save, "Save the document"),
         save_as=_action(window, "Save &As…", window.save_as, Std.SaveAs, "Save under a new name"),
         quit=_action(window, "&Quit", window.close, Std.Quit),
+        rename=_action(window, "Workflow &name…", window.rename_workflow, tip="Rename the workflow on the canvas; "
+                       "its name titles the window and the exports"),
         undo=undo, redo=redo,
         cut=_action(window, "Cu&t", view.clipboard.cut, Std.Cut, canvas_only=True),
         copy=_action(window, "&Copy", view.clipboard.copy, Std.Copy, canvas_only=True),
@@ -108,6 +111,8 @@ def build_actions(window: MainWindow) -> WindowActions:
     file_menu.addMenu(actions.examples_menu)
     file_menu.addSeparator()
     file_menu.addActions([actions.save, actions.save_as])
+    file_menu.addSeparator()
+    file_menu.addAction(actions.rename)
     file_menu.addSeparator()
     file_menu.addAction(actions.quit)
     edit_menu = menu_bar.addMenu("&Edit")
@@ -149,5 +154,9 @@ def _toolbar(window: MainWindow, actions: WindowActions) -> QToolBar:
     toolbar.addSeparator()
     toolbar.addActions([actions.zoom_out, actions.zoom_in, actions.zoom_fit, actions.auto_layout])
     toolbar.addSeparator()
+    name_label = QLabel(" Workflow: ")
+    name_label.setBuddy(window.name_field)
+    toolbar.addWidget(name_label)
+    toolbar.addWidget(window.name_field)
     window.workflow_selector_action = toolbar.addWidget(window.workflow_selector)
     return toolbar
