@@ -8,6 +8,8 @@ Rules:
 - The warm-up is shaded grey because statistics start after it; bands are the p5–p95 range across
   replications around the mean line; error bars are 95 % confidence intervals.
 - Grouped bars share 80 % of each slot between the groups, centred on the slot.
+- A percent axis runs 0–100 % (a little headroom for error bars) with ticks every 25 %, written "50 %";
+  a day axis has whole-day ticks, as few as the axis length allows.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.container import BarContainer
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 PALETTE = ("#2f6fbd", "#d9822b", "#2d9d78", "#c44e52", "#7b61c4", "#8c6d31", "#3d4451", "#e377c2")
 WARMUP_FILL = "#e4e7eb"
@@ -93,3 +97,27 @@ def grouped_bars(ax: Axes, slots: np.ndarray, position: int, count: int, values:
                        error_kw=error_kw, label=label)
     return ax.bar(offsets, values, size * look.bar_fill, yerr=errors, capsize=2, color=colour(position),
                   error_kw=error_kw, label=label)
+
+
+PERCENT_TICKS = (0, 25, 50, 75, 100)
+
+
+def percent_axis(axis: Axis, top: float = 105.0) -> None:
+    """0–100 % with five ticks written ``50 %`` (the values drawn are already in percent)."""
+    if axis is axis.axes.xaxis:
+        axis.axes.set_xlim(0, top)
+    else:
+        axis.axes.set_ylim(0, top)
+    axis.set_major_locator(FixedLocator(PERCENT_TICKS))
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0f} %"))
+
+
+def day_axis(axis: Axis) -> None:
+    """Whole days, as many ticks as fit (matplotlib's automatic count, on integers)."""
+    axis.set_major_locator(MaxNLocator(nbins="auto", integer=True, min_n_ticks=3))
+
+
+def count_axis(axis: Axis) -> None:
+    """Counts with thousands separators and a tick count that follows the axis length."""
+    axis.set_major_locator(MaxNLocator(nbins="auto", min_n_ticks=3))
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))

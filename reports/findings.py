@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass
 
 from reports.comparison import Comparison, KeyFigure, ScenarioInfo, duration_unit
-from reports.formatting import delta_text, number, relative_text, value_text
+from reports.formatting import delta_text, number, readable_duration_unit, relative_text, value_text
 from simulations.aggregate import MetricDelta
 from simulations.analytic import StageEstimate
 
@@ -243,3 +243,34 @@ def duration_text(seconds: float) -> str:
     if seconds >= 3600:
         return f"{number(seconds / 3600)} h"
     return f"{number(seconds / 60)} min"
+
+
+def headline(comparison: Comparison, position: int) -> str:
+    """One line a planner reads before any chart: the scenario's biggest SLA change, the backlog at the end
+    and the mean time to decision, reference → scenario, e.g. ``Hate-speech change (against Baseline): Tier 1
+    review · P1 SLA 85.6 % → 0 %, backlog at end 725 → 41,453, time to decision 4.5 min → 3.2 d``."""
+    scenario = comparison.scenarios[position]
+    parts: list[str] = []
+    sla = [f for f in comparison.figures if f.metric == "sla_attainment_share" and f.deltas[position] is not None
+           and math.isfinite(f.deltas[position].delta_mean)]
+    if sla:
+        worst = max(sla, key=lambda f: abs(f.deltas[position].delta_mean))
+        delta = worst.deltas[position]
+        parts.append(f"{worst.scope_name} SLA {value_text(delta.baseline_mean, worst.unit)} → "
+                     f"{value_text(delta.scenario_mean, worst.unit)}")
+    for metric, words in (("in_queue_end_count", "backlog at end"), ("time_to_decision_mean_s", "time to decision")):
+        delta = next((f.deltas[position] for f in comparison.figures
+                      if f.scope_kind == "system" and f.metric == metric), None)
+        if delta is None or not math.isfinite(delta.delta_mean):
+            continue
+        if metric.endswith("_s"):
+            parts.append(f"{words} {_readable_duration(delta.baseline_mean)} → "
+                         f"{_readable_duration(delta.scenario_mean)}")
+        else:
+            parts.append(f"{words} {number(delta.baseline_mean)} → {number(delta.scenario_mean)}")
+    return (f"{scenario.name} (against {comparison.reference.name}): "
+            + (", ".join(parts) if parts else "no key figure to compare"))
+
+
+def _readable_duration(seconds: float) -> str:
+    return value_text(seconds, readable_duration_unit(seconds))

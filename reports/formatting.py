@@ -2,7 +2,8 @@
 
 Rules: counts and money get thousands separators; a figure gets at most three significant digits below 100
 and none after the point above it; shares are shown in % and their differences in percentage points (pp);
-durations in the figure's own unit; a relative change of 10× or more is written ×N rather than a percentage;
+durations in the figure's own unit (on screen: s, min, h or d by magnitude, :func:`readable_duration_unit`);
+a relative change of 10× or more is written ×N rather than a percentage;
 anything undefined (NaN, a CI from one replication) is "n/a", never a made-up 0. Minus signs are typographic.
 """
 
@@ -10,10 +11,24 @@ from __future__ import annotations
 
 import math
 
-from reports.comparison import SHARE, DisplayUnit, KeyFigure
+from reports.comparison import HOURS, MINUTES, SECONDS, SHARE, DisplayUnit, KeyFigure
 from simulations.aggregate import MetricDelta, MetricSummary
 
 MINUS = "−"
+DAYS = DisplayUnit("d", 86400.0, "0.00")
+
+
+def readable_duration_unit(seconds: float) -> DisplayUnit:
+    """The unit a planner reads a duration in, by its size: s below 2 min, min below 2 h, h below 2 days, d
+    above ("3.4 d", not "4,840 min"). Tables and on-screen charts use it; a row or axis picks it once, from its
+    largest value, so values side by side share one unit."""
+    size = abs(seconds) if math.isfinite(seconds) else 0.0
+    return SECONDS if size < 120 else MINUTES if size < 7200 else HOURS if size < 2 * 86400 else DAYS
+
+
+def share_delta_text(points: float) -> str:
+    """A difference of two shares, already in percentage points: ``−47.1 pp`` (never "%": it is not relative)."""
+    return "n/a" if not math.isfinite(points) else number(points, signed=True) + " pp"
 
 
 def number(value: float, *, signed: bool = False) -> str:

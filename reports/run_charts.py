@@ -9,28 +9,54 @@ Rules:
   after it. Bands are the across-replication percentile band (p5–p95) around the mean.
 - Error bars on scalar metrics are the Student-t 95 % confidence intervals of the run's summaries.
 - Colours follow the palette by scenario in comparisons and by stage or team within one scenario.
+- Each chart is meant to have its figure to itself: its legend sits below the axes as a figure legend
+  (constrained layout keeps it clear of the ticks), so no legend covers data and no axis needs headroom.
+- Ticks: percent axes 0–100 % every 25 %, day axes on whole days, counts with separators, durations in the
+  unit of the largest bar (s, min, h or d); the count of ticks follows the axis length.
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
 import warnings
 from collections import defaultdict
 
 import numpy as np
 from matplotlib.axes import Axes
 
-from reports.chart_style import SCREEN, TEXT, band, colour, grouped_bars, shade_warmup, style_axes
+from reports.chart_style import (
+    SCREEN,
+    TEXT,
+    band,
+    colour,
+    count_axis,
+    day_axis,
+    grouped_bars,
+    percent_axis,
+    shade_warmup,
+    style_axes,
+)
+from reports.formatting import readable_duration_unit
 from simulations.aggregate import MetricSummary
 from simulations.runner import RunResult
 
 PERCENTILES = (("p50", "median"), ("p90", "p90"), ("p95", "p95"), ("p99", "p99"))
+READABLE_UNIT_NAMES = {"s": "seconds", "min": "minutes", "h": "hours", "d": "days"}
 
 
-def _legend(ax: Axes, loc: str = "upper left", columns: int = 1) -> None:
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=7.5, loc=loc, ncols=columns, frameon=True, framealpha=0.9, facecolor="#ffffff",
-                  edgecolor="#e4e7eb")
+def _legend(ax: Axes) -> None:
+    """The chart's legend below its axes, outside them (a figure legend: the figure holds this chart only)."""
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        ax.figure.legend(handles, labels, loc="outside lower center", ncols=min(len(handles), 3), fontsize=8,
+                         frameon=False)
+
+
+def sla_rows(run: RunResult) -> int:
+    """How many stage × priority rows the SLA chart has (its height grows with them)."""
+    return len({s.scope_id for s in run.summaries if s.scope_kind == "priority"
+                and s.metric == "sla_attainment_share"})
 
 
 def _summary(run: RunResult, scenario_id: str, kind: str, metric: str) -> list[MetricSummary]:
@@ -45,25 +71,32 @@ def backlog_over_time(ax: Axes, run: RunResult, scenario_id: str) -> None:
     for i, series in enumerate(bands):
         band(ax, np.asarray(series.times_h) / 24.0, series.mean, series.low, series.high, i, SCREEN,
              series.scope_name)
+    ax.set_ylim(bottom=0)
+    day_axis(ax.xaxis)
+    count_axis(ax.yaxis)
     style_axes(ax, "Backlog over time (p5–p95 band)", "day", "items waiting", SCREEN)
     _legend(ax)
 
 
 def time_to_decision(ax: Axes, run: RunResult, scenario_ids: list[str]) -> None:
-    """End-to-end time to decision: mean and percentiles (minutes, as in the tables) with 95 % CIs."""
+    """End-to-end time to decision: mean and percentiles with 95 % CIs, in the unit of the largest bar."""
     names = ["mean"] + [label for _, label in PERCENTILES]
     metrics = ["time_to_decision_mean_s"] + [f"time_to_decision_{key}_s" for key, _ in PERCENTILES]
     x = np.arange(len(metrics))
+    largest = max((s.mean for sid in scenario_ids for m in metrics for s in _summary(run, sid, "system", m)
+                   if math.isfinite(s.mean)), default=60.0)
+    unit = readable_duration_unit(largest)
     for i, scenario_id in enumerate(scenario_ids):
         means, errors = [], []
         for metric in metrics:
             found = _summary(run, scenario_id, "system", metric)
-            means.append(found[0].mean / 60.0 if found else math.nan)
-            errors.append(found[0].half_width / 60.0 if found and found[0].ci_defined else 0.0)
+            means.append(found[0].mean / unit.per if found else math.nan)
+            errors.append(found[0].half_width / unit.per if found and found[0].ci_defined else 0.0)
         grouped_bars(ax, x, i, len(scenario_ids), means, errors, SCREEN, run.scenario_names.get(scenario_id,
                                                                                                scenario_id))
     ax.set_xticks(x, names)
-    style_axes(ax, "Time to decision (95 % CI)", "", "minutes", SCREEN)
+    ax.yaxis.set_major_formatter(lambda value, _: f"{value:,.4g}")
+    style_axes(ax, "Time to decision (95 % CI)", "", READABLE_UNIT_NAMES.get(unit.name, unit.name), SCREEN)
     _legend(ax)
 
 
@@ -99,11 +132,10 @@ def sla_attainment(ax: Axes, run: RunResult, scenario_ids: list[str]) -> None:
         if scope_id in targets:
             ax.plot([targets[scope_id] * 100] * 2, [row - 0.45, row + 0.45], color=TEXT, linewidth=2)
     ax.set_yticks(np.arange(len(scopes)), list(scopes.values()))
-    ax.set_xlim(0, 140)  # room on the right for the legend, clear of the bars
-    ax.set_xticks([0, 20, 40, 60, 80, 100])
+    percent_axis(ax.xaxis)
     ax.invert_yaxis()
-    style_axes(ax, "SLA attainment per priority (| = target)", "% within SLA", "", SCREEN)
-    _legend(ax, "lower right")
+    style_axes(ax, "SLA attainment per priority (| = target)", "items within SLA", "", SCREEN)
+    _legend(ax)
 
 
 def utilisation_over_time(ax: Axes, run: RunResult, scenario_id: str) -> None:
@@ -131,10 +163,10 @@ def utilisation_over_time(ax: Axes, run: RunResult, scenario_id: str) -> None:
             mean = np.nanmean(matrix, axis=0)
             low, high = np.nanpercentile(matrix, 5, axis=0), np.nanpercentile(matrix, 95, axis=0)
         band(ax, times[key][:length], mean, low, high, i, SCREEN, key[1])
-    ax.set_ylim(0, 135)  # the legend sits above the 100 % line
-    ax.set_yticks([0, 20, 40, 60, 80, 100])
-    style_axes(ax, "Utilisation per team over time", "day", "% of available reviewers busy", SCREEN)
-    _legend(ax, "upper left", columns=3)
+    percent_axis(ax.yaxis)
+    day_axis(ax.xaxis)
+    style_axes(ax, "Utilisation per team over time", "day", "available reviewers busy", SCREEN)
+    _legend(ax)
 
 
 def total_backlog_by_scenario(ax: Axes, run: RunResult, scenario_ids: list[str]) -> None:
@@ -149,6 +181,9 @@ def total_backlog_by_scenario(ax: Axes, run: RunResult, scenario_ids: list[str])
         total = np.sum([np.asarray(b.mean[:length]) for b in bands], axis=0)
         ax.plot(np.asarray(bands[0].times_h[:length]) / 24.0, total, color=colour(i),
                 linewidth=1.8, label=run.scenario_names.get(scenario_id, scenario_id))
+    ax.set_ylim(bottom=0)
+    day_axis(ax.xaxis)
+    count_axis(ax.yaxis)
     style_axes(ax, "Total backlog over time (mean of replications)", "day", "items waiting", SCREEN)
     _legend(ax)
 
@@ -156,8 +191,7 @@ def total_backlog_by_scenario(ax: Axes, run: RunResult, scenario_ids: list[str])
 def team_utilisation_by_scenario(ax: Axes, run: RunResult, scenario_ids: list[str]) -> None:
     """Comparison overlay: mean utilisation per team (95 % CI), one colour per scenario."""
     teams = _share_bars(ax, run, scenario_ids, "team", "utilisation_share")
-    ax.set_xticks(np.arange(len(teams)), list(teams.values()))
-    ax.set_ylim(0, 135)
-    ax.set_yticks([0, 20, 40, 60, 80, 100])
-    style_axes(ax, "Utilisation per team (95 % CI)", "", "% busy", SCREEN)
-    _legend(ax, "upper left", columns=2)
+    ax.set_xticks(np.arange(len(teams)), [textwrap.fill(name, 18) for name in teams.values()])
+    percent_axis(ax.yaxis)
+    style_axes(ax, "Utilisation per team (95 % CI)", "", "busy", SCREEN)
+    _legend(ax)

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reports import run_charts
 from simulations.runner import RunResult
-from ui.results.figures import ChartCanvas
+from ui.results.chart_sets import comparison_charts
+from ui.results.figures import ChartGrid
 from ui.results.tables import DeltaTable, comparison_deltas
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -46,7 +46,7 @@ class ComparisonView(QWidget):
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         self.table = DeltaTable()
-        self.chart = ChartCanvas(1, 3)
+        self.chart = ChartGrid(3)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table.widget)
         splitter.addWidget(self.chart)
@@ -116,8 +116,4 @@ class ComparisonView(QWidget):
                              f"{clear} of {len(deltas)} differences are statistically clear (95 % CI excludes 0), "
                              "highlighted.")
         self.table.show(deltas)
-        backlog, sla, teams = self.chart.fresh_axes()
-        run_charts.total_backlog_by_scenario(backlog, run, picked)
-        run_charts.sla_attainment(sla, run, picked)
-        run_charts.team_utilisation_by_scenario(teams, run, picked)
-        self.chart.draw_idle()
+        self.chart.show_charts(comparison_charts(run, picked))

@@ -8,12 +8,15 @@ Rules:
   read is reported in the view, not as a traceback.
 - ``canvas_overlay_changed(run, scenario_id, colour_by)`` tells the window what the canvas should show
   ("" = no overlay, "utilisation" or "backlog").
+- Above the tabs, the headline of each scenario against the reference says in words what the charts show
+  (:func:`reports.findings.headline`); the charts render in the background (:mod:`ui.results.figures`) and
+  sit beside the metric table when the pane is wide, above it when it is narrow.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -29,16 +32,19 @@ from PySide6.QtWidgets import (
 from flowmodel.errors import FlowmodelError
 from flowmodel.scenarios import describe_target
 from flowmodel.workflow import Workflow
-from reports import run_charts
+from reports.comparison import build_comparison
+from reports.findings import headline
 from simulations.runner import RunResult
+from ui.results.chart_sets import scenario_charts
 from ui.results.comparison import ComparisonView
-from ui.results.figures import ChartCanvas
+from ui.results.figures import ChartGrid
 from ui.results.tables import MetricTable
 from ui.run.history import RunEntry, RunHistory
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 STALE_MARK = "⚠ stale"
 STALE_COLOUR = QColor("#b7791f")
+WIDE_PX = 1250  # below this the metric table goes under the charts
 OVERLAYS = (("", "Canvas: no overlay"), ("utilisation", "Canvas: colour by utilisation"),
             ("backlog", "Canvas: colour by backlog"))
 
@@ -77,7 +83,11 @@ class ResultsView(QWidget):
             self.overlay_picker.addItem(text, value)
         self.heading = QLabel("No run yet: use the Run panel.")
         self.heading.setWordWrap(True)
-        self.charts = ChartCanvas(2, 2)
+        self.headline = QLabel()
+        self.headline.setWordWrap(True)
+        self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.headline.setVisible(False)
+        self.charts = ChartGrid(2)
         self.metrics = MetricTable()
         self.comparison = ComparisonView()
         results_page = QWidget()
@@ -86,6 +96,7 @@ class ResultsView(QWidget):
         bar.addWidget(self.scenario_picker, 1)
         bar.addWidget(self.overlay_picker)
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = splitter
         splitter.addWidget(self.charts)
         splitter.addWidget(self.metrics.widget)
         splitter.setStretchFactor(0, 2)
@@ -102,6 +113,7 @@ class ResultsView(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.heading)
+        right_layout.addWidget(self.headline)
         right_layout.addWidget(self.tabs, 1)
         outer = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
@@ -181,6 +193,7 @@ class ResultsView(QWidget):
         for scenario in run.scenarios if run is not None else []:
             self.scenario_picker.addItem(str(scenario["name"]), str(scenario["id"]))
         self.scenario_picker.blockSignals(False)
+        self._show_headline(run)
         self._show_scenario()
         self.comparison.set_run(run)
 
@@ -201,13 +214,31 @@ class ResultsView(QWidget):
         if run is None or not scenario_id:
             self.charts.message("No results to show")
         else:
-            backlog, latency, sla, utilisation = self.charts.fresh_axes()
-            run_charts.backlog_over_time(backlog, run, scenario_id)
-            run_charts.time_to_decision(latency, run, [scenario_id])
-            run_charts.sla_attainment(sla, run, [scenario_id])
-            run_charts.utilisation_over_time(utilisation, run, scenario_id)
-            self.charts.draw_idle()
+            self.charts.show_charts(scenario_charts(run, scenario_id))
         self._overlay_changed()
+
+    def _show_headline(self, run: RunResult | None) -> None:
+        """One line per scenario against the reference, in words (nothing for a run of one scenario)."""
+        lines: list[str] = []
+        if run is not None and len(run.scenarios) > 1:
+            try:
+                comparison = build_comparison(run)
+            except (FlowmodelError, KeyError, ValueError):
+                comparison = None
+            if comparison is not None:
+                lines = [headline(comparison, i) for i in range(1, len(comparison.scenarios))]
+        self.headline.setText("\n".join(lines))
+        self.headline.setVisible(bool(lines))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Charts beside the metric table when there is room for both, above it otherwise."""
+        super().resizeEvent(event)
+        wide = self.width() >= WIDE_PX
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self.splitter.orientation() != orientation:
+            self.splitter.setOrientation(orientation)
+            total = self.splitter.width() if wide else self.splitter.height()
+            self.splitter.setSizes([total * 2 // 3, total - total * 2 // 3])
 
     def _overlay_changed(self) -> None:
         self.canvas_overlay_changed.emit(self.run, self.scenario_id, self.overlay_picker.currentData() or "")

@@ -1,0 +1,51 @@
+"""Which charts the results and comparison views show, as :class:`~ui.results.figures.ChartSpec` lists.
+
+Rules: one chart per figure (each gets the whole of its figure for its legend and labels); the SLA chart is
+as tall as its bars need, so three scenarios × eight priorities never make it a sliver. The draw functions
+only read the run, which is not changed once finished, so they may run on the render thread.
+"""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+
+from reports import run_charts
+from simulations.runner import RunResult
+from ui.results.figures import MINIMUM_CHART, ChartSpec
+
+SLA_BAR_PX = 15
+SLA_ROW_GAP_PX = 12
+SLA_FRAME_PX = 130
+
+
+def sla_height(run: RunResult, scenarios: int) -> int:
+    """Pixels the SLA chart needs so every bar is readable: title, axis and legend plus one band per row."""
+    rows = max(run_charts.sla_rows(run), 1)
+    return max(MINIMUM_CHART.height(), SLA_FRAME_PX + rows * (scenarios * SLA_BAR_PX + SLA_ROW_GAP_PX))
+
+
+def _one(draw):
+    """A draw function on a figure's single axes."""
+    def on_figure(figure: Figure) -> None:
+        draw(figure.subplots())
+    return on_figure
+
+
+def scenario_charts(run: RunResult, scenario_id: str) -> list[ChartSpec]:
+    """The results view's charts of one scenario."""
+    return [
+        ChartSpec("backlog", _one(lambda ax: run_charts.backlog_over_time(ax, run, scenario_id))),
+        ChartSpec("time_to_decision", _one(lambda ax: run_charts.time_to_decision(ax, run, [scenario_id]))),
+        ChartSpec("sla", _one(lambda ax: run_charts.sla_attainment(ax, run, [scenario_id])), sla_height(run, 1)),
+        ChartSpec("utilisation", _one(lambda ax: run_charts.utilisation_over_time(ax, run, scenario_id))),
+    ]
+
+
+def comparison_charts(run: RunResult, scenario_ids: list[str]) -> list[ChartSpec]:
+    """The comparison view's overlay charts of the ticked scenarios."""
+    ids = list(scenario_ids)
+    return [
+        ChartSpec("total_backlog", _one(lambda ax: run_charts.total_backlog_by_scenario(ax, run, ids))),
+        ChartSpec("sla", _one(lambda ax: run_charts.sla_attainment(ax, run, ids)), sla_height(run, len(ids))),
+        ChartSpec("team_utilisation", _one(lambda ax: run_charts.team_utilisation_by_scenario(ax, run, ids))),
+    ]
