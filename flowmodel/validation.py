@@ -6,7 +6,9 @@ Validation never raises on a weird model; it reports. The checks, each documente
 - :mod:`flowmodel.validation_parameters` — rates, mixes, profiles, durations, SLAs, rosters, time zones,
   team stage lists, run settings, scenarios;
 - :mod:`flowmodel.validation_capacity` — teams and skills per stage; then, only if nothing above is an
-  error, offered load against staffed capacity (traffic equations) and SLA feasibility.
+  error, offered load against staffed capacity (traffic equations) and SLA feasibility;
+- :mod:`flowmodel.validation_sla` — also only without errors: SLA targets on a priority that never
+  reaches their stage.
 
 A check that itself fails on a value no editor can produce becomes an error with rule ``check-failed``
 rather than an exception. Issues come in that order. Errors block a run; warnings do not. A stage with
@@ -29,6 +31,7 @@ from flowmodel.validation_graph import check_graph
 from flowmodel.validation_issues import Issue, errors
 from flowmodel.validation_parameters import check_parameters
 from flowmodel.validation_routing import check_routing
+from flowmodel.validation_sla import check_sla_priorities
 from flowmodel.workflow import Workflow
 
 __all__ = ["Issue", "errors", "validate"]
@@ -48,6 +51,7 @@ def validate(workflow: Workflow) -> list[Issue]:
         issues += _guarded(what, check, workflow)
     if not errors(issues):
         issues += _guarded("the load on each stage", check_load, workflow)
+        issues += _guarded("what the SLA targets measure", check_sla_priorities, workflow)
         issues += _guarded("the scenarios", check_scenarios, workflow)
     return issues
 
