@@ -14,10 +14,16 @@ Rules:
   ``router-condition-overlap`` (error) no value is listed on two edges;
   ``router-not-exhaustive`` (error) without an otherwise edge, the conditions cover every value of the
   router's attribute that the sources' item mixes can bring to the router.
+- Scenarios: ``scenario-probability-sum`` (warning) a scenario leaves the branches out of a node summing to
+  something other than 1 where the baseline's sum to 1 (a branch's share set directly on its edge; a
+  ``route.<branch>`` change rescales the other branches and cannot do this). The message names the scenario,
+  the node, the sum and each branch; the hint says which branch to correct and by how much. The baseline can
+  still run, so it is a warning, like ``scenario-invalid``.
 """
 
 from __future__ import annotations
 
+from flowmodel.errors import ModelError
 from flowmodel.nodes import Classifier, Edge, Node, ReviewStage, Router, Source
 from flowmodel.traffic import ItemClass, classes_reaching, outgoing_edges
 from flowmodel.validation_issues import Issue, edge_issue, listing, node_issue, number
@@ -49,6 +55,48 @@ def check_routing(workflow: Workflow) -> list[Issue]:
                         "per-category probabilities only apply to edges leaving a classifier",
                         "clear the per-category table, or route through a classifier",
                         field="probability_by_category"))
+    return issues + check_scenario_branch_sums(workflow)
+
+
+def _branch_total(edges: list[Edge]) -> float | None:
+    values = [number(e.probability) for e in edges]
+    return None if any(v is None for v in values) else sum(v for v in values if v is not None)
+
+
+def check_scenario_branch_sums(workflow: Workflow) -> list[Issue]:
+    """``scenario-probability-sum`` warnings (see module rules)."""
+    from flowmodel.change_fields import branch_name
+    from flowmodel.change_words import number_text
+    from flowmodel.scenarios import apply_scenario
+
+    issues: list[Issue] = []
+    for scenario in workflow.scenarios.values():
+        if not scenario.changes:
+            continue
+        try:
+            model = apply_scenario(workflow, scenario)
+        except ModelError:
+            continue  # reported as scenario-does-not-apply by the parameter checks
+        for node in model.nodes.values():
+            edges = model.outgoing(node.id)
+            base = _branch_total(workflow.outgoing(node.id))
+            total = _branch_total(edges)
+            if not routes_by_probability(node) or not edges or total is None or base is None:
+                continue
+            if abs(base - 1.0) > TOLERANCE or abs(total - 1.0) <= TOLERANCE:
+                continue
+            parts = " + ".join(f"{branch_name(model, e)} {number_text((e.probability or 0) * 100)} %" for e in edges)
+            off = (total - 1.0) * 100
+            changed = [e for e in edges if e.probability != workflow.edges[e.id].probability]
+            which = branch_name(model, changed[0]) if changed else branch_name(model, edges[0])
+            issues.append(node_issue(
+                "warning", "scenario-probability-sum", node,
+                f"in scenario “{scenario.name}” the branches sum to {number_text(total * 100)} %, not 100 % "
+                f"({parts})",
+                f"in the scenario, {'lower' if off > 0 else 'raise'} the {which} share by "
+                f"{number_text(abs(off))} points, or change it as “{which} share” in the scenarios panel, "
+                "which rescales the other branches",
+                field="probability"))
     return issues
 
 

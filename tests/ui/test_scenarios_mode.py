@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF
 
 from ui.commands import SetFieldCommand
-from ui.scenarios.panel import FIELD, RESULT, VALUE
+from ui.scenarios.panel import CHANGE, EFFECT
 
 
 def _stage(window):
@@ -92,14 +92,18 @@ def test_scenario_list_edits_are_undoable(window):
 def test_the_change_list_edits_changes_and_marks_one_that_cannot_apply(window):
     workflow, panel = window.document.workflow, window.scenarios
     scenario = panel.new_scenario()
+    panel.editor.select_target(_stage(window).id)
+    panel.editor.select_field("handle time")
+    panel.editor.select_operation("scale")
+    panel.editor.value.setText("1.25")
     panel.add_change()
-    panel.changes.item(0, VALUE).setText("1.25")
     change = workflow.scenarios[scenario.id].changes[0]
-    assert (change.op, change.value) == ("scale", 1.25)
-    assert panel.changes.item(0, RESULT).text() == "Tier 1 · handle_time.mean: 5 → 6.25 min (×1.25)"
-    panel.changes.item(0, FIELD).setText("handle_time.median")
+    assert (change.path, change.op, change.value) == ("handle_time.mean", "scale", 1.25)
+    assert panel.changes.item(0, CHANGE).text() == "Tier 1 · handle time ×1.25"
+    assert panel.changes.item(0, EFFECT).text() == "5 → 6.25 min"
+    panel.edit_change(0, path="handle_time.median")
     assert workflow.scenarios[scenario.id].changes[0].path == "handle_time.median"
-    assert "no field 'median'" in panel.changes.item(0, FIELD).toolTip()
+    assert "no field 'median'" in panel.changes.item(0, CHANGE).toolTip()
     window.undo_stack.undo()
     assert workflow.scenarios[scenario.id].changes[0].path == "handle_time.mean"
-    assert panel.changes.item(0, FIELD).toolTip() == ""
+    assert "cannot apply" not in panel.changes.item(0, CHANGE).toolTip()

@@ -3,10 +3,13 @@
 Rules:
 - New (from the baseline), Copy, Rename (double-click) and Delete are undoable commands
   (:mod:`ui.scenarios.commands`); so is every edit in the change list, which replaces the scenario.
-- The change list is the scenario as a readable diff: target (node or team by name), field path,
-  operation (set / scale / add), value, units, and the resulting "before → after" line from
-  :func:`flowmodel.scenarios.describe_change`. A change the model cannot apply is kept (a planner may be
-  half-way through editing it) but its row is marked red with the reason.
+- The change list is the scenario in planner words: one row per change ("Tier 1 review · handle time
+  +40 s", :func:`flowmodel.change_words.describe_change`), the field before → after, and the note; no
+  internal path is shown. A change the model cannot apply is kept (a planner may be half-way through
+  editing it) but its row is marked red with the reason.
+- Changes are made in the change editor below the list (:mod:`ui.scenarios.change_editor`): node or team,
+  field, operation, value and unit. "Add change" appends it; selecting a row loads it into the editor and
+  "Replace" stores the edited version in its place.
 - The scenario-mode toggle (``mode_action``) records edits on the canvas and in the property panel as
   changes of the selected scenario (see :mod:`ui.scenarios.mode`).
 """
@@ -20,7 +23,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -32,16 +34,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from flowmodel.change_words import describe_change, describe_effect
 from flowmodel.errors import ModelError
-from flowmodel.paths import get_path
-from flowmodel.scenarios import OPERATIONS, Change, Scenario, apply_change, copy_scenario, describe_change
+from flowmodel.scenarios import Change, Scenario, apply_change, copy_scenario
 from flowmodel.workflow import Workflow
+from ui.scenarios.change_editor import ChangeEditor
 from ui.scenarios.commands import PutScenarioCommand, RemoveScenarioCommand
 from ui.scenarios.mode import ScenarioUndoStack
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-COLUMNS = ("Node / team", "Field", "Operation", "Value", "Units", "Result")
-TARGET, FIELD, OPERATION, VALUE, UNITS, RESULT = range(len(COLUMNS))
+COLUMNS = ("Change", "Baseline → scenario", "Note")
+CHANGE, EFFECT, NOTE = range(len(COLUMNS))
 INVALID_FILL = QColor("#fdecea")
 
 
@@ -67,18 +70,6 @@ def change_problem(workflow: Workflow, change: Change) -> str:
     return ""
 
 
-def change_units(workflow: Workflow, change: Change) -> str:
-    """The unit of the changed number, when the field sits in something that states one (a duration)."""
-    target = workflow.find(change.target)
-    head = change.path.rpartition(".")[0]
-    if target is None or not head:
-        return ""
-    try:
-        return str(getattr(get_path(target, head), "unit", "") or "")
-    except ModelError:
-        return ""
-
-
 class ScenariosPanel(QWidget):
     def __init__(self, undo_stack: ScenarioUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,7 +93,14 @@ class ScenariosPanel(QWidget):
         self.changes.setHorizontalHeaderLabels(COLUMNS)
         self.changes.horizontalHeader().setStretchLastSection(True)
         self.changes.verticalHeader().setVisible(False)
+        self.changes.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.changes.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.changes.setWordWrap(False)
+        self.editor = ChangeEditor()
         self.add_change_button = QPushButton("Add change")
+        self.add_change_button.setToolTip("Add the change described above to the selected scenario")
+        self.replace_change_button = QPushButton("Replace")
+        self.replace_change_button.setToolTip("Store the change described above in place of the selected row")
         self.remove_change_button = QPushButton("Remove change")
         self.caption = QLabel()
         self.caption.setWordWrap(True)
@@ -113,6 +111,7 @@ class ScenariosPanel(QWidget):
         buttons.addWidget(self.mode_button)
         change_buttons = QHBoxLayout()
         change_buttons.addWidget(self.add_change_button)
+        change_buttons.addWidget(self.replace_change_button)
         change_buttons.addWidget(self.remove_change_button)
         change_buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -121,6 +120,7 @@ class ScenariosPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.caption)
         layout.addWidget(self.changes, 1)
+        layout.addWidget(self.editor)
         layout.addLayout(change_buttons)
         self.new_button.clicked.connect(self.new_scenario)
         self.copy_button.clicked.connect(self.copy_selected)
@@ -131,7 +131,10 @@ class ScenariosPanel(QWidget):
         self.mode_action.toggled.connect(self._mode_toggled)
         self.scenario_list.currentItemChanged.connect(lambda current, _: self._select(current))
         self.scenario_list.itemChanged.connect(self._renamed_in_list)
+        self.replace_change_button.clicked.connect(self.replace_selected_change)
         self.changes.itemChanged.connect(self._cell_edited)
+        self.changes.itemSelectionChanged.connect(self._row_selected)
+        self.editor.edited.connect(self._check_editor)
         self.mode.changed.connect(self._mode_changed)
 
     # -- binding ---------------------------------------------------------------------------------
@@ -141,6 +144,7 @@ class ScenariosPanel(QWidget):
         self.workflow = workflow
         workflow.events.changed.subscribe(self.refresh)
         self.mode.set_workflow(workflow)
+        self.editor.set_workflow(workflow)
         self.refresh()
 
     @property
@@ -152,6 +156,7 @@ class ScenariosPanel(QWidget):
         if self.workflow is None:
             return
         self._loading = True
+        row = self.changes.currentRow()
         try:
             self.scenario_list.clear()
             for scenario in self.workflow.scenarios.values():
@@ -162,13 +167,16 @@ class ScenariosPanel(QWidget):
                 if scenario.id == self.mode.scenario_id:
                     self.scenario_list.setCurrentItem(item)
             self._fill_changes()
+            if 0 <= row < self.changes.rowCount():
+                self.changes.selectRow(row)
+            self.editor.set_workflow(self.workflow)
         finally:
             self._loading = False
         has = self.scenario is not None
-        for widget in (self.copy_button, self.delete_button, self.add_change_button, self.remove_change_button,
-                       self.mode_button):
+        for widget in (self.copy_button, self.delete_button, self.mode_button, self.editor):
             widget.setEnabled(has)
         self.mode_action.setEnabled(has)
+        self._check_editor()
 
     def _fill_changes(self) -> None:
         scenario, workflow = self.scenario, self.workflow
@@ -180,31 +188,20 @@ class ScenariosPanel(QWidget):
         count = len(scenario.changes)
         self.caption.setText(f"Changes of '{scenario.name}' against the baseline ({count}):" if count else
                              f"'{scenario.name}' has no changes yet: add one, or turn on scenario mode and edit.")
-        targets = [(n.id, n.name) for n in workflow.nodes.values()] + [(t.id, t.name) for t in workflow.teams.values()]
         self.changes.setRowCount(count)
         for row, change in enumerate(scenario.changes):
-            combo = QComboBox()
-            for target_id, name in targets:
-                combo.addItem(name or "(unnamed)", target_id)
-            combo.setCurrentIndex(combo.findData(change.target))
-            combo.activated.connect(lambda _i, row=row, combo=combo: self.edit_change(row, target=combo.currentData()))
-            self.changes.setCellWidget(row, TARGET, combo)
-            ops = QComboBox()
-            ops.addItems(list(OPERATIONS))
-            ops.setCurrentText(change.op)
-            ops.activated.connect(lambda _i, row=row, ops=ops: self.edit_change(row, op=ops.currentText()))
-            self.changes.setCellWidget(row, OPERATION, ops)
             problem = change_problem(workflow, change)
-            cells = {FIELD: change.path, VALUE: json.dumps(change.value, ensure_ascii=False)
-                     if not isinstance(change.value, str) else change.value,
-                     UNITS: change_units(workflow, change), RESULT: describe_change(workflow, change)}
+            cells = {CHANGE: describe_change(workflow, change).split("  ⚠ ")[0],
+                     EFFECT: describe_effect(workflow, change), NOTE: change.note}
             for column, text in cells.items():
                 cell = QTableWidgetItem(text)
-                if column in (UNITS, RESULT):
+                if column != NOTE:
                     cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 if problem:
                     cell.setBackground(QBrush(INVALID_FILL))
-                    cell.setToolTip(problem)
+                    cell.setToolTip(f"This change cannot apply: {problem}")
+                elif column == CHANGE:
+                    cell.setToolTip(text)
                 self.changes.setItem(row, column, cell)
         self.changes.resizeColumnsToContents()
 
@@ -255,17 +252,47 @@ class ScenariosPanel(QWidget):
         return free_name({s.name for s in self.workflow.scenarios.values()} if self.workflow else set(), stem)
 
     # -- change list -----------------------------------------------------------------------------
-    def add_change(self) -> None:
-        """A new change on the first review stage (or node), to be edited in the list."""
-        if self.workflow is None or self.scenario is None:
-            return
-        stages = [n for n in self.workflow.nodes.values() if n.kind == "review_stage"] or \
-            list(self.workflow.nodes.values())
-        if not stages:
-            return
+    def change_texts(self) -> list[str]:
+        """The change list as a planner reads it (one line per row)."""
+        return [self.changes.item(row, CHANGE).text() for row in range(self.changes.rowCount())]
+
+    def _check_editor(self) -> Change | None:
+        """The change the editor describes (None, with the reason shown, when it is not complete)."""
+        has = self.scenario is not None and self.workflow is not None
+        change, reason = None, ""
+        if has:
+            try:
+                change = self.editor.change()
+            except ValueError as error:
+                reason = str(error) if self.editor.value.text().strip() else ""
+            if change is not None and (problem := change_problem(self.workflow, change)):
+                change, reason = None, problem
+        self.editor.problem.setText(reason)
+        self.editor.problem.setVisible(bool(reason))
+        row = self.changes.currentRow()
+        self.add_change_button.setEnabled(change is not None)
+        self.replace_change_button.setEnabled(change is not None and has and 0 <= row < len(self.scenario.changes))
+        self.remove_change_button.setEnabled(has and 0 <= row < len(self.scenario.changes))
+        return change
+
+    def add_change(self) -> Change | None:
+        """Append the change the editor describes to the selected scenario (one undoable step)."""
+        change = self._check_editor()
+        if self.workflow is None or self.scenario is None or change is None:
+            return None
         scenario = copy.deepcopy(self.scenario)
-        scenario.changes.append(Change(target=stages[0].id, path="handle_time.mean", op="scale", value=1.0))
+        scenario.changes.append(change)
         self.undo_stack.push(PutScenarioCommand(self.workflow, scenario, f"Add a change to '{scenario.name}'"))
+        return change
+
+    def replace_selected_change(self) -> None:
+        """Store the change the editor describes in place of the selected row."""
+        row, change = self.changes.currentRow(), self._check_editor()
+        if self.workflow is None or self.scenario is None or change is None or \
+                not 0 <= row < len(self.scenario.changes):
+            return
+        self.edit_change(row, target=change.target, path=change.path, op=change.op, value=change.value,
+                         note=change.note)
 
     def remove_selected_change(self) -> None:
         row = self.changes.currentRow()
@@ -276,7 +303,7 @@ class ScenariosPanel(QWidget):
         self.undo_stack.push(PutScenarioCommand(self.workflow, scenario, f"Remove a change of '{scenario.name}'"))
 
     def edit_change(self, row: int, **fields: Any) -> None:
-        """Replace fields (target, path, op, value) of change ``row`` as one undoable edit."""
+        """Replace fields (target, path, op, value, note) of change ``row`` as one undoable edit."""
         if self.workflow is None or self.scenario is None:
             return
         scenario = copy.deepcopy(self.scenario)
@@ -287,13 +314,15 @@ class ScenariosPanel(QWidget):
             setattr(change, key, value)
         self.undo_stack.push(PutScenarioCommand(self.workflow, scenario, f"Edit a change of '{scenario.name}'"))
 
+    def _row_selected(self) -> None:
+        row = self.changes.currentRow()
+        if not self._loading and self.scenario is not None and 0 <= row < len(self.scenario.changes):
+            self.editor.load(self.scenario.changes[row])
+        self._check_editor()
+
     def _cell_edited(self, cell: QTableWidgetItem) -> None:
-        if self._loading:
-            return
-        if cell.column() == FIELD:
-            self.edit_change(cell.row(), path=cell.text().strip())
-        elif cell.column() == VALUE:
-            self.edit_change(cell.row(), value=parse_value(cell.text().strip()))
+        if not self._loading and cell.column() == NOTE:
+            self.edit_change(cell.row(), note=cell.text().strip())
 
     # -- scenario mode ---------------------------------------------------------------------------
     def _mode_toggled(self, on: bool) -> None:
