@@ -145,7 +145,7 @@ def print_estimate(estimate: RunEstimate) -> None:
 
 def simulate_with_progress(workflow: Workflow, scenario_ids: list[str | None], settings: RunSettings,
                            args: argparse.Namespace, cluster: str | None = None,
-                           backlog_limit: int = MAX_BACKLOG_ITEMS) -> RunResult | int:
+                           backlog_limit: int = MAX_BACKLOG_ITEMS, trace_items: int = 0) -> RunResult | int:
     """Run the scenarios with a progress bar on stderr; an exit code when the run is refused (see the module
     rules), fails or is interrupted."""
     tasks = len(scenario_ids) * settings.replications
@@ -154,7 +154,7 @@ def simulate_with_progress(workflow: Workflow, scenario_ids: list[str | None], s
     try:
         return run_scenarios(workflow, scenario_ids, settings, executor=executor,
                              on_progress=lambda p: bar.update(p.fraction, p.replications_done),
-                             backlog_limit=backlog_limit, on_estimate=print_estimate)
+                             backlog_limit=backlog_limit, on_estimate=print_estimate, trace_items=trace_items)
     except SimulationError as error:
         bar.close()
         for issue in error.issues:

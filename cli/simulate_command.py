@@ -13,6 +13,9 @@ Rules:
   most :data:`flowmodel.limits.MAX_BACKLOG_ITEMS` items waiting at a stage).
 - A run the backlog guard cut short (the model is overloaded) prints its summary with a "Stopped early" note
   and one error line, is neither stored nor written, and exits 1 (see :mod:`cli.run_options`).
+- ``--trace N`` follows N items through replication 0 of each scenario (:mod:`simulations.item_trace`; the
+  figures are the same as without it) and prints the slowest; ``--trace-out FILE.csv`` writes them as an event
+  log (:mod:`reports.event_log`). The event log is written even when the run is not stored.
 - Exit codes as in :mod:`cli.app`: 1 invalid model, a run refused by its estimate or cut short by the backlog
   guard, 2 unreadable input or bad arguments, 130 Ctrl-C (the run is cancelled, worker processes are stopped,
   nothing is stored or written).
@@ -43,12 +46,16 @@ from cli.run_options import (
 from flowmodel.documents import document_kind, load_workflows
 from flowmodel.ids import new_id
 from flowmodel.jsonfile import write_atomically
-from flowmodel.limits import MAX_BACKLOG_ITEMS, MIN_BACKLOG_LIMIT
+from flowmodel.limits import MAX_BACKLOG_ITEMS, MAX_TRACE_ITEMS, MIN_BACKLOG_LIMIT
+from reports.event_log import write_event_log
 from simulations.aggregate import MetricDelta, MetricSummary
+from simulations.item_trace import run_traces, trace_summary
 from simulations.persist import RunKeptAside, store_run
 from simulations.runner import RunResult
+from simulations.timebase import horizon_start
 
 OUT_SUFFIXES = (".json", ".csv")
+DEFAULT_TRACE_ITEMS = 200
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -66,6 +73,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help=f"stop a replication once a stage has more than ITEMS items waiting (an overloaded "
                              f"model; {MIN_BACKLOG_LIMIT:,} to {MAX_BACKLOG_ITEMS:,}, the default)")
     parser.add_argument("--out", metavar="FILE", help="also write results to FILE (.json or .csv)")
+    parser.add_argument("--trace", type=int, metavar="N",
+                        help=f"follow N items through replication 0 of each scenario (1 to {MAX_TRACE_ITEMS:,}; "
+                             f"default {DEFAULT_TRACE_ITEMS} with --trace-out) and print the slowest")
+    parser.add_argument("--trace-out", metavar="FILE.csv",
+                        help="write the traced items as an event log CSV (case id, activity, timestamps, team) "
+                             "for process-mining tools")
     parser.add_argument("--label", default="", help="a label for the run stored in a workspace")
     parser.set_defaults(handler=run_command)
 
@@ -84,10 +97,28 @@ def _out_problem(out: Path) -> str:
     return ""
 
 
+def _trace_request(args: argparse.Namespace) -> tuple[int, Path | None] | str:
+    """(items to trace, event-log path) or why the trace options cannot be used."""
+    trace_out = Path(args.trace_out) if args.trace_out else None
+    items = args.trace if args.trace is not None else (DEFAULT_TRACE_ITEMS if trace_out is not None else 0)
+    if args.trace is not None and not 1 <= args.trace <= MAX_TRACE_ITEMS:
+        return f"--trace must be from 1 to {MAX_TRACE_ITEMS:,} items, not {args.trace:,}"
+    if trace_out is not None:
+        if trace_out.suffix.lower() != ".csv":
+            return f"--trace-out must end in .csv, not {trace_out.name!r}"
+        if problem := _out_problem(trace_out):
+            return problem.replace("--out", "--trace-out").replace(" ending in .json or .csv", " ending in .csv")
+    return items, trace_out
+
+
 def run_command(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None
     if out is not None and (problem := _out_problem(out)):
         return fail(problem)
+    trace = _trace_request(args)
+    if isinstance(trace, str):
+        return fail(trace)
+    trace_items, trace_out = trace
     backlog_limit = MAX_BACKLOG_ITEMS if args.backlog_limit is None else args.backlog_limit
     if not MIN_BACKLOG_LIMIT <= backlog_limit <= MAX_BACKLOG_ITEMS:
         return fail(f"--backlog-limit must be from {MIN_BACKLOG_LIMIT:,} to {MAX_BACKLOG_ITEMS:,} items, "
@@ -99,11 +130,16 @@ def run_command(args: argparse.Namespace) -> int:
         return stop
     scenario_ids: list[str | None] = [None] + [workflow.scenario_by_name(name).id for name in args.scenario]
     run = simulate_with_progress(workflow, scenario_ids, settings, args, cluster=args.cluster,
-                                 backlog_limit=backlog_limit)
+                                 backlog_limit=backlog_limit, trace_items=trace_items)
     if isinstance(run, int):
         return run
 
     print(summary_table(run))
+    if trace_items:
+        print("\n" + trace_summary(run))
+        if trace_out is not None:
+            write_event_log(trace_out, run_traces(run), horizon_start(settings))
+            print(f"Wrote the event log of the traced items to {trace_out}")
     stopped = stopped_failure(run, "nothing was stored or written")
     if stopped is not None:
         return stopped

@@ -67,3 +67,7 @@ MIN_BACKLOG_LIMIT = 1_000
 #: Largest JSON document (workflow, staffing plan) read into memory: a 5,000-node workflow is ~5 MB; a file
 #: past this is not a workflow, and reading it whole (a link to /dev/zero) would take the machine's memory.
 MAX_DOCUMENT_BYTES = 64 * 1024**2
+
+#: Items one run may follow through the workflow (item traces, replication 0 of each scenario): enough for a
+#: sample of every hour of a fortnight, small enough that the table and the event log stay readable.
+MAX_TRACE_ITEMS = 10_000

@@ -43,6 +43,7 @@ from simpy.events import URGENT, Event
 from simulations.arrivals import ArrivalClock
 from simulations.collect import collect
 from simulations.dispatcher import StageRuntime, TeamRuntime, change_capacity, not_wired
+from simulations.item_trace import attach_tracer
 from simulations.results import ReplicationResult
 from simulations.spec import (
     ClassifierSpec,
@@ -449,5 +450,9 @@ def run_replication(spec: RunSpec, replication: int, *, progress: Callable[[floa
                     should_stop: Callable[[], bool] | None = None) -> ReplicationResult:
     """Run one replication; the same (spec, replication) gives a bit-identical result anywhere."""
     run = Replication(spec, replication)
+    tracer = attach_tracer(run)  # None unless the run asks for item traces
     end = run.run(progress, should_stop)
-    return collect(run, end)
+    result = collect(run, end)
+    if tracer is not None:
+        result.traces = tracer.traces(end)
+    return result

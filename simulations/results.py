@@ -10,6 +10,7 @@ records are per replication only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 SCOPE_KINDS: tuple[str, ...] = ("system", "stage", "team", "outcome", "priority", "source")
 
@@ -53,6 +54,9 @@ class ReplicationResult:
     #: Why the engine's backlog guard stopped this replication before its end ("" when it ran to the end);
     #: its figures then cover the run up to ``end_time_h`` only.
     stopped_early: str = ""
+    #: Items followed through the workflow (:class:`simulations.item_trace.ItemTrace`), replication 0 of a run
+    #: that asked for them; empty otherwise. Kept in memory and exported, not stored in workspaces.
+    traces: list[Any] = field(default_factory=list)
 
     def metric(self, scope_kind: str, scope_name_or_id: str, metric: str) -> float:
         """One scalar, found by scope name or id (convenient in tests and reports)."""

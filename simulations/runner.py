@@ -152,7 +152,7 @@ def run_scenarios(workflow: Workflow, scenario_ids: Sequence[str | None] | None,
                   settings: RunSettings | None = None, *, executor: Executor | None = None,
                   on_progress: ProgressCallback | None = None, cancel: threading.Event | None = None,
                   arrival_limit: int | None = None, drain: bool = False, backlog_limit: int = MAX_BACKLOG_ITEMS,
-                  on_estimate: Callable[[RunEstimate], None] | None = None) -> RunResult:
+                  on_estimate: Callable[[RunEstimate], None] | None = None, trace_items: int = 0) -> RunResult:
     """Run ``scenario_ids`` (first = reference) × replications; see the module docstring for the rules.
 
     Raises :class:`simulations.spec.SimulationError` for a model or scenario that cannot run or a run past the
@@ -160,8 +160,10 @@ def run_scenarios(workflow: Workflow, scenario_ids: Sequence[str | None] | None,
     """
     options = RunOptions(settings if settings is not None else workflow.run_settings, arrival_limit, drain)
     scenarios = resolve_scenarios(workflow, scenario_ids)
-    specs: list[RunSpec] = [compile_run(workflow, scenario, options.settings, arrival_limit=arrival_limit,
-                                        drain=drain, backlog_limit=backlog_limit) for scenario in scenarios]
+    specs: list[RunSpec] = [dataclasses.replace(compile_run(workflow, scenario, options.settings,
+                                                            arrival_limit=arrival_limit, drain=drain,
+                                                            backlog_limit=backlog_limit), trace_items=trace_items)
+                            for scenario in scenarios]
     tasks = [(spec, replication) for spec in specs for replication in range(options.settings.replications)]
     executor = executor if executor is not None else make_executor()
     estimate = estimate_run(workflow, scenarios, specs, processes=getattr(executor, "jobs", 1))

@@ -177,6 +177,8 @@ class RunSpec:
     nodes: tuple[NodeSpec, ...]
     teams: tuple[TeamSpec, ...]
     backlog_limit: int = MAX_BACKLOG_ITEMS
+    #: Items to follow through replication 0 (:mod:`simulations.item_trace`); 0 = none, the normal run.
+    trace_items: int = 0
 
 
 def compile_run(workflow: Workflow, scenario: Scenario | None, settings: RunSettings, *,
