@@ -4,7 +4,8 @@ Rules (see :mod:`flowmodel.nodes`): edges out of sources, classifiers, review st
 carry a probability (0–1) and together sum to 1; a classifier's edge may override it per category; edges out
 of an attribute router carry a condition or are the "otherwise" branch. The form shows only what applies to
 the edge's source node, and the sum of the source's outgoing probabilities, so a planner sees at once
-whether the split is complete.
+whether the split is complete. In scenario mode that sum is the scenario's (the probabilities as the scenario
+sets them), the same values the form's fields and the canvas labels show.
 """
 
 from __future__ import annotations
@@ -61,8 +62,15 @@ class EdgeForm(ItemForm):
                                                         if edge.condition else "language"))
         self.outgoing_sum.setText(self._sum_text(edge, by_attribute))
 
+    def shown_workflow(self) -> Workflow:
+        """The workflow as the form shows it: the scenario's version in scenario mode, else the model."""
+        mode = getattr(self.undo_stack, "scenario_mode", None)
+        if mode is not None and mode.active and mode.workflow is self.workflow:
+            return mode.shown_workflow() or self.workflow
+        return self.workflow
+
     def _sum_text(self, edge: Edge, by_attribute: bool) -> str:
-        siblings = self.workflow.outgoing(edge.source)
+        siblings = self.shown_workflow().outgoing(edge.source)
         name = _name(self.workflow.nodes.get(edge.source))
         if by_attribute:
             catch_all = sum(1 for e in siblings if e.otherwise)
