@@ -166,6 +166,8 @@ def _guessed_field(workflow: Workflow, target_id: str, path: str) -> ChangeField
         unit = getattr(parent, "unit", None)
         if isinstance(unit, str) and unit in SECONDS_PER_UNIT:
             return ChangeField(label, path, "duration", unit)
+    if path == "rate_per_hour":
+        return ChangeField("arrival rate", path, "rate", "per hour")
     if path.endswith("probability") or path.endswith("share") or path == "shrinkage":
         return ChangeField(label, path, "share")
     if path.endswith("headcount"):

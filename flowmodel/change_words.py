@@ -136,6 +136,15 @@ def describe_change(workflow: Workflow, change: Change) -> str:
     return line
 
 
+def describe_change_alone(change: Change) -> str:
+    """The words of ``change`` when the model it addresses is not at hand (a stored run exported on its own): the
+    field and the amount, without the node's name, which only the model knows."""
+    from flowmodel.workflow import Workflow
+
+    entry = field_for(Workflow(), change.target, change.path)
+    return f"{entry.label} {amount_text(entry, change.op, change.value)}"
+
+
 def describe_effect(workflow: Workflow, change: Change) -> str:
     """``5 min → 5.667 min``: the field before and after the change (one number), "" when that says nothing more."""
     from flowmodel.scenarios import apply_change, current_value

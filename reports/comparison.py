@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from flowmodel.change_words import describe_change_alone
 from flowmodel.errors import FlowmodelError
 from flowmodel.fingerprint import workflow_fingerprint
 from flowmodel.scenarios import Change, Scenario, apply_scenario, describe_scenario
@@ -229,7 +230,7 @@ def _scenario_info(document: dict[str, Any], workflow: Workflow | None, is_refer
     if workflow is not None:
         lines = describe_scenario(workflow, scenario)
     else:
-        lines = [f"{c.target[:8]} · {c.path}: {c.op} {c.value!r}" for c in scenario.changes]
+        lines = [describe_change_alone(c) for c in scenario.changes]
     lines = [f"{line} — {c.note}" if c.note else line for line, c in zip(lines, scenario.changes, strict=True)]
     return ScenarioInfo(scenario.id, scenario.name, scenario.description, tuple(lines), is_reference)
 

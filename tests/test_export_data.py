@@ -55,7 +55,7 @@ def test_zip_holds_one_csv_per_table(stored: StoredComparison, tmp_path):  # noq
     clear = {(r[1], r[3], r[4]): r[12] for r in deltas[1:]}
     assert clear[(SHORT_STAFFED, "backlog_end_count", "stage:Tier 1")] == "True"
     assert clear[("Same as baseline", "backlog_end_count", "stage:Tier 1")] == "False"
-    assert [SHORT_STAFFED, "Generalists · shifts.all day.headcount: [8, 8, 8, 8, 8, 8, 8] → [4, 4, 4, 4, 4, 4, 4] "
+    assert [SHORT_STAFFED, "Generalists · headcount, all day shift → 4 every day "
             "— hiring freeze"] in changes
 
 

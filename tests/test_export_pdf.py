@@ -54,7 +54,7 @@ def test_text_holds_the_scenarios_and_key_figures(report: PdfReader, stored: Sto
     ttd = stored.comparison.figure("system", "system", "time_to_decision_p90_s")
     assert summary_text(ttd.summaries[1], ttd.unit, with_unit=False) in text
     assert "Tier 1: the backlog grows without bound under 'Short-staffed'" in text
-    assert "Generalists · shifts.all day.headcount: [8, 8, 8, 8, 8, 8, 8] → [4, 4, 4, 4, 4, 4, 4]" in text
+    assert "Generalists · headcount, all day shift → 4 every day" in text
     assert stored.run_id in text
 
 

@@ -91,7 +91,7 @@ def test_native_charts_and_assumptions(workbook, stored):  # noqa: F811
     assert len(assumptions["Model fingerprint (sha256)"]) == 64
     assert assumptions["Flowmodel version"] == "0.1.0"
     change = assumptions[SHORT_STAFFED]
-    assert "Generalists · shifts.all day.headcount: [8, 8, 8, 8, 8, 8, 8] → [4, 4, 4, 4, 4, 4, 4]" in change
+    assert "Generalists · headcount, all day shift → 4 every day" in change
 
 
 def test_sheet_names_are_valid_and_unique():
