@@ -122,6 +122,8 @@ def sla_attainment(ax: Axes, run: RunResult, scenario_ids: list[str]) -> None:
     scopes = _share_bars(ax, run, scenario_ids, "priority", "sla_attainment_share", horizontal=True)
     if not scopes:
         ax.text(0.5, 0.5, "No SLA targets in this workflow", ha="center", va="center", transform=ax.transAxes)
+        ax.set_xticks([])
+        ax.set_yticks([])
         style_axes(ax, "SLA attainment per priority", look=SCREEN)
         return
     targets: dict[str, float] = {}

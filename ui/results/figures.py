@@ -16,6 +16,7 @@ Rules:
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from types import SimpleNamespace
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QSizePolicy, QWidget
 
@@ -93,7 +94,8 @@ class _Runnable(QRunnable):
 
     def run(self) -> None:
         render(self.job)
-        self.relay.rendered.emit(self.job)
+        with contextlib.suppress(RuntimeError):  # the application is closing, the relay is gone: nobody waits
+            self.relay.rendered.emit(self.job)
 
 
 class Renderer(QObject):
@@ -106,6 +108,14 @@ class Renderer(QObject):
         super().__init__()
         self.pool = QThreadPool()
         self.pool.setMaxThreadCount(1)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop)
+
+    def stop(self) -> None:
+        """Drop the queued renders and wait for the one under way (the application is closing)."""
+        self.pool.clear()
+        self.pool.waitForDone()
 
     @classmethod
     def shared(cls) -> Renderer:

@@ -2,7 +2,11 @@
 
 Rules:
 - Metric names carry their unit (``_s`` seconds, ``_h`` hours, ``_share`` 0–1, ``_count``); tables show
-  them in a planner's units: durations in minutes, shares in percent.
+  them in a planner's units: shares in percent; in the metric table durations in minutes, in the comparison
+  table in s, min, h or d by the row's magnitude (:func:`reports.formatting.readable_duration_unit`), so a
+  multi-day wait is not "4,840 min". A difference of two shares is in percentage points ("pp").
+- The comparison table is grouped by scenario: the scenario's name is written once, beside its rows, and the
+  delta columns come right after the metric so they stay in view in a narrow pane.
 - A confidence interval that is undefined (one replication) is shown as "n/a", never as ± 0.
 - Deltas are paired by replication against the first picked scenario
   (:func:`simulations.aggregate.paired_deltas`); "clear" means the 95 % interval of the delta excludes 0.
@@ -16,6 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem
 
+from reports.formatting import readable_duration_unit
 from simulations.aggregate import MetricDelta, MetricSummary, paired_deltas
 from simulations.runner import RunResult
 
@@ -27,7 +32,9 @@ KEY_METRICS: tuple[tuple[str, str], ...] = (
     ("team", "cost"))
 CLEAR_FILL = QColor("#fff4cc")
 SUMMARY_COLUMNS = ("Stage, team, …", "Metric (unit)", "Mean", "± 95 % CI", "n")
-DELTA_COLUMNS = ("Scenario", "Name", "Metric", "Reference", "Scenario value", "Δ", "Δ %", "95 % CI of Δ", "Clear")
+DELTA_COLUMNS = ("Scenario", "Name", "Metric", "Δ", "Δ %", "95 % CI of Δ", "Clear", "Reference", "Scenario value")
+SCENARIO_COLUMN_PX = 150
+WIDEST_TEXT_COLUMN_PX = 170
 
 
 def metric_unit(metric: str) -> tuple[str, float, str]:
@@ -41,6 +48,32 @@ def metric_unit(metric: str) -> tuple[str, float, str]:
     if metric.endswith("_count"):
         return metric[: -len("_count")].replace("_", " "), 1.0, "items"
     return metric.replace("_", " "), 1.0, ""
+
+
+def value_in_units(metric: str, value: float, *, difference: bool = False, reference: float = 0.0) -> str:
+    """One comparison cell: a duration in its unit by magnitude (``4.54 min``, ``3.24 h``, ``2.01 d``), a share
+    in % and a difference of shares in percentage points (``−47.1 pp``); differences carry a sign and take the
+    unit of the larger of themselves and the ``reference`` value (−78 s next to 6 min reads "−1.31 min")."""
+    write = signed if difference else number
+    _, scale, unit = metric_unit(metric)
+    if metric.endswith("_s"):
+        size = max(abs(value), abs(reference) if math.isfinite(reference) else 0.0) if difference else value
+        chosen = readable_duration_unit(size)
+        return write(value / chosen.per) + ("" if not math.isfinite(value) else f" {chosen.name}")
+    if unit == "%":
+        unit = "pp" if difference else "%"
+    return write(value * scale) + (f" {unit}" if unit and unit != "items" and math.isfinite(value) else "")
+
+
+def interval_in_units(metric: str, low: float, high: float, reference: float = 0.0) -> str:
+    """``[+1.99, +2.03] d``: both ends in the unit of the larger end (or of the reference, when larger)."""
+    _, scale, unit = metric_unit(metric)
+    if metric.endswith("_s"):
+        chosen = readable_duration_unit(max(abs(low), abs(high), abs(reference) if math.isfinite(reference) else 0))
+        scale, unit = 1 / chosen.per, chosen.name
+    elif unit == "%":
+        unit = "pp"
+    return f"[{signed(low * scale)}, {signed(high * scale)}]" + (f" {unit}" if unit and unit != "items" else "")
 
 
 def number(value: float) -> str:
@@ -115,29 +148,67 @@ def comparison_deltas(run: RunResult, scenario_ids: list[str]) -> list[MetricDel
 
 
 class DeltaTable:
-    """Builds the comparison table: reference, scenario, Δ, Δ %, paired 95 % CI and the "clear" mark."""
+    """Builds the comparison table: per scenario (named once), each metric's Δ, Δ %, paired 95 % CI, the
+    "clear" mark, then the reference and scenario values. Row ``i`` shows ``deltas[i]``."""
 
     def __init__(self) -> None:
         self.widget = _table(DELTA_COLUMNS)
+        header = self.widget.horizontalHeader()
+        for column in (0, 1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, SCENARIO_COLUMN_PX)
+        header.setStretchLastSection(True)
+        self.widget.setWordWrap(True)
+        self.widget.setHorizontalScrollMode(QTableWidget.ScrollMode.ScrollPerPixel)
         self.deltas: list[MetricDelta] = []
+        self.groups: list[tuple[str, int, int]] = []
 
     def show(self, deltas: list[MetricDelta]) -> None:
         self.deltas = deltas
+        self.widget.clearSpans()
         self.widget.setRowCount(len(deltas))
         bold = QFont()
         bold.setBold(True)
         for r, d in enumerate(deltas):
-            name, scale, unit = metric_unit(d.metric)
-            unit_text = f" {unit}" if unit and unit != "items" else ""
-            ci = f"[{number(d.ci_low * scale)}, {number(d.ci_high * scale)}]" if d.ci_defined else "n/a"
-            relative = signed(d.relative_delta * 100) + " %" if math.isfinite(d.relative_delta) else "n/a"
+            name = metric_unit(d.metric)[0]
+            ci = interval_in_units(d.metric, d.ci_low, d.ci_high, d.baseline_mean) if d.ci_defined else "n/a"
+            if d.metric.endswith("_share"):
+                relative = _cell("", True)
+                relative.setToolTip("A change of a share is given in percentage points (Δ), not as a percentage")
+            else:
+                relative = _cell(signed(d.relative_delta * 100) + " %" if math.isfinite(d.relative_delta) else "n/a",
+                                 True)
             cells = (_cell(d.scenario_name), _cell(d.scope_name), _cell(name),
-                     _cell(number(d.baseline_mean * scale) + unit_text, True),
-                     _cell(number(d.scenario_mean * scale) + unit_text, True),
-                     _cell(signed(d.delta_mean * scale) + unit_text, True), _cell(relative, True),
-                     _cell(ci, True), _cell("✔ clear" if d.clear else "—"))
+                     _cell(value_in_units(d.metric, d.delta_mean, difference=True, reference=d.baseline_mean), True),
+                     relative,
+                     _cell(ci, True), _cell("✔ clear" if d.clear else "—"),
+                     _cell(value_in_units(d.metric, d.baseline_mean), True),
+                     _cell(value_in_units(d.metric, d.scenario_mean), True))
             for c, item in enumerate(cells):
-                if d.clear:
+                if d.clear and c > 0:
                     item.setBackground(QBrush(CLEAR_FILL))
                     item.setFont(bold)
                 self.widget.setItem(r, c, item)
+        self._group()
+        header = self.widget.horizontalHeader()
+        for column in (1, 2):
+            self.widget.resizeColumnToContents(column)
+            header.resizeSection(column, min(header.sectionSize(column), WIDEST_TEXT_COLUMN_PX))
+
+    def _group(self) -> None:
+        """One scenario cell spanning its rows, its name at the top: the name is read once per group."""
+        self.groups = []
+        start = 0
+        for r in range(1, len(self.deltas) + 1):
+            if r == len(self.deltas) or self.deltas[r].scenario_id != self.deltas[start].scenario_id:
+                self.groups.append((self.deltas[start].scenario_name, start, r - start))
+                start = r
+        bold = QFont()
+        bold.setBold(True)
+        for name, first, count in self.groups:
+            cell = self.widget.item(first, 0)
+            cell.setFont(bold)
+            cell.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            cell.setToolTip(f"{name}: {count} key figures compared with the reference")
+            if count > 1:
+                self.widget.setSpan(first, 0, count, 1)
