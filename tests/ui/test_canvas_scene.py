@@ -20,8 +20,8 @@ def test_cards_show_key_numbers_per_kind(window):
     stage = workflow.node_by_name("Tier 1")
     stage.sla.append(SlaTarget("P1", 24, "h", 0.9))
     lines = key_lines(workflow, stage)
-    assert lines == ["handle exp(mean 5 min)", "teams: Generalists", "SLA P1: 90% ≤ 24 h", "queue: FIFO"]
-    assert key_lines(workflow, workflow.node_by_name("User reports")) == ["60 items/h", "flat profile · mix of 1"]
+    assert lines == ["handle avg 5 min", "team: Generalists", "SLA P1: 90% ≤ 24 h"]
+    assert key_lines(workflow, workflow.node_by_name("User reports")) == ["60 items/h", "flat profile", "1 category"]
     assert key_lines(workflow, workflow.node_by_name("Kept")) == ["label: kept"]
 
 

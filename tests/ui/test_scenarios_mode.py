@@ -32,7 +32,7 @@ def test_an_edit_in_scenario_mode_is_recorded_in_the_scenario_and_undo_removes_i
     label = window.properties.form.rows.labelForField(window.properties.form.field("handle_time").parentWidget())
     assert "font-weight: bold" in label.styleSheet()
     assert window.overlay.is_changed(stage.id)
-    qtbot.waitUntil(lambda: "unstable" in window.overlay.figure(stage.id).text, timeout=3000)
+    qtbot.waitUntil(lambda: "overloaded" in window.overlay.figure(stage.id).text, timeout=3000)
 
     window.undo_stack.undo()
     assert workflow.scenarios[scenario.id].changes == []

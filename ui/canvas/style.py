@@ -2,9 +2,9 @@
 
 Rules: every node kind has a header colour and a human name; node cards share one width so
 columns line up after auto-layout; every size is a multiple of the grid so snapping keeps cards aligned.
-Text sizes are chosen for zoom-to-fit, not for 100 %: a five-column workflow is shown at about half
-size on a 1600×1000 window, so card text is drawn large enough to stay readable there (see
-``tests/ui/test_canvas_legibility.py`` for the floor it keeps).
+Text sizes are chosen for zoom-to-fit, not for 100 %: a five-column workflow is shown at about 0.6 ×
+on a 1600×1000 window, so card text is drawn large enough to stay readable there, and zoom to fit
+goes no smaller than ``LEGIBLE_SCALE``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QColor, QFont
 
 GRID = 20
-NODE_WIDTH = 240
+NODE_WIDTH = 220
 HEADER_HEIGHT = 26
 LINE_HEIGHT = 19
 NAME_LINE_HEIGHT = 21
@@ -25,9 +25,11 @@ LAYER_SPACING = NODE_WIDTH + 120    # the gap leaves room for an edge's label be
 ROW_SPACING = 60                    # room for a stage's estimate badge and a clear gap before the next card
 
 HEADER_POINTS = 9.0
-NAME_POINTS = 12.0
-KEY_POINTS = 10.5
-BADGE_POINTS = 9.5
+NAME_POINTS = 12.5
+KEY_POINTS = 11.0
+BADGE_POINTS = 10.0
+# Zoom to fit stops here (key text 6.6 pt on screen); a wider drawing is shown from its sources, to scroll.
+LEGIBLE_SCALE = 0.6
 
 CANVAS_BACKGROUND = QColor("#f6f7f9")
 GRID_MINOR = QColor("#e9ebef")

@@ -1,13 +1,17 @@
 """Zoom: wheel and Ctrl +/− zoom by steps around the cursor or centre; zoom to fit frames every card.
 
-Rule: the scale stays between MIN_SCALE and MAX_SCALE so a planner never loses the drawing.
+Rule: the scale stays between MIN_SCALE and MAX_SCALE so a planner never loses the drawing. Zoom to fit
+goes no smaller than ``style.LEGIBLE_SCALE``, where card text is still readable: a drawing wider than
+that is shown from its left edge (the sources, where the flow starts), and the planner scrolls on.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
+
+from ui.canvas import style
 
 if TYPE_CHECKING:
     from ui.canvas.view import CanvasView
@@ -38,6 +42,9 @@ def zoom_to_fit(view: CanvasView) -> None:
     view.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
     if current_scale(view) > 1.0:
         view.resetTransform()
-    elif current_scale(view) < MIN_SCALE:
-        zoom_by(view, 1.0)
+    elif current_scale(view) < style.LEGIBLE_SCALE:
+        zoom_by(view, style.LEGIBLE_SCALE / current_scale(view))
+        half_width = view.viewport().width() / 2 / current_scale(view)
+        view.centerOn(QPointF(rect.left() + half_width, rect.center().y()))
+        return
     view.centerOn(rect.center())
