@@ -105,3 +105,10 @@ def test_old_scenario_files_load_and_keep_their_changes(tmp_path):
         "Hate speech reports · arrival rate ×1.25 (180 → 225 per hour)",
         "Tier 1 review · handle time for hate_speech +40 s (160 → 200 s)",
         "Tier 1 review · escalate share → 8 % (5 % → 8 %)"]
+
+
+def test_a_change_reads_without_its_model_too():
+    from flowmodel.change_words import describe_change_alone
+
+    assert describe_change_alone(Change("gone", "rate_per_hour", "scale", 1.25)) == "arrival rate ×1.25"
+    assert describe_change_alone(Change("gone", "route.escalate", "set", 0.08)) == "escalate share → 8 %"

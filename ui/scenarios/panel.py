@@ -17,7 +17,6 @@ Rules:
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -51,14 +50,6 @@ INVALID_FILL = QColor("#fdecea")
 def free_name(taken: set[str], stem: str) -> str:
     """``stem``, or ``stem 2``, ``stem 3``… : the first scenario name not in ``taken``."""
     return next(n for n in [stem] + [f"{stem} {i}" for i in range(2, len(taken) + 3)] if n not in taken)
-
-
-def parse_value(text: str) -> Any:
-    """A typed value from what was typed: numbers, lists of numbers, true/false; anything else is text."""
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
 
 
 def change_problem(workflow: Workflow, change: Change) -> str:
