@@ -21,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QComboBox, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from flowmodel.documents import document_kind
@@ -105,9 +105,12 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(properties_dock, self._dock("Teams", self.teams, Qt.DockWidgetArea.RightDockWidgetArea))
         properties_dock.raise_()
         validation_dock = self._dock("Validation", self.validation, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.validation_dock = validation_dock
         self.results_dock = self._dock("Results", self.results, Qt.DockWidgetArea.BottomDockWidgetArea)
-        # beside the validation list, not tabbed with it: a second tab group leaves a stray tab bar (Qt 6.11)
+        # beside the validation list, not tabbed with it: a second tab group leaves a stray tab bar (Qt 6.11);
+        # show_results gives it most of the width and half the height when it appears
         self.splitDockWidget(validation_dock, self.results_dock, Qt.Orientation.Horizontal)
+        self._results_sized = False
         self.tabifyDockWidget(properties_dock, self._dock("Scenarios", self.scenarios,
                                                           Qt.DockWidgetArea.RightDockWidgetArea))
         self.tabifyDockWidget(properties_dock, self._dock("Run", self.run_panel, Qt.DockWidgetArea.RightDockWidgetArea))
@@ -118,6 +121,8 @@ class MainWindow(QMainWindow):
         self.what_if = WhatIfWiring(self)
         self.exports = ExportWiring(self)
         self.staffing = StaffingWiring(self)
+        self.staffing.menu.insertAction(self.staffing.action, self.what_if.run_action)
+        self.staffing.menu.insertSeparator(self.staffing.action)
         drop_shadowed_bindings(self.findChildren(QAction))  # after every part added its actions
         self.view.status_message.connect(self.show_status)
         self.autosaver.failed.connect(self.show_status)
@@ -151,12 +156,34 @@ class MainWindow(QMainWindow):
     def docks(self) -> list[QDockWidget]:
         return list(self._dock_widgets)
 
+    def show_results(self, raise_it: bool = True) -> None:
+        """Show the Results dock at a readable size: the first time, most of the bottom's width (the validation
+        list keeps a column) and at least half the window's height, since charts and tables do not squeeze."""
+        dock = self.results_dock
+        dock.show()
+        if raise_it:
+            dock.raise_()
+        if self._results_sized or not self.isVisible():
+            return
+        self._results_sized = True
+        width = max(self.width(), 800)
+        if not self.validation_dock.isHidden() and not self.validation_dock.isFloating():
+            self.resizeDocks([self.validation_dock, dock], [width * 3 // 10, width * 7 // 10],
+                             Qt.Orientation.Horizontal)
+        self.resizeDocks([dock], [max(dock.height(), self.height() // 2)], Qt.Orientation.Vertical)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self.results_dock.isHidden():
+            QTimer.singleShot(0, lambda: self.show_results(raise_it=False))
+
     def update_title(self, *_signal_args: object) -> None:
         """The title names the file and the workflow (its name titles exports); the selector follows renames."""
         document = self.document
         star = "*" if document.is_dirty else ""
         name = document.workflow.name
-        shown = f" › {name}" if name and (document.path is not None or len(document.workflows) > 1) else ""
+        several = len(document.workflows) > 1
+        shown = f" › {name}" if several else f" — {name}" if name and document.path is not None else ""
         self.setWindowTitle(f"{document.display_name}{star}{shown} — Flowmodel")
         for i, workflow in enumerate(document.workflows[:self.workflow_selector.count()]):
             if self.workflow_selector.itemText(i) != workflow.name:
@@ -191,7 +218,10 @@ class MainWindow(QMainWindow):
         self.run_panel.set_workflow(workflow)
         self.overlay.set_workflow(workflow)
         self.run_history.set_document(self.document.path, workflow)
-        self.results_dock.setVisible(bool(self.run_history.entries))  # no empty results pane before a first run
+        if self.run_history.entries:
+            self.show_results(raise_it=False)
+        else:
+            self.results_dock.hide()  # no empty results pane before a first run
         self.update_title()
 
     def _switch_workflow(self, index: int) -> None:
@@ -406,12 +436,16 @@ class MainWindow(QMainWindow):
         menu.setEnabled(not menu.isEmpty())
 
     # -- questions and errors (one method each, so tests can answer them) --------------------------
+    def dialog_folder(self) -> Path:
+        """Where file dialogs start: the document's folder, or the home folder (never the program's folder)."""
+        return self.document.path.parent if self.document.path is not None else Path.home()
+
     def ask_open_path(self) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(self, "Open", "", FILE_FILTER)
+        name, _ = QFileDialog.getOpenFileName(self, "Open", str(self.dialog_folder()), FILE_FILTER)
         return Path(name) if name else None
 
     def ask_save_path(self) -> Path | None:
-        start = str(self.document.path or f"{self.document.workflow.name}{JSON_SUFFIX}")
+        start = str(self.document.path or self.dialog_folder() / f"{self.document.workflow.name}{JSON_SUFFIX}")
         name, _ = QFileDialog.getSaveFileName(self, "Save As", start, FILE_FILTER)
         return Path(name) if name else None
 

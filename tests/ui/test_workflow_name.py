@@ -54,7 +54,7 @@ def test_the_name_is_saved_with_the_file(qtbot, window, tmp_path):
     target = tmp_path / "named.flow.json"
     assert window.save_as(target)
     assert read_workflow_json(target).name == "Saved name"
-    assert window.windowTitle() == "named.flow.json › Saved name — Flowmodel"
+    assert window.windowTitle() == "named.flow.json — Saved name — Flowmodel"
 
 
 def test_an_untitled_workflow_is_titled_by_its_new_name(qtbot, window):

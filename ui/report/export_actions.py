@@ -7,6 +7,8 @@ Rules:
 - :func:`export_comparison` is the same dispatch without a dialog: .xlsx, .pdf, .csv, .zip, .json, and the
   workflow picture as .png or .svg. :func:`ask_export_path` (the dialog) and :func:`export_run` (the export and
   its message box) are the two halves of :func:`ask_and_export`, so a window can ask in a method tests answer.
+- A dialog starts beside the document (:func:`start_path`), or in the home folder while it has no file: never in
+  whatever folder the program was started from.
 """
 
 from __future__ import annotations
@@ -45,6 +47,13 @@ def export_comparison(comparison: Comparison, path: str | os.PathLike[str], work
     return export_data(comparison, path)
 
 
+def start_path(document_path: Path | None, name: str) -> str:
+    """Where an export dialog starts: ``name`` beside the document, or in the home folder for an untitled one."""
+    folder = document_path.parent if document_path is not None else Path.home()
+    safe = "".join("-" if c in '/\\:' else c for c in name).strip() or "export"
+    return str(folder / safe)
+
+
 def ask_export_path(parent: QWidget | None, title: str, start: str, filters: tuple[str, ...] = EXPORT_FILTERS
                     ) -> Path | None:
     """The save dialog; a name typed without a suffix gets the chosen filter's, so the format is never a guess."""
@@ -76,8 +85,11 @@ def export_run(parent: QWidget | None, path: Path, run: RunResult, workflow: Wor
 
 
 def ask_and_export(parent: QWidget | None, run: RunResult, workflow: Workflow | None,
-                   scenario_ids: list[str] | None = None, run_id: str = "", fingerprint: str = "") -> Path | None:
-    """Ask for a file and export the comparison of ``scenario_ids`` (all of the run's when None) to it;
-    ``fingerprint`` is the one stored with the run, so a workflow changed since then is noted as such."""
-    path = ask_export_path(parent, "Export comparison", f"{run.workflow_name or 'comparison'}.xlsx")
+                   scenario_ids: list[str] | None = None, run_id: str = "", fingerprint: str = "",
+                   document_path: Path | None = None) -> Path | None:
+    """Ask for a file (starting beside ``document_path``) and export the comparison of ``scenario_ids`` (all of
+    the run's when None) to it; ``fingerprint`` is the one stored with the run, so a workflow changed since then
+    is noted as such."""
+    path = ask_export_path(parent, "Export comparison",
+                           start_path(document_path, f"{run.workflow_name or 'comparison'}.xlsx"))
     return export_run(parent, path, run, workflow, scenario_ids, run_id, fingerprint) if path else None

@@ -6,7 +6,8 @@ Rules:
 - "Export chart" holds one entry per report chart (:data:`reports.charts.CHARTS`) of that same comparison, as
   PNG, SVG or PDF; "Export canvas as PNG/SVG…" draws the workflow on the canvas.
 - Run-dependent entries are enabled only while a run is shown. Every dialog goes through :meth:`ask_path`
-  (one method, so tests can answer it); a failure is a message box naming the file, never a traceback.
+  (one method, so tests can answer it), starting beside the document (the home folder while it has no file);
+  a failure is a message box naming the file, never a traceback.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import QMessageBox
 from flowmodel.errors import FlowmodelError
 from reports.charts import CHARTS, save_chart
 from ui.report.canvas_image import save_canvas
-from ui.report.export_actions import EXPORT_FILTERS, ask_export_path, comparison_of, export_comparison
+from ui.report.export_actions import EXPORT_FILTERS, ask_export_path, comparison_of, export_comparison, start_path
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -77,6 +78,9 @@ class ExportWiring(QObject):
     def ask_path(self, title: str, start: str, filters: tuple[str, ...]) -> Path | None:
         return ask_export_path(self.window, title, start, filters)
 
+    def _start(self, name: str) -> str:
+        return start_path(self.window.document.path, name)
+
     # -- exports --------------------------------------------------------------------------------------
     def _shown(self) -> tuple:
         """The run shown, its ticked scenarios, its id (when stored) and fingerprint."""
@@ -88,7 +92,7 @@ class ExportWiring(QObject):
     def export_comparison(self) -> Path | None:
         run, picked, run_id, fingerprint = self._shown()
         path = None if run is None else self.ask_path(
-            "Export comparison", f"{run.workflow_name or 'comparison'}.xlsx", EXPORT_FILTERS)
+            "Export comparison", self._start(f"{run.workflow_name or 'comparison'}.xlsx"), EXPORT_FILTERS)
         workflow = self.window.run_history.workflow
         return None if path is None else self._write(lambda: export_comparison(
             comparison_of(run, workflow, picked, run_id, fingerprint), path, workflow))
@@ -96,14 +100,14 @@ class ExportWiring(QObject):
     def export_chart(self, name: str) -> Path | None:
         run, picked, run_id, fingerprint = self._shown()
         path = None if run is None else self.ask_path(
-            f"Export chart: {chart_title(name)}", f"{name}.png", CHART_FILTERS)
+            f"Export chart: {chart_title(name)}", self._start(f"{name}.png"), CHART_FILTERS)
         workflow = self.window.run_history.workflow
         return None if path is None else self._write(lambda: save_chart(
             CHARTS[name](comparison_of(run, workflow, picked, run_id, fingerprint), CHART_WIDTH_IN), path))
 
     def export_canvas(self) -> Path | None:
         workflow = self.window.document.workflow
-        path = self.ask_path("Export canvas", f"{workflow.name or 'workflow'}.png", CANVAS_FILTERS)
+        path = self.ask_path("Export canvas", self._start(f"{workflow.name or 'workflow'}.png"), CANVAS_FILTERS)
         return None if path is None else self._write(lambda: save_canvas(workflow, path))
 
     def _write(self, write: Callable[[], Path]) -> Path | None:

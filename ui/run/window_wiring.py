@@ -5,8 +5,11 @@ Rules:
   the "Scenario mode" toggle in its own toolbar; refused edits explain themselves in the status bar.
 - When scenario mode changes (on/off, another scenario, the scenario's changes edited) the open forms
   reload, so they show the scenario's values; the canvas follows through its overlay.
+- Run → Run (F5) does what the run panel's Run button does, and is disabled while a run goes on; it brings
+  the run panel forward so its progress is in view.
 - The results dock is shown only when the document has runs; a finished run is added to the history, the
-  results dock is shown and raised (at least half the window high) and the run is shown; a failed run
+  results dock is shown and given a readable size (:meth:`MainWindow.show_results`) and the run is shown. While
+  runs are listed but none is picked, the results heading says so rather than "No run yet". A failed run
   shows its message in the run panel, never a traceback. The run estimate's warnings show in the run panel
   while the run goes on; a run the backlog guard cut short says so there and in the status bar.
 """
@@ -16,15 +19,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction
 
 from flowmodel.errors import FlowmodelError
 from flowmodel.run_settings import RunSettings
 from flowmodel.workflow import Workflow
 from simulations.runner import BASELINE_ID, RunResult
+from ui import shortcuts
 from ui.scenarios.banner import ScenarioBanner
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
+
+RUN_KEY = "F5"  # the conventional "run" key; nothing else in the window uses it
 
 
 class WhatIfWiring(QObject):
@@ -54,6 +61,33 @@ class WhatIfWiring(QObject):
         runs.failed.connect(self.run_failed)
         runs.cancelled.connect(lambda: panel.show_outcome("Run cancelled; no results kept.", False))
         window.results.canvas_overlay_changed.connect(window.overlay.set_results)
+        self.run_action = QAction("&Run", window)
+        shortcuts.bind_explicit(self.run_action, RUN_KEY)
+        self.run_action.setStatusTip("Simulate the scenarios ticked in the Run panel, with its settings")
+        self.run_action.triggered.connect(lambda _checked=False: self.run_from_menu())
+        window.addAction(self.run_action)
+        runs.running_changed.connect(lambda running: self.run_action.setEnabled(not running))
+        window.run_history.changed.connect(self.describe_history)  # after the results view rebuilt its list
+        window.results.history_list.currentItemChanged.connect(lambda *_: self.describe_history())
+
+    def run_from_menu(self) -> None:
+        """Run → Run: press the run panel's Run button, with the panel in view."""
+        panel = self.window.run_panel
+        dock = panel.parentWidget()
+        if dock is not None:
+            dock.show()
+            dock.raise_()
+        if panel.run_button.isEnabled():
+            panel.run_button.click()
+
+    def describe_history(self) -> None:
+        """The results heading while no run is picked: how many runs are listed, or that there is none yet."""
+        results, count = self.window.results, len(self.window.run_history.entries)
+        if results.entry is not None:
+            return
+        results.heading.setText(
+            f"{count} run{'s' if count != 1 else ''} of this workflow listed: pick one to see its results."
+            if count else "No run yet: use the Run panel.")
 
     def scenario_view_changed(self) -> None:
         """Forms show the values anew (see module rules)."""
@@ -91,10 +125,7 @@ class WhatIfWiring(QObject):
             text += f"\n{note}"
             window.show_status(note)
         window.run_panel.show_outcome(text, True)
-        dock = window.results_dock
-        dock.show()
-        dock.raise_()
-        window.resizeDocks([dock], [max(dock.height(), window.height() // 2)], Qt.Orientation.Vertical)
+        window.show_results()
         window.results.select_entry(entry.id)
 
     def run_failed(self, message: str) -> None:
