@@ -118,7 +118,10 @@ def test_scenario_mode_shows_the_scenarios_branch_shares_on_the_canvas_and_in_th
     assert (labels[remove.id].label_text(), labels[keep.id].label_text()) == ("remove 40%", "keep 60%")
     assert labels[remove.id].scenario_changed
     window.view.canvas_scene.select_ids([remove.id])
-    assert "0.4 + 0.6 = 1 ✓" in window.properties.form.outgoing_sum.text()
+    form = window.properties.form
+    assert "0.4 + 0.6 = 1 ✓" in form.outgoing_sum.text()
+    assert form.field("probability").value() == pytest.approx(0.4)
+    assert "font-weight: bold" in form.rows.labelForField(form.field("probability").parentWidget()).styleSheet()
     assert remove.probability == 0.3
     panel.mode_button.click()
     assert labels[remove.id].label_text() == "remove 30%"
@@ -158,3 +161,20 @@ def test_branch_sum_check_ignores_scenarios_that_rescale(triage):
     tier1 = triage.node_by_name("Tier 1")
     triage.put_scenario(Scenario("ok", changes=[Change(tier1.id, "route.remove", "set", 0.5)]))
     assert not [i for i in validate(triage) if i.rule == "scenario-probability-sum"]
+
+
+def test_a_change_on_a_single_edge_is_listed_but_not_overwritten_by_replace(window, qtbot):
+    workflow, panel = window.document.workflow, window.scenarios
+    scenario = panel.new_scenario()
+    remove = _edge(workflow, "remove")
+    window.scenarios.mode_button.click()
+    window.view.canvas_scene.select_ids([remove.id])
+    box = window.properties.form.field("probability")
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, "0.2")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert panel.change_texts() == ["Tier 1 → Removed · share → 20 %"]
+    panel.changes.selectRow(0)
+    _type_change(qtbot, panel, "Tier 1 (review stage)", "handle time", "add", "1", unit="min")
+    assert panel.add_change_button.isEnabled() and not panel.replace_change_button.isEnabled()
+    assert workflow.scenarios[scenario.id].changes[0].target == remove.id

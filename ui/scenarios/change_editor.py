@@ -195,11 +195,12 @@ class ChangeEditor(QWidget):
         whole = int(value) if float(value).is_integer() else value
         return [whole if day in days else base[day] for day in range(len(base))]
 
-    def load(self, change: Change) -> None:
-        """Show ``change`` in the inputs (its value in the field's stored unit)."""
+    def load(self, change: Change) -> bool:
+        """Show ``change`` in the inputs; False (inputs unchanged) when its node or team is not offered here —
+        a share set on one edge in scenario mode, or a change whose node was deleted."""
+        if self.workflow is None or self.target.findData(change.target) < 0:
+            return False
         self.select_target(change.target)
-        if self.workflow is None:
-            return
         entry = field_for(self.workflow, change.target, change.path)
         index = self.field.findData(change.path)
         if index >= 0:
@@ -219,3 +220,4 @@ class ChangeEditor(QWidget):
         else:
             self.value.setText(str(shown))
         self.note.setText(change.note)
+        return True

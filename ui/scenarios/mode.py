@@ -116,7 +116,16 @@ class ScenarioMode(QObject):
     def changed_paths(self, item_id: str) -> set[str]:
         """Field paths of ``item_id`` the scenario changes (``route.*`` changes mark the node's edges)."""
         scenario = self.scenario if self.active else None
-        return {c.path for c in scenario.changes if c.target == item_id} if scenario else set()
+        if scenario is None:
+            return set()
+        paths = {c.path for c in scenario.changes if c.target == item_id}
+        edge = self.workflow.edges.get(item_id) if self.workflow is not None else None
+        if edge is not None:
+            target = self.workflow.nodes.get(edge.target)
+            names = {edge.label, edge.id, target.name if target is not None else None} - {"", None}
+            if any(node == edge.source and branch in names for node, branch in self.changed_branches()):
+                paths.add("probability")
+        return paths
 
     def changed_item_ids(self) -> set[str]:
         scenario = self.scenario if self.active else None

@@ -68,6 +68,7 @@ class ScenariosPanel(QWidget):
         self.mode = undo_stack.scenario_mode
         self.workflow: Workflow | None = None
         self._loading = False
+        self._row_loaded = False  # the selected row is shown in the editor (Replace may overwrite it)
         self.scenario_list = QListWidget()
         self.scenario_list.setFixedHeight(110)
         self.scenario_list.setToolTip("Double-click a scenario to rename it")
@@ -262,7 +263,8 @@ class ScenariosPanel(QWidget):
         self.editor.problem.setVisible(bool(reason))
         row = self.changes.currentRow()
         self.add_change_button.setEnabled(change is not None)
-        self.replace_change_button.setEnabled(change is not None and has and 0 <= row < len(self.scenario.changes))
+        self.replace_change_button.setEnabled(change is not None and has and self._row_loaded
+                                              and 0 <= row < len(self.scenario.changes))
         self.remove_change_button.setEnabled(has and 0 <= row < len(self.scenario.changes))
         return change
 
@@ -279,7 +281,7 @@ class ScenariosPanel(QWidget):
     def replace_selected_change(self) -> None:
         """Store the change the editor describes in place of the selected row."""
         row, change = self.changes.currentRow(), self._check_editor()
-        if self.workflow is None or self.scenario is None or change is None or \
+        if self.workflow is None or self.scenario is None or change is None or not self._row_loaded or \
                 not 0 <= row < len(self.scenario.changes):
             return
         self.edit_change(row, target=change.target, path=change.path, op=change.op, value=change.value,
@@ -307,8 +309,11 @@ class ScenariosPanel(QWidget):
 
     def _row_selected(self) -> None:
         row = self.changes.currentRow()
-        if not self._loading and self.scenario is not None and 0 <= row < len(self.scenario.changes):
-            self.editor.load(self.scenario.changes[row])
+        if self._loading:
+            return  # a rebuild re-selects the row; the editor keeps what it shows
+        self._row_loaded = False
+        if self.scenario is not None and 0 <= row < len(self.scenario.changes):
+            self._row_loaded = self.editor.load(self.scenario.changes[row])
         self._check_editor()
 
     def _cell_edited(self, cell: QTableWidgetItem) -> None:
