@@ -26,11 +26,6 @@ def readable_duration_unit(seconds: float) -> DisplayUnit:
     return SECONDS if size < 120 else MINUTES if size < 7200 else HOURS if size < 2 * 86400 else DAYS
 
 
-def share_delta_text(points: float) -> str:
-    """A difference of two shares, already in percentage points: ``−47.1 pp`` (never "%": it is not relative)."""
-    return "n/a" if not math.isfinite(points) else number(points, signed=True) + " pp"
-
-
 def number(value: float, *, signed: bool = False) -> str:
     """``value`` with precision by magnitude (see module rules)."""
     if not math.isfinite(value):
