@@ -171,6 +171,7 @@ class EdgeItem(QGraphicsItem):
     def update_geometry(self) -> None:
         """Recompute the curve from the current card positions."""
         self.prepareGeometryChange()
+        self.label_item.prepareGeometryChange()
         start, end = self.source_item.output_anchor(), self.target_item.input_anchor()
         self._path = curve_between(start, end)
         tip = end
@@ -185,7 +186,6 @@ class EdgeItem(QGraphicsItem):
             self._label_rect = QRectF(mid.x() - width / 2, mid.y() - height / 2, width, height)
         else:
             self._label_rect = QRectF()
-        self.label_item.prepareGeometryChange()
         self.label_item.update()
         self._bounds = self._path.boundingRect().united(self._arrow.boundingRect()).united(
             self._label_rect).adjusted(-4, -4, 4, 4)
