@@ -2,13 +2,15 @@
 
 Usage: ``python -m ui.results.screenshot [OUT_FOLDER]`` writes ``results.png`` and ``comparison.png``.
 The hate-speech example runs its baseline and scenarios (14 days, 6 replications) through the run panel,
-exactly as a planner would; the results dock is then floated at a fixed size and grabbed.
+exactly as a planner would; the results dock is then floated at a fixed size (``--size=WIDTHxHEIGHT``,
+default 1800×950) and grabbed once its charts, rendered in the background, are shown.
 """
 
 from __future__ import annotations
 
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QSettings
@@ -21,7 +23,17 @@ EXAMPLE = "hate_speech_policy_change.flow.json"
 VIEW_SIZE = (1800, 950)
 
 
-def render(folder: Path) -> None:
+def settle(app: QApplication, charts, seconds: float = 0.6) -> None:
+    """Let resizes settle and the background renders arrive, then wait for any still pending."""
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    charts.wait()
+    app.processEvents()
+
+
+def render(folder: Path, size: tuple[int, int] = VIEW_SIZE) -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as scratch:
         window = MainWindow(QSettings(str(Path(scratch) / "s.ini"), QSettings.Format.IniFormat),
@@ -41,14 +53,13 @@ def render(folder: Path) -> None:
         done.exec()
         dock = window.results_dock
         dock.setFloating(True)
-        dock.resize(*VIEW_SIZE)
+        dock.resize(*size)
         dock.show()
         view = window.results
         folder.mkdir(parents=True, exist_ok=True)
         for tab, name in ((0, "results.png"), (1, "comparison.png")):
             view.tabs.setCurrentIndex(tab)
-            for _ in range(5):
-                app.processEvents()
+            settle(app, view.charts if tab == 0 else view.comparison.chart)
             if not view.grab().save(str(folder / name)):
                 raise SystemExit(f"could not write {folder / name}")
             print(f"wrote {folder / name}")
@@ -57,4 +68,7 @@ def render(folder: Path) -> None:
 
 
 if __name__ == "__main__":
-    render(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs"))
+    arguments = [a for a in sys.argv[1:] if not a.startswith("--size")]
+    sizes = [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--size=")]
+    width, height = (int(v) for v in sizes[0].split("x")) if sizes else VIEW_SIZE
+    render(Path(arguments[0]) if arguments else Path("docs"), (width, height))
