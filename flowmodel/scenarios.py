@@ -15,6 +15,11 @@ Two paths are special on nodes, because planners think of branches, not edges:
 ("escalations 5 % → 8 %" means fewer items on the other branches, not a broken model).
 
 Applying a scenario never mutates the baseline: :func:`apply_scenario` returns a new workflow.
+
+Paths and stored units are the file's and the engine's language; planners read a change through
+:func:`describe_change` / :func:`describe_scenario` ("Tier 1 review · handle time +40 s", see
+:mod:`flowmodel.change_words`) and pick fields from :mod:`flowmodel.change_fields`, which converts what they
+type (40 s on a stage timed in minutes) to the stored unit, so a change keeps its plain JSON form.
 """
 
 from __future__ import annotations
