@@ -32,6 +32,7 @@ KEY_FONT = style.font(style.KEY_POINTS)
 HEADER_FONT = style.font(style.HEADER_POINTS, bold=True)
 TEXT_LEFT = style.BODY_PADDING + 2
 TEXT_WIDTH = style.NODE_WIDTH - 2 * style.BODY_PADDING - 4
+KEY_ROWS = 3          # a key line may wrap this far before it is shortened (the tooltip has it in full)
 
 
 def card_height(line_count: int, name_rows: int = 1) -> float:
@@ -98,7 +99,7 @@ class NodeItem(QGraphicsItem):
         shown_node = shown.nodes.get(self.node_id, node)
         self._name = node.name or style.kind_style(self.kind).title
         name = wrap(self._name, QFontMetricsF(NAME_FONT), TEXT_WIDTH)
-        keys = [wrap(line, QFontMetricsF(KEY_FONT), TEXT_WIDTH) for line in key_lines(shown, shown_node)]
+        keys = [wrap(line, QFontMetricsF(KEY_FONT), TEXT_WIDTH, KEY_ROWS) for line in key_lines(shown, shown_node)]
         self._name_rows = name.rows
         self._lines = [row for wrapped in keys for row in wrapped.rows]
         self.elided = name.elided or any(wrapped.elided for wrapped in keys)

@@ -49,7 +49,8 @@ PILL_GAP = 4.0
 PILL_LINE = 16.0
 PILL_HEIGHT = PILL_LINE + 6
 PILL_PADDING = 8.0
-PILL_SPACE = PILL_GAP + 2 * PILL_LINE + 4 + 2   # two rows; auto-layout's ROW_SPACING leaves a clear gap after it
+PILL_ROWS = 3
+PILL_SPACE = PILL_GAP + PILL_ROWS * PILL_LINE + 6   # auto-layout's ROW_SPACING leaves a clear gap after it
 BADGE_OVERHANG = 30.0
 SCENARIO_AMBER = QColor("#e0a100")
 GOOD, BUSY, OVERLOADED = QColor("#2d9d78"), QColor("#e09b1c"), QColor("#d64545")
@@ -194,21 +195,25 @@ class CanvasOverlay(QObject):
 
 
 def badge_layout(figure: StageFigure, item: NodeItem) -> tuple[QRectF, tuple[str, ...]]:
-    """One line when it fits; else the figure's two lines (if no other card lies in the space reserved under
-    this one, ``PILL_SPACE``), else one line, elided. The pill is centred under the card and may reach
-    ``BADGE_OVERHANG`` past either side into the gap between columns, never further."""
+    """One line when it fits; else the figure's lines, a line still too wide split at its " · " (at most
+    ``PILL_ROWS`` rows, if no other card lies in the space reserved under this one, ``PILL_SPACE``), else one
+    line, elided. The pill is centred under the card and may reach ``BADGE_OVERHANG`` past either side into
+    the gap between columns, never further."""
     metrics = QFontMetricsF(PILL_FONT)
     card = item.card_rect()
     widest = card.width() + 2 * BADGE_OVERHANG - 2 * PILL_PADDING
     rows: tuple[str, ...] = (figure.text,)
     if metrics.horizontalAdvance(figure.text) > widest and figure.lines:
-        tall = QRectF(card.left() - BADGE_OVERHANG, card.bottom() + PILL_GAP, widest, 2 * PILL_LINE + 4)
+        split = [part for line in figure.lines
+                 for part in ([line] if metrics.horizontalAdvance(line) <= widest else line.split(" · "))]
+        tall = QRectF(card.left() - BADGE_OVERHANG, card.bottom() + PILL_GAP, widest, PILL_SPACE - PILL_GAP)
         scene = item.scene()
         crowded = scene is not None and any(
             other is not item and hasattr(other, "node_id") and other.parentItem() is not item
             for other in scene.items(item.mapRectToScene(tall)))
         if not crowded:
-            rows = figure.lines
+            head, rest = split[:PILL_ROWS - 1], split[PILL_ROWS - 1:]
+            rows = (*head, " · ".join(rest)) if rest else tuple(head)
     rows = tuple(metrics.elidedText(row, Qt.TextElideMode.ElideRight, widest) for row in rows)
     text_width = max(metrics.horizontalAdvance(row) for row in rows)
     width = max(card.width() + 8, min(widest, text_width) + 2 * PILL_PADDING)

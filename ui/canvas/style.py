@@ -2,7 +2,7 @@
 
 Rules: every node kind has a header colour and a human name; node cards share one width so
 columns line up after auto-layout; every size is a multiple of the grid so snapping keeps cards aligned.
-Text sizes are chosen for zoom-to-fit, not for 100 %: a five-column workflow is shown at about 0.6 ×
+Text sizes are chosen for zoom-to-fit, not for 100 %: a five-column workflow is shown at about 0.56 ×
 on a 1600×1000 window, so card text is drawn large enough to stay readable there, and zoom to fit
 goes no smaller than ``LEGIBLE_SCALE``.
 """
@@ -16,20 +16,20 @@ from PySide6.QtGui import QColor, QFont
 GRID = 20
 NODE_WIDTH = 220
 HEADER_HEIGHT = 26
-LINE_HEIGHT = 19
-NAME_LINE_HEIGHT = 21
+LINE_HEIGHT = 20
+NAME_LINE_HEIGHT = 22
 BODY_PADDING = 8
 CORNER_RADIUS = 8
 PORT_RADIUS = 6
 LAYER_SPACING = NODE_WIDTH + 120    # the gap leaves room for an edge's label between two columns
-ROW_SPACING = 60                    # room for a stage's estimate badge and a clear gap before the next card
+ROW_SPACING = 80                    # room for a stage's estimate badge and a clear gap before the next card
 
 HEADER_POINTS = 9.0
-NAME_POINTS = 12.5
-KEY_POINTS = 11.0
+NAME_POINTS = 13.0
+KEY_POINTS = 11.5
 BADGE_POINTS = 10.0
-# Zoom to fit stops here (key text 6.6 pt on screen); a wider drawing is shown from its sources, to scroll.
-LEGIBLE_SCALE = 0.6
+# Zoom to fit stops here (key text 6.4 pt, about 8.5 px on screen); a wider drawing is shown from its sources.
+LEGIBLE_SCALE = 0.56
 
 CANVAS_BACKGROUND = QColor("#f6f7f9")
 GRID_MINOR = QColor("#e9ebef")
