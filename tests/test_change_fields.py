@@ -112,3 +112,17 @@ def test_a_change_reads_without_its_model_too():
 
     assert describe_change_alone(Change("gone", "rate_per_hour", "scale", 1.25)) == "arrival rate ×1.25"
     assert describe_change_alone(Change("gone", "route.escalate", "set", 0.08)) == "escalate share → 8 %"
+
+
+def test_a_scenario_whose_branches_sum_to_103_percent_is_flagged(triage):
+    from flowmodel.validation import validate
+
+    remove = next(e for e in triage.edges.values() if e.label == "remove")
+    triage.put_scenario(Scenario("More removals", changes=[Change(remove.id, "probability", "set", 0.33)]))
+    [issue] = [i for i in validate(triage) if i.rule == "scenario-probability-sum"]
+    assert issue.severity == "warning" and issue.node_id == remove.source
+    assert issue.message == ("“Tier 1”: in scenario “More removals” the branches sum to 103 %, not 100 % "
+                             "(remove 33 % + keep 70 %)")
+    assert issue.hint.startswith("in the scenario, lower the remove share by 3 points")
+    triage.put_scenario(Scenario("Rescaled", changes=[Change(remove.source, "route.remove", "set", 0.33)]))
+    assert len([i for i in validate(triage) if i.rule == "scenario-probability-sum"]) == 1
