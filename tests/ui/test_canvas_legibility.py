@@ -11,6 +11,7 @@ from PySide6.QtGui import QFontMetricsF
 
 from flowmodel import ReviewStage
 from ui.canvas import style
+from ui.canvas.card_text import Wrapped, wrap
 from ui.canvas.node_item import KEY_FONT, NAME_FONT, TEXT_WIDTH
 from ui.canvas.node_summary import key_lines, tooltip_lines
 from ui.canvas.overlay import PILL_SPACE
@@ -144,3 +145,16 @@ def test_a_card_names_its_first_team_and_counts_the_rest_in_words(window):
     assert "SLA P2: 90% ≤ 24 h" in detail
     source = workflow.node_by_name("Americas reports")
     assert key_lines(workflow, source)[-1] == "1 category · 3 languages"
+
+
+def test_card_text_wraps_where_its_parts_meet_and_says_when_it_had_to_cut(qtbot):
+    metrics = QFontMetricsF(KEY_FONT)
+    width = metrics.horizontalAdvance("teams: Singapore EN/ZH") + 1
+    assert wrap("teams: Singapore EN/ZH + 2 more teams", metrics, width, 3).rows == (
+        "teams: Singapore EN/ZH", "+ 2 more teams")
+    assert wrap("team: Specialists – New York", metrics, width, 3).rows == ("team: Specialists", "– New York")
+    assert wrap("SLA P1: 90% ≤ 4 h in queue", metrics, metrics.horizontalAdvance("SLA P1: 90% ≤ 4 h in q"),
+                3).rows == ("SLA P1: 90% ≤ 4 h", "in queue")
+    assert wrap("1 category · 2 languages", metrics, width, 3) == Wrapped(("1 category · 2 languages",), False)
+    cut = wrap("word " * 40, metrics, width, 3)
+    assert cut.elided and len(cut.rows) == 3 and cut.rows[-1].endswith("…")

@@ -36,12 +36,14 @@ def _mix(source: Source) -> str:
 
 
 def _handle(duration: Distribution) -> str:
-    """The mean first (what a planner multiplies by volume); the distribution's shape is in the tooltip."""
+    """The mean first (what a planner multiplies by volume), ± the standard deviation where the distribution
+    has one; its shape is in the tooltip."""
     unit = duration.unit
     if duration.kind == "fixed":
         return f"handle {_number(duration.mean)} {unit}"
-    text = f"handle avg {_number(duration.mean_value())} {unit}"
-    return text + (f", sd {_number(duration.sd)} {unit}" if duration.kind in ("lognormal", "gamma") else "")
+    if duration.kind in ("lognormal", "gamma"):
+        return f"handle {_number(duration.mean)} ± {_number(duration.sd)} {unit}"
+    return f"handle avg {_number(duration.mean_value())} {unit}"
 
 
 def _sla(target: SlaTarget) -> str:
