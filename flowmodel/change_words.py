@@ -96,6 +96,23 @@ def weekday_text(values: list[Any], before: list[Any] | None) -> str:
     return ", ".join(parts)
 
 
+def weekday_effect(before: list[Any], after: list[Any]) -> str:
+    """"8 → 20 on Mon–Fri": each run of days whose value changes alike ("" when no day changes)."""
+    runs: list[list[int]] = []
+    for day in (d for d in range(7) if before[d] != after[d]):
+        if runs and runs[-1][-1] == day - 1 and (before[day], after[day]) == (before[day - 1], after[day - 1]):
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts = []
+    for run in runs:
+        days = "every day" if len(run) == 7 else WEEKDAYS[run[0]] if len(run) == 1 else \
+            f"{WEEKDAYS[run[0]]}–{WEEKDAYS[run[-1]]}"
+        on = days if days == "every day" else f"on {days}"
+        parts.append(f"{number_text(before[run[0]])} → {number_text(after[run[0]])} {on}")
+    return ", ".join(parts)
+
+
 def amount_text(entry: ChangeField, op: str, value: Any, before: Any = None) -> str:
     """``×1.25``, ``+40 s``, ``→ 8 %``: what a change does, without the field's name."""
     if op == "scale":
@@ -157,6 +174,8 @@ def describe_effect(workflow: Workflow, change: Change) -> str:
         after = current_value(after_workflow, change)
     except ModelError:
         return ""
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after) == len(WEEKDAYS):
+        return weekday_effect(before, after)
     if isinstance(before, list) or isinstance(after, list):
         return ""
     if isinstance(before, bool) or not isinstance(before, (int, float)) or not isinstance(after, (int, float)):

@@ -80,7 +80,7 @@ def test_no_listing_shows_an_internal_path(triage):
     assert lines == ["User reports · arrival rate +10 per hour (60 → 70 per hour)",
                      "Tier 1 · handle time → 6 min (5 → 6 min)",
                      "Tier 1 · keep share ×0.9 (70 % → 63 %)",
-                     "Generalists · headcount, all day shift +1 each day"]
+                     "Generalists · headcount, all day shift +1 each day (8 → 9 every day)"]
     for line in lines:
         assert not any(path in line for path in PATHS), line
 

@@ -56,7 +56,7 @@ def test_zip_holds_one_csv_per_table(stored: StoredComparison, tmp_path):  # noq
     assert clear[(SHORT_STAFFED, "backlog_end_count", "stage:Tier 1")] == "True"
     assert clear[("Same as baseline", "backlog_end_count", "stage:Tier 1")] == "False"
     assert [SHORT_STAFFED, "Generalists · headcount, all day shift → 4 every day "
-            "— hiring freeze"] in changes
+            "(8 → 4 every day) — hiring freeze"] in changes
 
 
 def test_json_document(stored: StoredComparison, tmp_path):  # noqa: F811
