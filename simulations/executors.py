@@ -55,6 +55,9 @@ class Progress:
     replications_total: int
     simulated_s: float
     simulated_total_s: float
+    #: (task index, result) of the replications finished since the previous report — what a caller needs to
+    #: show a run taking shape while it goes on ("watch a run"); empty on clock-only reports.
+    finished: tuple[tuple[int, ReplicationResult], ...] = ()
 
     @property
     def fraction(self) -> float:
@@ -75,19 +78,23 @@ class _Tracker:
         self.clock = [0.0] * len(tasks)
         self.done = 0
         self.on_progress = on_progress
+        self.new: list[tuple[int, ReplicationResult]] = []
 
     def tick(self, index: int, simulated_s: float) -> None:
         if index >= len(self.clock):
             return  # a late tick of an earlier run on kept workers
         self.clock[index] = min(max(self.clock[index], simulated_s), self.horizons[index])
 
-    def finished(self, index: int) -> None:
+    def finished(self, index: int, result: ReplicationResult) -> None:
         self.clock[index] = self.horizons[index]
         self.done += 1
+        self.new.append((index, result))
 
     def report(self) -> None:
         if self.on_progress is not None:
-            self.on_progress(Progress(self.done, len(self.horizons), sum(self.clock), sum(self.horizons)))
+            self.on_progress(Progress(self.done, len(self.horizons), sum(self.clock), sum(self.horizons),
+                                      tuple(self.new)))
+        self.new.clear()
 
 
 def _cancelled() -> RunCancelled:
@@ -138,7 +145,7 @@ class SerialExecutor(Executor):
             if cancel is not None and cancel.is_set():
                 raise _cancelled()
             results.append(run_replication(spec, replication, progress=_throttled(send), should_stop=stop))
-            tracker.finished(index)
+            tracker.finished(index, results[-1])
             tracker.report()
         return results
 
@@ -237,7 +244,7 @@ class ProcessPoolExecutor(Executor):
                                                         return_when=concurrent.futures.FIRST_COMPLETED)
                 for future in done:
                     results[futures[future]] = _pool_result(future)
-                    tracker.finished(futures[future])
+                    tracker.finished(futures[future], results[futures[future]])
                 _drain(ticks, tracker)
                 tracker.report()
                 if cancel is not None and cancel.is_set():
@@ -355,7 +362,7 @@ class DaskExecutor(Executor):
                 while pending:
                     for index in [i for i in pending if futures[i].done()]:
                         results[index] = futures[index].result()
-                        tracker.finished(index)
+                        tracker.finished(index, results[index])
                         pending.discard(index)
                     tracker.report()
                     if cancel is not None and cancel.is_set():

@@ -15,6 +15,9 @@ Rules:
 - A replication the engine's backlog guard stopped keeps what it measured, marked with the reason
   (``ReplicationResult.stopped_early``); :meth:`RunResult.stopped_early` lists them. Its figures cover only
   the time until the stop, so callers must say so and not store the run as a complete one.
+- Watching a run (``on_partial``): while replications finish, the run so far — the finished replications,
+  aggregated as a finished run would be — goes to ``on_partial`` at most every :data:`PARTIAL_EVERY_S`
+  seconds, on the thread that runs the executor (not the last one: the finished run follows).
 - A :class:`RunResult` keeps the per-replication results; the aggregates are always recomputed from them
   (:meth:`RunResult.from_replications`), so a run loaded from a workspace has exactly the same figures.
 """
@@ -22,7 +25,9 @@ Rules:
 from __future__ import annotations
 
 import dataclasses
+import math
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -40,7 +45,7 @@ from simulations.aggregate import (
     series_bands,
     summarise_metrics,
 )
-from simulations.executors import Executor, ProgressCallback, make_executor
+from simulations.executors import Executor, Progress, ProgressCallback, make_executor
 from simulations.results import ReplicationResult
 from simulations.run_budget import RunEstimate, estimate_run
 from simulations.spec import RunSpec, SimulationError, compile_run
@@ -152,7 +157,8 @@ def run_scenarios(workflow: Workflow, scenario_ids: Sequence[str | None] | None,
                   settings: RunSettings | None = None, *, executor: Executor | None = None,
                   on_progress: ProgressCallback | None = None, cancel: threading.Event | None = None,
                   arrival_limit: int | None = None, drain: bool = False, backlog_limit: int = MAX_BACKLOG_ITEMS,
-                  on_estimate: Callable[[RunEstimate], None] | None = None, trace_items: int = 0) -> RunResult:
+                  on_estimate: Callable[[RunEstimate], None] | None = None, trace_items: int = 0,
+                  on_partial: Callable[[RunResult], None] | None = None) -> RunResult:
     """Run ``scenario_ids`` (first = reference) × replications; see the module docstring for the rules.
 
     Raises :class:`simulations.spec.SimulationError` for a model or scenario that cannot run or a run past the
@@ -172,6 +178,33 @@ def run_scenarios(workflow: Workflow, scenario_ids: Sequence[str | None] | None,
         raise SimulationError(refusals[0].message, where=refusals[0].where)
     if on_estimate is not None:
         on_estimate(estimate)
+    documents = [scenario_document(s) for s in scenarios]
+    if on_partial is not None:
+        on_progress = _watching(on_progress, on_partial, lambda done: RunResult.from_replications(
+            workflow.id, workflow.name, options, documents, done))
     replications = executor.run(tasks, on_progress, cancel)
-    return RunResult.from_replications(workflow.id, workflow.name, options,
-                                       [scenario_document(s) for s in scenarios], replications)
+    return RunResult.from_replications(workflow.id, workflow.name, options, documents, replications)
+
+
+#: At most one partial result per this many wall seconds while a run is watched.
+PARTIAL_EVERY_S = 1.0
+
+
+def _watching(on_progress: ProgressCallback | None, on_partial: Callable[[RunResult], None],
+              aggregate: Callable[[list[ReplicationResult]], RunResult]) -> ProgressCallback:
+    """Progress passed on as it was, plus the run so far (the replications finished, aggregated) at most every
+    :data:`PARTIAL_EVERY_S` — on the caller's thread, so aggregating never holds up a window."""
+    finished: dict[int, ReplicationResult] = {}
+    last = [-math.inf]
+
+    def progress(report: Progress) -> None:
+        if on_progress is not None:
+            on_progress(report)
+        finished.update(report.finished)
+        now = time.monotonic()
+        if report.finished and finished and now - last[0] >= PARTIAL_EVERY_S \
+                and len(finished) < report.replications_total:
+            last[0] = now
+            on_partial(aggregate([finished[i] for i in sorted(finished)]))
+
+    return progress

@@ -81,3 +81,28 @@ def test_run_options_round_trip_through_plain_data() -> None:
     options = RunOptions(SETTINGS, arrival_limit=500, drain=True)
     assert RunOptions.from_dict(options.to_dict()) == options
     assert options.to_dict()["arrival_limit"] == 500 and options.to_dict()["horizon_hours"] == 48.0
+
+
+def test_a_watched_run_reports_the_replications_finished_so_far(monkeypatch) -> None:
+    """While a run goes on, the run so far arrives aggregated like a finished one, growing, never the last."""
+    import simulations.runner as runner_module
+    from flowmodel import Distribution, Edge, Outcome, ReviewStage, RunSettings, Shift, Source, Team, Workflow
+    from simulations.executors import SerialExecutor
+
+    monkeypatch.setattr(runner_module, "PARTIAL_EVERY_S", 0.0)
+    workflow = Workflow(name="Watched", id="watched")
+    source = workflow.add_node(Source(name="Reports", id="src", rate_per_hour=30.0))
+    stage = workflow.add_node(ReviewStage(name="Review", id="review", handle_time=Distribution.exponential(5, "min")))
+    done = workflow.add_node(Outcome(name="Done", id="done"))
+    workflow.add_edge(Edge(source.id, stage.id, id="a", probability=1.0))
+    workflow.add_edge(Edge(stage.id, done.id, id="b", probability=1.0))
+    workflow.add_team(Team(name="Team", id="team", shrinkage=0.0, stages=[stage.id],
+                           shifts=[Shift("all day", 0, 24, [4] * 7)]))
+    seen = []
+    final = runner_module.run_scenarios(workflow, [None], RunSettings(horizon_hours=12, warmup_hours=1,
+                                                                     replications=4, seed=2),
+                                        executor=SerialExecutor(), on_partial=seen.append)
+    assert [len(p.replications) for p in seen] == [1, 2, 3]
+    assert [r.metrics for r in seen[-1].replications] == [r.metrics for r in final.replications[:3]]
+    partial_wait = seen[0].summary(final.baseline_id, "stage", "Review", "wait_mean_s")
+    assert partial_wait.n == 1 and partial_wait.mean == final.replications[0].metric("stage", "Review", "wait_mean_s")

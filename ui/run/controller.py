@@ -58,6 +58,8 @@ class RunController(BackgroundController):
     #: (result, stored run id or "", snapshot, kept-aside run id or "", a note for the planner or "")
     finished = Signal(object, str, object, str, str)
     estimated = Signal(object)
+    #: The run so far (a :class:`RunResult` of the replications finished), while it goes on: "watch a run".
+    partial = Signal(object)
     what = "run"
 
     def __init__(self, parent: QObject | None = None, jobs: int | None = None) -> None:
@@ -77,7 +79,8 @@ class RunController(BackgroundController):
 
         def work(cancel: threading.Event, on_progress: ProgressSink) -> RunOutcome:
             result = run_scenarios(snapshot, ids, settings, executor=ProcessPoolExecutor(jobs),
-                                   on_progress=on_progress, cancel=cancel, on_estimate=self.estimated.emit)
+                                   on_progress=on_progress, cancel=cancel, on_estimate=self.estimated.emit,
+                                   on_partial=self.partial.emit)
             if workspace_path is None or result.stopped_early():
                 return result, "", snapshot, "", ""
             try:
