@@ -15,6 +15,8 @@ Rules:
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -94,8 +96,20 @@ def _table(columns: tuple[str, ...]) -> QTableWidget:
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
     table.setSortingEnabled(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     return table
+
+
+@contextmanager
+def _filling(table: QTableWidget) -> Iterator[None]:
+    """Fill ``table`` without a repaint or a column measure per cell (hundreds of rows arrive at once, on the
+    UI thread), then fit the columns to their contents once."""
+    table.setUpdatesEnabled(False)
+    try:
+        yield
+    finally:
+        table.resizeColumnsToContents()
+        table.setUpdatesEnabled(True)
 
 
 def _cell(text: str, numeric: bool = False) -> QTableWidgetItem:
@@ -122,16 +136,19 @@ class MetricTable:
 
     def show(self, run: RunResult | None, scenario_id: str) -> None:
         rows = summary_rows(run, scenario_id) if run is not None else []
-        self.widget.setRowCount(len(rows))
-        for r, s in enumerate(rows):
-            name, scale, unit = metric_unit(s.metric)
-            ci = number(s.half_width * scale) if s.ci_defined else "n/a"
-            scope = _cell(s.scope_name)
-            scope.setToolTip(f"{s.scope_kind}: {s.scope_name}")
-            label = f"{name} ({unit})" if unit and unit != "items" else name
-            for c, item in enumerate((scope, _cell(label), _cell(number(s.mean * scale), True),
-                                      _cell(f"± {ci}", True), _cell(str(s.n), True))):
-                self.widget.setItem(r, c, item)
+        with _filling(self.widget):
+            self.widget.setRowCount(len(rows))
+            for r, s in enumerate(rows):
+                name, scale, unit = metric_unit(s.metric)
+                ci = number(s.half_width * scale) if s.ci_defined else "n/a"
+                scope = _cell(s.scope_name)
+                scope.setToolTip(f"{s.scope_kind}: {s.scope_name}")
+                label = f"{name} ({unit})" if unit and unit != "items" else name
+                for c, item in enumerate((scope, _cell(label), _cell(number(s.mean * scale), True),
+                                          _cell(f"± {ci}", True), _cell(str(s.n), True))):
+                    self.widget.setItem(r, c, item)
+        header = self.widget.horizontalHeader()
+        header.resizeSection(0, min(header.sectionSize(0), WIDEST_TEXT_COLUMN_PX))
 
 
 def comparison_deltas(run: RunResult, scenario_ids: list[str]) -> list[MetricDelta]:
@@ -165,6 +182,14 @@ class DeltaTable:
 
     def show(self, deltas: list[MetricDelta]) -> None:
         self.deltas = deltas
+        with _filling(self.widget):
+            self._fill(deltas)
+        header = self.widget.horizontalHeader()
+        header.resizeSection(0, SCENARIO_COLUMN_PX)
+        for column in (1, 2):
+            header.resizeSection(column, min(header.sectionSize(column), WIDEST_TEXT_COLUMN_PX))
+
+    def _fill(self, deltas: list[MetricDelta]) -> None:
         self.widget.clearSpans()
         self.widget.setRowCount(len(deltas))
         bold = QFont()
@@ -190,10 +215,6 @@ class DeltaTable:
                     item.setFont(bold)
                 self.widget.setItem(r, c, item)
         self._group()
-        header = self.widget.horizontalHeader()
-        for column in (1, 2):
-            self.widget.resizeColumnToContents(column)
-            header.resizeSection(column, min(header.sectionSize(column), WIDEST_TEXT_COLUMN_PX))
 
     def _group(self) -> None:
         """One scenario cell spanning its rows, its name at the top: the name is read once per group."""
