@@ -109,6 +109,10 @@ def test_a_badge_on_an_unconnected_stage_says_that_no_work_arrives(qtbot, window
     text = _figure_text(qtbot, window, "lone", lambda t: True)
     assert text == "no work arrives · no team works this stage"
     assert "inf" not in text and "0% busy" not in text and "0 % busy" not in text
+    workflow = window.document.workflow
+    team = workflow.team_by_name("Generalists")
+    window.undo_stack.push(SetFieldCommand(workflow, team.id, "stages", [*team.stages, "lone"]))
+    assert _figure_text(qtbot, window, "lone", lambda t: "no team" not in t) == "no work arrives"
 
 
 def test_a_badge_on_a_stage_no_team_works_says_so_and_how_fast_work_piles_up(qtbot, window):
