@@ -107,15 +107,15 @@ class MainWindow(QMainWindow):
         validation_dock = self._dock("Validation", self.validation, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.validation_dock = validation_dock
         self.results_dock = self._dock("Results", self.results, Qt.DockWidgetArea.BottomDockWidgetArea)
-        # beside the validation list, not tabbed with it: a second tab group leaves a stray tab bar (Qt 6.11);
-        # show_results gives it most of the width and half the height when it appears
+        # tabbed with the validation list only once both are shown (show_results): tabifying a hidden dock
+        # leaves a stray tab bar (Qt 6.11); side by side, both were squeezed to their minimum width
         self.splitDockWidget(validation_dock, self.results_dock, Qt.Orientation.Horizontal)
         self._results_sized = False
         self.tabifyDockWidget(properties_dock, self._dock("Scenarios", self.scenarios,
                                                           Qt.DockWidgetArea.RightDockWidgetArea))
         self.tabifyDockWidget(properties_dock, self._dock("Run", self.run_panel, Qt.DockWidgetArea.RightDockWidgetArea))
         properties_dock.raise_()
-        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.BottomDockWidgetArea)  # the palette is short
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.actions = build_actions(self)
         self.what_if = WhatIfWiring(self)
@@ -157,25 +157,29 @@ class MainWindow(QMainWindow):
         return list(self._dock_widgets)
 
     def show_results(self, raise_it: bool = True) -> None:
-        """Show the Results dock at a readable size: the first time, most of the bottom's width (the validation
-        list keeps a column) and at least half the window's height, since charts and tables do not squeeze."""
+        """Show the Results dock at a readable size: the first time, tabbed with the validation list (so it has
+        the bottom's whole width, which runs under the short node palette) and at least half the window high."""
         dock = self.results_dock
         dock.show()
         if raise_it:
             dock.raise_()
-        if self._results_sized or not self.isVisible():
+        if not self._results_sized and self.isVisible():
+            self._results_sized = True
+            QTimer.singleShot(0, self._size_results)  # once the layout has placed the dock just shown
+
+    def _size_results(self) -> None:
+        dock, validation = self.results_dock, self.validation_dock
+        if dock.isHidden() or dock.isFloating():
             return
-        self._results_sized = True
-        width = max(self.width(), 800)
-        if not self.validation_dock.isHidden() and not self.validation_dock.isFloating():
-            self.resizeDocks([self.validation_dock, dock], [width * 3 // 10, width * 7 // 10],
-                             Qt.Orientation.Horizontal)
+        if not validation.isHidden() and not validation.isFloating():
+            self.tabifyDockWidget(validation, dock)
+            dock.raise_()
         self.resizeDocks([dock], [max(dock.height(), self.height() // 2)], Qt.Orientation.Vertical)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self.results_dock.isHidden():
-            QTimer.singleShot(0, lambda: self.show_results(raise_it=False))
+            self.show_results(raise_it=False)
 
     def update_title(self, *_signal_args: object) -> None:
         """The title names the file and the workflow (its name titles exports); the selector follows renames."""
