@@ -5,6 +5,7 @@ and a badge on a stage no work reaches, or no team works, says so instead of sho
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from PySide6.QtGui import QFontMetricsF
@@ -14,7 +15,7 @@ from ui.canvas import style
 from ui.canvas.card_text import Wrapped, wrap
 from ui.canvas.node_item import KEY_FONT, NAME_FONT, TEXT_WIDTH
 from ui.canvas.node_summary import key_lines, tooltip_lines
-from ui.canvas.overlay import PILL_SPACE
+from ui.canvas.overlay import OVERLOADED, PILL_SPACE, stage_figures
 from ui.commands import AddNodeCommand, SetFieldCommand
 from ui.main_window import EXAMPLES_FOLDER
 
@@ -162,3 +163,22 @@ def test_card_text_wraps_where_its_parts_meet_and_says_when_it_had_to_cut(qtbot)
     assert wrap("1 category · 2 languages", metrics, width, 3) == Wrapped(("1 category · 2 languages",), False)
     cut = wrap("word " * 40, metrics, width, 3)
     assert cut.elided and len(cut.rows) == 3 and cut.rows[-1].endswith("…")
+
+
+def test_a_simulated_badge_breaks_into_two_lines_and_never_prints_inf(triage):
+    tier1 = triage.node_by_name("Tier 1")
+    team = triage.team_by_name("Generalists")
+
+    def summary(kind: str, scope: str, metric: str, mean: float) -> SimpleNamespace:
+        return SimpleNamespace(scenario_id="base", scope_kind=kind, scope_id=scope, metric=metric, mean=mean)
+
+    run = SimpleNamespace(summaries=[summary("stage", tier1.id, "queue_length_mean", 12.34),
+                                     summary("stage", tier1.id, "wait_mean_s", 90.0),
+                                     summary("team", team.id, "utilisation_share", 0.81)])
+    figure = stage_figures(run, "base", triage, "utilisation")[tier1.id]
+    assert figure.text == "sim 81% busy · backlog 12.3 · wait 1.5 min"
+    assert figure.lines == ("sim 81% busy", "backlog 12.3 · wait 1.5 min")
+    run.summaries[0].mean, run.summaries[1].mean = float("inf"), float("inf")
+    figure = stage_figures(run, "base", triage, "backlog")[tier1.id]
+    assert figure.text == "sim 81% busy · backlog grows" and "inf" not in figure.text
+    assert figure.colour == OVERLOADED

@@ -56,7 +56,7 @@ SCENARIO_AMBER = QColor("#e0a100")
 GOOD, BUSY, OVERLOADED = QColor("#2d9d78"), QColor("#e09b1c"), QColor("#d64545")
 IDLE = QColor("#7b8794")
 PILL_FONT = style.font(style.BADGE_POINTS)
-TAG_FONT = style.font(7.0, bold=True)
+TAG_FONT = style.font(8.5, bold=True)
 
 
 def overlay_of(scene: Any) -> CanvasOverlay | None:
@@ -166,7 +166,8 @@ class CanvasOverlay(QObject):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(QPen(SCENARIO_AMBER, 3.0, Qt.PenStyle.DashLine))
             painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), style.CORNER_RADIUS + 2, style.CORNER_RADIUS + 2)
-            tag = QRectF(rect.width() - 74, -10, 64, 16)
+            width = QFontMetricsF(TAG_FONT).horizontalAdvance("SCENARIO") + 16
+            tag = QRectF(rect.width() - 10 - width, -10, width, 18)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(SCENARIO_AMBER)
             painter.drawRoundedRect(tag, 8, 8)
@@ -314,14 +315,18 @@ def stage_figures(run: RunResult, scenario_id: str, workflow: Workflow | None, c
         teams = workflow.teams_for_stage(stage_id) if workflow is not None else []
         shares = [team_use[t.id] for t in teams if t.id in team_use and math.isfinite(team_use[t.id])]
         use = sum(shares) / len(shares) if shares else math.nan
-        queued = f"backlog {backlog:,.1f}" if math.isfinite(backlog) else "backlog grows"
-        text = (f"sim {use:.0%} busy · {queued}" if math.isfinite(use) else f"sim {queued}")
         wait = waits.get(stage_id, math.nan)
-        text += f" · wait {_minutes(wait)}" if math.isfinite(wait) else ""
-        if colour_by == "backlog":
+        rest = " · ".join([f"backlog {backlog:,.1f}" if math.isfinite(backlog) else "backlog grows",
+                           *([f"wait {_minutes(wait)}"] if math.isfinite(wait) else [])])
+        first = f"sim {use:.0%} busy" if math.isfinite(use) else "sim"
+        text = f"{first} · {rest}" if math.isfinite(use) else f"sim {rest}"
+        lines = (first, rest) if math.isfinite(use) else ()
+        if colour_by == "backlog" and not math.isfinite(backlog):
+            colour = OVERLOADED
+        elif colour_by == "backlog":
             relative = backlog / largest if largest > 0 else 0.0
             colour = load_colour(0.5 + 0.5 * relative) if largest > 0 else GOOD
         else:
             colour = load_colour(use) if math.isfinite(use) else GOOD
-        out[stage_id] = StageFigure(text, colour)
+        out[stage_id] = StageFigure(text, colour, lines)
     return out
