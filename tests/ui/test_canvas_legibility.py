@@ -147,6 +147,7 @@ def test_a_card_names_its_first_team_and_counts_the_rest_in_words(window):
     assert not any("(+" in line or "mix of" in line for line in lines)
     detail = "\n".join(tooltip_lines(workflow, stage))
     assert all(team.name in detail for team in teams)
+    assert detail in window.view.canvas_scene.node_items[stage.id].toolTip()
     assert "SLA P2: 90% ≤ 24 h" in detail
     source = workflow.node_by_name("Americas reports")
     assert key_lines(workflow, source)[-1] == "1 category · 3 languages"
