@@ -35,6 +35,8 @@ def keyed_window(request, qtbot, tmp_path, triage, monkeypatch) -> MainWindow:
     window = make_window(qtbot, tmp_path)
     assert window.open_path(path)
     qtbot.wait(10)
+    window.activateWindow()  # shortcuts need the active window (also on a real X server without a window manager)
+    qtbot.waitUntil(window.isActiveWindow)
     window.view.setFocus()
     return window
 
