@@ -124,7 +124,7 @@ def test_a_badge_on_a_stage_no_team_works_says_so_and_how_fast_work_piles_up(qtb
     text = _figure_text(qtbot, window, tier1.id, lambda t: "no team" in t)
     assert text.startswith("no team works this stage: backlog grows by ~")
     assert "inf" not in text and "%" not in text
-    assert "no team works this stage" in key_lines(workflow, tier1)
+    assert "no team assigned" in key_lines(workflow, tier1)
 
 
 def test_an_overloaded_stage_says_its_backlog_grows(qtbot, window):

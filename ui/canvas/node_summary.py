@@ -54,7 +54,7 @@ def _sla(target: SlaTarget) -> str:
 def _teams(workflow: Workflow, stage: ReviewStage) -> str:
     teams = workflow.teams_for_stage(stage.id)
     if not teams:
-        return NO_TEAM
+        return "no team assigned"
     if len(teams) == 1:
         return f"team: {teams[0].name}"
     return f"teams: {teams[0].name} + {_count(len(teams) - 1, 'more team')}"
