@@ -28,7 +28,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from flowmodel.change_fields import ROUTE_PREFIX
+from flowmodel.change_fields import ROUTE_PREFIX, field_for
 from flowmodel.errors import ModelError
 from flowmodel.ids import new_id
 from flowmodel.limits import MAX_ABS_NUMBER
@@ -123,7 +123,8 @@ def _apply_route(workflow: Workflow, change: Change, where: str) -> None:
 def apply_change(workflow: Workflow, change: Change) -> None:
     """Apply one change to ``workflow`` in place (callers pass a copy)."""
     target = workflow.find(change.target)
-    where = f"change {describe_target(workflow, change.target)} · {change.path}"
+    label = field_for(workflow, change.target, change.path).label  # planner words: messages show no path
+    where = f"change {describe_target(workflow, change.target)} · {label}"
     if target is None:
         raise ModelError("the change addresses a node, edge or team that does not exist",
                          where=where, hint="remove the change or point it at an existing node or team")

@@ -151,12 +151,12 @@ def test_a_hostile_change_value_or_result_does_not_apply(triage: Workflow, op: s
     scenario = Scenario("Hostile", changes=[Change(source.id, "rate_per_hour", op, value)])
     with pytest.raises(ModelError) as caught:
         apply_scenario(triage, scenario)
-    assert caught.value.where == "change User reports · rate_per_hour"
+    assert caught.value.where == "change User reports · arrival rate"
     assert fragment in caught.value.message
     triage.put_scenario(scenario)
     warnings = [i for i in validate(triage) if i.rule == "scenario-does-not-apply"]
     assert len(warnings) == 1
-    assert "Scenario “Hostile” does not apply: change User reports · rate_per_hour: " in warnings[0].message
+    assert "Scenario “Hostile” does not apply: change User reports · arrival rate: " in warnings[0].message
 
 
 def test_a_hostile_element_of_a_list_value_is_named(triage: Workflow) -> None:
@@ -164,14 +164,14 @@ def test_a_hostile_element_of_a_list_value_is_named(triage: Workflow) -> None:
     change = Change(team.id, "shifts.all day.headcount", "set", [8, 8, 8, 8, 8, 8, HUGE])
     with pytest.raises(ModelError, match=r"the change's value\[6\]: the number 1e400") as caught:
         apply_scenario(triage, Scenario("Hostile", changes=[change]))
-    assert caught.value.where == "change Generalists · shifts.all day.headcount"
+    assert caught.value.where == "change Generalists · headcount, all day shift"
 
 
 def test_a_branch_probability_change_is_checked_too(triage: Workflow) -> None:
     tier1 = triage.node_by_name("Tier 1")
     with pytest.raises(ModelError, match="NaN") as caught:
         apply_scenario(triage, Scenario("Hostile", changes=[Change(tier1.id, "route.remove", "set", math.nan)]))
-    assert caught.value.where == "change Tier 1 · route.remove"
+    assert caught.value.where == "change Tier 1 · remove share"
 
 
 @pytest.mark.parametrize("path, value", [("rate_per_hour", HUGE), ("rate_per_hour", math.nan),
@@ -394,7 +394,7 @@ def test_cli_simulate_names_the_scenario_whose_scale_leaves_the_limit(tmp_path: 
                       "--replications", "1")
     _assert_clean(outcome, 1, path, before)
     line = one_error_line(outcome)
-    assert f"scenario '{scenario['name']}' · change {document['nodes'][0]['name']} · rate_per_hour: scaling" in line
+    assert f"scenario '{scenario['name']}' · change {document['nodes'][0]['name']} · arrival rate: scaling" in line
     assert "which is not a usable number" in line
 
 
