@@ -31,6 +31,7 @@ from flowmodel.safe_files import read_document_bytes
 from reports.comparison import StaffingTable
 from reports.files import check_target, write_file
 from simulations.staffing import StaffingPlan
+from simulations.staffing.plan import STATUS_WORDS
 
 PLAN_FORMAT = "flowmodel.staffing-plan"
 PLAN_SUFFIXES = (".json", ".csv", ".xlsx")
@@ -88,7 +89,8 @@ def plan_xlsx_bytes(plan: StaffingPlan) -> bytes:
                  ["replications run", plan.replications_run], ["confidence", plan.confidence],
                  ["screening horizon (h)", plan.screen_settings.horizon_hours if plan.screen_settings else None],
                  ["confirmation horizon (h)", plan.settings.horizon_hours],
-                 ["confirmation replications (most)", plan.settings.replications], ["status", plan.status],
+                 ["confirmation replications (most)", plan.settings.replications],
+                 ["outcome", STATUS_WORDS.get(plan.status, plan.status)],
                  ["wall seconds", round(plan.wall_seconds, 1)]]
     for title, header, rows in (
             ("Staffing", ROW_COLUMNS, _row_values(plan)),

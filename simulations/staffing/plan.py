@@ -249,6 +249,11 @@ def _shift_path(workflow: Workflow, team_id: str, shift_index: int) -> str:
         f"shifts.{shift_index}.headcount"
 
 
+#: A plan's ``status`` in a planner's words (exports and the command line).
+STATUS_WORDS = {"met": "every target met", "not_met": "targets still missed when the search stopped",
+                "infeasible": "some targets no staffing can meet; the others staffed"}
+
+
 def minimality_summary(plan: StaffingPlan) -> str:
     """How the plan proves it is minimal, in one sentence (empty when the trim did not finish)."""
     if not plan.trim_checks:
