@@ -143,7 +143,7 @@ def test_a_card_names_its_first_team_and_counts_the_rest_in_words(window):
     teams = workflow.teams_for_stage(stage.id)
     assert len(teams) == 3
     lines = key_lines(workflow, stage)
-    assert f"teams: {teams[0].name} + 2 more teams" in lines
+    assert f"{teams[0].name} + 2 more teams" in lines
     assert not any("(+" in line or "mix of" in line for line in lines)
     detail = "\n".join(tooltip_lines(workflow, stage))
     assert all(team.name in detail for team in teams)

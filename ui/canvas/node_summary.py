@@ -57,7 +57,7 @@ def _teams(workflow: Workflow, stage: ReviewStage) -> str:
         return "no team assigned"
     if len(teams) == 1:
         return f"team: {teams[0].name}"
-    return f"teams: {teams[0].name} + {_count(len(teams) - 1, 'more team')}"
+    return f"{teams[0].name} + {_count(len(teams) - 1, 'more team')}"   # the count says these are teams
 
 
 def key_lines(workflow: Workflow, node: Node) -> list[str]:
