@@ -61,3 +61,18 @@ def test_an_untitled_workflow_is_titled_by_its_new_name(qtbot, window):
     window.new_document()
     _type_name(qtbot, window, "Spam appeals")
     assert window.windowTitle() == "Spam appeals* — Flowmodel"
+
+
+def test_renaming_one_workflow_of_a_workspace_renames_it_in_the_selector(qtbot, window, triage):
+    second = triage.copy()
+    second.name = "Appeals"
+    window.show_workflows([window.document.workflow, second])
+    window.workflow_selector.setCurrentIndex(1)
+    assert window.name_field.text() == "Appeals"
+    _type_name(qtbot, window, "Appeals, EU")
+    assert window.workflow_selector.itemText(1) == "Appeals, EU"
+    assert window.windowTitle().endswith("› Appeals, EU — Flowmodel")
+    window.workflow_selector.setCurrentIndex(0)
+    window.undo_stack.undo()  # brings the renamed workflow back onto the canvas, as every undo does
+    assert window.document.workflow is second and second.name == "Appeals"
+    assert window.workflow_selector.itemText(1) == "Appeals"
