@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from run_helpers import RUN_TIMEOUT_MS, short_settings
 
+from ui.report.export_actions import comparison_of
+
 
 def _run_menu(window):
     return next(a.menu() for a in window.menuBar().actions() if a.text() == "&Run")
@@ -21,6 +23,8 @@ def test_the_run_menu_runs_like_the_run_button(qtbot, window, tmp_path):
     assert action.shortcuts() == [QKeySequence("F5")]
     target = tmp_path / "triage.flowdb"
     assert window.save_as(target)
+    window.name_field.setText("Triage, renamed")
+    window.name_field.editingFinished.emit()
     window.run_panel.set_settings(short_settings())
     qtbot.keyClick(window.view, Qt.Key.Key_F5)
     assert window.runs.running, window.run_panel.status.text()
@@ -28,6 +32,8 @@ def test_the_run_menu_runs_like_the_run_button(qtbot, window, tmp_path):
     qtbot.waitUntil(lambda: window.results.run is not None, timeout=RUN_TIMEOUT_MS)
     assert action.isEnabled()
     assert len(window.run_history.entries) == 1 and window.run_history.entries[0].stored
+    # exports title the run with the name the workflow had when it ran
+    assert comparison_of(window.results.run, window.document.workflow).workflow_name == "Triage, renamed"
     # the Results dock got the bottom's width (tabbed with Validation) and half the window, not a sliver
     qtbot.waitUntil(lambda: window.results_dock.width() >= window.width() // 2)
     assert window.results_dock.isVisible() and window.results_dock.height() >= window.height() // 2 - 40
