@@ -37,6 +37,7 @@ SUMMARY_COLUMNS = ("Stage, team, …", "Metric (unit)", "Mean", "± 95 % CI", "n
 DELTA_COLUMNS = ("Scenario", "Name", "Metric", "Δ", "Δ %", "95 % CI of Δ", "Clear", "Reference", "Scenario value")
 SCENARIO_COLUMN_PX = 150
 WIDEST_TEXT_COLUMN_PX = 170
+SCOPE_COLUMN_PX = 130
 
 
 def metric_unit(metric: str) -> tuple[str, float, str]:
@@ -148,7 +149,8 @@ class MetricTable:
                                           _cell(f"± {ci}", True), _cell(str(s.n), True))):
                     self.widget.setItem(r, c, item)
         header = self.widget.horizontalHeader()
-        header.resizeSection(0, min(header.sectionSize(0), WIDEST_TEXT_COLUMN_PX))
+        header.resizeSection(0, min(header.sectionSize(0), SCOPE_COLUMN_PX))
+        header.resizeSection(1, min(header.sectionSize(1), WIDEST_TEXT_COLUMN_PX))
 
 
 def comparison_deltas(run: RunResult, scenario_ids: list[str]) -> list[MetricDelta]:
@@ -174,7 +176,6 @@ class DeltaTable:
         for column in (0, 1, 2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(0, SCENARIO_COLUMN_PX)
-        header.setStretchLastSection(True)
         self.widget.setWordWrap(True)
         self.widget.setHorizontalScrollMode(QTableWidget.ScrollMode.ScrollPerPixel)
         self.deltas: list[MetricDelta] = []

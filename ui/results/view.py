@@ -99,8 +99,8 @@ class ResultsView(QWidget):
         self.splitter = splitter
         splitter.addWidget(self.charts)
         splitter.addWidget(self.metrics.widget)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
         splitter.setSizes([900, 560])
         page = QVBoxLayout(results_page)
         page.setContentsMargins(4, 4, 4, 4)
@@ -238,7 +238,7 @@ class ResultsView(QWidget):
         if self.splitter.orientation() != orientation:
             self.splitter.setOrientation(orientation)
             total = self.splitter.width() if wide else self.splitter.height()
-            self.splitter.setSizes([total * 2 // 3, total - total * 2 // 3])
+            self.splitter.setSizes([total * 3 // 5, total - total * 3 // 5])
 
     def _overlay_changed(self) -> None:
         self.canvas_overlay_changed.emit(self.run, self.scenario_id, self.overlay_picker.currentData() or "")
