@@ -226,7 +226,7 @@ def test_sla_unit_switch_converts_and_expiry_toggles(panel, triage):
     panel.show_item(stage.id)
     sla = panel.form.field("sla")
     sla.add_button.click()
-    assert [(t.priority, t.within, t.unit) for t in stage.sla] == [("P0", 24.0, "h")]
+    assert [(t.priority, t.within, t.unit) for t in stage.sla] == [("P2", 24.0, "h")]  # the priority arriving at Tier 1
     sla.table.item(0, 3).setText("d")
     assert (stage.sla[0].within, stage.sla[0].unit) == (1.0, "d")
     expiry = panel.form.field("expiry")
