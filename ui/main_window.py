@@ -51,6 +51,7 @@ from ui.scenarios.mode import ScenarioUndoStack
 from ui.scenarios.panel import ScenariosPanel
 from ui.shortcuts import drop_shadowed_bindings
 from ui.staffing.window_wiring import StaffingWiring
+from ui.trace.window_wiring import TraceWiring
 from ui.window_actions import build_actions
 from ui.workflow_name import WorkflowNameField
 
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         self.staffing = StaffingWiring(self)
         self.staffing.menu.insertAction(self.staffing.action, self.what_if.run_action)
         self.staffing.menu.insertSeparator(self.staffing.action)
+        self.traces = TraceWiring(self, self.staffing.menu)
         drop_shadowed_bindings(self.findChildren(QAction))  # after every part added its actions
         self.view.status_message.connect(self.show_status)
         self.autosaver.failed.connect(self.show_status)
@@ -420,6 +422,7 @@ class MainWindow(QMainWindow):
             self.runs.cancel()
             self.runs.wait()
             self.staffing.stop()
+            self.traces.stop()
             event.accept()
         else:
             event.ignore()

@@ -70,3 +70,23 @@ def test_export_writes_the_event_log_and_a_bad_place_is_explained(qtbot, tmp_pat
     assert dialog.export() is None
     assert "does not exist" in dialog.status.text()
 
+
+
+def test_the_run_menu_opens_the_trace_window_on_the_canvas_workflow(qtbot, tmp_path) -> None:
+    from editor_helpers import make_window
+
+    from flowmodel.jsonfile import write_workflow_json
+
+    path = tmp_path / "traced.flow.json"
+    workflow = screened_review(rate=4.0)
+    workflow.put_scenario(Scenario(name="Slower reviews", changes=[Change("review", "handle_time.mean", "set", 14.0)]))
+    write_workflow_json(workflow, path)
+    window = make_window(qtbot, tmp_path)
+    assert window.open_path(path)
+    window.scenarios.select_scenario(window.document.workflow.scenario_by_name("Slower reviews").id)
+    [action] = [a for a in window.staffing.menu.actions() if a.text() == "&Trace items…"]
+    action.trigger()
+    dialog = window.traces.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.workflow is window.document.workflow and dialog.scenario.currentText() == "Slower reviews"
+    assert dialog.folder == tmp_path  # exports start beside the document
