@@ -126,7 +126,7 @@ def settle(app: QApplication, charts, timeout_s: float = 30.0) -> float:
     shown = timeout_s
     while time.perf_counter() - started < timeout_s:
         app.processEvents()
-        if charts.views and all(v.pending is None and not v.pixmap.isNull() for v in charts.views):
+        if charts.views and all(v.shown for v in charts.views):
             shown = time.perf_counter() - started
             break
         time.sleep(0.002)

@@ -5,9 +5,9 @@ Rules:
   figure is built and rendered with Agg on one background thread (:class:`Renderer`, a one-thread
   QThreadPool, so matplotlib is never used by two threads at once) and handed back as a QImage; the UI thread
   only paints pixmaps, so results appearing never freeze the window.
-- Every figure uses the constrained layout at the exact pixel size of its widget; a resized chart is
-  rendered again after :data:`RESIZE_SETTLE_MS` (the old image is scaled meanwhile), so titles, ticks and
-  legends never collide.
+- Every figure uses the constrained layout at the exact pixel size of its widget; a new or resized chart is
+  rendered once its size has been still for :data:`RESIZE_SETTLE_MS` (the old image is scaled meanwhile), so
+  titles, ticks and legends never collide and a layout pass does not cost a render.
 - A chart never gets smaller than :data:`MINIMUM_CHART` (or its own taller minimum, e.g. an SLA chart with
   many bars): :class:`ChartGrid` puts the charts two per row when the pane is wide enough, one per row
   otherwise, inside a scroll area.
@@ -147,9 +147,10 @@ class ChartView(QWidget):
         Renderer.shared().rendered.connect(self._rendered)
 
     def set_spec(self, spec: ChartSpec) -> None:
+        """Show ``spec``: rendered once the layout has settled (a new chart is usually resized right after)."""
         self.spec = spec
         self.setMinimumSize(MINIMUM_CHART.width(), spec.min_height)
-        self.request()
+        self._settle.start()
 
     def request(self) -> None:
         """Render the spec at the current size (in the background)."""
@@ -161,8 +162,15 @@ class ChartView(QWidget):
         self.pending = job
         Renderer.shared().submit(job)
 
+    @property
+    def shown(self) -> bool:
+        """The latest spec is on screen: nothing waits for a render and an image (or its error) is there."""
+        return self.pending is None and not self._settle.isActive() and (not self.pixmap.isNull() or bool(self.error))
+
     def wait(self) -> None:
         """Block until the pending render is shown (tests and exports; the view itself never waits)."""
+        if self._settle.isActive():
+            self.request()
         job = self.pending
         if job is not None and job.done.wait(WAIT_S):
             self._rendered(job)
