@@ -56,6 +56,11 @@ def validate(workflow: Workflow) -> list[Issue]:
     return issues
 
 
+#: Errors a scenario causes that a rule of their own already reports for that scenario, with the fix (a branch
+#: sum off 100 %: ``scenario-probability-sum``); ``scenario-invalid`` would only say it again.
+SAID_PER_SCENARIO = frozenset({"probability-sum"})
+
+
 def check_scenarios(workflow: Workflow) -> list[Issue]:
     """A ``scenario-invalid`` warning for each scenario that applies but leaves the model with errors."""
     issues: list[Issue] = []
@@ -65,7 +70,8 @@ def check_scenarios(workflow: Workflow) -> list[Issue]:
         except ModelError:
             continue  # reported as scenario-does-not-apply by the parameter checks
         model.scenarios.clear()
-        found = errors([issue for what, check in _CHECKS for issue in _guarded(what, check, model)])
+        found = [issue for issue in errors([issue for what, check in _CHECKS for issue in _guarded(what, check, model)])
+                 if issue.rule not in SAID_PER_SCENARIO]
         if found:
             listed = "; ".join(issue.message for issue in found[:3])
             more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""

@@ -124,5 +124,6 @@ def test_a_scenario_whose_branches_sum_to_103_percent_is_flagged(triage):
     assert issue.message == ("“Tier 1”: in scenario “More removals” the branches sum to 103 %, not 100 % "
                              "(remove 33 % + keep 70 %)")
     assert issue.hint.startswith("in the scenario, lower the remove share by 3 points")
+    assert not [i for i in validate(triage) if i.rule == "scenario-invalid"]  # said once, not twice
     triage.put_scenario(Scenario("Rescaled", changes=[Change(remove.source, "route.remove", "set", 0.33)]))
     assert len([i for i in validate(triage) if i.rule == "scenario-probability-sum"]) == 1
