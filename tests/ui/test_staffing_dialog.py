@@ -147,3 +147,14 @@ def test_infeasible_targets_show_the_reason_without_running(qtbot, tmp_path):
     assert "Review · P2: the target (95% within 1 min) is below the handle time" in text
     assert dialog.status.text() == "Not started: see the reasons on the right."
     assert not dialog.apply_button.isEnabled() and not dialog.export_button.isEnabled()
+
+
+def test_the_export_dialog_starts_beside_the_document(window, tmp_path, monkeypatch):
+    from ui.staffing import dialog as dialog_module
+
+    seen = []
+    monkeypatch.setattr(dialog_module.QFileDialog, "getSaveFileName",
+                        staticmethod(lambda parent, title, start, filters: (seen.append(start), ("", ""))[1]))
+    dialog = window.staffing.open_dialog()
+    assert dialog.ask_export_path() is None
+    assert seen == [str(tmp_path / "staffing.json")]

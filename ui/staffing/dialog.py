@@ -60,6 +60,7 @@ from simulations.staffing import (
     targets_from_model,
 )
 from simulations.staffing.search import DEFAULT_TIME_BUDGET_S
+from ui.report.export_actions import start_path
 from ui.staffing.controller import StaffingController
 from ui.staffing.result_view import StaffingResultView, read_only_cell, read_only_table
 
@@ -90,6 +91,9 @@ class StaffingDialog(QDialog):
     """See the module rules; ``apply_requested(plan)`` asks the window to add the plan as a scenario."""
 
     apply_requested = Signal(object)
+
+    #: The open document's file (exports start beside it); None while untitled. Set by the window wiring.
+    document_path: Path | None = None
 
     def __init__(self, workflow: Workflow, parent: QWidget | None = None, jobs: int | None = None) -> None:
         super().__init__(parent)
@@ -317,7 +321,8 @@ class StaffingDialog(QDialog):
 
     # -- export ----------------------------------------------------------------------------------
     def ask_export_path(self) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(self, "Export staffing plan", "staffing.json", ";;".join(EXPORT_FILTERS))
+        start = start_path(self.document_path, "staffing.json")  # beside the document, as every export
+        name, _ = QFileDialog.getSaveFileName(self, "Export staffing plan", start, ";;".join(EXPORT_FILTERS))
         return Path(name) if name else None
 
     def show_error(self, text: str) -> None:

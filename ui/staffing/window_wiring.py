@@ -53,6 +53,7 @@ class StaffingWiring(QObject):
                 self.dialog.set_workflow(window.document.workflow, chosen.id)
         elif not self.dialog.controller.running:
             self.dialog.set_workflow(window.document.workflow, chosen.id if chosen is not None else None)
+        self.dialog.document_path = window.document.path
         self.dialog.show()
         self.dialog.raise_()
         self.dialog.activateWindow()
