@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from flowmodel.workflow import Workflow
     from ui.canvas.node_item import NodeItem
 
-LABEL_FONT = style.font(8.0)
+LABEL_FONT = style.font(10.0)  # read beside 11.5 pt card text at zoom-to-fit
 ARROW_SIZE = 9.0
 BACK_EDGE_DROP = 70.0
 LABEL_Z = 2.0  # above cards (0) and the selected card (1)
