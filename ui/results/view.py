@@ -8,6 +8,9 @@ Rules:
   read is reported in the view, not as a traceback.
 - ``canvas_overlay_changed(run, scenario_id, colour_by)`` tells the window what the canvas should show
   ("" = no overlay, "utilisation" or "backlog").
+- Watching a run (:meth:`ResultsView.show_live`): while replications finish, the run so far is shown as a run
+  would be — headline, charts, metrics, comparison, canvas overlay (backlog unless another was chosen) —
+  under a "Running — k of n replications finished" heading; the finished run then takes its place.
 - Above the tabs, the headline of each scenario against the reference says in words what the charts show
   (:func:`reports.findings.headline`); the charts render in the background (:mod:`ui.results.figures`) and
   sit beside the metric table when the pane is wide, above it when it is narrow.
@@ -196,6 +199,30 @@ class ResultsView(QWidget):
         self._show_headline(run)
         self._show_scenario()
         self.comparison.set_run(run)
+
+    def show_live(self, run: RunResult, done: int, total: int) -> None:
+        """Watch a run: the replications finished so far, aggregated like a finished run, while it goes on (the
+        finished run replaces it). The canvas shows the backlog unless the planner chose another overlay."""
+        chosen = self.scenario_id
+        self.history_list.blockSignals(True)
+        self.history_list.setCurrentRow(-1)
+        self.history_list.blockSignals(False)
+        self.entry, self.run = None, run
+        self.heading.setText(f"<b>Running</b> — {done} of {total} replications finished: the figures so far "
+                             "(their intervals narrow as more finish)")
+        self.scenario_picker.blockSignals(True)
+        self.scenario_picker.clear()
+        for scenario in run.scenarios:
+            self.scenario_picker.addItem(str(scenario["name"]), str(scenario["id"]))
+        self.scenario_picker.setCurrentIndex(max(self.scenario_picker.findData(chosen), 0))
+        self.scenario_picker.blockSignals(False)
+        self._show_headline(run)
+        self._show_scenario()
+        self.comparison.set_run(run)
+        if not self.overlay_picker.currentData():
+            self.overlay_picker.setCurrentIndex(max(self.overlay_picker.findData("backlog"), 0))
+        else:
+            self._overlay_changed()
 
     def select_entry(self, entry_id: str) -> None:
         for i in range(self.history_list.count()):

@@ -12,6 +12,9 @@ Rules:
   runs are listed but none is picked, the results heading says so rather than "No run yet". A failed run
   shows its message in the run panel, never a traceback. The run estimate's warnings show in the run panel
   while the run goes on; a run the backlog guard cut short says so there and in the status bar.
+- Watching a run: as replications finish, the run so far (``RunController.partial``, at most once a second)
+  is shown in the results view and on the canvas overlay (:meth:`ResultsView.show_live`), without raising
+  the dock over what the planner is looking at; the finished run then replaces it.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ class WhatIfWiring(QObject):
         runs.progressed.connect(panel.show_progress)
         runs.estimated.connect(panel.show_estimate)
         runs.finished.connect(self.run_finished)
+        runs.partial.connect(self.run_partial)
         runs.failed.connect(self.run_failed)
         runs.cancelled.connect(lambda: panel.show_outcome("Run cancelled; no results kept.", False))
         window.results.canvas_overlay_changed.connect(window.overlay.set_results)
@@ -105,6 +109,16 @@ class WhatIfWiring(QObject):
             window.run_panel.show_outcome(error.render(), False)
             return False
         return True
+
+    def run_partial(self, run: RunResult) -> None:
+        """Watch the run: the results view and the canvas overlay show the replications finished so far."""
+        window = self.window
+        if not window.runs.running:
+            return  # a late report of a run that has ended
+        total = run.options.settings.replications * len(run.scenarios)
+        if window.results.run is None or window.results.entry is not None:
+            window.show_results(raise_it=False)
+        window.results.show_live(run, len(run.replications), total)
 
     def run_finished(self, result: RunResult, run_id: str, snapshot: Workflow, kept_id: str = "",
                      note: str = "") -> None:
