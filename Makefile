@@ -26,7 +26,8 @@ test: $(STAMP)
 	status=0; QT_QPA_PLATFORM=offscreen $(PY) -m pytest || status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "no tests were collected: failing" >&2; exit 1; fi; exit $$status
 
-# The main window on an example, rendered under a virtual X server to docs/screenshot.png.
+# The screens of docs/, rendered under a virtual X server: the main window on an example (docs/screenshot.png),
+# results and comparison of a run, the scenario editor, a run in progress and an item trace.
 screenshot: $(STAMP)
 	@scripts/install_qt_system_libs.sh window
 	@command -v xvfb-run >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
@@ -34,6 +35,8 @@ screenshot: $(STAMP)
 	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends xvfb xauth >/dev/null; } \
 	  || { echo "make screenshot needs xvfb-run: install the xvfb package" >&2; exit 1; }
 	xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m ui.screenshot $(EXAMPLE) docs/screenshot.png
+	xvfb-run -a -s "-screen 0 1920x1080x24" $(PY) -m ui.results.screenshot docs
+	xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m ui.docs_screens docs --size 1600x1000
 
 # The sample PDF report (and a picture of its first page) under docs/, from the hate-speech example.
 sample-report: $(STAMP)

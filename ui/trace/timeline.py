@@ -16,7 +16,7 @@ COLOURS = {"waiting": "#f59e0b", "reviewed": "#2563eb", "passed": "#14b8a6", "ex
            "outcome": "#334155", "open": "#9ca3af"}
 WORDS = {"waiting": "waiting", "reviewed": "in review", "passed": "in", "expired": "expired", "outcome": "outcome",
          "open": "unfinished"}
-ROW_H, LABEL_W, MARGIN = 26, 260, 12
+ROW_H, LABEL_W, MARGIN = 26, 330, 12
 EMPTY_TEXT = "Choose an item in the table to see its journey"
 
 

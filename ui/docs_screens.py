@@ -1,0 +1,110 @@
+"""Render the screens the documentation shows that need a run or a dialog: the scenario editor, a run in
+progress (results and canvas taking shape) and an item trace, each to a PNG (run under Xvfb).
+
+Usage: ``python -m ui.docs_screens [OUT_FOLDER] [--size 1600x1000]`` writes ``scenario_editor.png``,
+``run_in_progress.png`` and ``item_trace.png`` from the hate-speech example, driven as a planner would:
+the Scenarios panel with a change selected in its editor; a run of the baseline and the policy change
+grabbed once the first replications are in; the trace window on the policy change, its slowest item chosen.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QWidget
+
+from ui.main_window import EXAMPLES_FOLDER, MainWindow
+from ui.screenshot import WINDOW_SIZE, parse_size
+
+EXAMPLE = "hate_speech_policy_change.flow.json"
+TRACE_SIZE = (1280, 760)
+
+
+def _settle(app: QApplication, seconds: float = 0.3) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def _until(app: QApplication, done, timeout_s: float = 300.0) -> None:
+    end = time.monotonic() + timeout_s
+    while not done():
+        if time.monotonic() > end:
+            raise SystemExit("timed out waiting for the screen to be ready")
+        app.processEvents()
+        time.sleep(0.05)
+
+
+def _save(widget: QWidget, path: Path) -> None:
+    if not widget.grab().save(str(path)):
+        raise SystemExit(f"could not write {path}")
+    print(f"wrote {path}")
+
+
+def render(folder: Path, size: tuple[int, int] = WINDOW_SIZE) -> None:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        window = MainWindow(QSettings(str(Path(scratch) / "s.ini"), QSettings.Format.IniFormat),
+                            untitled_folder=Path(scratch))
+        window.resize(*size)
+        window.show()
+        if not window.open_example(EXAMPLES_FOLDER / EXAMPLE):
+            raise SystemExit(f"cannot open {EXAMPLE}: {window.last_error}")
+        window.auto_layout()
+        _settle(app)
+        window.view.zoom_to_fit()
+        workflow = window.document.workflow
+        scenario = next(iter(workflow.scenarios.values()))
+        # the scenario editor: the policy change chosen, its second change loaded into the editor
+        window.scenarios.select_scenario(scenario.id)
+        for dock in window.docks():
+            if dock.widget() is window.scenarios:
+                dock.raise_()
+        _settle(app)
+        if window.scenarios.changes.rowCount() > 1:
+            window.scenarios.changes.selectRow(1)
+        _settle(app)
+        _save(window, folder / "scenario_editor.png")
+        # a run in progress: the baseline and the policy change, grabbed once some replications are in
+        window.run_panel.replications.setValue(8)
+        window.run_panel.run_button.click()  # the baseline and the policy change are ticked
+        _until(app, lambda: window.results.run is not None and window.results.entry is None
+               and len(window.results.run.replications) >= 3)
+        _settle(app, 1.5)
+        for dock in window.docks():
+            if dock.widget() is window.run_panel:
+                dock.raise_()
+        _settle(app)
+        _save(window, folder / "run_in_progress.png")
+        window.runs.cancel()
+        window.runs.wait()
+        _settle(app)
+        # an item trace of the policy change, its slowest item chosen
+        trace = window.traces.open_dialog()
+        trace.resize(*TRACE_SIZE)
+        trace.scenario.setCurrentIndex(trace.scenario.findData(scenario.id))
+        trace.items.setValue(300)
+        if not trace.start():
+            raise SystemExit(trace.status.text())
+        _until(app, lambda: trace.result is not None)
+        _settle(app)
+        _save(trace, folder / "item_trace.png")
+        trace.close()
+        window.undo_stack.setClean()
+        window.close()
+
+
+if __name__ == "__main__":
+    arguments = sys.argv[1:]
+    size = WINDOW_SIZE
+    if "--size" in arguments:
+        at = arguments.index("--size")
+        size = parse_size(arguments[at + 1] if at + 1 < len(arguments) else "")
+        del arguments[at:at + 2]
+    render(Path(arguments[0]) if arguments else Path("docs"), size)
