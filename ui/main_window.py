@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         # leaves a stray tab bar (Qt 6.11); side by side, both were squeezed to their minimum width
         self.splitDockWidget(validation_dock, self.results_dock, Qt.Orientation.Horizontal)
         self._results_sized = False
+        self._sides_sized = False
         self.tabifyDockWidget(properties_dock, self._dock("Scenarios", self.scenarios,
                                                           Qt.DockWidgetArea.RightDockWidgetArea))
         self.tabifyDockWidget(properties_dock, self._dock("Run", self.run_panel, Qt.DockWidgetArea.RightDockWidgetArea))
@@ -180,8 +181,19 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if not self._sides_sized:
+            self._sides_sized = True
+            QTimer.singleShot(0, self._size_sides)
         if not self.results_dock.isHidden():
             self.show_results(raise_it=False)
+
+    def _size_sides(self) -> None:
+        """The side panels' first widths follow the window: on a 1280-pixel screen the canvas keeps most of it
+        (the properties panel at 28 % of the width, 330–450 px; the node palette 150–170 px)."""
+        width = self.width()
+        palette = 150 if width < 1400 else 170
+        self.resizeDocks(self._dock_widgets[:2], [palette, max(330, min(450, int(0.28 * width)))],
+                         Qt.Orientation.Horizontal)
 
     def update_title(self, *_signal_args: object) -> None:
         """The title names the file and the workflow (its name titles exports); the selector follows renames."""
