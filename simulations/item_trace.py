@@ -216,7 +216,8 @@ def step_words(step: TraceStep) -> str:
     return f"in {step.place}"
 
 
-def _span(seconds: float) -> str:
+def span_text(seconds: float) -> str:
+    """A step's or a journey's length in the unit that reads best: 45 s, 12 min, 7.4 h, 2.3 d."""
     if seconds >= 2 * 86400:
         return f"{seconds / 86400:.1f} d"
     if seconds >= 2 * 3600:
@@ -230,10 +231,10 @@ def trace_summary(run: Any, slowest: int = 3) -> str:
     for scenario, traces in run_traces(run):
         times = sorted(t.time_in_system_s for t in traces)
         median = times[len(times) // 2] if times else 0.0
-        lines.append(f"Traced {len(traces)} items of {scenario}: median {_span(median)} in the workflow")
+        lines.append(f"Traced {len(traces)} items of {scenario}: median {span_text(median)} in the workflow")
         for t in sorted(traces, key=lambda t: t.time_in_system_s, reverse=True)[:slowest]:
             step = longest_step(t)
-            why = f", {_span(step.duration_s)} of it {step_words(step)}" if step is not None else ""
+            why = f", {span_text(step.duration_s)} of it {step_words(step)}" if step is not None else ""
             end = t.outcome or ("still in the workflow" if t.steps and t.steps[-1].state == "open" else "expired")
-            lines.append(f"  item {t.item} ({t.source}, {t.priority}): {_span(t.time_in_system_s)} to {end}{why}")
+            lines.append(f"  item {t.item} ({t.source}, {t.priority}): {span_text(t.time_in_system_s)} to {end}{why}")
     return "\n".join(lines)

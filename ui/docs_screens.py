@@ -18,7 +18,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.main_window import EXAMPLES_FOLDER, MainWindow
-from ui.screenshot import WINDOW_SIZE, parse_size
+from ui.screenshot import WINDOW_SIZE, split_size
 
 EXAMPLE = "hate_speech_policy_change.flow.json"
 TRACE_SIZE = (1280, 760)
@@ -101,10 +101,5 @@ def render(folder: Path, size: tuple[int, int] = WINDOW_SIZE) -> None:
 
 
 if __name__ == "__main__":
-    arguments = sys.argv[1:]
-    size = WINDOW_SIZE
-    if "--size" in arguments:
-        at = arguments.index("--size")
-        size = parse_size(arguments[at + 1] if at + 1 < len(arguments) else "")
-        del arguments[at:at + 2]
+    arguments, size = split_size(sys.argv[1:])
     render(Path(arguments[0]) if arguments else Path("docs"), size)

@@ -56,12 +56,16 @@ def parse_size(text: str) -> tuple[int, int]:
     return int(width), int(height)
 
 
+def split_size(arguments: list[str]) -> tuple[list[str], tuple[int, int]]:
+    """The arguments without ``--size WxH``, and that size (the default when it is not given)."""
+    if "--size" not in arguments:
+        return arguments, WINDOW_SIZE
+    at = arguments.index("--size")
+    size = parse_size(arguments[at + 1] if at + 1 < len(arguments) else "")
+    return arguments[:at] + arguments[at + 2:], size
+
+
 if __name__ == "__main__":
-    arguments = sys.argv[1:]
-    size = WINDOW_SIZE
-    if "--size" in arguments:
-        at = arguments.index("--size")
-        size = parse_size(arguments[at + 1] if at + 1 < len(arguments) else "")
-        del arguments[at:at + 2]
+    arguments, size = split_size(sys.argv[1:])
     render(Path(arguments[0]) if arguments else EXAMPLES_FOLDER / DEFAULT_EXAMPLE,
            Path(arguments[1]) if len(arguments) > 1 else Path("docs/screenshot.png"), size)

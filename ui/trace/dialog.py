@@ -37,9 +37,9 @@ from flowmodel.errors import FlowmodelError
 from flowmodel.limits import MAX_TRACE_ITEMS
 from flowmodel.workflow import Workflow
 from reports.event_log import write_event_log
-from simulations.item_trace import ItemTrace, longest_step, step_words, waited_s
+from simulations.item_trace import ItemTrace, longest_step, span_text, step_words, waited_s
 from ui.trace.controller import TraceController, TraceResult
-from ui.trace.timeline import TraceTimeline, span_text
+from ui.trace.timeline import TraceTimeline
 
 COLUMNS = ("Item", "Created", "Source", "Priority", "Outcome", "In the workflow", "Waiting", "Most of its time")
 DEFAULT_ITEMS = 200

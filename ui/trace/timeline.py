@@ -10,7 +10,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from simulations.item_trace import ItemTrace, TraceStep
+from simulations.item_trace import ItemTrace, TraceStep, span_text
 
 COLOURS = {"waiting": "#f59e0b", "reviewed": "#2563eb", "passed": "#14b8a6", "expired": "#dc2626",
            "outcome": "#334155", "open": "#9ca3af"}
@@ -18,16 +18,6 @@ WORDS = {"waiting": "waiting", "reviewed": "in review", "passed": "in", "expired
          "open": "unfinished"}
 ROW_H, LABEL_W, MARGIN = 26, 330, 12
 EMPTY_TEXT = "Choose an item in the table to see its journey"
-
-
-def span_text(seconds: float) -> str:
-    if seconds >= 2 * 86400:
-        return f"{seconds / 86400:.1f} d"
-    if seconds >= 2 * 3600:
-        return f"{seconds / 3600:.1f} h"
-    if seconds >= 60:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds:.0f} s"
 
 
 def step_label(step: TraceStep) -> str:
