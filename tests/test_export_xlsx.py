@@ -57,7 +57,11 @@ def test_scenario_sheet_holds_every_summary_exactly(workbook, stored):  # noqa: 
         assert row[4] == s.mean and row[6] == s.ci_low and row[7] == s.ci_high and row[9] == s.n
     delta = next(d for d in stored.run.deltas if d.scenario_id == "short" and d.metric == "backlog_end_count")
     row = rows[("stage", "Tier 1", "backlog_end_count")]
-    assert (row[10], row[11], row[12], row[14]) == (delta.delta_mean, delta.ci_low, delta.ci_high, "clear")
+    # the model is built with fresh ids, so its random streams (and whether 3 replications make the delta clear)
+    # differ from run to run: the sheet must say what the delta says
+    assert (row[10], row[11], row[12], row[14]) == (delta.delta_mean, delta.ci_low, delta.ci_high,
+                                                    "clear" if delta.clear else "not clear")
+    assert delta.ci_defined and delta.delta_mean > 0
     share_row = next(r for r in sheet.iter_rows(min_row=5) if r[2].value == "utilisation_share")
     assert share_row[4].number_format == "0.0%"
     assert sheet.freeze_panes == "A5" and sheet.auto_filter.ref.startswith("A4:")
