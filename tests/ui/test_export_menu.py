@@ -20,7 +20,7 @@ def answer_save_dialog(window, path) -> list[tuple[str, ...]]:
 def run_two_scenarios(window, qtbot) -> None:
     add_faster_review(window.document.workflow)
     start_run(window, qtbot, short_settings(replications=2, horizon_hours=24.0))
-    qtbot.waitUntil(lambda: window.results.run is not None and not window.runs.running, timeout=RUN_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.results.entry is not None and not window.runs.running, timeout=RUN_TIMEOUT_MS)
 
 
 def test_run_exports_are_disabled_until_a_run_is_shown(window):

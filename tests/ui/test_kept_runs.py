@@ -50,7 +50,8 @@ def test_a_run_the_workspace_could_not_take_is_kept_and_stored_by_the_next_save(
     blocker.execute("BEGIN EXCLUSIVE")
     try:
         start_run(window, qtbot, short_settings())
-        qtbot.waitUntil(lambda: window.results.run is not None, timeout=RUN_TIMEOUT_MS)
+        qtbot.waitUntil(lambda: window.results.entry is not None and not window.runs.running,
+                    timeout=RUN_TIMEOUT_MS)  # a finished run, not the run so far
     finally:
         blocker.rollback()
         blocker.close()

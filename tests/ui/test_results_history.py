@@ -22,7 +22,8 @@ def stored_run(window, qtbot, tmp_path):
     target = tmp_path / "triage.flowdb"
     assert window.save_as(target)
     start_run(window, qtbot, short_settings())
-    qtbot.waitUntil(lambda: window.results.run is not None, timeout=RUN_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.results.entry is not None and not window.runs.running,
+                    timeout=RUN_TIMEOUT_MS)  # a finished run, not the run so far
     return target
 
 
@@ -93,7 +94,8 @@ def test_results_dock_is_hidden_until_there_are_runs(window, qtbot, tmp_path):
     assert window.save_as(target)
     assert not window.results_dock.isVisible()
     start_run(window, qtbot, short_settings())
-    qtbot.waitUntil(lambda: window.results.run is not None, timeout=RUN_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.results.entry is not None and not window.runs.running,
+                    timeout=RUN_TIMEOUT_MS)  # a finished run, not the run so far
     assert window.results_dock.isVisible()
     window.close()
     reopened = make_window(qtbot, tmp_path / "again")

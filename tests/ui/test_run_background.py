@@ -14,14 +14,18 @@ def test_a_run_shows_results_in_the_table_and_charts_and_leaves_no_worker(window
     window.runs.progressed.connect(progress.append)
     start_run(window, qtbot, short_settings())
     assert not window.run_panel.run_button.isEnabled() and window.run_panel.cancel_button.isEnabled()
-    qtbot.waitUntil(lambda: window.results.metrics.widget.rowCount() > 0, timeout=RUN_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.results.entry is not None and window.results.metrics.widget.rowCount() > 0,
+                    timeout=RUN_TIMEOUT_MS)  # the finished run (the run so far may show first)
     assert not window.runs.running and window.run_panel.run_button.isEnabled()
     assert progress and progress[-1].replications_total == 6
     assert window.run_panel.status.text().startswith("Run finished: 6 replications, kept until you save")
     run = window.results.run
     assert [s["name"] for s in run.scenarios] == ["Baseline", "Faster review"]
     names = {window.results.metrics.widget.item(r, 1).text() for r in range(window.results.metrics.widget.rowCount())}
-    assert {"time to decision mean (min)", "utilisation (%)", "wait mean (min)", "backlog end"} <= names
+    assert {"utilisation (%)", "backlog end"} <= names
+    units = {name.rpartition(" (")[0]: name.rpartition("(")[2].rstrip(")") for name in names if "(" in name}
+    assert units["time to decision mean"] in ("s", "min", "h") and units["wait mean"] in ("s", "min", "h")
+    assert units["run end"] == "d"  # 48 h: a duration reads in the unit its size calls for
     axes = window.results.charts.figure_.axes
     assert [a.get_title(loc="left") for a in axes][:2] == ["Backlog over time (p5–p95 band)",
                                                           "Time to decision (95 % CI)"]

@@ -29,7 +29,8 @@ def test_the_run_menu_runs_like_the_run_button(qtbot, window, tmp_path):
     qtbot.keyClick(window.view, Qt.Key.Key_F5)
     assert window.runs.running, window.run_panel.status.text()
     assert not action.isEnabled()
-    qtbot.waitUntil(lambda: window.results.run is not None, timeout=RUN_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.results.entry is not None and not window.runs.running,
+                    timeout=RUN_TIMEOUT_MS)  # a finished run, not the run so far
     assert action.isEnabled()
     assert len(window.run_history.entries) == 1 and window.run_history.entries[0].stored
     # exports title the run with the name the workflow had when it ran

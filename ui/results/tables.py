@@ -2,9 +2,10 @@
 
 Rules:
 - Metric names carry their unit (``_s`` seconds, ``_h`` hours, ``_share`` 0–1, ``_count``); tables show
-  them in a planner's units: shares in percent; in the metric table durations in minutes, in the comparison
-  table in s, min, h or d by the row's magnitude (:func:`reports.formatting.readable_duration_unit`), so a
-  multi-day wait is not "4,840 min". A difference of two shares is in percentage points ("pp").
+  them in a planner's units: shares in percent; durations in s, min, h or d by the row's magnitude
+  (:func:`reports.formatting.readable_duration_unit`: the metric table by the mean, the comparison table by
+  the larger of the delta and the reference), so a multi-day wait is not "4,840 min". A difference of two
+  shares is in percentage points ("pp").
 - The comparison table is grouped by scenario: the scenario's name is written once, beside its rows, and the
   delta columns come right after the metric so they stay in view in a narrow pane.
 - A confidence interval that is undefined (one replication) is shown as "n/a", never as ± 0.
@@ -141,6 +142,10 @@ class MetricTable:
             self.widget.setRowCount(len(rows))
             for r, s in enumerate(rows):
                 name, scale, unit = metric_unit(s.metric)
+                if unit in ("min", "h") and math.isfinite(s.mean):  # a duration: its unit by its size
+                    seconds_per = 1.0 if s.metric.endswith("_s") else 3600.0
+                    chosen = readable_duration_unit(s.mean * seconds_per)
+                    scale, unit = seconds_per / chosen.per, chosen.name
                 ci = number(s.half_width * scale) if s.ci_defined else "n/a"
                 scope = _cell(s.scope_name)
                 scope.setToolTip(f"{s.scope_kind}: {s.scope_name}")

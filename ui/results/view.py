@@ -134,6 +134,7 @@ class ResultsView(QWidget):
         self._stale_timer = QTimer(self, singleShot=True, interval=300)
         self._stale_timer.timeout.connect(self.refresh_history)
         self._watched = None
+        self._switched_for_watching = False
         history.changed.connect(self.refresh_history)
         self.history_list.currentItemChanged.connect(lambda current, _: self._entry_picked(current))
         self.scenario_picker.currentIndexChanged.connect(lambda _i: self._show_scenario())
@@ -199,6 +200,9 @@ class ResultsView(QWidget):
         self._show_headline(run)
         self._show_scenario()
         self.comparison.set_run(run)
+        if self._switched_for_watching:
+            self._switched_for_watching = False
+            self.overlay_picker.setCurrentIndex(max(self.overlay_picker.findData(""), 0))
 
     def show_live(self, run: RunResult, done: int, total: int) -> None:
         """Watch a run: the replications finished so far, aggregated like a finished run, while it goes on (the
@@ -220,6 +224,7 @@ class ResultsView(QWidget):
         self._show_scenario()
         self.comparison.set_run(run)
         if not self.overlay_picker.currentData():
+            self._switched_for_watching = True  # the planner's own choice (none) comes back with the finished run
             self.overlay_picker.setCurrentIndex(max(self.overlay_picker.findData("backlog"), 0))
         else:
             self._overlay_changed()
