@@ -8,7 +8,7 @@ Rules:
   ``source``, ``priority``, ``category`` and ``language`` are case attributes on every row.
 - Timestamps are ISO 8601 in UTC from the run's calendar (simulated time 0 = the horizon start of the run
   settings), to the second; ``duration_min`` is the step's length. A step still under way when the run ended
-  has ``state`` "open" and ends at the run's end.
+  ends at the run's end and its ``state`` says so ("waiting, unfinished").
 - UTF-8 with a byte-order mark, written atomically (:func:`reports.files.write_file`).
 """
 
@@ -37,7 +37,8 @@ def event_rows(scenario: str, traces: Iterable[ItemTrace], start: datetime) -> l
     def stamp(seconds: float) -> str:
         return (start + timedelta(seconds=round(seconds))).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    return [[f"{scenario}/{t.item}", scenario, t.source, t.priority, t.category, t.language, activity(s), s.state,
+    return [[f"{scenario}/{t.item}", scenario, t.source, t.priority, t.category, t.language, activity(s),
+             f"{s.state}, unfinished" if s.unfinished else s.state,
              stamp(s.start_s), stamp(s.end_s), round(s.duration_s / 60.0, 3), s.team, s.node_kind]
             for t in traces for s in t.steps]
 

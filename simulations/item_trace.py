@@ -14,7 +14,8 @@ Rules:
 - Steps: at a review stage the item *waits* (arrival at the stage → start of review) and is *reviewed* by a
   team (start → the moment it enters the next node) or *expires*; at a classifier or delay it *passes*
   (enter → leave); routers take no time and are left out; the outcome ends the trace. An item still in the
-  workflow at the end of the run ends with an open step (``end_s`` = the run's end, ``state`` "open").
+  workflow at the end of the run ends with the step it was in, ``unfinished`` (``end_s`` = the run's end): a
+  wait still going on counts as waiting.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from simulations.engine import Item, Replication
 
-STATES = ("waiting", "reviewed", "expired", "passed", "outcome", "open")
+STATES = ("waiting", "reviewed", "expired", "passed", "outcome")
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class TraceStep:
     start_s: float
     end_s: float
     team: str = ""
+    unfinished: bool = False  # still going on when the run ended (``end_s`` is the run's end)
 
     @property
     def duration_s(self) -> float:
@@ -63,6 +65,10 @@ class ItemTrace:
         """The outcome's name, or "" while the item is still in the workflow (or expired)."""
         last = self.steps[-1] if self.steps else None
         return last.place if last is not None and last.state == "outcome" else ""
+
+    @property
+    def in_workflow_at_end(self) -> bool:
+        return bool(self.steps) and self.steps[-1].unfinished
 
     @property
     def time_in_system_s(self) -> float:
@@ -152,7 +158,7 @@ class ItemTracer:
             steps = list(self._steps[number])
             step = self._open.get(number)
             if step is not None:
-                steps.append(TraceStep(step.place, step.kind, "open", step.since, end_s, step.team))
+                steps.append(TraceStep(step.place, step.kind, step.state, step.since, end_s, step.team, True))
             source, cls, created = self._heads[number]
             item_class = self.classes[cls]
             out.append(ItemTrace(number, source, item_class.category, item_class.language, item_class.priority,
@@ -211,8 +217,9 @@ def step_words(step: TraceStep) -> str:
         return f"waiting for {step.place}"
     if step.state == "reviewed":
         return f"in review at {step.place} ({step.team})"
-    if step.state == "open":
-        return f"at {step.place} when the run ended"
+    if step.unfinished:
+        doing = f"waiting for {step.place}" if step.state == "waiting" else f"at {step.place}"
+        return f"{doing}, still when the run ended"
     return f"in {step.place}"
 
 
@@ -235,6 +242,6 @@ def trace_summary(run: Any, slowest: int = 3) -> str:
         for t in sorted(traces, key=lambda t: t.time_in_system_s, reverse=True)[:slowest]:
             step = longest_step(t)
             why = f", {span_text(step.duration_s)} of it {step_words(step)}" if step is not None else ""
-            end = t.outcome or ("still in the workflow" if t.steps and t.steps[-1].state == "open" else "expired")
+            end = t.outcome or ("still in the workflow" if t.in_workflow_at_end else "expired")
             lines.append(f"  item {t.item} ({t.source}, {t.priority}): {span_text(t.time_in_system_s)} to {end}{why}")
     return "\n".join(lines)

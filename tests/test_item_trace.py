@@ -22,7 +22,7 @@ from reports.event_log import COLUMNS, event_log_text
 from simulations.collect import collect
 from simulations.engine import Replication
 from simulations.executors import SerialExecutor
-from simulations.item_trace import ItemTrace, attach_tracer, run_traces, trace_summary
+from simulations.item_trace import ItemTrace, attach_tracer, run_traces, trace_summary, waited_s
 from simulations.runner import run_scenarios
 from simulations.spec import ItemClass, compile_run
 
@@ -66,12 +66,16 @@ def test_an_item_still_waiting_at_the_end_has_an_open_step() -> None:
     spec = dataclasses.replace(compile_run(screened_review(), None, settings(20 / 60)), trace_items=10)
     run = Replication(spec, 0)
     tracer = attach_tracer(run)
-    for at in (0.0, 1.0):
+    for at in (0.0, 1.0, 2.0):
         run.scripted_arrival(at * MINUTE, "reports", 0)
     end = run.run(None, None)
-    _, second = tracer.traces(end)
-    assert _steps(second)[-1] == ("Review", "open", 15, 20, "Reviewers")  # in review when the run ended
-    assert second.outcome == ""
+    _, second, third = tracer.traces(end)
+    # a wait still going on at the end counts as waiting: 7 min (after screening) to the end at 20
+    assert _steps(third)[-1] == ("Review", "waiting", 7, 20, "") and third.steps[-1].unfinished
+    assert waited_s(third) == 13 * MINUTE
+    assert _steps(second)[-1] == ("Review", "reviewed", 15, 20, "Reviewers")  # in review when the run ended
+    assert second.steps[-1].unfinished and second.in_workflow_at_end and second.outcome == ""
+    assert waited_s(second) == 9 * MINUTE  # at Review from 6 min (after screening) to 15
 
 
 def test_tracing_changes_no_figure_and_only_replication_zero_is_traced() -> None:

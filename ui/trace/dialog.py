@@ -154,8 +154,8 @@ class TraceDialog(QDialog):
             step = longest_step(trace)
             cells = [_Number(str(trace.item), trace.item), _Number(created.strftime("%a %d %b %H:%M"), trace.created_s),
                      QTableWidgetItem(trace.source), QTableWidgetItem(trace.priority),
-                     QTableWidgetItem(trace.outcome or ("still in the workflow" if trace.steps and
-                                                        trace.steps[-1].state == "open" else "expired")),
+                     QTableWidgetItem(trace.outcome or ("still in the workflow" if trace.in_workflow_at_end
+                                                        else "expired")),
                      _Number(span_text(trace.time_in_system_s), trace.time_in_system_s),
                      _Number(span_text(waited_s(trace)), waited_s(trace)),
                      QTableWidgetItem(f"{span_text(step.duration_s)} {step_words(step)}" if step else "")]

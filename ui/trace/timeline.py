@@ -13,9 +13,8 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from simulations.item_trace import ItemTrace, TraceStep, span_text
 
 COLOURS = {"waiting": "#f59e0b", "reviewed": "#2563eb", "passed": "#14b8a6", "expired": "#dc2626",
-           "outcome": "#334155", "open": "#9ca3af"}
-WORDS = {"waiting": "waiting", "reviewed": "in review", "passed": "in", "expired": "expired", "outcome": "outcome",
-         "open": "unfinished"}
+           "outcome": "#334155"}
+WORDS = {"waiting": "waiting", "reviewed": "in review", "passed": "in", "expired": "expired", "outcome": "outcome"}
 ROW_H, LABEL_W, MARGIN = 26, 330, 12
 EMPTY_TEXT = "Choose an item in the table to see its journey"
 
@@ -25,8 +24,8 @@ def step_label(step: TraceStep) -> str:
         return f"Wait for {step.place}"
     if step.state == "reviewed":
         return f"{step.place} · {step.team}"
-    if step.state == "open":
-        return f"{step.place} (still there at the end)"
+    if step.unfinished:
+        return f"{'Wait for ' if step.state == 'waiting' else ''}{step.place} (still, at the end)"
     return step.place
 
 
@@ -81,6 +80,8 @@ class TraceTimeline(QWidget):
             painter.setBrush(QColor(COLOURS.get(step.state, "#64748b")))
             painter.drawRoundedRect(rect, 3, 3)
             text = f"{WORDS.get(step.state, step.state)} {span_text(step.duration_s)}" if step.duration_s else ""
+            if step.unfinished:
+                text += ", unfinished"
             if text:
                 painter.setPen(QColor("#0f172a"))
                 wide = metrics.horizontalAdvance(text) + 8
