@@ -26,7 +26,8 @@ def test_the_run_so_far_shows_in_the_results_and_on_the_canvas(window, qtbot, mo
     qtbot.waitUntil(lambda: not window.runs.running and window.results.entry is not None, timeout=RUN_TIMEOUT_MS)
     assert 1 <= len(live) <= 3 and all(len(p.replications) < 4 for p in live)
     assert [len(p.replications) for p in live] == sorted(len(p.replications) for p in live)
-    assert headings and headings[0].startswith("<b>Running</b> — ") and "of 4 replications finished" in headings[0]
+    assert headings and headings[0].startswith("<b>Running</b> — the figures so far, from the ")
+    assert "finished of 4 (4 per scenario × 1)" in headings[0]
     colour, figures = overlays[0]
     assert colour == "backlog" and figures  # the canvas shows each stage's backlog so far
     # the finished run replaced the partial one

@@ -212,8 +212,9 @@ class ResultsView(QWidget):
         self.history_list.setCurrentRow(-1)
         self.history_list.blockSignals(False)
         self.entry, self.run = None, run
-        self.heading.setText(f"<b>Running</b> — {done} of {total} replications finished: the figures so far "
-                             "(their intervals narrow as more finish)")
+        per = run.options.settings.replications
+        self.heading.setText(f"<b>Running</b> — the figures so far, from the {done} replications finished of {total} "
+                             f"({per} per scenario × {len(run.scenarios)}); their intervals narrow as more finish")
         self.scenario_picker.blockSignals(True)
         self.scenario_picker.clear()
         for scenario in run.scenarios:
