@@ -189,10 +189,10 @@ class MainWindow(QMainWindow):
 
     def _size_sides(self) -> None:
         """The side panels' first widths follow the window: on a 1280-pixel screen the canvas keeps most of it
-        (the properties panel at 28 % of the width, 330–450 px; the node palette 150–170 px)."""
+        (the properties panel at 28 % of the width, 380–450 px — its forms need 380; the palette 150–170 px)."""
         width = self.width()
         palette = 150 if width < 1400 else 170
-        self.resizeDocks(self._dock_widgets[:2], [palette, max(330, min(450, int(0.28 * width)))],
+        self.resizeDocks(self._dock_widgets[:2], [palette, max(380, min(450, int(0.28 * width)))],
                          Qt.Orientation.Horizontal)
 
     def update_title(self, *_signal_args: object) -> None:
@@ -223,7 +223,7 @@ class MainWindow(QMainWindow):
         self.workflow_selector.blockSignals(False)
         self.workflow_selector_action.setVisible(len(document.workflows) > 1)
         self._show_workflow()
-        QTimer.singleShot(0, self.view.zoom_to_fit)
+        QTimer.singleShot(0, self.view.opening_view)
 
     def _show_workflow(self) -> None:
         workflow = self.document.workflow
@@ -246,7 +246,7 @@ class MainWindow(QMainWindow):
         if 0 <= index < len(self.document.workflows) and index != self.document.current_index:
             self.document.current_index = index
             self._show_workflow()
-            QTimer.singleShot(0, self.view.zoom_to_fit)
+            QTimer.singleShot(0, self.view.opening_view)
 
     def _show_workflow_of_undone_edit(self, index: int) -> None:
         """One undo stack serves every workflow of a workspace: when undo or redo changes a workflow

@@ -37,7 +37,7 @@ def render(example: Path, output: Path, size: tuple[int, int] = WINDOW_SIZE) -> 
             window.view.canvas_scene.select_ids([stages[0].id])
         for _ in range(3):
             app.processEvents()
-        window.view.zoom_to_fit()
+        window.view.opening_view()
         window.validation.refresh()
         app.processEvents()
         output.parent.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetricsF
 
 from flowmodel import ReviewStage
@@ -28,12 +29,12 @@ MIN_NAME_POINTS = 7.0
 
 @pytest.fixture(params=EXAMPLES)
 def fitted(request, qtbot, window):
-    """The main window at 1600×1000 on one example, auto-laid out, zoomed to fit, estimates drawn."""
+    """The main window at 1600×1000 on one example, auto-laid out, in the view it opens with, estimates drawn."""
     window.resize(1600, 1000)
     assert window.open_example(EXAMPLES_FOLDER / request.param)
     qtbot.wait(20)
     window.auto_layout()
-    window.view.zoom_to_fit()
+    window.view.opening_view()
     scene = window.view.canvas_scene
     stages = [n for n, item in scene.node_items.items() if item.kind == "review_stage"]
     qtbot.waitUntil(lambda: all(window.overlay.figure(s) is not None for s in stages), timeout=5000)
@@ -62,7 +63,15 @@ def test_card_text_is_readable_at_zoom_to_fit(fitted):
     assert style.NAME_POINTS * scale >= MIN_NAME_POINTS
 
 
-def test_zoom_to_fit_shows_every_card_or_starts_at_the_sources(fitted):
+def test_zoom_to_fit_frames_every_card_however_small(fitted, qtbot):
+    view = fitted.view
+    qtbot.keyClick(view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    visible = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert all(visible.contains(item.mapRectToScene(item.card_rect()))
+               for item in view.canvas_scene.node_items.values())
+
+
+def test_the_opening_view_shows_every_card_or_starts_at_the_sources(fitted):
     view = fitted.view
     visible = view.mapToScene(view.viewport().rect()).boundingRect()
     cards = [item.mapRectToScene(item.card_rect()) for item in view.canvas_scene.node_items.values()]

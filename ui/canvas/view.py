@@ -83,8 +83,12 @@ class CanvasView(QGraphicsView):
         zoom_by(self, factor)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
 
-    def zoom_to_fit(self) -> None:
-        zoom_to_fit(self)
+    def zoom_to_fit(self, legible: bool = False) -> None:
+        zoom_to_fit(self, legible)
+
+    def opening_view(self) -> None:
+        """The view a document opens with: fitted, but never smaller than readable text."""
+        zoom_to_fit(self, legible=True)
 
     def focus_node(self, node_id: str) -> None:
         """Select the node's card alone and centre the view on it."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from flowmodel.nodes import Edge, Node
 from flowmodel.workflow import Workflow
@@ -37,6 +37,18 @@ KIND_TITLES: dict[str, str] = {
     "delay": "Delay", "outcome": "Outcome",
 }
 NOTHING_SELECTED = "Select a node or edge on the canvas to see and edit its properties."
+
+
+#: Characters a drop-down of a form keeps when the panel is narrow (it shows the rest when opened).
+COMBO_CHARACTERS = 8
+
+
+def narrowable(form: QWidget) -> None:
+    """Let a form shrink to a narrow side panel (1280-pixel screens): drop-downs no longer insist on the width
+    of their longest entry, so the fields stay in view instead of behind a horizontal scroll bar."""
+    for combo in form.findChildren(QComboBox):
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(COMBO_CHARACTERS)
 
 
 class PropertyPanel(QWidget):
@@ -96,6 +108,7 @@ class PropertyPanel(QWidget):
         self.item_id = item.id
         form_class = EdgeForm if isinstance(item, Edge) else FORMS[item.kind]
         self.form = form_class(self.workflow, self.undo_stack, item.id)
+        narrowable(self.form)
         self.scroll.setWidget(self.form)
         self._show_title()
 
