@@ -25,7 +25,8 @@ def test_a_run_shows_results_in_the_table_and_charts_and_leaves_no_worker(window
     assert {"utilisation (%)", "backlog end"} <= names
     units = {name.rpartition(" (")[0]: name.rpartition("(")[2].rstrip(")") for name in names if "(" in name}
     assert units["time to decision mean"] in ("s", "min", "h") and units["wait mean"] in ("s", "min", "h")
-    assert units["run end"] == "d"  # 48 h: a duration reads in the unit its size calls for
+    assert units["run length"] == "d"  # 48 h: a duration reads in the unit its size calls for
+    assert "items waiting at the end" in names and not any(n.startswith("in queue") for n in names)
     axes = window.results.charts.figure_.axes
     assert [a.get_title(loc="left") for a in axes][:2] == ["Backlog over time (p5–p95 band)",
                                                           "Time to decision (95 % CI)"]

@@ -41,8 +41,21 @@ WIDEST_TEXT_COLUMN_PX = 170
 SCOPE_COLUMN_PX = 130
 
 
+#: Metric names whose words a planner would not guess from the name alone.
+PLANNER_NAMES = {"in_queue_end": "items waiting at the end", "in_service_end": "items in review at the end",
+                 "in_classifier_end": "items in classifiers at the end", "in_delay_end": "items in delays at the end",
+                 "in_system_end": "items in the workflow at the end", "run_end": "run length",
+                 "sla_attainment": "SLA attainment"}
+
+
 def metric_unit(metric: str) -> tuple[str, float, str]:
     """(readable name, scale factor, unit shown) of a metric name."""
+    name, scale, unit = _metric_unit(metric)
+    stem = metric.rsplit("_", 1)[0] if unit else metric
+    return PLANNER_NAMES.get(stem, name), scale, unit
+
+
+def _metric_unit(metric: str) -> tuple[str, float, str]:
     if metric.endswith("_share"):
         return metric[: -len("_share")].replace("_", " "), 100.0, "%"
     if metric.endswith("_s"):
