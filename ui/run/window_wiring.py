@@ -5,7 +5,7 @@ Rules:
   the "Scenario mode" toggle in its own toolbar; refused edits explain themselves in the status bar.
 - When scenario mode changes (on/off, another scenario, the scenario's changes edited) the open forms
   reload, so they show the scenario's values; the canvas follows through its overlay.
-- Run → Run (F5) does what the run panel's Run button does, and is disabled while a run goes on; it brings
+- Run → Run simulation (F5) does what the run panel's Run button does, and is disabled while a run goes on; it brings
   the run panel forward so its progress is in view.
 - The results dock is shown only when the document has runs; a finished run is added to the history, the
   results dock is shown and given a readable size (:meth:`MainWindow.show_results`) and the run is shown. While
@@ -65,7 +65,7 @@ class WhatIfWiring(QObject):
         runs.failed.connect(self.run_failed)
         runs.cancelled.connect(lambda: panel.show_outcome("Run cancelled; no results kept.", False))
         window.results.canvas_overlay_changed.connect(window.overlay.set_results)
-        self.run_action = QAction("&Run", window)
+        self.run_action = QAction("Run &simulation", window)
         shortcuts.bind_explicit(self.run_action, RUN_KEY)
         self.run_action.setStatusTip("Simulate the scenarios ticked in the Run panel, with its settings")
         self.run_action.triggered.connect(lambda _checked=False: self.run_from_menu())
@@ -75,7 +75,7 @@ class WhatIfWiring(QObject):
         window.results.history_list.currentItemChanged.connect(lambda *_: self.describe_history())
 
     def run_from_menu(self) -> None:
-        """Run → Run: press the run panel's Run button, with the panel in view."""
+        """Run → Run simulation: press the run panel's Run button, with the panel in view."""
         panel = self.window.run_panel
         dock = panel.parentWidget()
         if dock is not None:
