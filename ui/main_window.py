@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks(self._dock_widgets[:2], [170, 450], Qt.Orientation.Horizontal)
         self.resizeDocks(self._dock_widgets[3:4], [140], Qt.Orientation.Vertical)
         self._show_document(self.document)
+        self._selection_changed()
 
     # -- layout ----------------------------------------------------------------------------------
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -267,6 +268,9 @@ class MainWindow(QMainWindow):
         scene = self.view.canvas_scene
         selected = scene.selected_node_ids() + scene.selected_edge_ids()
         self.properties.show_item(selected[0] if len(selected) == 1 else None)
+        actions = self.actions
+        for action in (actions.cut, actions.copy, actions.duplicate, actions.delete):
+            action.setEnabled(bool(selected))  # nothing selected: nothing to cut, copy, duplicate or delete
 
     def _mark_issues(self, issues: list[Issue]) -> None:
         levels: dict[str, tuple[str, str]] = {}

@@ -110,3 +110,12 @@ def test_drop_shadowed_bindings_keeps_the_explicit_key(qapp):
     assert [text for _, text in dropped] == ["Ctrl+D"]
     assert standard.shortcuts() == [QKeySequence("Del")]
     assert explicit.shortcuts() == [QKeySequence("Ctrl+D")]
+
+
+def test_cut_copy_duplicate_and_delete_follow_the_selection(window, qtbot):
+    actions = window.actions
+    scene = window.view.canvas_scene
+    scene.clearSelection()
+    assert not any(a.isEnabled() for a in (actions.cut, actions.copy, actions.duplicate, actions.delete))
+    scene.select_ids([next(iter(window.document.workflow.nodes))])
+    assert all(a.isEnabled() for a in (actions.cut, actions.copy, actions.duplicate, actions.delete))
