@@ -40,3 +40,10 @@ def test_headline_names_the_scenario_the_reference_and_the_changes(triage):
     assert "backlog at end" in text and "time to decision" in text
     assert text.count("→") >= 2
     assert f"backlog at end {number(backlog.baseline_mean)} → {number(backlog.scenario_mean)}" in text
+
+
+def test_a_change_many_times_the_reference_reads_as_a_multiple() -> None:
+    from ui.results.tables import relative_text
+
+    assert [relative_text(x) for x in (0.039, -0.5, 8.0, 1113.19)] == ["+3.9 %", "−50.0 %", "+800.0 %", "×1,114"]
+    assert relative_text(float("nan")) == "n/a"

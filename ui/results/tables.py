@@ -171,6 +171,19 @@ class MetricTable:
         header.resizeSection(1, min(header.sectionSize(1), WIDEST_TEXT_COLUMN_PX))
 
 
+#: Beyond this many times the reference a change reads as a multiple ("×1,114"), not as "+111,319 %".
+MULTIPLE_FROM = 10.0
+
+
+def relative_text(relative: float) -> str:
+    """Δ % of a delta, or the scenario as a multiple of the reference when it is many times larger."""
+    if not math.isfinite(relative):
+        return "n/a"
+    if relative + 1.0 >= MULTIPLE_FROM:
+        return f"×{number(relative + 1.0)}"
+    return signed(relative * 100) + " %"
+
+
 def comparison_deltas(run: RunResult, scenario_ids: list[str]) -> list[MetricDelta]:
     """Key-metric deltas of ``scenario_ids[1:]`` against ``scenario_ids[0]``, paired by replication."""
     if len(scenario_ids) < 2:
@@ -220,8 +233,7 @@ class DeltaTable:
                 relative = _cell("", True)
                 relative.setToolTip("A change of a share is given in percentage points (Δ), not as a percentage")
             else:
-                relative = _cell(signed(d.relative_delta * 100) + " %" if math.isfinite(d.relative_delta) else "n/a",
-                                 True)
+                relative = _cell(relative_text(d.relative_delta), True)
             cells = (_cell(d.scenario_name), _cell(d.scope_name), _cell(name),
                      _cell(value_in_units(d.metric, d.delta_mean, difference=True, reference=d.baseline_mean), True),
                      relative,
