@@ -170,7 +170,8 @@ class Condition:
     values: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
-        return f"{self.attribute} ∈ {{{', '.join(self.values)}}}"
+        """In a planner's words: "language: es or pt", "priority: P0"."""
+        return f"{self.attribute}: {' or '.join(self.values) if self.values else '(none)'}"
 
 
 @dataclass
