@@ -38,6 +38,7 @@ from ui.canvas.palette import NodePalette
 from ui.canvas.view import CanvasView
 from ui.commands import AlignCommand, AutoLayoutCommand, Point
 from ui.document import Document
+from ui.help_menu import HelpMenu
 from ui.panels import PropertyPanel, TeamsPanel
 from ui.panels.validation_panel import ValidationPanel
 from ui.recent_files import RecentFiles
@@ -126,6 +127,7 @@ class MainWindow(QMainWindow):
         self.staffing.menu.insertAction(self.staffing.action, self.what_if.run_action)
         self.staffing.menu.insertSeparator(self.staffing.action)
         self.traces = TraceWiring(self, self.staffing.menu)
+        self.help = HelpMenu(self)  # last: it lists every other action's keys
         drop_shadowed_bindings(self.findChildren(QAction))  # after every part added its actions
         self.view.status_message.connect(self.show_status)
         self.autosaver.failed.connect(self.show_status)
