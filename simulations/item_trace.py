@@ -213,13 +213,14 @@ def longest_step(trace: ItemTrace) -> TraceStep | None:
 
 
 def step_words(step: TraceStep) -> str:
+    """Where the time went, for a sentence: "waiting for Tier 1", "in review at Tier 1 (Team A)"."""
+    if step.unfinished:
+        doing = f"waiting for {step.place}" if step.state == "waiting" else f"at {step.place}"
+        return f"{doing}, still when the run ended"
     if step.state == "waiting":
         return f"waiting for {step.place}"
     if step.state == "reviewed":
         return f"in review at {step.place} ({step.team})"
-    if step.unfinished:
-        doing = f"waiting for {step.place}" if step.state == "waiting" else f"at {step.place}"
-        return f"{doing}, still when the run ended"
     return f"in {step.place}"
 
 

@@ -37,6 +37,7 @@ from ui.canvas.overlay import CanvasOverlay
 from ui.canvas.palette import NodePalette
 from ui.canvas.view import CanvasView
 from ui.commands import AlignCommand, AutoLayoutCommand, Point
+from ui.dock_sizes import DockSizes
 from ui.document import Document
 from ui.help_menu import HelpMenu
 from ui.panels import PropertyPanel, TeamsPanel
@@ -112,8 +113,6 @@ class MainWindow(QMainWindow):
         # tabbed with the validation list only once both are shown (show_results): tabifying a hidden dock
         # leaves a stray tab bar (Qt 6.11); side by side, both were squeezed to their minimum width
         self.splitDockWidget(validation_dock, self.results_dock, Qt.Orientation.Horizontal)
-        self._results_sized = False
-        self._sides_sized = False
         self.tabifyDockWidget(properties_dock, self._dock("Scenarios", self.scenarios,
                                                           Qt.DockWidgetArea.RightDockWidgetArea))
         self.tabifyDockWidget(properties_dock, self._dock("Run", self.run_panel, Qt.DockWidgetArea.RightDockWidgetArea))
@@ -143,7 +142,7 @@ class MainWindow(QMainWindow):
         self.actions.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._fill_examples_menu()
         self.resize(1500, 920)
-        self.resizeDocks(self._dock_widgets[:2], [170, 450], Qt.Orientation.Horizontal)
+        self.dock_sizes = DockSizes(self, self._dock_widgets[0], properties_dock, validation_dock, self.results_dock)
         self.resizeDocks(self._dock_widgets[3:4], [140], Qt.Orientation.Vertical)
         self._show_document(self.document)
         self._selection_changed()
@@ -163,40 +162,17 @@ class MainWindow(QMainWindow):
         return list(self._dock_widgets)
 
     def show_results(self, raise_it: bool = True) -> None:
-        """Show the Results dock at a readable size: the first time, tabbed with the validation list (so it has
-        the bottom's whole width, which runs under the short node palette) and at least half the window high."""
-        dock = self.results_dock
-        dock.show()
+        """Show the Results dock, at a readable size the first time (:mod:`ui.dock_sizes`)."""
+        self.results_dock.show()
         if raise_it:
-            dock.raise_()
-        if not self._results_sized and self.isVisible():
-            self._results_sized = True
-            QTimer.singleShot(0, self._size_results)  # once the layout has placed the dock just shown
-
-    def _size_results(self) -> None:
-        dock, validation = self.results_dock, self.validation_dock
-        if dock.isHidden() or dock.isFloating():
-            return
-        if not validation.isHidden() and not validation.isFloating():
-            self.tabifyDockWidget(validation, dock)
-            dock.raise_()
-        self.resizeDocks([dock], [max(dock.height(), self.height() // 2)], Qt.Orientation.Vertical)
+            self.results_dock.raise_()
+        self.dock_sizes.results_shown()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._sides_sized:
-            self._sides_sized = True
-            QTimer.singleShot(0, self._size_sides)
+        self.dock_sizes.window_shown()
         if not self.results_dock.isHidden():
             self.show_results(raise_it=False)
-
-    def _size_sides(self) -> None:
-        """The side panels' first widths follow the window: on a 1280-pixel screen the canvas keeps most of it
-        (the properties panel at 28 % of the width, 380–450 px — its forms need 380; the palette 150–170 px)."""
-        width = self.width()
-        palette = 150 if width < 1400 else 170
-        self.resizeDocks(self._dock_widgets[:2], [palette, max(380, min(450, int(0.28 * width)))],
-                         Qt.Orientation.Horizontal)
 
     def update_title(self, *_signal_args: object) -> None:
         """The title names the file and the workflow (its name titles exports); the selector follows renames."""

@@ -10,6 +10,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from reports.event_log import activity
 from simulations.item_trace import ItemTrace, TraceStep, span_text
 
 COLOURS = {"waiting": "#f59e0b", "reviewed": "#2563eb", "passed": "#14b8a6", "expired": "#dc2626",
@@ -20,13 +21,9 @@ EMPTY_TEXT = "Choose an item in the table to see its journey"
 
 
 def step_label(step: TraceStep) -> str:
-    if step.state == "waiting":
-        return f"Wait for {step.place}"
-    if step.state == "reviewed":
-        return f"{step.place} · {step.team}"
-    if step.unfinished:
-        return f"{'Wait for ' if step.state == 'waiting' else ''}{step.place} (still, at the end)"
-    return step.place
+    """A row's label: the event log's activity name, with the team of a review and a mark for unfinished."""
+    label = activity(step) + (f" · {step.team}" if step.state == "reviewed" else "")
+    return f"{label} (still, at the end)" if step.unfinished else label
 
 
 class TraceTimeline(QWidget):
