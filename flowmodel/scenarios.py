@@ -25,12 +25,14 @@ type (40 s on a stage timed in minutes) to the stored unit, so a change keeps it
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from flowmodel.change_fields import ROUTE_PREFIX, field_for
 from flowmodel.errors import ModelError
 from flowmodel.ids import new_id
+from flowmodel.launch import Backfill, Ramp, Scope, Training
 from flowmodel.limits import MAX_ABS_NUMBER
 from flowmodel.nodes import Edge
 from flowmodel.paths import declared_number_type, get_path, set_path
@@ -47,19 +49,47 @@ __all__ = ["OPERATIONS", "ROUTE_PREFIX", "Change", "Scenario", "apply_change", "
 
 @dataclass
 class Change:
+    """One field changed; ``start``/``end``/``ramp``/``scope`` make it part of a launch plan
+    (:mod:`flowmodel.launch`), and a change without them holds for the whole run, for every item."""
+
     target: str = ""
     path: str = ""
     op: Operation = "set"
     value: Any = 0.0
     note: str = ""
+    start: str = ""
+    end: str = ""
+    ramp: Ramp | None = None
+    scope: Scope | None = None
+
+    def is_timed(self) -> bool:
+        return bool(self.start.strip() or self.end.strip() or self.ramp is not None)
+
+    def is_scoped(self) -> bool:
+        return self.scope is not None and not self.scope.is_everything()
+
+    def is_static(self) -> bool:
+        """True for a plain change: the whole run, every item (applied to the workflow as it is)."""
+        return not self.is_timed() and not self.is_scoped()
 
 
 @dataclass
 class Scenario:
+    """Named changes to the baseline; with a ``launch``, timed or scoped changes, backfills or trainings it is a
+    launch plan (:mod:`flowmodel.launch`) whose launch metrics judge recovery over ``recovery_days`` days."""
+
     name: str = ""
     id: str = field(default_factory=new_id)
     description: str = ""
     changes: list[Change] = field(default_factory=list)
+    launch: str = ""
+    recovery_days: int = 3
+    backfills: list[Backfill] = field(default_factory=list)
+    trainings: list[Training] = field(default_factory=list)
+
+    def is_launch_plan(self) -> bool:
+        return bool(self.launch.strip() or self.backfills or self.trainings
+                    or any(not c.is_static() for c in self.changes))
 
 
 def _combine(current: Any, op: str, value: Any, where: str, number_type: type | None = None) -> Any:
@@ -142,11 +172,16 @@ def apply_change(workflow: Workflow, change: Change) -> None:
 
 
 def apply_scenario(baseline: Workflow, scenario: Scenario | None) -> Workflow:
-    """A new workflow: the baseline with every change of ``scenario`` applied in order."""
+    """A new workflow: the baseline with every static change of ``scenario`` applied in order.
+
+    Timed and scoped changes, backfills and trainings are a launch plan's: the engine applies them over time
+    (:mod:`simulations.launch_plan`); validation checks them at their extreme values
+    (:mod:`flowmodel.validation_launch`)."""
     result = baseline.copy()
     if scenario is not None:
         for change in scenario.changes:
-            apply_change(result, change)
+            if change.is_static():
+                apply_change(result, change)
     return result
 
 
@@ -194,4 +229,7 @@ def current_value(workflow: Workflow, change: Change) -> Any:
 
 def copy_scenario(scenario: Scenario, name: str) -> Scenario:
     """A copy with a new id and name (for "new scenario from this one")."""
-    return Scenario(name=name, description=scenario.description, changes=copy.deepcopy(scenario.changes))
+    return Scenario(name=name, description=scenario.description, changes=copy.deepcopy(scenario.changes),
+                    launch=scenario.launch, recovery_days=scenario.recovery_days,
+                    backfills=[dataclasses.replace(copy.deepcopy(b), id=new_id()) for b in scenario.backfills],
+                    trainings=[dataclasses.replace(copy.deepcopy(t), id=new_id()) for t in scenario.trainings])

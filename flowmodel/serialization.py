@@ -21,6 +21,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from flowmodel.distributions import PARAMETERS, Distribution
 from flowmodel.errors import LoadError
+from flowmodel.launch import Backfill, Ramp, Training
 from flowmodel.nodes import (
     NODE_CLASSES,
     Classifier,
@@ -50,8 +51,9 @@ def _plain(value: Any, declared: Any = None) -> Any:
     saves again byte for byte, whatever type the number had when it was built in code."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         hints = _hints(type(value))
+        optional = OMITTED_AT_DEFAULT.get(type(value), ())
         return {f.name: _plain(getattr(value, f.name), hints.get(f.name)) for f in dataclasses.fields(value)
-                if f.name != "events"}
+                if f.name != "events" and not (f.name in optional and _at_default(value, f))}
     if isinstance(value, dict):
         inner = get_args(declared)[1] if get_origin(declared) is dict else None
         return {k: _plain(v, inner) for k, v in value.items()}
@@ -61,6 +63,23 @@ def _plain(value: Any, declared: Any = None) -> Any:
     if _is_float_type(declared) and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     return value
+
+
+#: Fields left out of a written file while they hold their default: a launch plan's, so a workflow that uses
+#: no launch feature writes (and round-trips) exactly the bytes it wrote before launch plans existed.
+OMITTED_AT_DEFAULT: dict[type, tuple[str, ...]] = {
+    Change: ("start", "end", "ramp", "scope"),
+    Scenario: ("launch", "recovery_days", "backfills", "trainings"),
+}
+
+
+def _at_default(value: Any, f: dataclasses.Field) -> bool:
+    current = getattr(value, f.name)
+    if f.default is not dataclasses.MISSING:
+        return bool(current == f.default)
+    if f.default_factory is not dataclasses.MISSING:
+        return bool(current == f.default_factory())
+    return False
 
 
 def _is_float_type(declared: Any) -> bool:
@@ -182,6 +201,9 @@ REQUIRED_FIELDS: dict[type, tuple[str, ...]] = {
     SlaTarget: ("priority", "within", "unit", "share"),
     Scenario: ("id", "name", "changes"),
     Change: ("target", "path", "op", "value"),
+    Ramp: ("launch_value", "shape", "hours"),
+    Backfill: ("id", "name", "target", "items", "mix"),
+    Training: ("id", "name", "team", "hours_per_person", "start", "end"),
 }
 
 

@@ -68,8 +68,11 @@ def normalised_profile(source: Source, where: str) -> tuple[float, ...]:
     return tuple(v / mean for v in values)
 
 
-def rate_table(source: Source, start: datetime, horizon_s: float, where: str) -> RateTable:
-    """Compile the source's intensity over ``[0, horizon_s)``."""
+def rate_table(source: Source, start: datetime, horizon_s: float, where: str,
+               window: tuple[float, float] | None = None) -> RateTable:
+    """Compile the source's intensity over ``[0, horizon_s)``, or over ``window`` of it only (a launch plan
+    splices windows of differently changed sources, :mod:`simulations.launch_plan`; each point's rate is
+    computed exactly as the whole table computes it)."""
     if number_problem(source.rate_per_hour) or source.rate_per_hour < 0:
         raise ModelError(f"the arrival rate must be a number ≥ 0, not {fmt(source.rate_per_hour)}",
                          where=f"{where} · rate_per_hour")
@@ -93,6 +96,10 @@ def rate_table(source: Source, start: datetime, horizon_s: float, where: str) ->
         points.update(k * QUARTER_HOUR_S for k in range(math.ceil(horizon_s / QUARTER_HOUR_S)))
     for a, b, _ in surges:
         points.update(t for t in (a, b) if 0.0 <= t < horizon_s)
+    if window is not None:
+        lo, hi = window
+        points = {lo, *(t for t in points if lo < t < hi)}
+        horizon_s = hi
     times = sorted(points)
 
     utc = is_utc(zone)

@@ -36,6 +36,8 @@ warm-up; time averages run from the warm-up to the end of the run.
 Series (value at the end of each interval; times in hours): stage queue_length and in_service, team
 available_reviewers and busy_reviewers, source arrivals_count (arrivals during the interval).
 
+A run with a launch instant adds the launch metrics and daily series of :mod:`simulations.launch_metrics`.
+
 Waits, handle times and times to decision are over items that got that far before the run ended; at a
 plain horizon the longest journeys may still be open (reported in the end counts), so for estimates free
 of that censoring run with ``drain``. The :class:`ReplicationResult` totals (``items_created``,
@@ -52,6 +54,7 @@ import math
 from typing import TYPE_CHECKING
 
 from flowmodel.nodes import SLA_CLOCK_WORDS
+from simulations.launch_metrics import launch_records
 from simulations.results import MetricRecord, ReplicationResult, SeriesRecord
 from simulations.statistics import RunningStats, Summary
 
@@ -174,6 +177,9 @@ def collect(run: Replication, end: float) -> ReplicationResult:
     for source in run.sources:
         series.append(SeriesRecord("source", source.spec.id, source.spec.name, "arrivals_count", times,
                                    tuple(source.series)))
+
+    if spec.launch_s is not None:
+        launch_records(run, end, metrics, series)
 
     return ReplicationResult(
         scenario_id=spec.scenario_id, scenario_name=spec.scenario_name, replication=run.replication,

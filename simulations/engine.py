@@ -44,6 +44,7 @@ from simulations.arrivals import ArrivalClock
 from simulations.collect import collect
 from simulations.dispatcher import StageRuntime, TeamRuntime, change_capacity, not_wired
 from simulations.item_trace import attach_tracer
+from simulations.launch_runtime import LaunchRuntime
 from simulations.results import ReplicationResult
 from simulations.spec import (
     ClassifierSpec,
@@ -51,6 +52,7 @@ from simulations.spec import (
     NodeSpec,
     OutcomeSpec,
     RouterSpec,
+    Routing,
     RunCancelled,
     RunSpec,
     SourceSpec,
@@ -237,6 +239,7 @@ class Replication:
         #: "outcome" events, for hand-checked traces; None in normal runs.
         self.trace: Callable[[str, float, Item, str, str], None] | None = None
 
+        self._streams: dict[tuple[str, str], random.Random] = {}
         self.teams = [TeamRuntime(team) for team in spec.teams]
         self.nodes: list[SourceRuntime | StageRuntime | TransitRuntime | RouterRuntime | OutcomeRuntime] = []
         for node in spec.nodes:
@@ -267,10 +270,17 @@ class Replication:
                 team.queues.extend(queues)
         self.sources = [n for n in self.nodes if isinstance(n, SourceRuntime)]
         self.stages = [n for n in self.nodes if isinstance(n, StageRuntime)]
+        #: The launch plan's steps and backfills (:mod:`simulations.launch_runtime`); None for a static scenario.
+        self.launch = LaunchRuntime(self, spec.launch_plan) if spec.launch_plan is not None else None
 
     # -- plumbing ------------------------------------------------------------------------------
     def stream(self, owner_id: str, purpose: str) -> random.Random:
-        return make_stream(self.spec.settings.seed, self.replication, owner_id, purpose)
+        """The one stream of (owner, purpose) in this replication (asked for again, the same object)."""
+        key = (owner_id, purpose)
+        stream = self._streams.get(key)
+        if stream is None:
+            stream = self._streams[key] = make_stream(self.spec.settings.seed, self.replication, owner_id, purpose)
+        return stream
 
     def events_scheduled(self) -> int:
         """SimPy events scheduled so far (SimPy numbers them in scheduling order)."""
@@ -281,11 +291,16 @@ class Replication:
 
     def _router(self, node: NodeSpec) -> Callable[[Item], None]:
         """The callable that moves an item on from ``node`` (see the module rules)."""
+        return self.router_for(node.id, node.routing)
+
+    def router_for(self, node_id: str, routing: Routing) -> Callable[[Item], None]:
+        """The callable that routes by ``routing`` at the node ``node_id`` (a launch plan swaps it in over time;
+        its draws come from the node's one "route" stream)."""
         tables = [([self.nodes[t].enter for t in targets], cumulative)
-                  for targets, cumulative in node.routing.tables]
+                  for targets, cumulative in routing.tables]
         if len(tables) == 1 and len(tables[0][0]) == 1:
             return tables[0][0][0]
-        uniform = self.stream(node.id, "route").random
+        uniform = self.stream(node_id, "route").random
         if len(tables) == 1:
             enters, cumulative = tables[0]
 
@@ -293,7 +308,7 @@ class Replication:
                 enters[bisect_right(cumulative, uniform())](item)
 
             return route_all
-        by_class = [tables[t] for t in node.routing.by_class]
+        by_class = [tables[t] for t in routing.by_class]
 
         def route(item: Item) -> None:
             enters, cumulative = by_class[item.cls]
@@ -421,6 +436,8 @@ class Replication:
             self._tick(progress, should_stop)
         self._guard()
         self.open_sources = len(self.sources)
+        if self.launch is not None:
+            self.launch.begin()
         for source in self.sources:
             source.begin()
         try:

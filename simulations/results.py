@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SCOPE_KINDS: tuple[str, ...] = ("system", "stage", "team", "outcome", "priority", "source")
+SCOPE_KINDS: tuple[str, ...] = ("system", "stage", "team", "outcome", "priority", "source", "phase")
 
 
 @dataclass(frozen=True)

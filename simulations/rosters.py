@@ -51,8 +51,10 @@ class CapacityTimeline:
         return total
 
 
-def capacity_timeline(team: Team, start: datetime, span_s: float, where: str) -> CapacityTimeline:
-    """Compile the team's roster over ``[0, span_s]``."""
+def capacity_timeline(team: Team, start: datetime, span_s: float, where: str,
+                      window: tuple[float, float] | None = None) -> CapacityTimeline:
+    """Compile the team's roster over ``[0, span_s]``, or over ``window`` of it only (for a launch plan's
+    splice, :mod:`simulations.launch_capacity`)."""
     if not 0.0 <= team.shrinkage < 1.0:
         raise ModelError(f"shrinkage must be at least 0 and below 1, not {team.shrinkage}",
                          where=f"{where} · shrinkage", hint="enter the share of paid time not spent reviewing")
@@ -84,6 +86,9 @@ def capacity_timeline(team: Team, start: datetime, span_s: float, where: str) ->
                     points.add(t)
     if not is_utc(zone):
         points.update(k * QUARTER_HOUR_S for k in range(1, math.ceil(span_s / QUARTER_HOUR_S)))
+    if window is not None:
+        lo, hi = window
+        points = {lo, *(t for t in points if lo < t < hi)}
     times = sorted(points)
 
     out_times: list[float] = []
@@ -91,6 +96,8 @@ def capacity_timeline(team: Team, start: datetime, span_s: float, where: str) ->
     out_available: list[int] = []
     for i, t in enumerate(times):
         stop = times[i + 1] if i + 1 < len(times) else t + QUARTER_HOUR_S
+        if window is not None:
+            stop = min(stop, window[1])
         rostered = team.rostered_at(local_hour_of_week(start, (t + stop) / 2.0, zone))
         available = available_reviewers(rostered, team.shrinkage)
         if out_times and out_rostered[-1] == rostered and out_available[-1] == available:

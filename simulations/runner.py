@@ -7,6 +7,8 @@ Rules:
   random stream from (seed, replication, node/team id, purpose), so an unchanged part of the model sees
   the same random numbers in every scenario and a scenario identical to the reference gives deltas of
   exactly zero.
+- A run with a launch plan among its scenarios gives the others (the baseline) that plan's launch instant
+  (:func:`launch_reference`), so launch metrics and daily SLA series exist on both sides of a comparison.
 - Every scenario is compiled (and so validated) before any replication starts: a broken scenario fails
   the whole run at once rather than after the others have run for minutes.
 - Then the run is estimated (:mod:`simulations.run_budget`: events, wall time, peak memory on the
@@ -153,6 +155,12 @@ def resolve_scenarios(workflow: Workflow, scenario_ids: Sequence[str | None] | N
     return out
 
 
+def launch_reference(scenarios: Sequence[Scenario | None]) -> Scenario | None:
+    """The first launch plan among ``scenarios``: the others (the baseline) get its launch instant, so that their
+    launch metrics and daily SLA series pair with the plan's."""
+    return next((s for s in scenarios if s is not None and s.is_launch_plan()), None)
+
+
 def run_scenarios(workflow: Workflow, scenario_ids: Sequence[str | None] | None,
                   settings: RunSettings | None = None, *, executor: Executor | None = None,
                   on_progress: ProgressCallback | None = None, cancel: threading.Event | None = None,
@@ -166,9 +174,11 @@ def run_scenarios(workflow: Workflow, scenario_ids: Sequence[str | None] | None,
     """
     options = RunOptions(settings if settings is not None else workflow.run_settings, arrival_limit, drain)
     scenarios = resolve_scenarios(workflow, scenario_ids)
+    reference = launch_reference(scenarios)
     specs: list[RunSpec] = [dataclasses.replace(compile_run(workflow, scenario, options.settings,
                                                             arrival_limit=arrival_limit, drain=drain,
-                                                            backlog_limit=backlog_limit), trace_items=trace_items)
+                                                            backlog_limit=backlog_limit, launch_reference=reference),
+                                                trace_items=trace_items)
                             for scenario in scenarios]
     tasks = [(spec, replication) for spec in specs for replication in range(options.settings.replications)]
     executor = executor if executor is not None else make_executor()

@@ -28,6 +28,7 @@ from datetime import datetime
 
 from flowmodel.distributions import to_seconds
 from flowmodel.errors import FlowmodelError, ModelError
+from flowmodel.launch import launch_seconds
 from flowmodel.limits import MAX_BACKLOG_ITEMS, MIN_BACKLOG_LIMIT
 from flowmodel.nodes import Classifier, Delay, Edge, Outcome, ReviewStage, Router, Source
 from flowmodel.run_settings import RunSettings
@@ -38,6 +39,8 @@ from flowmodel.validation import validate
 from flowmodel.validation_issues import Issue, errors
 from flowmodel.workflow import Workflow
 from simulations.arrivals import RateTable, rate_table
+from simulations.launch_marks import launch_marks
+from simulations.launch_plan import LaunchPlan, compile_launch
 from simulations.rosters import CapacityTimeline, capacity_timeline
 from simulations.streams import SamplerSpec, sampler_spec
 from simulations.timebase import horizon_start
@@ -179,12 +182,23 @@ class RunSpec:
     backlog_limit: int = MAX_BACKLOG_ITEMS
     #: Items to follow through replication 0 (:mod:`simulations.item_trace`); 0 = none, the normal run.
     trace_items: int = 0
+    #: What a launch plan applies over time (:mod:`simulations.launch_plan`); None for a static scenario.
+    launch_plan: LaunchPlan | None = None
+    #: The launch instant (seconds from the start) launch metrics count from — the scenario's own, or for a run
+    #: beside a launch plan (its baseline) the plan's; None: no daily SLA series and no launch metrics.
+    launch_s: float | None = None
+    recovery_days: int = 3
+    #: (seconds from the start, label) of the plan's dated steps, for charts to mark.
+    launch_marks: tuple[tuple[float, str], ...] = ()
 
 
 def compile_run(workflow: Workflow, scenario: Scenario | None, settings: RunSettings, *,
                 arrival_limit: int | None = None, drain: bool = False,
-                backlog_limit: int = MAX_BACKLOG_ITEMS) -> RunSpec:
-    """Apply ``scenario``, validate, and compile; see the module docstring for the rules."""
+                backlog_limit: int = MAX_BACKLOG_ITEMS, launch_reference: Scenario | None = None) -> RunSpec:
+    """Apply ``scenario``, validate, and compile; see the module docstring for the rules.
+
+    ``launch_reference`` is the launch plan a run without one of its own is compared with (its launch instant
+    and recovery days then count for this run's launch metrics too)."""
     try:
         model = apply_scenario(workflow, scenario)
     except ModelError as error:
@@ -211,9 +225,31 @@ def compile_run(workflow: Workflow, scenario: Scenario | None, settings: RunSett
                               hint="fix the errors listed in the validation panel (or by `validate`)",
                               issues=blocking)
     try:
-        return _compile(model, scenario, replace(settings), arrival_limit, drain, backlog_limit)
+        spec = _compile(model, scenario, replace(settings), arrival_limit, drain, backlog_limit)
+        if scenario is not None and scenario.is_launch_plan():
+            return _with_launch(spec, workflow, model, scenario)
+        if launch_reference is not None and launch_reference.is_launch_plan():
+            return _with_reference(spec, launch_reference)
+        return spec
     except ModelError as error:
         raise SimulationError(error.message, where=error.where, hint=error.hint) from None
+
+
+def _with_launch(spec: RunSpec, baseline: Workflow, model: Workflow, scenario: Scenario) -> RunSpec:
+    """``spec`` with the scenario's launch plan compiled in (:mod:`simulations.launch_plan`)."""
+    start = horizon_start(spec.settings)
+    index_of = {node.id: i for i, node in enumerate(model.nodes.values())}
+    plan, nodes, teams = compile_launch(baseline, model, scenario, spec.item_classes, index_of, start,
+                                        spec.horizon_s, spec.end_cap_s, list(spec.nodes), list(spec.teams))
+    launch_s = launch_seconds(scenario.launch, start, f"scenario {scenario.name!r} · launch")
+    return replace(spec, nodes=tuple(nodes), teams=tuple(teams), launch_plan=plan, launch_s=launch_s,
+                   recovery_days=scenario.recovery_days, launch_marks=launch_marks(baseline, scenario, start))
+
+
+def _with_reference(spec: RunSpec, reference: Scenario) -> RunSpec:
+    start = horizon_start(spec.settings)
+    return replace(spec, launch_s=launch_seconds(reference.launch, start, f"scenario {reference.name!r} · launch"),
+                   recovery_days=reference.recovery_days)
 
 
 def _compile(model: Workflow, scenario: Scenario | None, settings: RunSettings, arrival_limit: int | None,
@@ -223,7 +259,7 @@ def _compile(model: Workflow, scenario: Scenario | None, settings: RunSettings, 
     end_cap_s = horizon_s + max(DRAIN_CAP_S, horizon_s) if drain else horizon_s
     node_list = list(model.nodes.values())
     index_of = {node.id: i for i, node in enumerate(node_list)}
-    classes = _item_classes(model)
+    classes = _item_classes(model, scenario)
     team_list = list(model.teams.values())
     outgoing = outgoing_edges(model)
 
@@ -263,13 +299,16 @@ def _compile(model: Workflow, scenario: Scenario | None, settings: RunSettings, 
         teams=teams, backlog_limit=backlog_limit)
 
 
-def _item_classes(model: Workflow) -> tuple[ItemClass, ...]:
+def _item_classes(model: Workflow, scenario: Scenario | None = None) -> tuple[ItemClass, ...]:
+    """The sources' mix cells, then any a launch plan's backfills add (so a model without backfills keeps its
+    classes, and their order, exactly)."""
     seen: dict[ItemClass, None] = {}
-    for node in model.nodes.values():
-        if isinstance(node, Source):
-            for entry in node.mix:
-                if entry.share > 0:
-                    seen.setdefault(ItemClass(entry.category, entry.language, entry.priority))
+    mixes = [node.mix for node in model.nodes.values() if isinstance(node, Source)]
+    mixes += [backfill.mix for backfill in scenario.backfills] if scenario is not None else []
+    for mix in mixes:
+        for entry in mix:
+            if entry.share > 0:
+                seen.setdefault(ItemClass(entry.category, entry.language, entry.priority))
     return tuple(seen)
 
 
@@ -287,10 +326,20 @@ def _routing(model: Workflow, node_id: str, classes: tuple[ItemClass, ...], inde
              outgoing: dict[str, list[Edge]], where: str) -> Routing:
     """Routing tables from :func:`flowmodel.traffic.routing` — the one statement of the routing rule, so the
     engine and the analytic estimates cannot disagree on where an item goes."""
+    return compile_routing([model] * len(classes), node_id, classes, index_of, where, [outgoing] * len(classes))
+
+
+def compile_routing(models: list[Workflow], node_id: str, classes: tuple[ItemClass, ...], index_of: dict[str, int],
+                    where: str, outgoing: list[dict[str, list[Edge]]] | None = None) -> Routing:
+    """Routing tables at ``node_id`` where class ``c`` is routed as in ``models[c]`` (a launch plan's scoped
+    routing gives classes different models; a static model gives them all the same one)."""
+    if outgoing is None:
+        by_model: dict[int, dict[str, list[Edge]]] = {}
+        outgoing = [by_model.setdefault(id(m), outgoing_edges(m)) for m in models]
     tables: list[tuple[tuple[int, ...], tuple[float, ...]]] = []
     by_class: list[int] = []
-    for item_class in classes:
-        kept = [(index_of[target], p) for target, p in routing(model, node_id, item_class, outgoing) if p > 0]
+    for item_class, model, edges in zip(classes, models, outgoing, strict=True):
+        kept = [(index_of[target], p) for target, p in routing(model, node_id, item_class, edges) if p > 0]
         if not kept:
             raise ModelError(f"no branch takes items of category {item_class.category}, language "
                              f"{item_class.language}, priority {item_class.priority}", where=where,

@@ -91,6 +91,12 @@ class WaitClockStage(StageRuntime):
 
 def stage_runtime(spec: StageSpec, run: Replication, samplers: list[Callable[[], float]],
                   expiry: Callable[[], float] | None, teams: list[TeamRuntime]) -> StageRuntime:
-    """The runtime for ``spec``: the plain stage unless one of its SLA targets times the wait."""
-    kind = WaitClockStage if spec.sla_wait_by_class else StageRuntime
+    """The runtime for ``spec``: the plain stage unless one of its SLA targets times the wait; with daily SLA
+    counts (:mod:`simulations.daily_sla`) when the run has launch metrics."""
+    if run.spec.launch_s is not None and spec.sla_targets:
+        from simulations.daily_sla import daily_stage_class  # composes this module's class
+
+        kind: type[StageRuntime] = daily_stage_class(bool(spec.sla_wait_by_class))
+    else:
+        kind = WaitClockStage if spec.sla_wait_by_class else StageRuntime
     return kind(spec, run, samplers, expiry, teams)
