@@ -25,6 +25,9 @@ Rules:
 - **Training**: from ``start`` to ``end``, ``hours_per_person`` × ``people`` reviewer-hours of team ``team`` are
   taken off the floor (paid, not reviewing); ``people`` 0 means the team's head count (its weekly paid hours ÷
   contract hours, rounded). See :mod:`simulations.launch_capacity` for how the hours are spread.
+- **Run start**: :func:`run_start` is the UTC instant of the run's time 0 — 00:00 UTC on ``start_weekday`` of
+  the week holding ``start_date`` — the same instant as :func:`simulations.timebase.horizon_start`, so the editor
+  can place instants on a timeline without importing the engine.
 """
 
 from __future__ import annotations
@@ -32,12 +35,16 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any, Literal
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal
 
 from flowmodel.errors import ModelError
 from flowmodel.ids import new_id
 from flowmodel.nodes import MixEntry
+from flowmodel.validation_limits import start_date_problem
+
+if TYPE_CHECKING:
+    from flowmodel.run_settings import RunSettings
 
 RAMP_SHAPES: tuple[str, ...] = ("linear", "learning")
 RAMP_STEP_H = 1.0
@@ -122,6 +129,17 @@ def parse_instant(text: str, where: str) -> tuple[str, float | datetime]:
                          hint="write launch, an offset from the launch such as +7d, +36h or +2w, "
                               "or a date-time such as 2027-01-11 09:00 (UTC)") from None
     return "at", moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def run_start(settings: RunSettings) -> datetime:
+    """The UTC instant of the run's time 0 (see the module rules); a ModelError for a date a run cannot use."""
+    if problem := start_date_problem(settings.start_date):
+        raise ModelError(problem, where="run settings · start_date", hint="write a date such as 2026-01-05")
+    if settings.start_weekday not in range(7):
+        raise ModelError("the start weekday is 0 (Monday) to 6 (Sunday)", where="run settings · start_weekday")
+    day = date.fromisoformat(settings.start_date)
+    first = day - timedelta(days=day.weekday()) + timedelta(days=settings.start_weekday)
+    return datetime(first.year, first.month, first.day, tzinfo=UTC)
 
 
 def launch_seconds(launch: str, run_start: datetime, where: str) -> float:

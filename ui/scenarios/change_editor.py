@@ -8,6 +8,8 @@ the field's stored unit, so the stored change and the scenario file keep their p
 Rules: the editor holds no model state; :meth:`ChangeEditor.change` builds the :class:`Change` the inputs
 describe (or raises ``ValueError`` saying what to type) and :meth:`ChangeEditor.load` shows a stored change.
 A headcount set per weekday applies to the days chosen ("Mon–Fri"); the other days keep the baseline's value.
+The launch-plan inputs (starts, ends, ramp, "only for") are :mod:`ui.scenarios.timing_inputs`; a ramp's launch
+value is typed and converted exactly like the value.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QLine
 from flowmodel.change_fields import OPERATION_WORDS, ChangeField, field_for, fields_for, from_stored, to_stored
 from flowmodel.change_words import duration_text
 from flowmodel.errors import ModelError
+from flowmodel.launch_fields import can_scope, can_time
 from flowmodel.nodes import WEEKDAYS
 from flowmodel.scenarios import Change, current_value
 from flowmodel.workflow import Workflow
 from ui.forms.problem_label import PROBLEM_RED
+from ui.scenarios.timing_inputs import TimingInputs
 
 #: Day choices of a per-weekday set, with the weekday indexes (Monday = 0) they cover.
 DAY_CHOICES: tuple[tuple[str, tuple[int, ...]], ...] = (
@@ -76,6 +80,7 @@ class ChangeEditor(QWidget):
         self.days.setToolTip("The weekdays whose headcount is set; the other days keep the baseline's")
         self.note = QLineEdit()
         self.note.setPlaceholderText("why, e.g. longer checklist (optional)")
+        self.timing = TimingInputs(self)
         self.problem = QLabel()
         self.problem.setStyleSheet(f"color: {PROBLEM_RED};")
         self.problem.setWordWrap(True)
@@ -88,19 +93,26 @@ class ChangeEditor(QWidget):
         rows.addRow("Node / team:", self.target)
         rows.addRow("Field:", self.field)
         rows.addRow("Change:", amount)
+        for label, widget in self.timing.rows():
+            if label:
+                rows.addRow(label, widget)
+            else:
+                rows.addRow(widget)
         rows.addRow("Note:", self.note)
         rows.addRow(self.problem)
         self.target.currentIndexChanged.connect(self._target_changed)
         self.field.currentIndexChanged.connect(self._field_changed)
         self.operation.currentIndexChanged.connect(self._operation_changed)
         for signal in (self.value.textChanged, self.unit.currentIndexChanged, self.days.currentIndexChanged,
-                       self.note.textChanged):
+                       self.note.textChanged, self.timing.edited):
             signal.connect(self.edited)
+        self.unit.currentIndexChanged.connect(self._unit_changed)
 
     # -- choices ---------------------------------------------------------------------------------
     def set_workflow(self, workflow: Workflow) -> None:
         """Offer the nodes and teams of ``workflow`` that have something to change."""
         self.workflow = workflow
+        self.timing.set_workflow(workflow)
         current = self.target.currentData()
         self.target.blockSignals(True)
         self.target.clear()
@@ -164,7 +176,16 @@ class ChangeEditor(QWidget):
         self.unit.setEnabled(op != "scale")
         self.days.setVisible(bool(entry is not None and entry.per_weekday and op == "set"))
         self.value.setPlaceholderText("factor, e.g. 1.25" if op == "scale" else "e.g. 40")
+        target = self.target.currentData()
+        timeable = bool(self.workflow is not None and entry is not None and target is not None
+                        and can_time(self.workflow, target, entry.path))
+        self.timing.set_allowed(timeable, timeable and can_scope(self.workflow, target, entry.path))
+        self._unit_changed()
         self.edited.emit()
+
+    def _unit_changed(self) -> None:
+        op = self.operation.currentData()
+        self.timing.set_unit(self.unit.currentText() if self.unit.count() and op != "scale" else "")
 
     # -- change ⇄ inputs ---------------------------------------------------------------------------
     def change(self) -> Change:
@@ -173,7 +194,14 @@ class ChangeEditor(QWidget):
         if entry is None or target is None or self.workflow is None:
             raise ValueError("choose a node or team and a field")
         op = str(self.operation.currentData())
-        value: Any = parse_number(self.value.text())
+        value = self._typed(self.value.text(), target, entry, op)
+        start, end, ramp = self.timing.timing(lambda text: self._typed(text, target, entry, op))
+        return Change(target=target, path=entry.path, op=op, value=value,  # type: ignore[arg-type]
+                      note=self.note.text().strip(), start=start, end=end, ramp=ramp, scope=self.timing.scope())
+
+    def _typed(self, text: str, target: str, entry: ChangeField, op: str) -> Any:
+        """What the planner typed for ``entry``, in the field's stored unit (ValueError saying what to fix)."""
+        value: Any = parse_number(text)
         if entry.family == "share" and op != "scale" and isinstance(value, (int, float)) \
                 and not -100 <= value <= 100:
             raise ValueError("type the share in %, between 0 and 100")
@@ -182,8 +210,7 @@ class ChangeEditor(QWidget):
         elif entry.per_weekday and op != "set" and isinstance(value, list):
             raise ValueError("to multiply or add, type one number; it applies to every day")
         unit = self.unit.currentText() if self.unit.count() else ""
-        return Change(target=target, path=entry.path, op=op, value=to_stored(entry, op, value, unit),  # type: ignore[arg-type]
-                      note=self.note.text().strip())
+        return to_stored(entry, op, value, unit)
 
     def _per_weekday(self, target: str, entry: ChangeField, value: float) -> list[float]:
         assert self.workflow is not None
@@ -211,13 +238,19 @@ class ChangeEditor(QWidget):
             unit = duration_text(change.value, entry.unit).rpartition(" ")[2]  # the unit that reads best
         if self.unit.findText(unit) >= 0:
             self.unit.setCurrentText(unit)
-        shown = from_stored(entry, change.op, change.value, unit)
-        if isinstance(shown, list):
+        if isinstance(change.value, list):
             self.days.setCurrentIndex(0)
-            self.value.setText(json.dumps(shown))
-        elif isinstance(shown, (int, float)) and not isinstance(shown, bool):
-            self.value.setText(f"{shown:.10g}")
-        else:
-            self.value.setText(str(shown))
+        self.value.setText(shown_text(from_stored(entry, change.op, change.value, unit)))
         self.note.setText(change.note)
+        self.timing.load(change.start, change.end, change.ramp, change.scope,
+                         lambda stored: shown_text(from_stored(entry, change.op, stored, unit)))
         return True
+
+
+def shown_text(shown: Any) -> str:
+    """A value as the planner types it: ``40``, ``[20, 20, 8]``."""
+    if isinstance(shown, list):
+        return json.dumps(shown)
+    if isinstance(shown, (int, float)) and not isinstance(shown, bool):
+        return f"{shown:.10g}"
+    return str(shown)

@@ -9,22 +9,28 @@ Rules:
   baseline forms.
 - A change can only address fields that exist in both the baseline and the scenario; adding or removing
   rows (SLA targets, shifts, categories) is a structural edit and is refused with a :class:`ModelError`.
+- Launch-plan edits (the launch and recovery days, a backfill or a training added, edited or removed) are
+  :class:`PutScenarioCommand` subclasses too: each builds the edited copy up front, so undo is exact. Turning
+  the recovery days spin box merges into one step.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
-from typing import Any
+from typing import Any, Literal
 
 from PySide6.QtGui import QUndoCommand
 
 from flowmodel.errors import ModelError
+from flowmodel.launch import Backfill, Training
 from flowmodel.paths import get_path, set_path
 from flowmodel.scenarios import Change, Scenario
 from flowmodel.workflow import Workflow
 
 RECORD_CHANGE_ID = 1002
+LAUNCH_SETTINGS_ID = 1003
+LaunchKind = Literal["backfills", "trainings"]
 
 
 class PutScenarioCommand(QUndoCommand):
@@ -157,3 +163,52 @@ class RecordScenarioChangeCommand(QUndoCommand):
             return False
         self.changes, self.after = other.changes, other.after
         return True
+
+
+class SetLaunchCommand(PutScenarioCommand):
+    """Set a scenario's launch instant and recovery days; consecutive edits of one scenario merge."""
+
+    def __init__(self, workflow: Workflow, scenario_id: str, launch: str, recovery_days: int) -> None:
+        scenario = copy.deepcopy(workflow.scenarios[scenario_id])
+        scenario.launch, scenario.recovery_days = launch, recovery_days
+        super().__init__(workflow, scenario, f"Launch settings of '{scenario.name}'")
+
+    def id(self) -> int:
+        return LAUNCH_SETTINGS_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetLaunchCommand) or other.after.id != self.after.id:
+            return False
+        self.after = other.after
+        return True
+
+
+def _launch_words(kind: LaunchKind) -> str:
+    return "backfill" if kind == "backfills" else "training"
+
+
+class PutLaunchItemCommand(PutScenarioCommand):
+    """Add a backfill or training to a scenario, or replace the one with the same id where it stands."""
+
+    def __init__(self, workflow: Workflow, scenario_id: str, kind: LaunchKind, item: Backfill | Training) -> None:
+        scenario = copy.deepcopy(workflow.scenarios[scenario_id])
+        items: list[Any] = getattr(scenario, kind)
+        at = next((i for i, existing in enumerate(items) if existing.id == item.id), None)
+        if at is None:
+            items.append(copy.deepcopy(item))
+            text = f"Add {_launch_words(kind)} '{item.name}' to '{scenario.name}'"
+        else:
+            items[at] = copy.deepcopy(item)
+            text = f"Edit {_launch_words(kind)} '{item.name}' of '{scenario.name}'"
+        super().__init__(workflow, scenario, text)
+
+
+class RemoveLaunchItemCommand(PutScenarioCommand):
+    """Remove a backfill or training from a scenario; undo puts it back at its place."""
+
+    def __init__(self, workflow: Workflow, scenario_id: str, kind: LaunchKind, item_id: str) -> None:
+        scenario = copy.deepcopy(workflow.scenarios[scenario_id])
+        items: list[Any] = getattr(scenario, kind)
+        gone = next(item for item in items if item.id == item_id)
+        items.remove(gone)
+        super().__init__(workflow, scenario, f"Remove {_launch_words(kind)} '{gone.name}' of '{scenario.name}'")

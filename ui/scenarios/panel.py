@@ -35,11 +35,14 @@ from PySide6.QtWidgets import (
 
 from flowmodel.change_words import describe_change, describe_effect
 from flowmodel.errors import ModelError
+from flowmodel.launch_fields import timing_problem
 from flowmodel.scenarios import Change, Scenario, apply_change, copy_scenario
 from flowmodel.workflow import Workflow
 from ui.scenarios.change_editor import ChangeEditor
 from ui.scenarios.commands import PutScenarioCommand, RemoveScenarioCommand
+from ui.scenarios.launch_words import when_words
 from ui.scenarios.mode import ScenarioUndoStack
+from ui.scenarios.timing_inputs import InstantError
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 COLUMNS = ("Change", "Baseline → scenario", "Note")
@@ -58,7 +61,7 @@ def change_problem(workflow: Workflow, change: Change) -> str:
         apply_change(workflow.copy(), change)
     except ModelError as error:
         return error.message + (f" — {error.hint}" if error.hint else "")
-    return ""
+    return timing_problem(workflow, change)
 
 
 class ScenariosPanel(QWidget):
@@ -183,7 +186,9 @@ class ScenariosPanel(QWidget):
         self.changes.setRowCount(count)
         for row, change in enumerate(scenario.changes):
             problem = change_problem(workflow, change)
-            cells = {CHANGE: describe_change(workflow, change).split("  ⚠ ")[0],
+            words = describe_change(workflow, change).split("  ⚠ ")[0]
+            when = when_words(change)
+            cells = {CHANGE: f"{words} · {when}" if when else words,
                      EFFECT: describe_effect(workflow, change), NOTE: change.note}
             for column, text in cells.items():
                 cell = QTableWidgetItem(text)
@@ -255,6 +260,8 @@ class ScenariosPanel(QWidget):
         if has:
             try:
                 change = self.editor.change()
+            except InstantError:
+                reason = ""  # the timing inputs show it inline, next to the instant
             except ValueError as error:
                 reason = str(error) if self.editor.value.text().strip() else ""
             if change is not None and (problem := change_problem(self.workflow, change)):
@@ -285,7 +292,7 @@ class ScenariosPanel(QWidget):
                 not 0 <= row < len(self.scenario.changes):
             return
         self.edit_change(row, target=change.target, path=change.path, op=change.op, value=change.value,
-                         note=change.note)
+                         note=change.note, start=change.start, end=change.end, ramp=change.ramp, scope=change.scope)
 
     def remove_selected_change(self) -> None:
         row = self.changes.currentRow()
@@ -296,7 +303,8 @@ class ScenariosPanel(QWidget):
         self.undo_stack.push(PutScenarioCommand(self.workflow, scenario, f"Remove a change of '{scenario.name}'"))
 
     def edit_change(self, row: int, **fields: Any) -> None:
-        """Replace fields (target, path, op, value, note) of change ``row`` as one undoable edit."""
+        """Replace fields (target, path, op, value, note, start, end, ramp, scope) of change ``row`` as one
+        undoable edit."""
         if self.workflow is None or self.scenario is None:
             return
         scenario = copy.deepcopy(self.scenario)
