@@ -32,6 +32,10 @@ MAX_HEADCOUNT = 100_000
 MAX_DURATION_SECONDS = 366 * 24 * 3600.0
 #: Backfill-sized batches and empirical sample lists stay below this many values.
 MAX_SAMPLES = 1_000_000
+#: Items in one backfill of a launch plan (re-review of existing content): ten million is a large platform's
+#: whole re-review after a major policy launch; every item is simulated, so a bigger number is a typo that
+#: would make the run take hours (the backlog guard, :data:`MAX_BACKLOG_ITEMS`, still bounds a batch at once).
+MAX_BACKFILL_ITEMS = 10_000_000
 
 # -- run settings ------------------------------------------------------------------------------------------
 #: Horizon of a run: three years, past every planning horizon; a horizon of 1e9 days is a typo.

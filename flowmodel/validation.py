@@ -18,6 +18,10 @@ Scenarios: when the baseline has no errors, each scenario that applies is checke
 routing, parameters, staffing — not load, which a scenario is often meant to change). Its errors become
 one ``scenario-invalid`` warning per scenario: the baseline can still run, but that scenario cannot
 (a scale of −10 on a rate, a shift cut to a negative headcount).
+
+Launch plans (:mod:`flowmodel.validation_launch`), also only when the baseline has no errors, come last: what
+the engine would refuse in a plan (errors), and what would make it change nothing or leave the model invalid at a
+timed change's launch or settled value (warnings). A model without launch plans gets no issue from them.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from flowmodel.scenarios import apply_scenario
 from flowmodel.validation_capacity import check_load, check_staffing
 from flowmodel.validation_graph import check_graph
 from flowmodel.validation_issues import Issue, errors
+from flowmodel.validation_launch import check_launch_plans
 from flowmodel.validation_parameters import check_parameters
 from flowmodel.validation_routing import check_routing
 from flowmodel.validation_sla import check_sla_priorities
@@ -53,7 +58,13 @@ def validate(workflow: Workflow) -> list[Issue]:
         issues += _guarded("the load on each stage", check_load, workflow)
         issues += _guarded("what the SLA targets measure", check_sla_priorities, workflow)
         issues += _guarded("the scenarios", check_scenarios, workflow)
+        issues += _guarded("the launch plans", lambda w: check_launch_plans(w, _model_errors), workflow)
     return issues
+
+
+def _model_errors(model: Workflow) -> list[Issue]:
+    """The errors of the checks a scenario's model gets (shape, routing, parameters, staffing)."""
+    return errors([issue for what, check in _CHECKS for issue in _guarded(what, check, model)])
 
 
 #: Errors a scenario causes that a rule of their own already reports for that scenario, with the fix (a branch
