@@ -1,15 +1,18 @@
 """Which charts the results and comparison views show, as :class:`~ui.results.figures.ChartSpec` lists.
 
 Rules: one chart per figure (each gets the whole of its figure for its legend and labels); the SLA chart is
-as tall as its bars need, so three scenarios × eight priorities never make it a sliver. The draw functions
-only read the run, which is not changed once finished, so they may run on the render thread.
+as tall as its bars need, so three scenarios × eight priorities never make it a sliver. A scenario with launch
+results (a run with a launch instant) starts with its two launch charts — daily SLA attainment and the backlog
+around the launch (:mod:`reports.launch_charts`); other runs show exactly the four charts they always had.
+The draw functions only read the run, which is not changed once finished, so they may run on the render thread.
 """
 
 from __future__ import annotations
 
 from matplotlib.figure import Figure
 
-from reports import run_charts
+from reports import launch_charts, run_charts
+from reports.launch import launch_results
 from simulations.runner import RunResult
 from ui.results.figures import MINIMUM_CHART, ChartSpec
 
@@ -32,8 +35,12 @@ def _one(draw):
 
 
 def scenario_charts(run: RunResult, scenario_id: str) -> list[ChartSpec]:
-    """The results view's charts of one scenario."""
+    """The results view's charts of one scenario (its launch charts first when it has launch results)."""
+    launch = [ChartSpec("launch_sla", _one(lambda ax: launch_charts.daily_sla(ax, run, [scenario_id]))),
+              ChartSpec("launch_backlog", _one(lambda ax: launch_charts.launch_backlog(ax, run, [scenario_id])))] \
+        if any(r.scenario_id == scenario_id for r in launch_results(run)) else []
     return [
+        *launch,
         ChartSpec("backlog", _one(lambda ax: run_charts.backlog_over_time(ax, run, scenario_id))),
         ChartSpec("time_to_decision", _one(lambda ax: run_charts.time_to_decision(ax, run, [scenario_id]))),
         ChartSpec("sla", _one(lambda ax: run_charts.sla_attainment(ax, run, [scenario_id])), sla_height(run, 1)),

@@ -28,7 +28,13 @@ from simulations.aggregate import MetricDelta, MetricSummary, paired_deltas
 from simulations.runner import RunResult
 
 SCOPE_ORDER = {"system": 0, "source": 1, "stage": 2, "priority": 3, "team": 4, "outcome": 5}
+#: A launch's figures (only a run with a launch instant has them), first in the comparison: they are its point.
+LAUNCH_KEY_METRICS: tuple[tuple[str, str], ...] = (
+    ("priority", "recovery_h"), ("priority", "recovered_share"), ("priority", "days_below_target_count"),
+    ("stage", "backlog_peak_count"), ("stage", "backlog_peak_after_launch_h"), ("system", "paid_hours_h"),
+    ("system", "on_floor_hours_h"), ("system", "cost"))
 KEY_METRICS: tuple[tuple[str, str], ...] = (
+    *LAUNCH_KEY_METRICS,
     ("system", "time_to_decision_mean_s"), ("system", "time_to_decision_p90_s"), ("system", "completed_count"),
     ("system", "in_queue_end_count"), ("stage", "wait_mean_s"), ("stage", "queue_length_mean"),
     ("stage", "backlog_end_count"), ("priority", "sla_attainment_share"), ("team", "utilisation_share"),
@@ -45,7 +51,19 @@ SCOPE_COLUMN_PX = 130
 PLANNER_NAMES = {"in_queue_end": "items waiting at the end", "in_service_end": "items in review at the end",
                  "in_classifier_end": "items in classifiers at the end", "in_delay_end": "items in delays at the end",
                  "in_system_end": "items in the workflow at the end", "run_end": "run length",
-                 "sla_attainment": "SLA attainment"}
+                 "sla_attainment": "SLA attainment", "recovery": "back in SLA, after launch",
+                 "recovered": "replications back in SLA", "days_below_target": "days below SLA target",
+                 "backlog_peak": "peak backlog after launch",
+                 "backlog_peak_after_launch": "peak backlog reached, after launch",
+                 "paid_hours": "paid hours", "on_floor_hours": "hours on the floor (reviewing)",
+                 "launch_at": "launch, from the run's start", "phase_at": "dated step, from the run's start"}
+#: Hour metrics that are instants or spans of time (read in h or d by size), unlike amounts of work (paid hours).
+CLOCK_HOURS = frozenset(("recovery_h", "backlog_peak_after_launch_h", "launch_at_h", "phase_at_h", "run_end_h"))
+
+
+def _seconds_per(metric: str) -> float | None:
+    """Seconds per stored unit of a duration metric, None for every other metric (amounts of work included)."""
+    return 1.0 if metric.endswith("_s") else 3600.0 if metric in CLOCK_HOURS else None
 
 
 def metric_unit(metric: str) -> tuple[str, float, str]:
@@ -73,10 +91,11 @@ def value_in_units(metric: str, value: float, *, difference: bool = False, refer
     unit of the larger of themselves and the ``reference`` value (−78 s next to 6 min reads "−1.31 min")."""
     write = signed if difference else number
     _, scale, unit = metric_unit(metric)
-    if metric.endswith("_s"):
+    per = _seconds_per(metric)
+    if per is not None:
         size = max(abs(value), abs(reference) if math.isfinite(reference) else 0.0) if difference else value
-        chosen = readable_duration_unit(size)
-        return write(value / chosen.per) + ("" if not math.isfinite(value) else f" {chosen.name}")
+        chosen = readable_duration_unit(size * per)
+        return write(value * per / chosen.per) + ("" if not math.isfinite(value) else f" {chosen.name}")
     if unit == "%":
         unit = "pp" if difference else "%"
     return write(value * scale) + (f" {unit}" if unit and unit != "items" and math.isfinite(value) else "")
@@ -85,9 +104,11 @@ def value_in_units(metric: str, value: float, *, difference: bool = False, refer
 def interval_in_units(metric: str, low: float, high: float, reference: float = 0.0) -> str:
     """``[+1.99, +2.03] d``: both ends in the unit of the larger end (or of the reference, when larger)."""
     _, scale, unit = metric_unit(metric)
-    if metric.endswith("_s"):
-        chosen = readable_duration_unit(max(abs(low), abs(high), abs(reference) if math.isfinite(reference) else 0))
-        scale, unit = 1 / chosen.per, chosen.name
+    per = _seconds_per(metric)
+    if per is not None:
+        largest = max(abs(low), abs(high), abs(reference) if math.isfinite(reference) else 0)
+        chosen = readable_duration_unit(largest * per)
+        scale, unit = per / chosen.per, chosen.name
     elif unit == "%":
         unit = "pp"
     return f"[{signed(low * scale)}, {signed(high * scale)}]" + (f" {unit}" if unit and unit != "items" else "")
@@ -155,8 +176,8 @@ class MetricTable:
             self.widget.setRowCount(len(rows))
             for r, s in enumerate(rows):
                 name, scale, unit = metric_unit(s.metric)
-                if unit in ("min", "h") and math.isfinite(s.mean):  # a duration: its unit by its size
-                    seconds_per = 1.0 if s.metric.endswith("_s") else 3600.0
+                seconds_per = _seconds_per(s.metric)
+                if seconds_per is not None and math.isfinite(s.mean):  # a duration: its unit by its size
                     chosen = readable_duration_unit(s.mean * seconds_per)
                     scale, unit = seconds_per / chosen.per, chosen.name
                 ci = number(s.half_width * scale) if s.ci_defined else "n/a"

@@ -12,8 +12,9 @@ Rules:
   would be — headline, charts, metrics, comparison, canvas overlay (backlog unless another was chosen) —
   under a "Running — k of n replications finished" heading; the finished run then takes its place.
 - Above the tabs, the headline of each scenario against the reference says in words what the charts show
-  (:func:`reports.findings.headline`); the charts render in the background (:mod:`ui.results.figures`) and
-  sit beside the metric table when the pane is wide, above it when it is narrow.
+  (:func:`reports.findings.headline`), then for each launch plan its recovery per SLA target, peak backlog and
+  extra hours and cost (:func:`reports.launch.launch_headline`); the charts render in the background
+  (:mod:`ui.results.figures`) and sit beside the metric table when the pane is wide, above it when it is narrow.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from flowmodel.scenarios import describe_target
 from flowmodel.workflow import Workflow
 from reports.comparison import build_comparison
 from reports.findings import headline
+from reports.launch import launch_headline, launch_results
 from simulations.runner import RunResult
 from ui.results.chart_sets import scenario_charts
 from ui.results.comparison import ComparisonView
@@ -251,7 +253,8 @@ class ResultsView(QWidget):
         self._overlay_changed()
 
     def _show_headline(self, run: RunResult | None) -> None:
-        """One line per scenario against the reference, in words (nothing for a run of one scenario)."""
+        """One line per scenario against the reference, in words, then one per launch plan (nothing for a static
+        run of one scenario)."""
         lines: list[str] = []
         if run is not None and len(run.scenarios) > 1:
             try:
@@ -260,6 +263,10 @@ class ResultsView(QWidget):
                 comparison = None
             if comparison is not None:
                 lines = [headline(comparison, i) for i in range(1, len(comparison.scenarios))]
+        if run is not None:
+            reference = run.scenario_names.get(run.baseline_id, "")
+            lines += [launch_headline(r, "" if r.is_reference else reference) for r in launch_results(run)
+                      if r.is_plan]
         self.headline.setText("\n".join(lines))
         self.headline.setVisible(bool(lines))
 
