@@ -23,8 +23,9 @@ training at fault. Rules (errors unless stated; an error blocks runs, as the eng
 - ``training-team-missing``; ``training-hours-invalid``: hours per person not above 0; ``training-people-invalid``:
   people not a whole number ≥ 0 (0 means the team's head count).
 - ``training-over-capacity``: the training needs more reviewer-hours than the team has on the floor (after
-  shrinkage) in its period, estimated from the roster of the scenario's static model over the run — the engine
-  refuses such a training (:mod:`simulations.launch_capacity`).
+  shrinkage) in its period, estimated hour by hour from the weekly roster of the scenario's static model (the
+  period's part before the run's start does not count; its part past the run's end does, as in the engine) — the
+  engine refuses such a training (:mod:`simulations.launch_capacity`).
 - ``launch-after-horizon`` (warning): the launch, or a change's, backfill's or training's start, at or after the
   run's end: it changes nothing in this run.
 - ``launch-value-invalid`` (warning, like ``scenario-invalid``): a timed change applied (as a static change, to
@@ -310,8 +311,7 @@ def _training_capacity(plan: _Plan, training: Training, what: str, team: Team, s
     wanted = people * hours
     if wanted <= 0:
         return
-    on_floor = _on_floor_hours(team, plan.run_start, max(0.0, start_s) / 3600.0,
-                               min(end_s, plan.horizon_s) / 3600.0)
+    on_floor = _on_floor_hours(team, plan.run_start, max(0.0, start_s) / 3600.0, end_s / 3600.0)
     if wanted > on_floor + 1e-9:
         plan.add("error", "training-over-capacity", what,
                  f"{fmt(people)} people × {fmt(hours)} h need {fmt(wanted)} reviewer-hours, but {team.name} has "
