@@ -20,8 +20,12 @@ Rules:
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
+from scipy.stats import t as student_t
 
 from reports.formatting import number
 from simulations.aggregate import MetricDelta, MetricSummary
@@ -31,6 +35,7 @@ LAUNCH_METRIC = "launch_at_h"
 DAILY_SLA = "sla_attainment_daily_share"
 DAILY_DUE = "sla_due_daily_count"
 PHASE_LABEL_CHARS = 28
+CONFIDENCE = 0.95
 
 
 @dataclass(frozen=True)
@@ -213,3 +218,25 @@ def launch_headline(results: LaunchResults, reference_name: str = "") -> str:
 def short_label(label: str, chars: int = PHASE_LABEL_CHARS) -> str:
     """A phase label short enough for a chart mark (its full text stays in the tables)."""
     return label if len(label) <= chars else label[: chars - 1].rstrip(" ;,·") + "…"
+
+
+def daily_interval(run: RunResult, scenario_id: str, scope_id: str,
+                   metric: str = DAILY_SLA) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(day ends in hours, mean, CI low, CI high) of a daily series across the scenario's replications."""
+    rows = [s for r in run.replications if r.scenario_id == scenario_id for s in r.series
+            if s.scope_kind == "priority" and s.scope_id == scope_id and s.metric == metric]
+    if not rows:
+        empty = np.array([])
+        return empty, empty, empty, empty
+    length = min(len(s.values) for s in rows)
+    matrix = np.array([s.values[:length] for s in rows], dtype=float).reshape(len(rows), length)
+    counts = np.sum(np.isfinite(matrix), axis=0)
+    with warnings.catch_warnings():  # a day nothing fell due is NaN in every replication
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean = np.nanmean(matrix, axis=0)
+        sd = np.nanstd(matrix, axis=0, ddof=1)
+    factor = np.array([student_t.ppf((1 + CONFIDENCE) / 2, n - 1) / math.sqrt(n) if n > 1 else math.nan
+                       for n in counts])
+    half = np.where(np.isfinite(sd) & (counts > 1), sd * factor, 0.0)
+    return np.asarray(rows[0].times_h[:length], dtype=float), mean, np.clip(mean - half, 0, 1), \
+        np.clip(mean + half, 0, 1)

@@ -16,20 +16,16 @@ Rules:
 
 from __future__ import annotations
 
-import math
-import warnings
 from datetime import datetime, timedelta
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
-from scipy.stats import t as student_t
 
 from reports.chart_style import MUTED, SCREEN, TEXT, Look, colour, count_axis, percent_axis, style_axes
-from reports.launch import DAILY_SLA, LaunchResults, launch_results, short_label
+from reports.launch import DAILY_SLA, LaunchResults, daily_interval, launch_results, short_label
 from simulations.runner import RunResult
 
-CONFIDENCE = 0.95
 MARK_TEXT_PT = 7.0
 
 
@@ -46,28 +42,6 @@ def launch_date_text(run: RunResult, launch_h: float) -> str:
     except ValueError:
         return ""
     return (start + timedelta(hours=launch_h)).strftime("%a %Y-%m-%d %H:%M")
-
-
-def daily_interval(run: RunResult, scenario_id: str, scope_id: str,
-                   metric: str = DAILY_SLA) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(day ends in hours, mean, CI low, CI high) of a daily series across the scenario's replications."""
-    rows = [s for r in run.replications if r.scenario_id == scenario_id for s in r.series
-            if s.scope_kind == "priority" and s.scope_id == scope_id and s.metric == metric]
-    if not rows:
-        empty = np.array([])
-        return empty, empty, empty, empty
-    length = min(len(s.values) for s in rows)
-    matrix = np.array([s.values[:length] for s in rows], dtype=float).reshape(len(rows), length)
-    counts = np.sum(np.isfinite(matrix), axis=0)
-    with warnings.catch_warnings():  # a day nothing fell due is NaN in every replication
-        warnings.simplefilter("ignore", RuntimeWarning)
-        mean = np.nanmean(matrix, axis=0)
-        sd = np.nanstd(matrix, axis=0, ddof=1)
-    factor = np.array([student_t.ppf((1 + CONFIDENCE) / 2, n - 1) / math.sqrt(n) if n > 1 else math.nan
-                       for n in counts])
-    half = np.where(np.isfinite(sd) & (counts > 1), sd * factor, 0.0)
-    return np.asarray(rows[0].times_h[:length], dtype=float), mean, np.clip(mean - half, 0, 1), \
-        np.clip(mean + half, 0, 1)
 
 
 def _shade_warmup(ax: Axes, run: RunResult, launch_h: float) -> None:

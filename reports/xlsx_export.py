@@ -6,6 +6,9 @@ Sheets, in order:
 - **Charts**: native Excel charts — total backlog over time and backlog per stage by scenario, SLA
   attainment by scenario — drawn from the **Chart data** sheet (means across replications; its SLA table
   ends with each target's clock in words: "time to decision" or "wait in queue").
+- **Launch**, only for a run with launch results (a launch plan and the baseline beside it): peak backlog and
+  when, recovery per SLA target with its CI and "recovered in k of n", days below target, extra hours and cost
+  as paired deltas, the plan's dated steps and the daily SLA attainment (:mod:`reports.xlsx_launch`).
 - One sheet per scenario ("1. Baseline", …): every scalar metric per scope, in the record's units, with mean,
   sd, CI, n and the paired delta against the reference.
 - **Replications** and **Time series**: the stored per-replication values in tidy form (:mod:`reports.tidy`).
@@ -37,7 +40,10 @@ from reports.comparison import SHARE, Comparison
 from reports.files import write_file
 from reports.findings import write_findings
 from reports.formatting import figure_label, verdict
+from reports.launch import has_launch
 from reports.tidy import SCALAR_COLUMNS, SERIES_COLUMNS, finite, scalar_rows, series_rows
+from reports.xlsx_launch import SHEET as LAUNCH_SHEET
+from reports.xlsx_launch import launch_sheet
 
 SCOPE_ORDER = {"system": 0, "source": 1, "stage": 2, "priority": 3, "team": 4, "outcome": 5}
 MAX_WIDTH = 60
@@ -353,8 +359,11 @@ def xlsx_bytes(comparison: Comparison) -> bytes:
     book.set_properties({"title": f"{comparison.workflow_name}: scenario comparison", "comments": "Flowmodel"})
     formats = _Formats(book)
     _summary_sheet(book, formats, comparison)
-    taken = {"Summary", "Charts", "Chart data", "Replications", "Time series", "Assumptions", "Staffing"}
+    taken = {"Summary", "Charts", "Chart data", "Replications", "Time series", "Assumptions", "Staffing",
+             LAUNCH_SHEET}
     charts = _sheet(book, "Charts")
+    if has_launch(comparison.run):
+        launch_sheet(_sheet(book, LAUNCH_SHEET), formats, comparison)
     names = [sheet_name(f"{i + 1}. {s.name}", taken) for i, s in enumerate(comparison.scenarios)]
     for position, name in enumerate(names):
         _scenario_sheet(book, formats, comparison, position, name)
