@@ -166,7 +166,7 @@ class RecordScenarioChangeCommand(QUndoCommand):
 
 
 class SetLaunchCommand(PutScenarioCommand):
-    """Set a scenario's launch instant and recovery days; consecutive edits of one scenario merge."""
+    """Set a scenario's launch instant and recovery days; turning the recovery days merges into one step."""
 
     def __init__(self, workflow: Workflow, scenario_id: str, launch: str, recovery_days: int) -> None:
         scenario = copy.deepcopy(workflow.scenarios[scenario_id])
@@ -179,6 +179,8 @@ class SetLaunchCommand(PutScenarioCommand):
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, SetLaunchCommand) or other.after.id != self.after.id:
             return False
+        if self.after.launch != self.before.launch or other.after.launch != other.before.launch:
+            return False  # only turning the recovery days merges; each launch edit is its own step
         self.after = other.after
         return True
 

@@ -10,6 +10,9 @@ Rules:
 - Changes are made in the change editor below the list (:mod:`ui.scenarios.change_editor`): node or team,
   field, operation, value and unit. "Add change" appends it; selecting a row loads it into the editor and
   "Replace" stores the edited version in its place.
+- The Launch plan tab (:mod:`ui.scenarios.launch_plan_page`) holds the scenario's launch settings, its timeline,
+  backfills and trainings; a click on a change's timeline row shows the Changes tab with that change selected
+  and loaded into the editor.
 - The scenario-mode toggle (``mode_action``) records edits on the canvas and in the property panel as
   changes of the selected scenario (see :mod:`ui.scenarios.mode`).
 """
@@ -22,13 +25,16 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +46,7 @@ from flowmodel.scenarios import Change, Scenario, apply_change, copy_scenario
 from flowmodel.workflow import Workflow
 from ui.scenarios.change_editor import ChangeEditor
 from ui.scenarios.commands import PutScenarioCommand, RemoveScenarioCommand
+from ui.scenarios.launch_plan_page import LaunchPlanPage
 from ui.scenarios.launch_words import when_words
 from ui.scenarios.mode import ScenarioUndoStack
 from ui.scenarios.timing_inputs import InstantError
@@ -99,6 +106,9 @@ class ScenariosPanel(QWidget):
         self.remove_change_button = QPushButton("Remove change")
         self.caption = QLabel()
         self.caption.setWordWrap(True)
+        self.launch_page = LaunchPlanPage(undo_stack)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
         buttons = QHBoxLayout()
         for button in (self.new_button, self.copy_button, self.delete_button):
             buttons.addWidget(button)
@@ -109,14 +119,24 @@ class ScenariosPanel(QWidget):
         change_buttons.addWidget(self.replace_change_button)
         change_buttons.addWidget(self.remove_change_button)
         change_buttons.addStretch(1)
+        self.changes_page = QWidget()
+        page = QVBoxLayout(self.changes_page)
+        page.setContentsMargins(0, 4, 0, 0)
+        page.addWidget(self.caption)
+        page.addWidget(self.changes, 1)
+        page.addWidget(self.editor)
+        page.addLayout(change_buttons)
+        launch_scroll = QScrollArea()
+        launch_scroll.setWidgetResizable(True)
+        launch_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        launch_scroll.setWidget(self.launch_page)
+        self.tabs.addTab(self.changes_page, "Changes")
+        self.tabs.addTab(launch_scroll, "Launch plan")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addWidget(self.scenario_list)
         layout.addLayout(buttons)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.changes, 1)
-        layout.addWidget(self.editor)
-        layout.addLayout(change_buttons)
+        layout.addWidget(self.tabs, 1)
         self.new_button.clicked.connect(self.new_scenario)
         self.copy_button.clicked.connect(self.copy_selected)
         self.delete_button.clicked.connect(self.delete_selected)
@@ -131,6 +151,7 @@ class ScenariosPanel(QWidget):
         self.changes.itemSelectionChanged.connect(self._row_selected)
         self.editor.edited.connect(self._check_editor)
         self.mode.changed.connect(self._mode_changed)
+        self.launch_page.row_clicked.connect(self._timeline_clicked)
 
     # -- binding ---------------------------------------------------------------------------------
     def set_workflow(self, workflow: Workflow) -> None:
@@ -165,6 +186,8 @@ class ScenariosPanel(QWidget):
             if 0 <= row < self.changes.rowCount():
                 self.changes.selectRow(row)
             self.editor.set_workflow(self.workflow)
+            self.launch_page.show_scenario(self.workflow, self.scenario)
+            self._name_launch_tab()
         finally:
             self._loading = False
         has = self.scenario is not None
@@ -322,7 +345,23 @@ class ScenariosPanel(QWidget):
         self._row_loaded = False
         if self.scenario is not None and 0 <= row < len(self.scenario.changes):
             self._row_loaded = self.editor.load(self.scenario.changes[row])
+        self.launch_page.timeline.select("change" if row >= 0 else None, row)
         self._check_editor()
+
+    # -- launch plan -----------------------------------------------------------------------------
+    def _name_launch_tab(self) -> None:
+        count = len(self.launch_page.timeline.rows())
+        self.tabs.setTabText(1, f"Launch plan ({count})" if count else "Launch plan")
+
+    def _timeline_clicked(self, kind: str, key: object) -> None:
+        if kind == "change" and isinstance(key, int) and 0 <= key < self.changes.rowCount():
+            self.show_change(key)
+
+    def show_change(self, index: int) -> None:
+        """Show the Changes tab with change ``index`` selected and loaded into the editor."""
+        self.tabs.setCurrentWidget(self.changes_page)
+        self.changes.selectRow(index)
+        self.changes.scrollToItem(self.changes.item(index, CHANGE))
 
     def _cell_edited(self, cell: QTableWidgetItem) -> None:
         if not self._loading and cell.column() == NOTE:
