@@ -29,7 +29,9 @@ from pathlib import Path
 from cli.app import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK
 from cli.run_options import SETTING_NAMES, add_run_options, fail, pick_workflow, run_settings
 from flowmodel.documents import load_workflows
+from flowmodel.errors import ModelError
 from flowmodel.jsonfile import write_atomically
+from flowmodel.launch_period import DEFAULT_LAUNCH_DAYS, PERIOD_WORDS, PERIODS, period_settings
 from flowmodel.run_settings import RunSettings
 from flowmodel.scenarios import apply_scenario
 from flowmodel.validation import validate
@@ -75,6 +77,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="bound on the number of rosters simulated (default 60)")
     parser.add_argument("--time-budget", type=float, default=DEFAULT_TIME_BUDGET_S, metavar="SECONDS",
                         help=f"wall seconds the trim may use before confirming (default {DEFAULT_TIME_BUDGET_S:g})")
+    parser.add_argument("--period", choices=PERIODS, default="run",
+                        help="which part of the run the targets judge: the whole run (default), the launch period of "
+                             "a launch plan, or after its launch settles")
+    parser.add_argument("--launch-days", type=float, default=DEFAULT_LAUNCH_DAYS, metavar="DAYS",
+                        help=f"length of the launch period in days (default {DEFAULT_LAUNCH_DAYS})")
     parser.add_argument("--out", metavar="FILE", help="also write the plan to FILE (.json, .csv or .xlsx)")
     parser.set_defaults(handler=run_command)
 
@@ -108,6 +115,13 @@ def run_command(args: argparse.Namespace) -> int:
     if problems:
         return fail("; ".join(problems))
     scenario = workflow.scenario_by_name(args.scenario) if args.scenario else None
+    try:
+        settings = period_settings(scenario, settings, args.period, args.launch_days)
+    except ModelError as error:
+        return fail(error.render())
+    if args.period != "run":
+        print(f"Staffing {PERIOD_WORDS[args.period]}: targets judged on items created from hour "
+              f"{settings.warmup_hours:g} to hour {settings.horizon_hours:g}")
     staffed = apply_scenario(workflow, scenario)
     staffed.scenarios = {}  # only the scenario being staffed matters here
     staffed.run_settings = settings  # checked with the settings this search uses, as simulate and compare do

@@ -14,12 +14,12 @@ Rules:
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flowmodel.errors import ModelError
+from flowmodel.launch import run_start
 from flowmodel.run_settings import RunSettings
-from flowmodel.validation_limits import start_date_problem
 
 QUARTER_HOUR_S = 900.0
 HOUR_S = 3600.0
@@ -27,15 +27,9 @@ WEEK_S = 7 * 24 * HOUR_S
 
 
 def horizon_start(settings: RunSettings) -> datetime:
-    """The UTC instant at which simulated time 0 falls."""
-    if problem := start_date_problem(settings.start_date):
-        raise ModelError(problem, where="run settings · start_date", hint="write a date such as 2026-01-05")
-    if settings.start_weekday not in range(7):
-        raise ModelError("the start weekday is 0 (Monday) to 6 (Sunday)", where="run settings · start_weekday")
-    day = date.fromisoformat(settings.start_date)
-    monday = day - timedelta(days=day.weekday())
-    first = monday + timedelta(days=settings.start_weekday)
-    return datetime(first.year, first.month, first.day, tzinfo=UTC)
+    """The UTC instant at which simulated time 0 falls (:func:`flowmodel.launch.run_start`, which the editor's
+    launch timeline shares)."""
+    return run_start(settings)
 
 
 def load_zone(name: str, where: str) -> ZoneInfo:

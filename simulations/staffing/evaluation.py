@@ -13,6 +13,9 @@ Rules:
   horizon (same seed and settings otherwise) are reused, never run again.
 - A target is met when its interval's safe-side bound clears it (SLA attainment: lower bound ≥ share;
   occupancy and backlog: upper bound ≤ the cap); with an undefined interval (one replication) the mean.
+- Staffing a launch plan: every candidate runs with the plan (its timed and scoped changes, backfills and
+  trainings on top of the roster, :func:`candidate_scenario`), so the search staffs the launch as it rolls out;
+  which part of the run the targets judge is the settings' statistics window (:mod:`flowmodel.launch_period`).
 - A roster that makes the model invalid (e.g. a team with nobody rostered) fails without being simulated.
 - Paired judgement (:func:`paired`, the trim's): a candidate run for its first replications only (one, or as
   many as there are workers when it runs alone) is judged by the reference roster's safe-side bound moved by
@@ -84,8 +87,11 @@ class Evaluator:
 
     def __init__(self, base: Workflow, targets: StaffingTargets, executor: Executor,
                  on_progress: Callable[[SearchProgress], None] | None, cancel: threading.Event | None,
-                 max_evaluations: int) -> None:
+                 max_evaluations: int, launch: Scenario | None = None) -> None:
         self.base, self.targets, self.executor = base, targets, executor
+        #: The launch plan of the scenario being staffed without its static changes (they are in ``base``): every
+        #: candidate runs with it, so a launch is staffed as it rolls out (None for a static scenario).
+        self.launch = launch
         self.on_progress, self.cancel, self.max_evaluations = on_progress, cancel, max_evaluations
         self.evaluations = 0
         self.replications_run = 0
@@ -103,8 +109,8 @@ class Evaluator:
         """Each roster's verdict on every target (rules in the module docstring)."""
         specs: list[RunSpec | None] = []
         for number, roster in enumerate(rosters):
-            scenario = Scenario(name=f"{phase} {self.evaluations + number + 1}",
-                                changes=roster_changes(self.base, roster))
+            scenario = candidate_scenario(f"{phase} {self.evaluations + number + 1}",
+                                          roster_changes(self.base, roster), self.launch)
             try:
                 specs.append(compile_run(self.base, scenario, settings))
             except SimulationError:
@@ -187,6 +193,21 @@ class Evaluator:
         backlog = {key[1]: s.mean for key, s in summaries.items()
                    if key[0] == "stage" and key[2] == "backlog_end_count"}
         return Evaluation(results, mean_queue, backlog, len(replications), clear)
+
+
+def candidate_scenario(name: str, roster: list, launch: Scenario | None) -> Scenario:
+    """A candidate: the roster's static changes, then the launch plan's timed ones (whose roster changes then add
+    to the candidate's headcounts, as they add to the staffed scenario's)."""
+    if launch is None:
+        return Scenario(name=name, changes=roster)
+    return dataclasses.replace(launch, name=name, changes=[*roster, *launch.changes])
+
+
+def launch_remainder(scenario: Scenario | None) -> Scenario | None:
+    """What of ``scenario`` a candidate must still apply on the statically changed base: its launch plan."""
+    if scenario is None or not scenario.is_launch_plan():
+        return None
+    return dataclasses.replace(scenario, changes=[c for c in scenario.changes if not c.is_static()])
 
 
 def _result(kind: str, where: str, target: float, summary: MetricSummary | None, lower_is_better: bool

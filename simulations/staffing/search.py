@@ -61,7 +61,7 @@ from flowmodel.workflow import Workflow
 from simulations.executors import Executor, make_executor
 from simulations.runner import BASELINE_NAME, resolve_scenarios
 from simulations.staffing.analytic import HOURS, AnalyticGuess, analytic_guess
-from simulations.staffing.evaluation import Evaluation, Evaluator, Roster, SearchProgress, paired
+from simulations.staffing.evaluation import Evaluation, Evaluator, Roster, SearchProgress, launch_remainder, paired
 from simulations.staffing.plan import StaffingPlan, StaffingRow, TrimCheck
 from simulations.staffing.pools import pooled_guess
 from simulations.staffing.stability import stability_verdict
@@ -175,11 +175,11 @@ def check_minimality(workflow: Workflow, scenario_id: str | None, roster: Roster
     """One reviewer fewer on each team-shift of ``roster`` with heads, judged by the trim's own rule
     (:func:`judge_removals`, with ``roster`` screened as the reference): a minimal roster misses on every one.
     ``targets`` (and their day groups) must be the ones the roster was recommended for."""
-    _, base, settings = _staffed_base(workflow, scenario_id, settings)
+    scenario, base, settings = _staffed_base(workflow, scenario_id, settings)
     targets = targets if targets is not None else targets_from_model(base)
     targets = feasible_targets(base, targets, infeasible_targets(base, targets))
     executor = executor or make_executor()
-    evaluator = Evaluator(base, targets, executor, None, None, 10_000)
+    evaluator = Evaluator(base, targets, executor, None, None, 10_000, launch_remainder(scenario))
     search = _Search(base, targets, settings, evaluator, team_shifts(base, targets.day_groups),
                      getattr(executor, "jobs", 1), math.inf)
     staffed = [v for v in search.judged if roster[v.key] > 0]
@@ -221,7 +221,7 @@ def recommend_staffing(workflow: Workflow, scenario_id: str | None = None, targe
         plan.notes.append(f"{len(plan.infeasible)} target(s) no staffing can meet are left out (reasons listed); "
                           "the other targets are staffed")
     executor = executor or make_executor()
-    evaluator = Evaluator(base, staffed, executor, on_progress, cancel, max_evaluations)
+    evaluator = Evaluator(base, staffed, executor, on_progress, cancel, max_evaluations, launch_remainder(scenario))
     search = _Search(base, staffed, settings, evaluator, variables, getattr(executor, "jobs", 1), time_budget_s)
     plan.screen_settings = search.screen
     for v in variables:

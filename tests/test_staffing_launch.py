@@ -1,0 +1,74 @@
+"""Staffing a launch plan: candidates run with the plan, and the launch period is staffed apart from the settled
+state (flowmodel.launch_period, simulations.staffing.evaluation.candidate_scenario)."""
+
+from __future__ import annotations
+
+import pytest
+
+from flowmodel import Distribution, MixEntry, RunSettings, SlaTarget
+from flowmodel.documents import save_document
+from flowmodel.errors import ModelError
+from flowmodel.launch import Backfill
+from flowmodel.launch_period import period_settings, settled_hours
+from flowmodel.scenarios import Change, Scenario
+from main import main
+from simulations.executors import SerialExecutor
+from simulations.staffing.search import recommend_staffing
+from tests.engine_models import single_stage
+
+RUN = RunSettings(horizon_hours=120, warmup_hours=0, replications=4, seed=3, interval_minutes=60.0)
+
+
+def launch_workflow():
+    """30 reports an hour of 2 min each (1 reviewer busy), then a day of re-review (+60 an hour) from launch."""
+    workflow = single_stage(30.0, Distribution(kind="exponential", mean=2.0, unit="min"), 3,
+                            sla=[SlaTarget(priority="P2", within=10.0, unit="min", share=0.9)])
+    workflow.put_scenario(Scenario(name="Launch", id="launch", launch="+2d", backfills=[
+        Backfill(name="Re-review", id="rr", target="review", items=1440, mix=[MixEntry()], spread_hours=24.0)]))
+    return workflow
+
+
+def test_periods_are_statistics_windows_of_the_run():
+    scenario = launch_workflow().scenarios["launch"]
+    launch = period_settings(scenario, RUN, "launch", days=1)
+    assert (launch.warmup_hours, launch.horizon_hours) == (48.0, 72.0)
+    assert settled_hours(scenario, RUN) == 72.0
+    settled = period_settings(scenario, RUN, "settled")
+    assert (settled.warmup_hours, settled.horizon_hours) == (72.0, 120.0)
+    assert period_settings(scenario, RUN, "run") == RUN
+
+
+def test_a_period_needs_a_launch_plan_and_room_in_the_run():
+    workflow = launch_workflow()
+    with pytest.raises(ModelError, match="needs a launch plan"):
+        period_settings(None, RUN, "launch")
+    late = Scenario(name="Late", launch="+119h", changes=[Change("reports", "rate_per_hour", "scale", 2.0,
+                                                                 start="launch")])
+    with pytest.raises(ModelError, match="at least a day"):
+        period_settings(late, RUN, "launch")
+    del workflow
+
+
+def test_the_launch_period_needs_more_reviewers_than_the_settled_state():
+    workflow = launch_workflow()
+    scenario = workflow.scenarios["launch"]
+    plans = {period: recommend_staffing(workflow, "launch", None, period_settings(scenario, RUN, period, days=1),
+                                        executor=SerialExecutor(), time_budget_s=60)
+             for period in ("launch", "settled")}
+    weekday = {period: next(r.recommended for r in plan.rows if 2 in r.days) for period, plan in plans.items()}
+    assert all(plan.status == "met" for plan in plans.values())
+    # 90 an hour of 2 min (3 busy) during the backfill against 30 an hour (1 busy) after it
+    assert weekday["launch"] >= weekday["settled"] + 1
+    assert weekday["launch"] >= 4
+
+
+def test_staff_cli_staffs_the_launch_period(tmp_path, capsys):
+    path = tmp_path / "launch.flow.json"
+    save_document([launch_workflow()], path)
+    arguments = ["staff", str(path), "--scenario", "Launch", "--horizon", "5d", "--replications", "4", "--seed", "3",
+                 "--jobs", "1", "--period", "launch", "--launch-days", "1"]
+    assert main(arguments) == 0
+    out = capsys.readouterr().out
+    assert "Staffing the launch period: targets judged on items created from hour 48 to hour 72" in out
+    assert main(["staff", str(path), "--horizon", "5d", "--period", "launch"]) == 2
+    assert "needs a launch plan" in capsys.readouterr().err
