@@ -12,7 +12,7 @@ from flowmodel.launch import Backfill, Ramp, Scope, Training
 from flowmodel.scenarios import Change, Scenario
 from simulations.collect import collect
 from simulations.engine import Replication, run_replication
-from simulations.executors import ProcessPoolExecutor, SerialExecutor
+from simulations.executors import DaskExecutor, ProcessPoolExecutor, SerialExecutor
 from simulations.runner import run_scenarios
 from simulations.spec import SimulationError, compile_run
 from tests.engine_models import settings, single_stage
@@ -208,7 +208,7 @@ def test_scoped_changes_touch_only_their_items():
     assert abs(en_rate * hours_after - 1250) < 180 and abs(es_rate * hours_after - 3750) < 310
 
 
-def test_launch_runs_are_identical_serial_and_in_worker_processes():
+def test_launch_runs_are_identical_serial_in_worker_processes_and_on_dask():
     workflow = single_stage(40.0, Distribution(kind="exponential", mean=1.2, unit="min"), 1,
                             sla=[SlaTarget(priority="P2", within=15.0, unit="min", share=0.9)])
     workflow.put_scenario(plan(Change("review", "handle_time.mean", "add", 0.1, start="launch",
@@ -218,9 +218,14 @@ def test_launch_runs_are_identical_serial_and_in_worker_processes():
     run_settings = settings(72).__class__(horizon_hours=72, replications=4, seed=9, interval_minutes=60.0)
     serial = run_scenarios(workflow, [None, "launch"], run_settings, executor=SerialExecutor())
     pooled = run_scenarios(workflow, [None, "launch"], run_settings, executor=ProcessPoolExecutor(jobs=2))
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster:
+        dasked = run_scenarios(workflow, [None, "launch"], run_settings,
+                               executor=DaskExecutor(cluster.scheduler_address))
     def key(run):  # repr: NaN metrics (a wait nobody had) compare equal only as text
         return sorted(repr((r.scenario_id, r.replication, r.metrics, r.series)) for r in run.replications)
 
-    assert key(serial) == key(pooled)
+    assert key(serial) == key(pooled) == key(dasked)
     assert all(r.metric("source", "b", "arrivals_count") == 300 for r in serial.replications
                if r.scenario_id == "launch")
