@@ -10,6 +10,9 @@ Rules:
 - Error bars are the 95 % confidence intervals of the run's summaries; SLA targets are drawn as black ticks.
 - A duration axis uses one unit for all its bars (the unit of the largest) and switches to a log scale when the
   bars differ by more than :data:`LOG_SCALE_RATIO`, so a 2-minute median stays visible next to a 2-day p99.
+- The launch charts (:data:`LAUNCH_CHARTS`: daily SLA attainment per target and the backlog per stage around
+  the launch, one panel each, one line per scenario; :mod:`reports.launch_charts`) have something to show only
+  for a run with launch results; for another run they say so in their place.
 - :func:`figure_bytes` renders a Figure as PNG (at ``dpi``), SVG or PDF; :func:`save_chart` writes it atomically.
 """
 
@@ -28,13 +31,16 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from flowmodel.errors import SaveError
+from reports import launch_charts
 from reports.chart_style import MUTED, PRINT, TEXT, band, colour, grouped_bars, shade_warmup, style_axes
 from reports.comparison import Comparison, KeyFigure, duration_unit
 from reports.files import write_file
 from reports.findings import sla_target_text
 from reports.formatting import value_text
+from reports.launch import DAILY_SLA, has_launch
 
 LOG_SCALE_RATIO = 30.0
+PANELS_TALL_IN = 8.0
 PRINT_DPI = 200
 IMAGE_FORMATS = ("png", "svg", "pdf")
 
@@ -170,13 +176,55 @@ def _bars(ax: Axes, comparison: Comparison, figures: list[KeyFigure], scale: flo
     ax.set_xticks(x, [f.scope_name for f in figures])
 
 
+def _panels(comparison: Comparison, scopes: list[tuple[str, str]], width_in: float, draw: Callable[..., None],
+            empty: str) -> Figure:
+    """One panel per scope (two columns from two scopes on), one line per scenario, a legend for them all."""
+    if not has_launch(comparison.run) or not scopes:
+        figure = _figure(width_in, 1.2)
+        figure.text(0.5, 0.5, empty, ha="center", va="center", color=MUTED)
+        return figure
+    columns = 1 if len(scopes) <= 1 else 2
+    rows = math.ceil(len(scopes) / columns)
+    figure = _figure(width_in, 0.6 + min(2.5, PANELS_TALL_IN / rows) * rows)  # one page at most
+    axes = list(figure.subplots(rows, columns, squeeze=False).flat)
+    ids = [s.id for s in comparison.scenarios]
+    for ax, (scope_id, scope_name) in zip(axes, scopes, strict=False):
+        draw(ax, comparison.run, ids, PRINT, scope_ids=[scope_id], title=scope_name, legend=False)
+        ax.xaxis.label.set_fontsize(7)
+    for ax in axes[len(scopes):]:
+        ax.set_visible(False)
+    handles, labels = axes[0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", ncols=min(len(handles), 4), fontsize=8,
+                  frameon=False)
+    return figure
+
+
+def sla_daily(comparison: Comparison, width_in: float = 7.0) -> Figure:
+    """Daily SLA attainment per target around the launch, one line (95 % CI band) per scenario, targets dashed."""
+    run = comparison.run
+    scopes = list(dict.fromkeys((s.scope_id, s.scope_name) for r in run.replications for s in r.series
+                                if s.scope_kind == "priority" and s.metric == DAILY_SLA))
+    return _panels(comparison, scopes, width_in, launch_charts.daily_sla, "No launch in this run")
+
+
+def backlog_around_launch(comparison: Comparison, width_in: float = 7.0) -> Figure:
+    """Items waiting per stage around the launch, one line (p5–p95 band) per scenario, with the plan's marks."""
+    stages = list(dict.fromkeys((b.scope_id, b.scope_name) for b in comparison.run.bands
+                                if b.scope_kind == "stage" and b.metric == "queue_length"))
+    return _panels(comparison, stages, width_in, launch_charts.launch_backlog, "No launch in this run")
+
+
 #: name → chart, in report order (the name is also the image file's stem).
 CHARTS: dict[str, Callable[[Comparison, float], Figure]] = {
     "backlog_over_time": backlog_over_time,
     "time_to_decision": time_to_decision,
     "sla_attainment": sla_attainment,
     "utilisation": utilisation,
+    "sla_daily": sla_daily,
+    "backlog_around_launch": backlog_around_launch,
 }
+#: The charts of the report's launch page (the other charts are on its charts pages).
+LAUNCH_CHARTS = ("sla_daily", "backlog_around_launch")
 
 
 def figure_bytes(figure: Figure, image_format: str, dpi: int = PRINT_DPI) -> bytes:

@@ -50,8 +50,11 @@ def _shade_warmup(ax: Axes, run: RunResult, launch_h: float) -> None:
         ax.axvspan(-launch_h / 24.0, (warmup - launch_h) / 24.0, color="#e4e7eb", zorder=0, linewidth=0)
 
 
-def launch_marks(ax: Axes, launch: LaunchResults, look: Look = SCREEN) -> None:
-    """The launch and the plan's dated steps as vertical lines labelled at the top of ``ax``."""
+def launch_marks(ax: Axes, launch: LaunchResults, look: Look = SCREEN, run: RunResult | None = None) -> None:
+    """The launch and the plan's dated steps as vertical lines labelled at the top of ``ax``; with ``run``, the x
+    axis spans the whole run, so panels of one figure line up."""
+    if run is not None:
+        ax.set_xlim(-launch.launch_at_h / 24.0, (run.options.settings.horizon_hours - launch.launch_at_h) / 24.0)
     marks: dict[float, str] = {0.0: "launch"}
     for label, at_h in launch.phases:
         day = round((at_h - launch.launch_at_h) / 24.0, 6)
@@ -83,7 +86,8 @@ def _targets(run: RunResult, scenario_ids: list[str]) -> dict[str, float]:
 
 
 def daily_sla(ax: Axes, run: RunResult, scenario_ids: list[str], look: Look = SCREEN,
-              scope_ids: list[str] | None = None, title: str = "Daily SLA attainment (95 % CI band)") -> None:
+              scope_ids: list[str] | None = None, title: str = "Daily SLA attainment (95 % CI band)",
+              legend: bool = True) -> None:
     """Daily SLA attainment per target (one scenario) or per scenario (several), with targets and launch marks."""
     launch = launch_of(run, scenario_ids)
     scopes = _scopes(run, scenario_ids, "priority", DAILY_SLA)
@@ -119,13 +123,15 @@ def daily_sla(ax: Axes, run: RunResult, scenario_ids: list[str], look: Look = SC
     ax.plot([], [], color=TEXT, linestyle="--", linewidth=1.0, label="target")
     percent_axis(ax.yaxis)
     ax.xaxis.set_major_locator(_day_locator())
-    launch_marks(ax, launch, look)
+    launch_marks(ax, launch, look, run)
     style_axes(ax, title, _x_label(run, launch), "items due that day within SLA", look)
-    _legend(ax)
+    if legend:
+        _legend(ax)
 
 
 def launch_backlog(ax: Axes, run: RunResult, scenario_ids: list[str], look: Look = SCREEN,
-                   scope_ids: list[str] | None = None, title: str = "Backlog around the launch (p5–p95 band)") -> None:
+                   scope_ids: list[str] | None = None, title: str = "Backlog around the launch (p5–p95 band)",
+                   legend: bool = True) -> None:
     """Items waiting per stage (one scenario) or per scenario (several) on the launch's day axis, with marks."""
     launch = launch_of(run, scenario_ids)
     bands = [b for b in run.bands if b.scenario_id in scenario_ids and b.scope_kind == "stage"
@@ -148,9 +154,10 @@ def launch_backlog(ax: Axes, run: RunResult, scenario_ids: list[str], look: Look
     ax.set_ylim(bottom=0)
     ax.xaxis.set_major_locator(_day_locator())
     count_axis(ax.yaxis)
-    launch_marks(ax, launch, look)
+    launch_marks(ax, launch, look, run)
     style_axes(ax, title, _x_label(run, launch), "items waiting", look)
-    _legend(ax)
+    if legend:
+        _legend(ax)
 
 
 def _day_locator() -> MaxNLocator:
@@ -158,6 +165,7 @@ def _day_locator() -> MaxNLocator:
 
 
 def _legend(ax: Axes) -> None:
+    """The chart's legend below its axes (the figure holds this chart only, or panels that share it)."""
     handles, labels = ax.get_legend_handles_labels()
     if handles:
         ax.figure.legend(handles, labels, loc="outside lower center", ncols=min(len(handles), 3), fontsize=8,

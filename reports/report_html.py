@@ -3,8 +3,10 @@
 Rules:
 - Order: title page (workflow, date, scenarios, run, in brief, the workflow picture); findings, then the
   policy changes as diff lines and the comparison table (flowing on, its header row repeated on each page);
-  the charts; staffing (only with a staffing table); method and assumptions. Findings, charts, staffing and
-  the method start on a new page.
+  the launch (only for a run with launch results: each plan's recovery per SLA target, peak backlog and extra
+  hours and cost, then the daily SLA and backlog charts with the launch and phase marks); the charts; staffing
+  (only with a staffing table); method and assumptions. Findings, the launch, charts, staffing and the method
+  start on a new page. A plan's launch headline is also in the title page's "In brief".
 - Only the CSS QTextDocument understands is used (font sizes in pt, colours, table cell padding and
   backgrounds, ``page-break-before``); widths are in document pixels (96 per inch) given by the caller.
 - Pictures are referenced by name (:data:`CANVAS_IMAGE`, :func:`chart_image`); the caller registers an image
@@ -17,9 +19,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
+from reports.charts import LAUNCH_CHARTS
 from reports.comparison import Comparison, KeyFigure
 from reports.findings import Findings, write_findings
 from reports.formatting import delta_ci_text, delta_text, figure_label, summary_text, verdict
+from reports.launch import after_launch_text, extra_text, launch_headline, launch_results, peak_text, recovery_text
+from reports.launch_charts import launch_date_text
 
 CANVAS_IMAGE = "canvas.png"
 BRIEF_POINTS = 3
@@ -40,6 +45,13 @@ CHART_CAPTIONS: dict[str, tuple[str, str]] = {
                        "the target share."),
     "utilisation": ("Reviewer utilisation", "Busy reviewer time as a share of available (on-shift, after "
                     "shrinkage) reviewer time; above 95 % there is no slack for surges."),
+    "sla_daily": ("Daily SLA attainment around the launch", "Per SLA target and run day, the share of the items due "
+                  "that day that met the target: mean across replications (steps) with its 95 % confidence "
+                  "interval (band); the dashed line is the target. The solid vertical line is the launch, dotted "
+                  "ones the plan's other dated steps; a gap is a day nothing fell due."),
+    "backlog_around_launch": ("Backlog around the launch", "Items waiting in each stage's queue, days from the "
+                              "launch: mean across replications (line) and p5–p95 range (band), with the launch "
+                              "and the plan's dated steps marked."),
 }
 
 
@@ -72,6 +84,12 @@ def _title_page(comparison: Comparison, findings: Findings, width: int, images: 
     brief = [_e(text) for text in findings.general] + [
         f"<b>{_e(group.scenario.name)}:</b> {_e(point)}" for group in findings.by_scenario
         for point in group.headlines[:BRIEF_POINTS]]
+    reference = comparison.reference.name
+    for results in launch_results(run):
+        if results.is_plan:
+            line = launch_headline(results, "" if results.is_reference else reference)
+            brief.append(f"<b>After launch ({_e(results.scenario_name)}):</b> "
+                         f"{_e(line.removeprefix(results.scenario_name + ': '))}")
     parts = [
         f'<p style="font-size: 9pt; color: {ACCENT}; font-weight: bold; margin-top: 40px;">'
         "FLOWMODEL · SCENARIO COMPARISON</p>",
@@ -171,14 +189,50 @@ def _row(figure: KeyFigure, with_ci: bool) -> str:
     return "".join(cells)
 
 
+def _chart(name: str, width: int, brk: str = "") -> str:
+    title, caption = CHART_CAPTIONS.get(name, (name.replace("_", " ").capitalize(), ""))
+    return (f'<h3 style="{brk}font-size: 11pt; color: {TEXT}; margin-bottom: 2px;">{_e(title)}</h3>'
+            f'<p style="color: {MUTED}; font-size: 8pt; margin-top: 0px;">{_e(caption)}</p>'
+            f'<p><img src="{chart_image(name)}" width="{width}"/></p>')
+
+
 def _charts(names: list[str], width: int) -> str:
     parts = [_heading("Charts")]
     for index, name in enumerate(names):
-        title, caption = CHART_CAPTIONS.get(name, (name.replace("_", " ").capitalize(), ""))
-        brk = "page-break-before: always; " if index == 2 else ""
-        parts.append(f'<h3 style="{brk}font-size: 11pt; color: {TEXT}; margin-bottom: 2px;">{_e(title)}</h3>'
-                     f'<p style="color: {MUTED}; font-size: 8pt; margin-top: 0px;">{_e(caption)}</p>'
-                     f'<p><img src="{chart_image(name)}" width="{width}"/></p>')
+        parts.append(_chart(name, width, "page-break-before: always; " if index == 2 else ""))
+    return "".join(parts)
+
+
+def _recovery_days(comparison: Comparison, scenario_id: str) -> int:
+    document = next((d for d in comparison.run.scenarios if str(d["id"]) == scenario_id), {})
+    return int(document.get("recovery_days") or 3)
+
+
+def _launch(comparison: Comparison, charts: list[str], width: int) -> str:
+    """The launch page: per scenario its recovery per target, peak backlog and extra hours and cost, then the
+    launch charts provided ("" for a run without launch results)."""
+    found = launch_results(comparison.run)
+    if not found:
+        return ""
+    plan = next((r for r in found if r.is_plan), found[0])
+    s = comparison.run.options.settings
+    parts = [_heading("The launch"),
+             f"<p>Launch on {_e(launch_date_text(comparison.run, plan.launch_at_h))}, "
+             f"{_e(after_launch_text(plan.launch_at_h))} after the run's start. A target is back in SLA on the first "
+             f"day, after a day below it, from which its daily attainment stays at or above the target for "
+             f"{_recovery_days(comparison, plan.scenario_id)} days in a row. The time back is the mean over the "
+             f"replications that recovered within the run (of {s.replications}; 95 % CI in brackets); extra hours "
+             f"and cost are paired with {_e(comparison.reference.name)} replication by replication.</p>"]
+    for results in found:
+        points = [recovery_text(r) for r in results.recoveries]
+        points += [peak_text(p)[0].upper() + peak_text(p)[1:] for p in results.peaks]
+        extra = extra_text(results)
+        if extra and not results.is_reference:
+            points.append(f"{extra[0].upper()}{extra[1:]} against {comparison.reference.name}")
+        points += [f"{name}: {summary.mean:,.0f} items" for name, summary in results.backfills]
+        parts.append(f'<h3 style="font-size: 11pt; color: {ACCENT};">{_e(results.scenario_name)}</h3>')
+        parts.append("<ul>" + "".join(f'<li style="margin-bottom: 3px;">{_e(p)}</li>' for p in points) + "</ul>")
+    parts += [_chart(name, width, "page-break-before: always; ") for name in charts]  # a chart and its heading
     return "".join(parts)
 
 
@@ -216,8 +270,10 @@ def report_html(comparison: Comparison, width: int, images: Iterable[str] = (),
     provided = set(images)
     findings = write_findings(comparison)
     charts = [n for n in chart_names if chart_image(n) in provided]
+    launch = [n for n in charts if n in LAUNCH_CHARTS]
+    charts = [n for n in charts if n not in LAUNCH_CHARTS]
     body = (_title_page(comparison, findings, width, provided) + _findings(comparison, findings)
             + _policy_changes(comparison)
-            + _comparison_table(comparison) + (_charts(charts, width) if charts else "") + _staffing(comparison)
-            + _method(comparison))
+            + _comparison_table(comparison) + _launch(comparison, launch, width)
+            + (_charts(charts, width) if charts else "") + _staffing(comparison) + _method(comparison))
     return f'<html><body style="color: {TEXT};">{body}</body></html>'
