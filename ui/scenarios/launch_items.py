@@ -34,13 +34,15 @@ from ui.scenarios.launch_words import hours_words
 from ui.scenarios.training_editor import EVERYONE, TrainingDialog
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+MAX_SHOWN_ROWS = 4
+ROW_PX = 20
 
 
 def backfill_words(workflow: Workflow, backfill: Backfill) -> str:
     node = workflow.nodes.get(backfill.target)
     spread = f", over {hours_words(backfill.spread_hours)}" if backfill.spread_hours > 0 else ", at once"
     return (f"{backfill.name} · {node.name if node is not None else '(a deleted node)'} · "
-            f"{number_text(backfill.items)} items · {describe_instant(backfill.start)}{spread}")
+            f"{int(backfill.items):,} items · {describe_instant(backfill.start)}{spread}")
 
 
 def training_words(workflow: Workflow, training: Training) -> str:
@@ -63,13 +65,16 @@ class LaunchItemsList(QWidget):
         self.dialog: QDialog | None = None
         backfills = kind == "backfills"
         self.words: Callable[[Workflow, Any], str] = backfill_words if backfills else training_words
-        self.title = QLabel("Backfills — existing content re-reviewed" if backfills
-                            else "Trainings — reviewer-hours off the floor")
+        self.title = QLabel("<b>Backfills</b>" if backfills else "<b>Trainings</b>")
+        self.title.setToolTip("Existing content sent for re-review when the policy launches" if backfills
+                              else "Reviewer-hours taken off the floor to teach the policy")
         self.list = QListWidget()
-        self.list.setMaximumHeight(76)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.setToolTip("Double-click a row to edit it")
-        self.add_button = QPushButton("Add backfill" if backfills else "Add training")
-        self.edit_button = QPushButton("Edit")
+        self.add_button = QPushButton("Add…")
+        self.add_button.setToolTip("Add a backfill batch" if backfills else "Add a training period")
+        self.edit_button = QPushButton("Edit…")
         self.remove_button = QPushButton("Remove")
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
@@ -108,6 +113,8 @@ class LaunchItemsList(QWidget):
         if 0 <= row < self.list.count():
             self.list.setCurrentRow(row)
         self.list.blockSignals(False)
+        rows = min(max(self.list.count(), 1), MAX_SHOWN_ROWS)
+        self.list.setFixedHeight(rows * max(self.list.sizeHintForRow(0), ROW_PX) + 2 * self.list.frameWidth() + 2)
         self.add_button.setEnabled(scenario is not None)
         self._enable()
 

@@ -32,7 +32,7 @@ class LaunchPlanPage(QWidget):
         self.timeline.setToolTip("Click a row to select its change, backfill or training")
         self.backfills = LaunchItemsList("backfills", undo_stack)
         self.trainings = LaunchItemsList("trainings", undo_stack)
-        self.heading = QLabel("When the plan's parts hold, from the run's start to the horizon's end:")
+        self.heading = QLabel("<b>Timeline</b> — run start to horizon end, days from the launch")
         self.heading.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)

@@ -80,7 +80,7 @@ class ScenariosPanel(QWidget):
         self._loading = False
         self._row_loaded = False  # the selected row is shown in the editor (Replace may overwrite it)
         self.scenario_list = QListWidget()
-        self.scenario_list.setFixedHeight(110)
+        self.scenario_list.setFixedHeight(84)
         self.scenario_list.setToolTip("Double-click a scenario to rename it")
         self.new_button = QPushButton("New")
         self.new_button.setToolTip("A new scenario: the baseline with no changes yet")
@@ -129,6 +129,7 @@ class ScenariosPanel(QWidget):
         launch_scroll = QScrollArea()
         launch_scroll.setWidgetResizable(True)
         launch_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        launch_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         launch_scroll.setWidget(self.launch_page)
         self.tabs.addTab(self.changes_page, "Changes")
         self.tabs.addTab(launch_scroll, "Launch plan")

@@ -52,11 +52,13 @@ class ScopePicker(QWidget):
             heading.setStyleSheet("color: palette(placeholder-text); font-size: 11px;")
             values = QListWidget()
             values.setFixedHeight(LIST_HEIGHT)
+            values.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            values.setTextElideMode(Qt.TextElideMode.ElideRight)
             values.setToolTip(f"Tick the {name} the change applies to; none ticked means all {name}")
             values.itemChanged.connect(lambda _item: self.edited.emit())
             column.addWidget(heading)
             column.addWidget(values)
-            row.addLayout(column, 1)
+            row.addLayout(column, 2 if name == "categories" else 1)  # category names are the long ones
             self.lists[name] = values
 
     def set_workflow(self, workflow: Workflow) -> None:

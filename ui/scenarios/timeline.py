@@ -131,6 +131,10 @@ class LaunchTimeline(QWidget):
             painter.fillRect(QRectF(self.x_at(0), rows_top, self.x_at(plan.warmup_h) - self.x_at(0),
                                     bottom - rows_top), WARMUP_FILL)
         self._paint_axis(painter)
+        if plan.start is not None and 0 <= plan.launch_h <= plan.horizon_h:  # under the labels, over the grid
+            x = self.x_at(plan.launch_h)
+            painter.setPen(QPen(LAUNCH_COLOUR, 2))
+            painter.drawLine(QPointF(x, AXIS_H - 2), QPointF(x, bottom))
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, small.pointSizeF() - 1))
         painter.setFont(small)
@@ -140,10 +144,6 @@ class LaunchTimeline(QWidget):
                              Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, EMPTY_TEXT)
         for index, row in enumerate(plan.rows):
             self._paint_row(painter, row, index)
-        if plan.start is not None and 0 <= plan.launch_h <= plan.horizon_h:
-            x = self.x_at(plan.launch_h)
-            painter.setPen(QPen(LAUNCH_COLOUR, 2))
-            painter.drawLine(QPointF(x, AXIS_H - 12), QPointF(x, bottom))
         painter.end()
 
     def _paint_axis(self, painter: QPainter) -> None:
