@@ -6,6 +6,10 @@ Rules:
   there is one) plus assumptions.csv (run settings, seed, fingerprint, version) and scenario_changes.csv.
 - ``.json``: the comparison as a document: assumptions, scenarios with their changes, key figures with
   mean, CI and paired delta per scenario, the findings, every summary and delta.
+- A run with launch results (:mod:`reports.launch`) carries them everywhere: its launch metrics are scalars
+  and its daily SLA attainment and items due are series like any other; the zip adds ``launch.csv`` and the
+  JSON a ``launch`` list (per scenario × figure: mean, CI, "recovered in k of n", paired delta) — the rows of
+  the workbook's Launch sheet, in the stored units (hours, items, currency).
 - Numbers are written at full precision (Python's shortest round-trip form); no data is an empty cell in CSV
   and null in JSON. Text is UTF-8; CSV files start with a byte-order mark so Excel reads the names right.
 - Every file is built in memory and written atomically (:func:`reports.files.write_file`).
@@ -28,10 +32,28 @@ from flowmodel.nodes import SLA_CLOCK_WORDS
 from reports.comparison import Comparison, KeyFigure
 from reports.files import write_file
 from reports.findings import write_findings
+from reports.launch import has_launch, launch_figure_rows
 from reports.tidy import SCALAR_COLUMNS, finite, scalar_rows, tables
 
 JSON_FORMAT = "flowmodel.comparison"
 JSON_VERSION = 1
+LAUNCH_COLUMNS = ("run", "scenario", "figure", "scope", "metric", "mean", "ci_low", "ci_high", "n", "recovered",
+                  "delta", "delta_ci_low", "delta_ci_high", "clear")
+
+
+def launch_rows(comparison: Comparison) -> list[tuple[Any, ...]]:
+    """The launch figures in tidy form (see :data:`LAUNCH_COLUMNS`); empty for a run without launch results."""
+    rows = []
+    for scenario, figure, scope, metric, summary, delta, recovered in launch_figure_rows(comparison.run):
+        rows.append((comparison.run_id, scenario, figure, scope, metric,
+                     *((finite(summary.mean), finite(summary.ci_low) if summary.ci_defined else None,
+                        finite(summary.ci_high) if summary.ci_defined else None, summary.n)
+                       if summary is not None else (None, None, None, 0)),
+                     recovered or None,
+                     *((finite(delta.delta_mean), finite(delta.ci_low) if delta.ci_defined else None,
+                        finite(delta.ci_high) if delta.ci_defined else None, delta.clear)
+                       if delta is not None else (None, None, None, None))))
+    return rows
 
 
 def csv_text(columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
@@ -59,6 +81,8 @@ def zip_bytes(comparison: Comparison) -> bytes:
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, (columns, rows) in tables(comparison).items():
             archive.writestr(f"{name}.csv", _encoded(csv_text(columns, rows)))
+        if has_launch(comparison.run):
+            archive.writestr("launch.csv", _encoded(csv_text(LAUNCH_COLUMNS, launch_rows(comparison))))
         archive.writestr("assumptions.csv", _encoded(csv_text(("setting", "value"), comparison.assumptions)))
         changes = [(s.name, line) for s in comparison.scenarios for line in s.changes]
         archive.writestr("scenario_changes.csv", _encoded(csv_text(("scenario", "change"), changes)))
@@ -107,6 +131,8 @@ def json_bytes(comparison: Comparison) -> bytes:
         "deltas": [dataclasses.asdict(d) for d in comparison.run.deltas],
         "staffing": dataclasses.asdict(comparison.staffing) if comparison.staffing is not None else None,
     }
+    if has_launch(comparison.run):
+        data["launch"] = [dict(zip(LAUNCH_COLUMNS[1:], row[1:], strict=True)) for row in launch_rows(comparison)]
     return (json.dumps(_clean(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -240,3 +241,29 @@ def daily_interval(run: RunResult, scenario_id: str, scope_id: str,
     half = np.where(np.isfinite(sd) & (counts > 1), sd * factor, 0.0)
     return np.asarray(rows[0].times_h[:length], dtype=float), mean, np.clip(mean - half, 0, 1), \
         np.clip(mean + half, 0, 1)
+
+
+def launch_figure_rows(run: RunResult) -> Iterator[tuple[str, str, str, str, MetricSummary | None,
+                                                          MetricDelta | None, str]]:
+    """(scenario, figure, scope, metric, summary, delta, "k of n" recovered) of every launch figure: the rows of
+    the exports' launch tables, in their order."""
+    deltas = {(d.scenario_id, d.scope_kind, d.scope_id, d.metric): d for d in run.deltas}
+    for results in launch_results(run):
+        sid, name = results.scenario_id, results.scenario_name
+        for peak in results.peaks:
+            yield name, "Peak backlog after launch", peak.scope_name, "backlog_peak_count", peak.peak, peak.delta, ""
+            yield (name, "Peak reached, after launch", peak.scope_name, "backlog_peak_after_launch_h",
+                   peak.after_launch, deltas.get((sid, "stage", peak.scope_id, "backlog_peak_after_launch_h")), "")
+        for recovery in results.recoveries:
+            yield (name, "Back in SLA, after launch", recovery.scope_name, "recovery_h", recovery.recovery,
+                   deltas.get((sid, "priority", recovery.scope_id, "recovery_h")),
+                   f"{recovery.recovered} of {recovery.replications}")
+            yield (name, "Days below target", recovery.scope_name, "days_below_target_count", recovery.days_below,
+                   recovery.days_below_delta, "")
+        for metric, figure in (("paid_hours_h", "Paid hours"), ("on_floor_hours_h", "Hours on the floor"),
+                               ("cost", "Staff cost")):
+            if metric in results.totals:
+                yield name, figure, "All teams", metric, results.totals[metric], results.total_deltas.get(metric), ""
+        for backfill, summary in results.backfills:
+            yield (name, "Backfill items", backfill.removeprefix("Backfill · "), "arrivals_count", summary,
+                   deltas.get((sid, "source", summary.scope_id, "arrivals_count")), "")

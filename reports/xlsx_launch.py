@@ -15,7 +15,6 @@ Rules: numbers are numbers with formats (times after the launch in days, shares 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,8 +22,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from reports.comparison import Comparison
 from reports.formatting import verdict
-from reports.launch import DAILY_DUE, DAILY_SLA, LaunchResults, daily_interval, launch_results
-from simulations.aggregate import MetricDelta, MetricSummary
+from reports.launch import DAILY_DUE, DAILY_SLA, LaunchResults, daily_interval, launch_figure_rows, launch_results
 
 SHEET = "Launch"
 FIGURE_COLUMNS = ("Scenario", "Figure", "Stage, target or total", "Unit", "Mean", "CI low", "CI high",
@@ -47,31 +45,6 @@ def _date(start: str, hours: float) -> str:
         return ""
 
 
-def figure_rows(comparison: Comparison) -> Iterator[tuple[str, str, str, str, MetricSummary | None,
-                                                          MetricDelta | None, str]]:
-    """(scenario, figure, scope, metric, summary, delta, recovered) of every launch figure, in sheet order."""
-    deltas = {(d.scenario_id, d.scope_kind, d.scope_id, d.metric): d for d in comparison.run.deltas}
-    for results in launch_results(comparison.run):
-        sid, name = results.scenario_id, results.scenario_name
-        for peak in results.peaks:
-            yield name, "Peak backlog after launch", peak.scope_name, "backlog_peak_count", peak.peak, peak.delta, ""
-            yield (name, "Peak reached, after launch", peak.scope_name, "backlog_peak_after_launch_h",
-                   peak.after_launch, deltas.get((sid, "stage", peak.scope_id, "backlog_peak_after_launch_h")), "")
-        for recovery in results.recoveries:
-            yield (name, "Back in SLA, after launch", recovery.scope_name, "recovery_h", recovery.recovery,
-                   deltas.get((sid, "priority", recovery.scope_id, "recovery_h")),
-                   f"{recovery.recovered} of {recovery.replications}")
-            yield (name, "Days below target", recovery.scope_name, "days_below_target_count", recovery.days_below,
-                   recovery.days_below_delta, "")
-        for metric, figure in (("paid_hours_h", "Paid hours"), ("on_floor_hours_h", "Hours on the floor"),
-                               ("cost", "Staff cost")):
-            if metric in results.totals:
-                yield name, figure, "All teams", metric, results.totals[metric], results.total_deltas.get(metric), ""
-        for backfill, summary in results.backfills:
-            yield (name, "Backfill items", backfill.removeprefix("Backfill · "), "arrivals_count", summary,
-                   deltas.get((sid, "source", summary.scope_id, "arrivals_count")), "")
-
-
 def _number(sheet: Worksheet, row: int, column: int, value: float, fmt: Any) -> None:
     if math.isfinite(value):
         sheet.write_number(row, column, value, fmt)
@@ -91,7 +64,7 @@ def launch_sheet(sheet: Worksheet, formats: Any, comparison: Comparison) -> None
     top = 3
     sheet.write_row(top, 0, FIGURE_COLUMNS, formats.header)
     row = top
-    for row, (scenario, figure, scope, metric, summary, delta, recovered) in enumerate(figure_rows(comparison),
+    for row, (scenario, figure, scope, metric, summary, delta, recovered) in enumerate(launch_figure_rows(run),
                                                                                     start=top + 1):
         unit, per, excel = UNITS[metric]
         value = formats.number(excel)
