@@ -11,6 +11,8 @@ Rules:
   reuses a stored run of that workflow instead (optionally only some of its scenarios); settings flags are
   refused with it, because they could not apply.
 - The model is validated first: errors exit 1 and nothing runs; warnings are printed and the run goes ahead.
+- A run with launch results prints its launch block (:mod:`cli.launch_summary`) before the files are written;
+  every export carries the launch figures (the workbook's Launch sheet, the PDF's launch page, launch.csv).
 - ``--staffing-plan FILE.json`` (a plan the ``staff`` command wrote) adds its staffing table to every export;
   it is read before anything runs.
 - A PDF needs Qt: a QApplication is created offscreen for it, and only for it.
@@ -23,6 +25,7 @@ import argparse
 from pathlib import Path
 
 from cli.app import EXIT_INTERRUPTED, EXIT_OK
+from cli.launch_summary import launch_block
 from cli.run_options import (
     SETTING_NAMES,
     add_run_options,
@@ -179,6 +182,9 @@ def run_command(args: argparse.Namespace) -> int:
                     print(f"Note: {note}")
         comparison = build_comparison(run, workflow, run_id=run_id, run_created=created, fingerprint=fingerprint,
                                       staffing=staffing)
+        launch = launch_block(run)
+        if launch:
+            print(launch.lstrip("\n"))
         for path in outputs:
             print(f"Wrote {export(comparison, path, workflow)}")
     except KeyboardInterrupt:

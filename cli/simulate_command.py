@@ -5,7 +5,9 @@ Rules:
 - The baseline always runs first and is the reference for deltas; each ``--scenario`` is added after it.
 - The model (and every scenario) is validated before anything runs: errors are listed and the command
   exits 1; warnings are listed and the run goes ahead.
-- The summary goes to stdout; progress goes to stderr (a bar on a terminal, a line per 10 % otherwise).
+- The summary goes to stdout, followed for a run with launch results by the launch block (recovery per SLA
+  target, peak backlog and when, extra hours and cost; :mod:`cli.launch_summary`); progress goes to stderr (a
+  bar on a terminal, a line per 10 % otherwise).
 - A ``.flowdb`` input gets the run stored in it. ``--out`` writes JSON (settings, aggregates, deltas) or a
   tidy CSV (one row per scenario × replication × metric), atomically; its suffix is checked before the run.
 - Before the run starts it is estimated (events, time, memory): a long or large run starts with a warning,
@@ -34,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.app import EXIT_OK, EXIT_UNREADABLE
+from cli.launch_summary import launch_block
 from cli.run_options import (
     add_run_options,
     check_run,
@@ -135,6 +138,9 @@ def run_command(args: argparse.Namespace) -> int:
         return run
 
     print(summary_table(run))
+    launch = launch_block(run)
+    if launch:
+        print(launch)
     if trace_items:
         print("\n" + trace_summary(run))
         if trace_out is not None:
