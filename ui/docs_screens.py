@@ -2,9 +2,10 @@
 progress (results and canvas taking shape) and an item trace, each to a PNG (run under Xvfb).
 
 Usage: ``python -m ui.docs_screens [OUT_FOLDER] [--size 1600x1000]`` writes ``scenario_editor.png``,
-``run_in_progress.png`` and ``item_trace.png`` from the hate-speech example, driven as a planner would:
-the Scenarios panel with a change selected in its editor; a run of the baseline and the policy change
-grabbed once the first replications are in; the trace window on the policy change, its slowest item chosen.
+``run_in_progress.png``, ``item_trace.png`` and ``launch_plan.png`` from the hate-speech example, driven as a
+planner would: the Scenarios panel with a change selected in its editor; a run of the baseline and the policy
+change grabbed once the first replications are in; the trace window on the policy change, its slowest item
+chosen; the Launch plan tab of a launch plan built here (its timeline, backfill and training).
 """
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
+from flowmodel.launch import Backfill, Ramp, Scope, Training
+from flowmodel.nodes import MixEntry
+from flowmodel.scenarios import Change, Scenario
+from flowmodel.workflow import Workflow
 from ui.main_window import EXAMPLES_FOLDER, MainWindow
+from ui.scenarios.commands import PutScenarioCommand
 from ui.screenshot import WINDOW_SIZE, split_size
 
 EXAMPLE = "hate_speech_policy_change.flow.json"
@@ -44,6 +50,42 @@ def _save(widget: QWidget, path: Path) -> None:
     if not widget.grab().save(str(path)):
         raise SystemExit(f"could not write {path}")
     print(f"wrote {path}")
+
+
+def example_launch_plan(workflow: Workflow) -> Scenario:
+    """The policy change as it rolls out: launch on the first Thursday 09:00 UTC, volume ramping in over three
+    days, handle times settling on a learning curve, more P1 escalations in the first week, a re-review backfill
+    and a training of Tier 1 the day before."""
+    source, tier1 = workflow.node_by_name("Hate speech reports"), workflow.node_by_name("Tier 1 review")
+    team = next(iter(workflow.teams.values()))
+    return Scenario(
+        name="Hate-speech launch plan", launch="2026-01-08 09:00", recovery_days=3,
+        changes=[Change(source.id, "rate_per_hour", "scale", 1.25, note="more content in scope", start="launch",
+                        ramp=Ramp(1.0, "linear", 72.0)),
+                 Change(tier1.id, "handle_time_by_category.hate_speech.mean", "add", 40.0, note="longer checklist",
+                        start="launch", ramp=Ramp(120.0, "learning", 48.0)),
+                 Change(tier1.id, "route.escalate", "set", 0.12, note="borderline cases while guidance settles",
+                        start="launch", end="+7d", scope=Scope(priorities=["P1"]))],
+        backfills=[Backfill("Re-review of flagged posts", target=tier1.id, items=3000,
+                            mix=[MixEntry("hate_speech", "en", "P2", 1.0)], start="+1d", spread_hours=48.0)],
+        trainings=[Training("New hate-speech guidelines", team=team.id, hours_per_person=4.0, start="-1d",
+                            end="launch")])
+
+
+def _launch_plan_screen(app: QApplication, window: MainWindow, folder: Path) -> None:
+    """The Launch plan tab of :func:`example_launch_plan`, its volume change selected; undone afterwards."""
+    workflow = window.document.workflow
+    plan = example_launch_plan(workflow)
+    window.undo_stack.push(PutScenarioCommand(workflow, plan, f"New scenario '{plan.name}'"))
+    window.scenarios.select_scenario(plan.id)
+    for dock in window.docks():
+        if dock.widget() is window.scenarios:
+            dock.raise_()
+    window.scenarios.tabs.setCurrentIndex(1)
+    window.scenarios.launch_page.timeline.select("change", 0)
+    _settle(app)
+    _save(window, folder / "launch_plan.png")
+    window.undo_stack.undo()
 
 
 def render(folder: Path, size: tuple[int, int] = WINDOW_SIZE) -> None:
@@ -96,6 +138,7 @@ def render(folder: Path, size: tuple[int, int] = WINDOW_SIZE) -> None:
         _settle(app)
         _save(trace, folder / "item_trace.png")
         trace.close()
+        _launch_plan_screen(app, window, folder)
         window.undo_stack.setClean()
         window.close()
 

@@ -1,4 +1,5 @@
-"""A launch plan's timing in planner words: ``launch + 7 d → launch + 21 d · linear ramp over 3 d · es or pt``.
+"""A launch plan's timing in planner words: ``launch + 7 d → launch + 21 d · linear ramp over 3 d · es or pt``,
+``from launch``, ``until 2027-01-11 09:00``.
 
 Why a module of its own: the change list and the timeline both name when a change holds, and they must say it
 the same way. Instants read as :func:`flowmodel.launch.describe_instant` has them; hours read in days when whole.
@@ -24,10 +25,13 @@ def ramp_words(ramp: Ramp) -> str:
 def when_words(change: Change) -> str:
     """When and for what ``change`` holds ("" for a plain change: the whole run, every item)."""
     parts = []
-    if change.start.strip() or change.end.strip():
-        start = describe_instant(change.start) if change.start.strip() else "run start"
-        end = describe_instant(change.end) if change.end.strip() else "run end"
-        parts.append(f"{start} → {end}")
+    start, end = change.start.strip(), change.end.strip()
+    if start and end:
+        parts.append(f"{describe_instant(start)} → {describe_instant(end)}")
+    elif start:
+        parts.append(f"from {describe_instant(start)}")
+    elif end:
+        parts.append(f"until {describe_instant(end)}")
     if change.ramp is not None:
         parts.append(ramp_words(change.ramp))
     if change.scope is not None and not change.scope.is_everything():

@@ -38,7 +38,7 @@ KIND_COLOURS = {"change": QColor("#1e88e5"), "backfill": QColor("#ef6c00"), "tra
 LAUNCH_COLOUR = QColor("#d81b60")
 WARMUP_FILL = QColor(0, 0, 0, 18)
 STEP_DAYS: tuple[int, ...] = (1, 2, 7, 14, 28, 56, 112)
-MIN_TICK_PX = 58
+MIN_TICK_PX = 46
 PALE_ALPHA = 50
 EMPTY_TEXT = "Nothing timed yet: give a change a start, an end or a ramp, or add a backfill or a training."
 
