@@ -60,7 +60,7 @@ def launch_records(run: Replication, end: float, metrics: list[MetricRecord],
                 series.append(SeriesRecord("priority", scope_id, scope, "sla_due_daily_count", day_times,
                                            tuple(float(total) for _, total in due)))
                 metrics.extend(MetricRecord("priority", scope_id, scope, name, value) for name, value in
-                               _recovery(shares, target, launch_day, launch_h, spec.recovery_days))
+                               recovery_measures(shares, target, launch_day, launch_h, spec.recovery_days))
         peak, peak_at = _peak(stage.series_queue, spec.interval_s / 3600.0, launch_h)
         metrics.append(MetricRecord("stage", s.id, s.name, "backlog_peak_count", peak))
         metrics.append(MetricRecord("stage", s.id, s.name, "backlog_peak_after_launch_h", peak_at))
@@ -93,7 +93,7 @@ def _peak(values: object, interval_h: float, launch_h: float) -> tuple[float, fl
     return (float(best), best_at) if best >= 0 else (math.nan, math.nan)
 
 
-def _recovery(shares: tuple[float, ...], target: float, launch_day: int, launch_h: float,
+def recovery_measures(shares: tuple[float, ...], target: float, launch_day: int, launch_h: float,
               run_of_days: int) -> list[tuple[str, float]]:
     """recovery_h, recovered_share and days_below_target_count (see the module rules)."""
     met = [math.isnan(share) or share >= target - _MET_SLACK for share in shares]
