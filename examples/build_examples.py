@@ -1,4 +1,4 @@
-"""Build the four bundled example workflows and write them as ``<slug>.flow.json`` next to this script.
+"""Build the five bundled example workflows and write them as ``<slug>.flow.json`` next to this script.
 
 Run ``python examples/build_examples.py`` from the repository root. The output is deterministic: ids
 are uuid5 of the example and the item's name, numbers are literal, so regenerating gives the same bytes
@@ -12,6 +12,7 @@ reports, thinner nights and weekends for specialist teams.
 
 from __future__ import annotations
 
+import copy
 import sys
 import uuid
 from pathlib import Path
@@ -31,6 +32,7 @@ from flowmodel import (
     Outcome,
     ReviewStage,
     Router,
+    RunSettings,
     Scenario,
     Shift,
     SlaTarget,
@@ -40,6 +42,7 @@ from flowmodel import (
 )
 from flowmodel.distributions import TimeUnit
 from flowmodel.jsonfile import write_workflow_json
+from flowmodel.launch import Backfill, Ramp, Scope, Training
 from flowmodel.nodes import Node
 
 EXAMPLES_FOLDER = Path(__file__).resolve().parent
@@ -55,6 +58,9 @@ REPORTS_BY_WEEKDAY = [1.0, 0.97, 0.97, 1.0, 1.05, 1.15, 1.1]
 #: Proactive detection follows posting volume, flatter than reports.
 DETECTION_BY_HOUR = [0.7, 0.6, 0.55, 0.5, 0.5, 0.55, 0.7, 0.85, 0.95, 1.05, 1.1, 1.15,
                      1.2, 1.2, 1.15, 1.15, 1.15, 1.2, 1.25, 1.3, 1.3, 1.25, 1.05, 0.85]
+
+#: The hate-speech example's policy as a static what-if (every change for the whole run), beside its launch plan.
+STATIC_HATE_SPEECH = "Hate-speech definition widens, all at once"
 
 SLA_BY_PRIORITY = [SlaTarget("P0", 1, "h", 0.95), SlaTarget("P1", 4, "h", 0.9), SlaTarget("P2", 24, "h", 0.9)]
 
@@ -99,8 +105,13 @@ class ExampleBuilder:
         team.stages = [stage.id for stage in stages]
         return self.workflow.add_team(team)
 
-    def scenario(self, name: str, description: str, changes: list[Change]) -> Scenario:
-        scenario = Scenario(name, self.uid("scenario", name), description, changes)
+    def scenario(self, name: str, description: str, changes: list[Change], *, launch: str = "",
+                 backfills: list[Backfill] | None = None, trainings: list[Training] | None = None) -> Scenario:
+        """A scenario; with ``launch``, backfills or trainings (or timed changes) it is a launch plan."""
+        for part in [*(backfills or []), *(trainings or [])]:
+            part.id = self.uid("scenario", name, type(part).__name__.lower(), part.name)
+        scenario = Scenario(name, self.uid("scenario", name), description, changes, launch=launch,
+                            backfills=list(backfills or []), trainings=list(trainings or []))
         self.workflow.put_scenario(scenario)
         return scenario
 
@@ -221,8 +232,18 @@ def hate_speech_policy_change() -> Workflow:
                         Shift("evening", 16, 8, [17, 17, 17, 17, 18, 20, 19]),
                         Shift("night", 0, 8, [7, 6, 6, 7, 7, 8, 7])]), [specialists, tier1])
     b.scenario("Hate-speech definition widens",
-               "The policy now covers more content: hate-speech report volume +25 %, each hate-speech review "
-               "takes 40 s longer, and tier 1 escalates 8 % of reports instead of 5 %.",
+               "The wider definition goes live on Thursday 8 January at 08:00 Los Angeles time: from then "
+               "hate-speech report volume is 25 % higher and tier 1 escalates 8 % of reports instead of 5 %; each "
+               "hate-speech review takes 40 s longer at launch, easing to 15 s longer over the following week as "
+               "reviewers learn the new checklist.",
+               [Change(hate.id, "rate_per_hour", "scale", 1.25, "more content in scope", start="launch"),
+                Change(tier1.id, "handle_time_by_category.hate_speech.mean", "add", 15.0, "longer checklist",
+                       start="launch", ramp=Ramp(launch_value=40.0, shape="linear", hours=168.0)),
+                Change(tier1.id, "route.escalate", "set", 0.08, "more borderline cases", start="launch")],
+               launch="2026-01-08 16:00")
+    b.scenario(STATIC_HATE_SPEECH,
+               "The same policy as if it held from the first hour with no learning: hate-speech report volume "
+               "+25 %, each hate-speech review 40 s longer, and tier 1 escalating 8 % of reports instead of 5 %.",
                [Change(hate.id, "rate_per_hour", "scale", 1.25, "more content in scope"),
                 Change(tier1.id, "handle_time_by_category.hate_speech.mean", "add", 40.0, "longer checklist"),
                 Change(tier1.id, "route.escalate", "set", 0.08, "more borderline cases")])
@@ -343,7 +364,115 @@ def classifier_rollout_appeals() -> Workflow:
     return b.workflow
 
 
-EXAMPLES = (user_report_triage, hate_speech_policy_change, follow_the_sun_multilingual, classifier_rollout_appeals)
+def market_shifts(start: int, early: int, late: int, night: int, weekend: float = 1.1) -> list[Shift]:
+    """Three 8-hour shifts round the clock, following the reports' profile (busiest late), a little more at the
+    weekend, when people report more."""
+    def week(count: int) -> list[int]:
+        return [count] * 5 + [round(count * weekend)] * 2
+
+    return [Shift("early", start, 8, week(early)), Shift("late", (start + 8) % 24, 8, week(late)),
+            Shift("night", (start + 16) % 24, 8, week(night))]
+
+
+def policy_launch_plan() -> Workflow:
+    """A hate-speech policy launched market by market: EN in week 1, ES and PT in week 2 (see the scenario)."""
+    b = ExampleBuilder("policy_launch_plan", "Hate-speech policy launch (EN, ES, PT)",
+                       "User reports from English-, Spanish- and Portuguese-speaking markets go to one policy review "
+                       "stage, worked by a team per language (Austin, Mexico City, São Paulo); removals can be "
+                       "appealed. The scenario is the launch plan of a wider hate-speech policy: a baseline week, "
+                       "then the EN markets, then ES and PT a week later, with training, overtime, a re-review of "
+                       "existing reports and the appeals that follow.")
+    b.workflow.run_settings = RunSettings(horizon_hours=42 * 24.0, warmup_hours=24.0, replications=3, seed=1,
+                                          start_date="2026-01-05")
+    cells = []
+    for language, share in (("en", 0.5), ("es", 0.3), ("pt", 0.2)):
+        cells += [("hate_speech", language, "P1", round(share * 0.3, 4)), ("harassment", language, "P1",
+                                                                           round(share * 0.2, 4)),
+                  ("spam", language, "P2", round(share * 0.5, 4))]
+    reports = b.node(Source(name="User reports", rate_per_hour=600.0, timezone="America/New_York",
+                            profile=weekly(REPORTS_BY_HOUR, REPORTS_BY_WEEKDAY), mix=mix(*cells)), 0, 0)
+    review = b.node(ReviewStage(
+        name="Policy review", discipline="priority", handle_time=lognormal(90, 55),
+        handle_time_by_category={"hate_speech": lognormal(150, 90), "harassment": lognormal(120, 70),
+                                 "spam": lognormal(45, 25), "hate_speech_rereview": lognormal(20, 10)},
+        sla=[SlaTarget("P1", 4, "h", 0.9), SlaTarget("P2", 24, "h", 0.9)],
+        notes="Re-reviews of existing reports (the launch's backfill) are P3: reviewed when live reports wait "
+              "for nobody."), 1, 0)
+    appealed = b.node(Router(name="Removal appealed?", mode="probability"), 2, -1)
+    kept = b.node(Outcome(name="Kept", label="kept"), 2, 1)
+    removed = b.node(Outcome(name="Removed", label="removed"), 3, -2)
+    window = b.node(Delay(name="Appeal window", duration=lognormal(2, 1.5, "d"),
+                          notes="Time from removal until the user appeals."), 3, -1)
+    appeals = b.node(ReviewStage(
+        name="Appeal review", discipline="fifo", handle_time=lognormal(10, 6, "min"),
+        sla=[SlaTarget("P1", 7, "d", 0.9), SlaTarget("P2", 7, "d", 0.9)],
+        notes="The SLA clock runs from the report's creation, so it includes the appeal window."), 4, -1)
+    upheld = b.node(Outcome(name="Removal upheld", label="upheld"), 5, -1.5)
+    overturned = b.node(Outcome(name="Overturned (restored)", label="overturned"), 5, -0.5)
+    b.edge(reports, review, probability=1.0)
+    b.edge(review, appealed, "remove", 0.4)
+    b.edge(review, kept, "keep", 0.6)
+    b.edge(appealed, window, "appealed", 0.06)
+    b.edge(appealed, removed, "not appealed", 0.94)
+    b.edge(window, appeals, probability=1.0)
+    b.edge(appeals, upheld, "upheld", 0.7)
+    b.edge(appeals, overturned, "overturned", 0.3)
+    teams = {}
+    for language, name, zone, start, (early, late, night), cost in (
+            ("en", "EN team – Austin", "America/Chicago", 5, (14, 19, 8), 32.0),
+            ("es", "ES team – Mexico City", "America/Mexico_City", 5, (8, 12, 5), 20.0),
+            ("pt", "PT team – São Paulo", "America/Sao_Paulo", 8, (6, 7, 4), 19.0)):
+        teams[language] = b.team(Team(name=name, timezone=zone, languages=[language], shrinkage=0.3,
+                                      hourly_cost=cost, shifts=market_shifts(start, early, late, night)), [review])
+    appeal_team = b.team(Team(name="Appeals – Miami", timezone="America/New_York", languages=["en", "es", "pt"],
+                              shrinkage=0.3, hourly_cost=30.0, shifts=market_shifts(6, 5, 5, 3, weekend=1.0)),
+                         [appeals])
+    en, es_pt = Scope(categories=["hate_speech"], languages=["en"]), Scope(categories=["hate_speech"],
+                                                                           languages=["es", "pt"])
+    ease = Ramp(launch_value=40.0, shape="linear", hours=3 * 168.0)  # +40 s at launch, +10 s three weeks on
+    b.scenario(
+        "Hate-speech policy launch",
+        "The wider hate-speech policy goes live in the EN markets on Monday 12 January at 09:00 New York time "
+        "and in the ES and PT markets a week later. In each market hate-speech reports rise 15 %, and each "
+        "review takes 40 s longer at launch, easing to 10 s longer over three weeks as reviewers learn the "
+        "policy. Each team trains 3 h per person in its launch week and works overtime (more reviewers on the "
+        "late shift) for three weeks. 150,000 existing hate-speech reports are re-reviewed over five days from "
+        "the second launch; two weeks after the first launch, users appeal removals more often (6 % → 8 %) and "
+        "the appeals team adds two reviewers to its early and late shifts.",
+        [Change(reports.id, "rate_per_hour", "scale", 1.15, "EN markets: more content in scope",
+                start="launch", scope=copy.deepcopy(en)),
+         Change(reports.id, "rate_per_hour", "scale", 1.15, "ES and PT markets: more content in scope",
+                start="+7d", scope=copy.deepcopy(es_pt)),
+         Change(review.id, "handle_time_by_category.hate_speech.mean", "add", 10.0, "EN: longer checklist",
+                start="launch", ramp=copy.deepcopy(ease), scope=copy.deepcopy(en)),
+         Change(review.id, "handle_time_by_category.hate_speech.mean", "add", 10.0, "ES and PT: longer checklist",
+                start="+7d", ramp=copy.deepcopy(ease), scope=copy.deepcopy(es_pt)),
+         Change(teams["en"].id, "shifts.late.headcount", "add", 3, "EN overtime", start="launch", end="+21d"),
+         Change(teams["es"].id, "shifts.late.headcount", "add", 2, "ES overtime", start="+7d", end="+28d"),
+         Change(teams["pt"].id, "shifts.late.headcount", "add", 1, "PT overtime", start="+7d", end="+28d"),
+         Change(appealed.id, "route.appealed", "set", 0.08, "appeals under the new policy", start="+14d"),
+         Change(appeal_team.id, "shifts.early.headcount", "add", 2, "appeals: two more on the early shift",
+                start="+14d"),
+         Change(appeal_team.id, "shifts.late.headcount", "add", 2, "appeals: two more on the late shift",
+                start="+14d")],
+        launch="2026-01-12 14:00",
+        backfills=[Backfill(name="Re-review of reported hate speech", target=review.id, items=150_000,
+                            mix=mix(("hate_speech_rereview", "en", "P3", 0.5), ("hate_speech_rereview", "es", "P3",
+                                                                                 0.3),
+                                    ("hate_speech_rereview", "pt", "P3", 0.2)),
+                            start="+7d", spread_hours=5 * 24.0,
+                            note="Existing reports checked against the new definition.")],
+        trainings=[Training(name="EN policy training", team=teams["en"].id, hours_per_person=3.0, start="launch",
+                            end="+5d"),
+                   Training(name="ES policy training", team=teams["es"].id, hours_per_person=3.0, start="+7d",
+                            end="+12d"),
+                   Training(name="PT policy training", team=teams["pt"].id, hours_per_person=3.0, start="+7d",
+                            end="+12d")])
+    return b.workflow
+
+
+EXAMPLES = (user_report_triage, hate_speech_policy_change, follow_the_sun_multilingual, classifier_rollout_appeals,
+            policy_launch_plan)
 
 
 def main(folder: Path = EXAMPLES_FOLDER) -> list[Path]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import itertools
+from dataclasses import replace
 from pathlib import Path
 
 import networkx as nx
@@ -10,13 +12,18 @@ import pytest
 
 from flowmodel import Router, Source
 from flowmodel.jsonfile import read_workflow_json
+from flowmodel.launch import Ramp
 from flowmodel.scenarios import apply_scenario
 from flowmodel.traffic import staffing_pools
 from flowmodel.validation import errors, validate
+from simulations.executors import SerialExecutor
+from simulations.runner import run_scenarios
+from simulations.spec import compile_run
 
 EXAMPLES_FOLDER = Path(__file__).resolve().parents[1] / "examples"
 NAMES = ["user_report_triage", "hate_speech_policy_change", "follow_the_sun_multilingual",
-         "classifier_rollout_appeals"]
+         "classifier_rollout_appeals", "policy_launch_plan"]
+LAUNCH = "Hate-speech policy launch"
 
 
 def load_builder():
@@ -54,7 +61,7 @@ def test_each_scenario_applies_and_leaves_a_runnable_model(example):
     for scenario in example.scenarios.values():
         applied = apply_scenario(example, scenario)
         assert [issue.render() for issue in errors(validate(applied))] == []
-        assert applied != example
+        assert scenario.is_launch_plan() or applied != example  # a launch plan's changes are all timed
 
 
 def test_staffing_keeps_utilisation_between_70_and_85_percent(example):
@@ -76,15 +83,84 @@ def test_regenerating_reproduces_the_committed_files_byte_for_byte(tmp_path):
         assert path.read_bytes() == (EXAMPLES_FOLDER / path.name).read_bytes(), path.name
 
 
-def test_hate_speech_scenario_scales_volume_adds_handle_time_and_rebalances_escalation():
+def test_hate_speech_static_copy_scales_volume_adds_handle_time_and_rebalances_escalation():
     workflow = read_workflow_json(EXAMPLES_FOLDER / "hate_speech_policy_change.flow.json")
-    applied = apply_scenario(workflow, workflow.scenario_by_name("Hate-speech definition widens"))
+    applied = apply_scenario(workflow, workflow.scenario_by_name(load_builder().STATIC_HATE_SPEECH))
     assert applied.node_by_name("Hate speech reports").rate_per_hour == pytest.approx(180 * 1.25)
     tier1 = applied.node_by_name("Tier 1 review")
     assert tier1.handle_time_by_category["hate_speech"].mean == pytest.approx(160 + 40)
     branches = {e.label: e.probability for e in applied.outgoing(tier1.id)}
     assert branches["escalate"] == pytest.approx(0.08)
     assert sum(branches.values()) == pytest.approx(1.0)
+
+
+def test_hate_speech_scenario_is_a_launch_with_its_changes_timed_from_the_launch():
+    workflow = read_workflow_json(EXAMPLES_FOLDER / "hate_speech_policy_change.flow.json")
+    scenario = workflow.scenario_by_name("Hate-speech definition widens")
+    assert scenario.is_launch_plan() and scenario.launch == "2026-01-08 16:00"
+    assert [(c.path, c.op, c.value, c.start) for c in scenario.changes] == [
+        ("rate_per_hour", "scale", 1.25, "launch"), ("handle_time_by_category.hate_speech.mean", "add", 15.0, "launch"),
+        ("route.escalate", "set", 0.08, "launch")]
+    assert scenario.changes[1].ramp == Ramp(launch_value=40.0, shape="linear", hours=168.0)
+    assert apply_scenario(workflow, scenario) == workflow  # nothing holds from the run's start
+
+
+def _language_arrivals(spec, source_id: str, language: str, a_h: float, b_h: float) -> float:
+    """Expected arrivals of ``language`` at the source over [a, b] hours, with the mix in force then (the
+    compiled plan swaps a source's mix when a scoped rate change starts; a window holds no swap)."""
+    node = next(n for n in spec.nodes if n.id == source_id)
+    mix = (node.mix_classes, node.mix_cumulative)
+    steps = spec.launch_plan.steps if spec.launch_plan is not None else ()
+    for step in steps:
+        if step.kind == "mix" and step.node == node.index and step.at_s <= a_h * 3600.0:
+            mix = step.payload
+    classes, cumulative = mix
+    shares = [cumulative[0]] + [b - a for a, b in itertools.pairwise(cumulative)]
+    share = sum(s for c, s in zip(classes, shares, strict=True) if spec.item_classes[c].language == language)
+    return node.rates.expected_count(a_h * 3600.0, b_h * 3600.0) * share
+
+
+def test_the_launch_example_phases_its_markets_en_in_week_one_es_and_pt_in_week_two():
+    """Hate speech is 30 % of each market's reports, so +15 % of it is +4.5 % of the market's arrivals."""
+    workflow = read_workflow_json(EXAMPLES_FOLDER / "policy_launch_plan.flow.json")
+    scenario = workflow.scenario_by_name(LAUNCH)
+    baseline = compile_run(workflow, None, workflow.run_settings)
+    plan = compile_run(workflow, scenario, workflow.run_settings)
+    source = workflow.node_by_name("User reports").id
+    launch_h = plan.launch_s / 3600.0
+    assert launch_h == 7 * 24 + 14  # Monday of week 2, 09:00 in New York
+
+    def ratio(language: str, a_h: float, b_h: float) -> float:
+        return (_language_arrivals(plan, source, language, a_h, b_h)
+                / _language_arrivals(baseline, source, language, a_h, b_h))
+
+    before, week_one, week_two = (24.0, launch_h - 1), (launch_h + 1, launch_h + 6 * 24), \
+        (launch_h + 7 * 24 + 1, launch_h + 13 * 24)
+    for language in ("en", "es", "pt"):
+        assert ratio(language, *before) == pytest.approx(1.0)
+        assert ratio(language, *week_two) == pytest.approx(1.045)
+    assert ratio("en", *week_one) == pytest.approx(1.045)
+    assert ratio("es", *week_one) == pytest.approx(1.0) and ratio("pt", *week_one) == pytest.approx(1.0)
+
+
+def test_a_short_run_of_the_launch_example_gives_launch_metrics():
+    workflow = read_workflow_json(EXAMPLES_FOLDER / "policy_launch_plan.flow.json")
+    scenario = workflow.scenario_by_name(LAUNCH)
+    settings = replace(workflow.run_settings, horizon_hours=9 * 24.0, replications=1)
+    run = run_scenarios(workflow, [None, scenario.id], settings, executor=SerialExecutor())
+    review = workflow.node_by_name("Policy review").id
+
+    def mean(scenario_id: str, kind: str, scope_id: str, metric: str) -> float:
+        return next(s.mean for s in run.summaries if (s.scenario_id, s.scope_kind, s.scope_id, s.metric)
+                    == (scenario_id, kind, scope_id, metric))
+
+    for scenario_id in ("baseline", scenario.id):
+        assert mean(scenario_id, "priority", f"{review}:P1", "recovery_h") >= 0.0
+        assert mean(scenario_id, "system", "system", "launch_at_h") == 182.0
+    assert mean(scenario.id, "stage", review, "backlog_peak_count") >= mean("baseline", "stage", review,
+                                                                             "backlog_peak_count")
+    assert mean(scenario.id, "system", "system", "paid_hours_h") > mean("baseline", "system", "system",
+                                                                        "paid_hours_h")  # overtime
 
 
 def test_follow_the_sun_routes_by_language_across_three_time_zones():
