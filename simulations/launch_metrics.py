@@ -94,7 +94,7 @@ def _peak(values: object, interval_h: float, launch_h: float) -> tuple[float, fl
 
 
 def recovery_measures(shares: tuple[float, ...], target: float, launch_day: int, launch_h: float,
-              run_of_days: int) -> list[tuple[str, float]]:
+                      run_of_days: int) -> list[tuple[str, float]]:
     """recovery_h, recovered_share and days_below_target_count (see the module rules)."""
     met = [math.isnan(share) or share >= target - _MET_SLACK for share in shares]
     missed = [d for d in range(launch_day, len(shares)) if not met[d]]
