@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 from editor_helpers import make_window
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from flowmodel.launch import Backfill, Ramp, Scope, Training
 from flowmodel.nodes import MixEntry
@@ -113,3 +115,11 @@ def test_the_timeline_follows_undo_and_shows_a_bad_instant_as_a_problem(plan_win
     assert len(timeline.rows()) == 4
     plan_window.undo_stack.undo()
     assert plan_window.scenarios.scenario is None or timeline.rows() == ()
+
+
+def test_a_row_tooltip_has_its_whole_label(plan_window, qtbot):
+    timeline = _timeline(plan_window)
+    centre = timeline.row_rect(2).center().toPoint()
+    QApplication.sendEvent(timeline, QHelpEvent(QEvent.Type.ToolTip, centre, timeline.mapToGlobal(centre)))
+    qtbot.waitUntil(lambda: QToolTip.isVisible())
+    assert QToolTip.text() == timeline.rows()[2].label

@@ -32,10 +32,10 @@ from flowmodel.nodes import MixEntry, Source
 from flowmodel.workflow import Workflow
 from ui.forms.mix_editor import MixEditor
 from ui.forms.problem_label import ProblemLabel
+from ui.scenarios.change_editor import KIND_WORDS
 from ui.scenarios.timing_inputs import INSTANT_PLACEHOLDER
 
 BACKFILL_KINDS: tuple[str, ...] = ("review_stage", "classifier", "router", "delay")
-KIND_WORDS = {"review_stage": "review stage", "classifier": "classifier", "router": "router", "delay": "delay"}
 MAX_ITEMS = 10_000_000
 
 

@@ -29,7 +29,6 @@ class LaunchPlanPage(QWidget):
         super().__init__(parent)
         self.settings = LaunchSettings(undo_stack)
         self.timeline = LaunchTimeline()
-        self.timeline.setToolTip("Click a row to select its change, backfill or training")
         self.backfills = LaunchItemsList("backfills", undo_stack)
         self.trainings = LaunchItemsList("trainings", undo_stack)
         self.heading = QLabel("<b>Timeline</b> — run start to horizon end, days from the launch")

@@ -13,11 +13,12 @@ Rules:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetrics,
+    QHelpEvent,
     QLinearGradient,
     QMouseEvent,
     QPainter,
@@ -40,6 +41,7 @@ WARMUP_FILL = QColor(0, 0, 0, 18)
 STEP_DAYS: tuple[int, ...] = (1, 2, 7, 14, 28, 56, 112)
 MIN_TICK_PX = 46
 PALE_ALPHA = 50
+HINT = "Click a row to select its change, backfill or training"
 EMPTY_TEXT = "Nothing timed yet: give a change a start, an end or a ramp, or add a backfill or a training."
 
 
@@ -63,7 +65,6 @@ class LaunchTimeline(QWidget):
         super().__init__(parent)
         self.plan = TimelinePlan((), None, 0.0, 24.0, 0.0)
         self.selected: tuple[str, object] | None = None
-        self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._fit()
 
@@ -111,14 +112,18 @@ class LaunchTimeline(QWidget):
         self.select(row.kind, row.key)
         self.row_clicked.emit(row.kind, row.key)
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        index = self.row_at(event.position().y())
-        if index is None:
-            QToolTip.hideText()
-            return
-        row = self.plan.rows[index]
-        text = f"{row.label}\n⚠ {row.problem}" if row.problem else row.label
-        QToolTip.showText(event.globalPosition().toPoint(), text, self)
+    def event(self, event: QEvent) -> bool:
+        """A row's tooltip is its whole label (the painted one may be elided), and its problem if it has one."""
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            index = self.row_at(event.pos().y())
+            if index is None:
+                QToolTip.showText(event.globalPos(), HINT, self)
+            else:
+                row = self.plan.rows[index]
+                QToolTip.showText(event.globalPos(), f"{row.label}\n⚠ {row.problem}" if row.problem else row.label,
+                                  self)
+            return True
+        return super().event(event)
 
     # -- painting --------------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
