@@ -164,8 +164,8 @@ def _range_text(summary: MetricSummary) -> str:
 
 
 def recovery_text(recovery: TargetRecovery) -> str:
-    """``Tier 1 · P1 back in SLA 9 d after launch (7–11 d)``, ``… stayed in SLA``, or ``… not back in SLA within
-    the horizon in 3 of 5 replications`` (with the time of the others when some recovered)."""
+    """``Tier 1 · P1 back in SLA 9 d after launch (7–11 d)``, ``… stayed in SLA after launch``, or ``… not back in
+    SLA within the horizon in 3 of 5 replications`` (then what the others did)."""
     name = recovery.scope_name
     if not recovery.dipped:
         return f"{name} stayed in SLA after launch"
@@ -173,11 +173,16 @@ def recovery_text(recovery: TargetRecovery) -> str:
     time = recovery.recovery
     back = ""
     if time is not None and recovery.recovered:
-        back = f"back in SLA {after_launch_text(time.mean)} after launch{_range_text(time)}"
+        stayed = time.mean == 0 and (not time.ci_defined or time.half_width == 0)
+        back = "stayed in SLA" if stayed else \
+            f"back in SLA {after_launch_text(time.mean)} after launch{_range_text(time)}"
     if missed == 0:
         return f"{name} {back}" if back else f"{name} back in SLA"
     not_back = f"not back in SLA within the horizon in {missed} of {recovery.replications} replications"
-    return f"{name} {not_back}" + (f"; in the others {back}" if back else "")
+    others = recovery.replications - missed
+    if not back:
+        return f"{name} {not_back}"
+    return f"{name} {not_back}; " + (f"the other {others} " if others > 1 else "the other ") + back
 
 
 def peak_text(peak: BacklogPeak) -> str:

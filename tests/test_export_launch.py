@@ -1,0 +1,213 @@
+"""A launch plan's results in the exports: the workbook's Launch sheet (read back), the PDF's launch page, the
+zip's launch.csv and daily series, the JSON's launch list, the launch charts and the launch sentences; a static
+run's exports have none of it."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import zipfile
+
+import openpyxl
+import pytest
+from matplotlib.figure import Figure
+from pypdf import PdfReader
+
+from reports.charts import CHARTS
+from reports.comparison import Comparison, build_comparison
+from reports.data_export import csv_bytes, json_bytes, zip_bytes
+from reports.launch import (
+    DAILY_SLA,
+    TargetRecovery,
+    has_launch,
+    launch_headline,
+    launch_results,
+    recovery_text,
+    short_label,
+)
+from reports.launch_charts import daily_sla, launch_backlog
+from reports.report_html import report_html
+from reports.xlsx_export import export_xlsx
+from simulations.aggregate import MetricSummary
+from simulations.executors import SerialExecutor
+from simulations.runner import RunResult, run_scenarios
+from tests.conftest import make_triage_workflow
+from tests.launch_fixtures import PLAN, PLAN_ID, launch_run, launch_settings, launch_workflow
+
+
+@pytest.fixture(scope="module")
+def run() -> RunResult:
+    return launch_run()
+
+
+@pytest.fixture(scope="module")
+def comparison(run: RunResult) -> Comparison:
+    return build_comparison(run, launch_workflow(), run_id="r1")
+
+
+@pytest.fixture(scope="module")
+def static_comparison() -> Comparison:
+    workflow = make_triage_workflow()
+    run = run_scenarios(workflow, None, launch_settings(workflow, 2, 1.0), executor=SerialExecutor())
+    return build_comparison(run, workflow)
+
+
+def _summary(run: RunResult, scenario: str, kind: str, metric: str) -> MetricSummary:
+    return next(s for s in run.summaries if (s.scenario_id, s.scope_kind, s.metric) == (scenario, kind, metric))
+
+
+def _delta(run: RunResult, kind: str, metric: str):
+    return next(d for d in run.deltas if (d.scenario_id, d.scope_kind, d.metric) == (PLAN_ID, kind, metric))
+
+
+def test_the_run_has_launch_results_and_the_static_one_none(run, static_comparison):
+    assert has_launch(run) and not has_launch(static_comparison.run)
+    assert launch_results(static_comparison.run) == []
+    plan = next(r for r in launch_results(run) if r.is_plan)
+    assert (plan.scenario_name, plan.launch_at_h, plan.is_reference) == (PLAN, 24.0, False)
+    assert [label for label, _ in plan.phases] == ["Launch; longer checklist; a loaned reviewer"]
+    assert plan.total_deltas["paid_hours_h"].delta_mean == 24.0  # one loaned reviewer, the launch day
+    assert plan.total_deltas["cost"].delta_mean == 24.0 * 30.0
+
+
+def _launch_table(path) -> tuple[list[str], dict[tuple[str, str, str], tuple], list[tuple]]:
+    """The Launch sheet's header, its figures by (scenario, figure, scope), and all its rows."""
+    sheet = openpyxl.load_workbook(path)["Launch"]
+    rows = list(sheet.iter_rows(values_only=True))
+    top = next(i for i, row in enumerate(rows) if row[0] == "Scenario" and row[1] == "Figure")
+    header = list(rows[top])
+    table = {}
+    for row in rows[top + 1:]:
+        if row[0] is None:
+            break
+        table[(row[0], row[1], row[2])] = row
+    return header, table, rows
+
+
+def test_xlsx_launch_sheet_holds_the_runs_figures(comparison, run, tmp_path):
+    path = export_xlsx(comparison, tmp_path / "launch.xlsx")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[:3] == ["Summary", "Charts", "Launch"]
+    header, table, rows = _launch_table(path)
+    col = {name: header.index(name) for name in header if name}
+    peak = table[(PLAN, "Peak backlog after launch", "Tier 1")]
+    summary = _summary(run, PLAN_ID, "stage", "backlog_peak_count")
+    delta = _delta(run, "stage", "backlog_peak_count")
+    assert peak[col["Mean"]] == summary.mean and peak[col["CI low"]] == summary.ci_low
+    assert peak[col["Δ"]] == delta.delta_mean and peak[col["Verdict"]] == ("clear" if delta.clear else "not clear")
+    when = table[(PLAN, "Peak reached, after launch", "Tier 1")]
+    assert when[col["Mean"]] == pytest.approx(_summary(run, PLAN_ID, "stage", "backlog_peak_after_launch_h").mean / 24)
+    back = table[(PLAN, "Back in SLA, after launch", "Tier 1 · P2")]
+    recovered = _summary(run, PLAN_ID, "priority", "recovered_share")
+    assert back[col["Recovered (replications)"]] == f"{round(recovered.mean * 3)} of 3"
+    assert back[col["Mean"]] == pytest.approx(_summary(run, PLAN_ID, "priority", "recovery_h").mean / 24)
+    below = table[(PLAN, "Days below target", "Tier 1 · P2")]
+    assert below[col["Mean"]] == _summary(run, PLAN_ID, "priority", "days_below_target_count").mean
+    assert table[(PLAN, "Paid hours", "All teams")][col["Δ"]] == 24.0
+    assert table[(PLAN, "Staff cost", "All teams")][col["Δ"]] == 720.0
+    assert table[("Baseline", "Staff cost", "All teams")][col["Δ"]] is None  # the reference has no delta
+    daily_top = next(i for i, row in enumerate(rows) if row[0] == "Scenario" and row[1] == "Stage · priority")
+    daily = [row for row in rows[daily_top + 1:] if row[0] == PLAN and row[1] == "Tier 1 · P2"]
+    assert [row[3] for row in daily] == [1, 2, 3, 4, 5]  # run days
+    assert [row[4] for row in daily] == [0, 1, 2, 3, 4]  # days from the launch at each day's end
+    values = [next(s.values for s in r.series if s.metric == DAILY_SLA) for r in run.replications
+              if r.scenario_id == PLAN_ID]
+    for day, row in enumerate(daily):
+        finite = [v[day] for v in values if math.isfinite(v[day])]
+        assert row[6] == pytest.approx(sum(finite) / len(finite))
+        assert row[2] == 0.9
+
+
+def test_xlsx_of_a_static_run_has_no_launch_sheet(static_comparison, tmp_path):
+    assert "Launch" not in openpyxl.load_workbook(export_xlsx(static_comparison, tmp_path / "s.xlsx")).sheetnames
+
+
+def _pdf_text(path) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(path).pages]
+
+
+def test_pdf_has_a_launch_page_with_recovery_and_both_charts(comparison, tmp_path, qapp):
+    from ui.report.pdf import export_pdf
+
+    pages = _pdf_text(export_pdf(comparison, tmp_path / "launch.pdf", launch_workflow()))
+    plan = next(r for r in launch_results(comparison.run) if r.is_plan)
+    launch_page = next(i for i, text in enumerate(pages) if text.startswith("The launch"))
+    assert recovery_text(plan.recoveries[0]) in pages[launch_page]
+    assert "Peak backlog" in pages[launch_page] and "against Baseline" in pages[launch_page]
+    sla_page = next(i for i, text in enumerate(pages) if text.startswith("Daily SLA attainment around the launch"))
+    backlog_page = next(i for i, text in enumerate(pages) if text.startswith("Backlog around the launch"))
+    charts_page = next(i for i, text in enumerate(pages) if text.startswith("Charts"))
+    comparison_page = next(i for i, text in enumerate(pages) if "Comparison of key figures" in text)
+    assert comparison_page <= launch_page < sla_page < backlog_page < charts_page
+    assert f"After launch ({PLAN}):" in pages[0]  # in brief
+
+
+def test_report_of_a_static_run_has_no_launch_page(static_comparison):
+    html = report_html(static_comparison, 600, [f"chart-{name}.png" for name in CHARTS], CHARTS)
+    assert "The launch" not in html and "After launch" not in html and "around the launch" not in html
+
+
+def test_csv_zip_and_json_carry_the_launch(comparison, static_comparison):
+    scalars = csv_bytes(comparison).decode("utf-8-sig")
+    assert ",recovered_share,priority:Tier 1 · P2," in scalars and ",paid_hours_h,system:System," in scalars
+    archive = zipfile.ZipFile(io.BytesIO(zip_bytes(comparison)))
+    launch = archive.read("launch.csv").decode("utf-8-sig").splitlines()
+    assert launch[0].startswith("run,scenario,figure,scope,metric,mean")
+    paid = next(line for line in launch if line.startswith(f"r1,{PLAN},Paid hours,"))
+    assert paid.split(",")[10] == "24.0"  # the delta
+    series = archive.read("series.csv").decode("utf-8-sig")
+    assert f",{DAILY_SLA},priority:Tier 1 · P2,120.0," in series and ",sla_due_daily_count," in series
+    document = json.loads(json_bytes(comparison))
+    back = next(row for row in document["launch"] if row["scenario"] == PLAN and row["metric"] == "recovery_h")
+    assert back["recovered"].endswith(" of 3") and back["scope"] == "Tier 1 · P2"
+    assert "launch" not in json.loads(json_bytes(static_comparison))
+    assert "launch.csv" not in zipfile.ZipFile(io.BytesIO(zip_bytes(static_comparison))).namelist()
+
+
+def _summary_of(mean: float, half: float, n: int) -> MetricSummary:
+    return MetricSummary("s", "S", "priority", "x:P1", "Tier 1 · P1", "recovery_h", n, mean, 1.0, half,
+                         mean - half, mean + half, n > 1)
+
+
+def _recovery(recovery: MetricSummary | None, recovered: int, of: int, below: float) -> TargetRecovery:
+    days = MetricSummary("s", "S", "priority", "x:P1", "Tier 1 · P1", "days_below_target_count", of, below, 0.0,
+                         0.0, below, below, True)
+    return TargetRecovery("x:P1", "Tier 1 · P1", 0.9, recovery, recovered, of, days, None)
+
+
+def test_recovery_sentences():
+    assert recovery_text(_recovery(_summary_of(216.0, 48.0, 5), 5, 5, 3)) == \
+        "Tier 1 · P1 back in SLA 9 d after launch (7–11 d)"
+    assert recovery_text(_recovery(None, 2, 5, 4)) == \
+        "Tier 1 · P1 not back in SLA within the horizon in 3 of 5 replications"
+    assert recovery_text(_recovery(_summary_of(30.0, 0.0, 2), 2, 5, 4)) == \
+        "Tier 1 · P1 not back in SLA within the horizon in 3 of 5 replications; the other 2 back in SLA 30 h " \
+        "after launch"
+    assert recovery_text(_recovery(_summary_of(0.0, 0.0, 5), 5, 5, 0)) == "Tier 1 · P1 stayed in SLA after launch"
+    assert short_label("Launch; more content in scope; longer checklist") == "Launch; more content in sco…"
+
+
+def test_headline_of_the_plan(run):
+    plan = next(r for r in launch_results(run) if r.is_plan)
+    line = launch_headline(plan, "Baseline")
+    assert line.startswith(f"{PLAN}: {recovery_text(plan.recoveries[0])}")
+    assert line.endswith("+24 paid hours, staff cost +720 against Baseline")
+    assert "peak backlog" in line and "at Tier 1" in line
+
+
+def test_launch_charts_mark_the_launch_and_the_target(run):
+    figure = Figure()
+    ax = figure.subplots()
+    daily_sla(ax, run, [PLAN_ID])
+    assert [line.get_xdata()[0] for line in ax.lines if line.get_linestyle() == "-" and
+            len(line.get_xdata()) == 2 and line.get_xdata()[0] == line.get_xdata()[1]] == [0.0]  # the launch
+    assert any(line.get_linestyle() == "--" and list(line.get_ydata()) == [90.0, 90.0] for line in ax.lines)
+    assert any("Launch; longer checklist" in t.get_text() for t in ax.texts)
+    assert ax.get_xlim() == (-1.0, 4.0)  # the whole run, in days from the launch
+    assert "days from launch" in ax.get_xlabel()
+    figure = Figure()
+    ax = figure.subplots()
+    launch_backlog(ax, run, [PLAN_ID])
+    assert [line.get_label() for line in ax.lines if not line.get_label().startswith("_")] == ["Tier 1"]
+    assert any("Launch; longer checklist" in t.get_text() for t in ax.texts)
