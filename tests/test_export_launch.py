@@ -188,6 +188,14 @@ def test_recovery_sentences():
     assert short_label("Launch; more content in scope; longer checklist") == "Launch; more content in sco…"
 
 
+def test_a_replication_with_no_room_to_recover_is_counted_as_not_recovered():
+    short = launch_run(days=3)
+    plan = next(r for r in launch_results(short) if r.is_plan)
+    assert (plan.recoveries[0].recovered, plan.recoveries[0].replications) == (2, 3)
+    assert recovery_text(plan.recoveries[0]) == \
+        "Tier 1 · P2 not back in SLA within the horizon in 1 of 3 replications; the other 2 stayed in SLA"
+
+
 def test_headline_of_the_plan(run):
     plan = next(r for r in launch_results(run) if r.is_plan)
     line = launch_headline(plan, "Baseline")
