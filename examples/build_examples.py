@@ -437,8 +437,8 @@ def policy_launch_plan() -> Workflow:
         "review takes 40 s longer at launch, easing to 10 s longer over three weeks as reviewers learn the "
         "policy. Each team trains 3 h per person in its launch week and works overtime (more reviewers on the "
         "late shift) for three weeks. 150,000 existing hate-speech reports are re-reviewed over five days from "
-        "the second launch; two weeks after the first launch, users appeal removals more often (6 % → 8 %) and "
-        "the appeals team adds two reviewers to its early and late shifts.",
+        "the second launch; two weeks after the first launch, users appeal removals more often (6 % → 8 %) "
+        "and the appeals team gets three more reviewers on its early and late shifts.",
         [Change(reports.id, "rate_per_hour", "scale", 1.15, "EN markets: more content in scope",
                 start="launch", scope=copy.deepcopy(en)),
          Change(reports.id, "rate_per_hour", "scale", 1.15, "ES and PT markets: more content in scope",
@@ -451,9 +451,9 @@ def policy_launch_plan() -> Workflow:
          Change(teams["es"].id, "shifts.late.headcount", "add", 2, "ES overtime", start="+7d", end="+28d"),
          Change(teams["pt"].id, "shifts.late.headcount", "add", 1, "PT overtime", start="+7d", end="+28d"),
          Change(appealed.id, "route.appealed", "set", 0.08, "appeals under the new policy", start="+14d"),
-         Change(appeal_team.id, "shifts.early.headcount", "add", 2, "appeals: two more on the early shift",
+         Change(appeal_team.id, "shifts.early.headcount", "add", 3, "appeals: three more on the early shift",
                 start="+14d"),
-         Change(appeal_team.id, "shifts.late.headcount", "add", 2, "appeals: two more on the late shift",
+         Change(appeal_team.id, "shifts.late.headcount", "add", 3, "appeals: three more on the late shift",
                 start="+14d")],
         launch="2026-01-12 14:00",
         backfills=[Backfill(name="Re-review of reported hate speech", target=review.id, items=150_000,
