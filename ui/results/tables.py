@@ -23,6 +23,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem
 
+from reports.comparison import HOURS, DisplayUnit
 from reports.formatting import readable_duration_unit
 from simulations.aggregate import MetricDelta, MetricSummary, paired_deltas
 from simulations.runner import RunResult
@@ -61,6 +62,12 @@ PLANNER_NAMES = {"in_queue_end": "items waiting at the end", "in_service_end": "
 CLOCK_HOURS = frozenset(("recovery_h", "backlog_peak_after_launch_h", "launch_at_h", "phase_at_h", "run_end_h"))
 
 
+def _duration_unit(metric: str, seconds: float) -> DisplayUnit:
+    """The unit of a duration by its size; times counted in hours (after a launch) never read in s or min."""
+    chosen = readable_duration_unit(seconds)
+    return HOURS if metric in CLOCK_HOURS and chosen.per < HOURS.per else chosen
+
+
 def _seconds_per(metric: str) -> float | None:
     """Seconds per stored unit of a duration metric, None for every other metric (amounts of work included)."""
     return 1.0 if metric.endswith("_s") else 3600.0 if metric in CLOCK_HOURS else None
@@ -94,7 +101,7 @@ def value_in_units(metric: str, value: float, *, difference: bool = False, refer
     per = _seconds_per(metric)
     if per is not None:
         size = max(abs(value), abs(reference) if math.isfinite(reference) else 0.0) if difference else value
-        chosen = readable_duration_unit(size * per)
+        chosen = _duration_unit(metric, size * per)
         return write(value * per / chosen.per) + ("" if not math.isfinite(value) else f" {chosen.name}")
     if unit == "%":
         unit = "pp" if difference else "%"
@@ -107,7 +114,7 @@ def interval_in_units(metric: str, low: float, high: float, reference: float = 0
     per = _seconds_per(metric)
     if per is not None:
         largest = max(abs(low), abs(high), abs(reference) if math.isfinite(reference) else 0)
-        chosen = readable_duration_unit(largest * per)
+        chosen = _duration_unit(metric, largest * per)
         scale, unit = per / chosen.per, chosen.name
     elif unit == "%":
         unit = "pp"
@@ -178,7 +185,7 @@ class MetricTable:
                 name, scale, unit = metric_unit(s.metric)
                 seconds_per = _seconds_per(s.metric)
                 if seconds_per is not None and math.isfinite(s.mean):  # a duration: its unit by its size
-                    chosen = readable_duration_unit(s.mean * seconds_per)
+                    chosen = _duration_unit(s.metric, s.mean * seconds_per)
                     scale, unit = seconds_per / chosen.per, chosen.name
                 ci = number(s.half_width * scale) if s.ci_defined else "n/a"
                 scope = _cell(s.scope_name)
