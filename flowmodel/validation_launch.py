@@ -37,6 +37,7 @@ Only scenarios that are launch plans are checked, so a model without one gets ex
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 from collections.abc import Callable
@@ -59,6 +60,9 @@ from flowmodel.workflow import Workflow
 #: The model's blocking issues (validation's structural checks), passed in so that this module need not import
 #: :mod:`flowmodel.validation`, which imports it.
 ModelErrors = Callable[[Workflow], list[Issue]]
+#: What an issue is about: its words, or a function giving them (a change's words copy the model, so they are
+#: made only for a change that has an issue).
+Words = str | Callable[[], str]
 INSTANT_HINT = "write launch, an offset from the launch such as +7d, +36h or +2w, or a date-time such as " \
                "2027-01-11 09:00 (UTC)"
 
@@ -81,21 +85,22 @@ class _Plan:
         else:
             self.model.scenarios.clear()
 
-    def add(self, severity: Severity, rule: str, what: str, message: str, hint: str, *, node_id: str | None = None,
-            team_id: str | None = None) -> None:
-        self.issues.append(Issue(severity, f"{self.name} · {what}: {message}", hint, node_id=node_id,
+    def add(self, severity: Severity, rule: str, what: Words, message: str, hint: str, *,
+            node_id: str | None = None, team_id: str | None = None) -> None:
+        words = what if isinstance(what, str) else what()
+        self.issues.append(Issue(severity, f"{self.name} · {words}: {message}", hint, node_id=node_id,
                                  team_id=team_id, field="scenarios", rule=rule))
 
-    def instant(self, text: str, what: str, which: str, **where: Any) -> float | None:
+    def instant(self, text: str, what: Words, which: str, **where: Any) -> float | None:
         """Seconds from the run's start of an instant (None, reported, when it does not parse)."""
         try:
-            return instant_seconds(text, self.launch_s or 0.0, self.run_start, what)
+            return instant_seconds(text, self.launch_s or 0.0, self.run_start, which)
         except ModelError:
             self.add("error", "launch-instant-invalid", what, f"its {which} {text.strip()!r} is not an instant",
                      INSTANT_HINT, **where)
             return None
 
-    def after_horizon(self, at_s: float | None, what: str, which: str, text: str, **where: Any) -> None:
+    def after_horizon(self, at_s: float | None, what: Words, which: str, text: str, **where: Any) -> None:
         if at_s is not None and at_s >= self.horizon_s:
             self.add("warning", "launch-after-horizon", what,
                      f"its {which} ({describe_instant(text)}) is at or after the end of the run "
@@ -151,7 +156,9 @@ def _target_ids(plan: _Plan, target: str) -> dict[str, str]:
 
 
 def _change(plan: _Plan, change: Change, known: dict[str, set[str]]) -> None:
-    what = _change_words(plan, change)
+    def what() -> str:
+        return _change_words(plan, change)
+
     where = _target_ids(plan, change.target)
     if plan.workflow.find(change.target) is None:
         plan.add("error", "launch-target-missing", what, "it addresses a node, edge or team that does not exist",
@@ -180,7 +187,7 @@ def _change(plan: _Plan, change: Change, known: dict[str, set[str]]) -> None:
                          f"{listing(known[attribute]) or 'none'}", **where)
 
 
-def _ramp(plan: _Plan, change: Change, what: str, where: dict[str, str]) -> None:
+def _ramp(plan: _Plan, change: Change, what: Words, where: dict[str, str]) -> None:
     ramp = change.ramp
     assert ramp is not None
     if ramp.shape not in RAMP_SHAPES:
@@ -359,7 +366,7 @@ def _at_values(plan: _Plan, model_errors: ModelErrors) -> None:
             found = _errors_at(plan.model, change, value, model_errors, before)
             if found:
                 listed = "; ".join(found[:3]) + (f" (and {len(found) - 3} more)" if len(found) > 3 else "")
-                plan.add("warning", "launch-value-invalid", _change_words(plan, change),
+                plan.add("warning", "launch-value-invalid", lambda c=change: _change_words(plan, c),
                          f"{when} ({fmt(value)}) it makes the model invalid: {listed}",
                          "change the value or the ramp's launch value in the scenario editor; the baseline can "
                          "still run", **_target_ids(plan, change.target))
@@ -367,10 +374,26 @@ def _at_values(plan: _Plan, model_errors: ModelErrors) -> None:
 
 def _errors_at(model: Workflow, change: Change, value: Any, model_errors: ModelErrors, before: set[str]) -> list[str]:
     """The new errors of ``model`` with ``change`` applied for the whole run at ``value``."""
-    changed = model.copy()
+    changed = _copy_for(model, change.target)
     static = dataclasses.replace(change, value=value, start="", end="", ramp=None, scope=None)
     try:
         apply_change(changed, static)
     except ModelError as error:
         return [error.message]
     return [issue.message for issue in model_errors(changed) if issue.message not in before]
+
+
+def _copy_for(model: Workflow, target: str) -> Workflow:
+    """``model`` with fresh copies of just what a change to ``target`` can write (the item, and a node's outgoing
+    edges for ``route.*``): the checks read the rest, and copying a whole model per value is most of their cost."""
+    changed = dataclasses.replace(model, nodes=dict(model.nodes), edges=dict(model.edges), teams=dict(model.teams),
+                                  scenarios={})
+    if target in changed.teams:
+        changed.teams[target] = copy.deepcopy(model.teams[target])
+    elif target in changed.nodes:
+        changed.nodes[target] = copy.deepcopy(model.nodes[target])
+        for edge in model.outgoing(target):
+            changed.edges[edge.id] = copy.deepcopy(edge)
+    elif target in changed.edges:
+        changed.edges[target] = copy.deepcopy(model.edges[target])
+    return changed
