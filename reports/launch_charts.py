@@ -63,10 +63,11 @@ def launch_marks(ax: Axes, launch: LaunchResults, look: Look = SCREEN, run: RunR
     for day, label in sorted(marks.items()):
         solid = day == 0.0
         ax.axvline(day, color=TEXT if solid else MUTED, linewidth=1.3 if solid else 0.9,
-                   linestyle="-" if solid else ":", zorder=5)  # over its label's backdrop
-        ax.text(day, 0.99, f" {label}", transform=transform, rotation=90, va="top", ha="left",
-                fontsize=MARK_TEXT_PT if look is SCREEN else MARK_TEXT_PT - 0.5, color=TEXT if solid else MUTED,
-                clip_on=True, zorder=4, bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 0.5})
+                   linestyle="-" if solid else ":", zorder=3)
+        ax.annotate(label, (day, 0.99), xycoords=transform, xytext=(2.5, 0), textcoords="offset points",
+                    rotation=90, va="top", ha="left", fontsize=MARK_TEXT_PT if look is SCREEN else MARK_TEXT_PT - 0.5,
+                    color=TEXT if solid else MUTED, annotation_clip=True, zorder=4,
+                    bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 0.3})
 
 
 def _x_label(run: RunResult, launch: LaunchResults) -> str:
