@@ -73,7 +73,7 @@ def example_launch_plan(workflow: Workflow) -> Scenario:
 
 
 def _launch_plan_screen(app: QApplication, window: MainWindow, folder: Path) -> None:
-    """The Launch plan tab of :func:`example_launch_plan`, its volume change selected; undone afterwards."""
+    """The Launch plan tab of :func:`example_launch_plan`, its volume change selected (results hidden); undone after."""
     workflow = window.document.workflow
     plan = example_launch_plan(workflow)
     window.undo_stack.push(PutScenarioCommand(workflow, plan, f"New scenario '{plan.name}'"))
@@ -83,8 +83,13 @@ def _launch_plan_screen(app: QApplication, window: MainWindow, folder: Path) -> 
             dock.raise_()
     window.scenarios.tabs.setCurrentIndex(1)
     window.scenarios.launch_page.timeline.select("change", 0)
+    results_shown = window.results_dock.isVisible()
+    window.results_dock.hide()  # the canvas and the plan, not the last run's figures
+    _settle(app)
+    window.view.zoom_to_fit()
     _settle(app)
     _save(window, folder / "launch_plan.png")
+    window.results_dock.setVisible(results_shown)
     window.undo_stack.undo()
 
 

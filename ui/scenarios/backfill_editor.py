@@ -104,6 +104,7 @@ class BackfillDialog(QDialog):
         rows.addRow("Note:", self.note)
         layout = QVBoxLayout(self)
         layout.addLayout(rows)
+        layout.addStretch(1)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.accept)
@@ -113,7 +114,7 @@ class BackfillDialog(QDialog):
         for signal in (self.name.textChanged, self.start.textChanged, self.items.valueChanged,
                        self.target.currentIndexChanged):
             signal.connect(self._check)
-        self.resize(560, 520)
+        self.resize(560, self.sizeHint().height())
         self._check()
 
     def _mix_checked(self, problem: str) -> None:

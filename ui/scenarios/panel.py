@@ -22,7 +22,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
     QFrame,
@@ -69,6 +69,21 @@ def change_problem(workflow: Workflow, change: Change) -> str:
     except ModelError as error:
         return error.message + (f" — {error.hint}" if error.hint else "")
     return timing_problem(workflow, change)
+
+
+class PageScroll(QScrollArea):
+    """A tab's page in a vertical scroll area, so a short dock scrolls the page rather than squeezing its rows;
+    it asks for the page's own size (a plain scroll area asks for more than the page needs)."""
+
+    def __init__(self, page: QWidget) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(page)
+
+    def sizeHint(self) -> QSize:
+        return self.widget().sizeHint()
 
 
 class ScenariosPanel(QWidget):
@@ -126,15 +141,10 @@ class ScenariosPanel(QWidget):
         page.addWidget(self.changes, 1)
         page.addWidget(self.editor)
         page.addLayout(change_buttons)
-        launch_scroll = QScrollArea()
-        launch_scroll.setWidgetResizable(True)
-        launch_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        launch_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        launch_scroll.setWidget(self.launch_page)
-        self.tabs.addTab(self.changes_page, "Changes")
-        self.tabs.addTab(launch_scroll, "Launch plan")
+        self.tabs.addTab(PageScroll(self.changes_page), "Changes")
+        self.tabs.addTab(PageScroll(self.launch_page), "Launch plan")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 0)
+        layout.setContentsMargins(4, 6, 4, 0)  # the tabs frame their pages: 2 px each side
         layout.addWidget(self.scenario_list)
         layout.addLayout(buttons)
         layout.addWidget(self.tabs, 1)
@@ -360,7 +370,7 @@ class ScenariosPanel(QWidget):
 
     def show_change(self, index: int) -> None:
         """Show the Changes tab with change ``index`` selected and loaded into the editor."""
-        self.tabs.setCurrentWidget(self.changes_page)
+        self.tabs.setCurrentIndex(0)
         self.changes.selectRow(index)
         self.changes.scrollToItem(self.changes.item(index, CHANGE))
 

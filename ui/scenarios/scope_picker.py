@@ -11,7 +11,7 @@ a list means every value of it; nothing ticked at all is no scope (:meth:`ScopeP
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QSizePolicy, QVBoxLayout, QWidget
 
 from flowmodel.launch import Scope
 from flowmodel.nodes import Source
@@ -52,6 +52,8 @@ class ScopePicker(QWidget):
             heading.setStyleSheet("color: palette(placeholder-text); font-size: 11px;")
             values = QListWidget()
             values.setFixedHeight(LIST_HEIGHT)
+            values.setMinimumWidth(60)
+            values.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)  # the dock decides the width
             values.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             values.setTextElideMode(Qt.TextElideMode.ElideRight)
             values.setToolTip(f"Tick the {name} the change applies to; none ticked means all {name}")

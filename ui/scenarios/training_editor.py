@@ -73,6 +73,7 @@ class TrainingDialog(QDialog):
         rows.addRow("Note:", self.note)
         layout = QVBoxLayout(self)
         layout.addLayout(rows)
+        layout.addStretch(1)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.accept)
@@ -80,7 +81,7 @@ class TrainingDialog(QDialog):
         for signal in (self.name.textChanged, self.start.textChanged, self.end.textChanged,
                        self.team.currentIndexChanged):
             signal.connect(self._check)
-        self.resize(460, 300)
+        self.resize(460, self.sizeHint().height())
         self._check()
 
     def training(self) -> Training:
