@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from flowmodel.launch import Backfill, Ramp, Scope, Training
@@ -55,7 +55,7 @@ def _save(widget: QWidget, path: Path) -> None:
 def example_launch_plan(workflow: Workflow) -> Scenario:
     """The policy change as it rolls out: launch on the first Thursday 09:00 UTC, volume ramping in over three
     days, handle times settling on a learning curve, more P1 escalations in the first week, a re-review backfill
-    and a training of Tier 1 the day before."""
+    and a training of Tier 1 in the three days before."""
     source, tier1 = workflow.node_by_name("Hate speech reports"), workflow.node_by_name("Tier 1 review")
     team = next(iter(workflow.teams.values()))
     return Scenario(
@@ -68,7 +68,7 @@ def example_launch_plan(workflow: Workflow) -> Scenario:
                         start="launch", end="+7d", scope=Scope(priorities=["P1"]))],
         backfills=[Backfill("Re-review of flagged posts", target=tier1.id, items=3000,
                             mix=[MixEntry("hate_speech", "en", "P2", 1.0)], start="+1d", spread_hours=48.0)],
-        trainings=[Training("New hate-speech guidelines", team=team.id, hours_per_person=4.0, start="-1d",
+        trainings=[Training("New hate-speech guidelines", team=team.id, hours_per_person=4.0, start="-3d",
                             end="launch")])
 
 
@@ -85,6 +85,8 @@ def _launch_plan_screen(app: QApplication, window: MainWindow, folder: Path) -> 
     window.scenarios.launch_page.timeline.select("change", 0)
     results_shown = window.results_dock.isVisible()
     window.results_dock.hide()  # the canvas and the plan, not the last run's figures
+    _settle(app)
+    window.resizeDocks([window.validation_dock], [window.height() // 6], Qt.Orientation.Vertical)
     _settle(app)
     window.view.zoom_to_fit()
     _settle(app)

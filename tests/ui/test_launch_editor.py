@@ -134,7 +134,7 @@ def test_an_sla_target_cannot_be_timed(launch_window, qtbot):
     _pick(editor.field, sla)
     timing = editor.timing
     assert not timing.starts.isEnabled() and not timing.ramp.isEnabled() and not timing.scope_picker.isEnabled()
-    assert "holds for the whole run" in timing.reason.text()
+    assert "holds for the whole run" in timing.reason.text() and "holds for the whole run" in timing.starts.toolTip()
 
 
 def test_an_invalid_instant_shows_a_message_and_stores_nothing(launch_window, qtbot):

@@ -31,6 +31,8 @@ from ui.forms.problem_label import PROBLEM_RED
 from ui.scenarios.scope_picker import ScopePicker
 
 INSTANT_PLACEHOLDER = "launch, +7d or 2027-01-11 09:00"
+INSTANT_TIP = ("launch, an offset from the launch (+7d, +36h, +2w, -1d) or a UTC date-time (2027-01-11 09:00); "
+               "empty = {empty} of the run")
 RAMP_CHOICES: tuple[tuple[str, str | None], ...] = (("no ramp", None), ("linear", "linear"),
                                                     ("learning curve", "learning"))
 RAMP_HOURS_WORDS = {"linear": "over", "learning": "half-life"}
@@ -60,10 +62,8 @@ class TimingInputs(QObject):
         super().__init__(parent)
         self.starts = QLineEdit()
         self.ends = QLineEdit()
-        for edit, empty in ((self.starts, "the start"), (self.ends, "the end")):
+        for edit in (self.starts, self.ends):
             edit.setPlaceholderText(INSTANT_PLACEHOLDER)
-            edit.setToolTip(f"launch, an offset from the launch (+7d, +36h, +2w, -1d) or a UTC date-time "
-                            f"(2027-01-11 09:00); empty = {empty} of the run")
         self.ramp = QComboBox()
         for words, shape in RAMP_CHOICES:
             self.ramp.addItem(words, shape)
@@ -95,6 +95,7 @@ class TimingInputs(QObject):
         for signal in (self.launch_value.textChanged, self.ramp_hours.valueChanged, self.scope_picker.edited):
             signal.connect(self.edited)
         self._ramp_changed()
+        self.set_allowed(True, True)
 
     def rows(self) -> list[tuple[str, QWidget | QHBoxLayout]]:
         """(label, field) rows for the change editor's form."""
@@ -117,6 +118,8 @@ class TimingInputs(QObject):
         self.timeable, self.scopeable = timeable, scopeable
         for widget in (self.starts, self.ends, self.ramp, self.launch_value, self.ramp_hours):
             widget.setEnabled(timeable)
+        for edit, empty in ((self.starts, "the start"), (self.ends, "the end")):
+            edit.setToolTip(INSTANT_TIP.format(empty=empty) if timeable else NOT_TIMEABLE)
         self.scope_picker.setEnabled(scopeable)
         reason = NOT_TIMEABLE if not timeable else NOT_SCOPEABLE if not scopeable else ""
         self.scope_picker.setToolTip(reason or "Tick what the change applies to; nothing ticked means every item")
