@@ -8,12 +8,15 @@ Rules:
   the run (its fingerprint differs from the stored one), when the estimates would describe another model.
 - The run's first scenario (normally the baseline) is the reference; every other scenario has a delta
   paired on the replication index, "clear" when its 95 % interval excludes 0.
-- Key figures, in order: items completed, backlog at the end (all stages, then per stage), end-to-end time
-  to decision (mean, p50, p90, p99), SLA attainment per stage × priority, utilisation per team, total staff
-  cost (the sum of the teams' costs per replication, derived here and aggregated with the same code) and cost
-  per team.
+- Key figures, in order: for a run with launch results first the launch (time back in SLA, share of
+  replications back in SLA and days below target per stage × priority, peak backlog per stage and when, paid
+  hours and hours on the floor; :mod:`reports.launch`), then items completed, backlog at the end (all stages,
+  then per stage), end-to-end time to decision (mean, p50, p90, p99), SLA attainment per stage × priority,
+  utilisation per team, total staff cost (the sum of the teams' costs per replication, derived here and
+  aggregated with the same code) and cost per team.
 - A figure's display unit is chosen once per row (the same for every scenario): durations in s, min or h
-  by the largest mean, shares in %, counts in items. Raw values stay in the record's units (s, 0–1 share).
+  by the largest mean, times after a launch in h (d from 2 days on), amounts of work in h, shares in %,
+  counts in items. Raw values stay in the record's units (s, 0–1 share).
 - A staffing table (from the staffing optimiser) is plain data handed in by the caller; exports show it
   when present and leave it out otherwise.
 """
@@ -53,6 +56,10 @@ MONEY = DisplayUnit("cost", 1.0, "#,##0")
 SECONDS = DisplayUnit("s", 1.0, "0.0")
 MINUTES = DisplayUnit("min", 60.0, "0.0")
 HOURS = DisplayUnit("h", 3600.0, "0.00")
+#: Figures stored in hours (``_h``): times after a launch and amounts of work.
+STORED_HOURS = DisplayUnit("h", 1.0, "#,##0.0")
+STORED_DAYS = DisplayUnit("d", 24.0, "0.0")
+WORK_HOURS = frozenset(("paid_hours_h", "on_floor_hours_h", "overtime_h"))
 
 
 def duration_unit(seconds: float) -> DisplayUnit:
@@ -65,6 +72,8 @@ def unit_for(metric: str, largest: float) -> DisplayUnit:
         return SHARE
     if metric.endswith("_s"):
         return duration_unit(largest)
+    if metric.endswith("_h"):
+        return STORED_DAYS if metric not in WORK_HOURS and largest >= 48 else STORED_HOURS
     if metric == "cost":
         return MONEY
     return ITEMS
@@ -134,6 +143,13 @@ class Comparison:
 
 #: (group, scope kind, metric, label) in report order; per-scope rows get the scope's name after the label.
 KEY_FIGURES: tuple[tuple[str, str, str, str], ...] = (
+    ("Launch", "priority", "recovery_h", "Back in SLA after launch"),
+    ("Launch", "priority", "recovered_share", "Replications back in SLA"),
+    ("Launch", "priority", "days_below_target_count", "Days below SLA target"),
+    ("Launch", "stage", "backlog_peak_count", "Peak backlog after launch"),
+    ("Launch", "stage", "backlog_peak_after_launch_h", "Peak backlog reached after launch"),
+    ("Launch", "system", "paid_hours_h", "Paid hours, all teams"),
+    ("Launch", "system", "on_floor_hours_h", "Hours on the floor, all teams"),
     ("Volume", "system", "completed_count", "Items completed"),
     ("Backlog", "system", "in_queue_end_count", "Backlog at end, all stages"),
     ("Backlog", "stage", "backlog_end_count", "Backlog at end"),

@@ -15,6 +15,8 @@ Rules (per scenario, against the reference, most serious first):
   the paired 95 % interval.
 - Key figures whose interval includes 0 are listed once as "no clear difference"; a figure that is exactly
   equal in every replication is "unchanged". With one replication there is no interval and the text says so.
+- A launch plan (:mod:`reports.launch`) adds what happened after its launch: each SLA target that went below
+  it and whether and when it was back, and the highest peak backlog and when.
 - A staffing table's note, when one is given, closes the section.
 """
 
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 
 from reports.comparison import Comparison, KeyFigure, ScenarioInfo, duration_unit
 from reports.formatting import delta_text, number, readable_duration_unit, relative_text, value_text
+from reports.launch import launch_results, peak_text, recovery_text
 from simulations.aggregate import MetricDelta
 from simulations.analytic import StageEstimate
 
@@ -182,6 +185,11 @@ def _scenario_points(comparison: Comparison, position: int) -> tuple[tuple[str, 
             assert delta is not None
             say(f"{what}: {delta_text(delta, figure.unit)}, {_clear_word(delta)}.", headline=metric == "cost")
 
+    launch = next((r for r in launch_results(comparison.run) if r.scenario_id == scenario.id and r.is_plan), None)
+    if launch is not None:
+        points += [f"After launch: {recovery_text(r)}." for r in launch.recoveries if r.dipped]
+        if launch.highest_peak is not None:
+            points.append(f"After launch: {peak_text(launch.highest_peak)}.")
     if quiet:
         points.append(f"No clear difference from '{reference}': {_join(quiet)}.")
     return tuple(points), tuple(headlines)

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from reports.charts import CHARTS
 from reports.comparison import Comparison, build_comparison
 from reports.data_export import csv_bytes, json_bytes, zip_bytes
+from reports.findings import write_findings
 from reports.launch import (
     DAILY_SLA,
     TargetRecovery,
@@ -219,3 +220,20 @@ def test_launch_charts_mark_the_launch_and_the_target(run):
     launch_backlog(ax, run, [PLAN_ID])
     assert [line.get_label() for line in ax.lines if not line.get_label().startswith("_")] == ["Tier 1"]
     assert any("Launch; longer checklist" in t.get_text() for t in ax.texts)
+
+
+def test_key_figures_and_findings_carry_the_launch(comparison, static_comparison, tmp_path):
+    recovery = comparison.figure("priority", "Tier 1 · P2", "recovery_h")
+    assert (recovery.group, recovery.unit.name) == ("Launch", "h")
+    assert comparison.figures[0].group == "Launch"  # the launch first: it is the plan's point
+    assert comparison.figure("system", "system", "paid_hours_h").deltas[1].delta_mean == 24.0
+    assert not any(f.group == "Launch" for f in static_comparison.figures)
+    summary = openpyxl.load_workbook(export_xlsx(comparison, tmp_path / "k.xlsx"))["Summary"]
+    labels = [row[1] for row in summary.iter_rows(min_row=5, values_only=True) if row[0] == "Launch"]
+    assert "Back in SLA after launch: Tier 1 · P2 (h)" in labels and "Paid hours, all teams (h)" in labels
+    points = write_findings(comparison).by_scenario[0].points
+    plan = next(r for r in launch_results(comparison.run) if r.is_plan)
+    assert f"After launch: {recovery_text(plan.recoveries[0])}." in points
+    assert points[-2].startswith("After launch: peak backlog 31.7 at Tier 1")
+    assert not any(p.startswith("After launch") for g in write_findings(static_comparison).by_scenario
+                   for p in g.points)
