@@ -3,7 +3,8 @@
 Rules:
 - Built from a :class:`~simulations.runner.RunResult` alone; the figures are the run's own summaries and
   deltas (:mod:`simulations.aggregate`), so an export agrees with the app and with the stored results. The
-  workflow is optional: with it, scenario changes read as diff lines and the analytic estimates
+  workflow is optional: with it, scenario changes read as diff lines (a launch plan's with their timing, and
+  its launch, backfills and trainings as lines of their own: :mod:`reports.launch_words`) and the analytic estimates
   (:func:`simulations.analytic.stage_estimates`) can name unstable stages — unless the workflow changed since
   the run (its fingerprint differs from the stored one), when the estimates would describe another model.
 - The run's first scenario (normally the baseline) is the reference; every other scenario has a delta
@@ -35,6 +36,7 @@ from flowmodel.fingerprint import workflow_fingerprint
 from flowmodel.scenarios import Change, Scenario, apply_scenario, describe_scenario
 from flowmodel.workflow import Workflow
 from reports.about import flowmodel_version
+from reports.launch_words import plan_lines, timing_text
 from simulations.aggregate import MetricDelta, MetricSummary, paired_deltas, summarise_metrics
 from simulations.analytic import StageEstimate, stage_estimates
 from simulations.results import MetricRecord, ReplicationResult
@@ -248,6 +250,11 @@ def _scenario_info(document: dict[str, Any], workflow: Workflow | None, is_refer
     else:
         lines = [describe_change_alone(c) for c in scenario.changes]
     lines = [f"{line} — {c.note}" if c.note else line for line, c in zip(lines, scenario.changes, strict=True)]
+    stored = [c for c in document.get("changes", []) if isinstance(c, dict)]
+    if len(stored) == len(lines):  # a launch plan's timing, ramps and scopes (nothing for a plain change)
+        lines = [f"{line} · {timing}" if (timing := timing_text(c)) else line for line, c in zip(lines, stored,
+                                                                                                   strict=True)]
+    lines = plan_lines(document, workflow) + lines
     return ScenarioInfo(scenario.id, scenario.name, scenario.description, tuple(lines), is_reference)
 
 

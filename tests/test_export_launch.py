@@ -237,3 +237,12 @@ def test_key_figures_and_findings_carry_the_launch(comparison, static_comparison
     assert points[-2].startswith("After launch: peak backlog 31.7 at Tier 1")
     assert not any(p.startswith("After launch") for g in write_findings(static_comparison).by_scenario
                    for p in g.points)
+
+
+def test_the_policy_changes_say_the_plans_timing(comparison, static_comparison):
+    lines = next(s for s in comparison.scenarios if s.name == PLAN).changes
+    assert lines[0] == "launch at the run's start + 1 d (recovery: 2 days in a row at or above each SLA target)"
+    assert lines[1].endswith("— longer checklist · from launch, ramping (learning curve, gap halves every 12 h) "
+                             "from 2.0")
+    assert lines[2].endswith("— a loaned reviewer · from launch, until launch + 1 d")
+    assert static_comparison.scenarios[0].changes == ()
