@@ -39,6 +39,7 @@ from flowmodel.workflow import Workflow
 from reports.comparison import build_comparison
 from reports.findings import headline
 from reports.launch import launch_headline, launch_results
+from reports.launch_words import plan_lines, timing_text
 from simulations.runner import RunResult
 from ui.results.chart_sets import scenario_charts
 from ui.results.comparison import ComparisonView
@@ -55,7 +56,8 @@ OVERLAYS = (("", "Canvas: no overlay"), ("utilisation", "Canvas: colour by utili
 
 
 def entry_tooltip(entry: RunEntry, stale: bool, workflow: Workflow | None) -> str:
-    """Settings and the scenario versions a run used (targets named as in ``workflow`` when they still exist)."""
+    """Settings and the scenario versions a run used (targets named as in ``workflow`` when they still exist; a
+    launch plan's timing and its launch, backfills and trainings too)."""
     s = entry.settings
     lines = [f"Horizon {s.get('horizon_hours')} h, warm-up {s.get('warmup_hours')} h, "
              f"{s.get('replications')} replications, seed {s.get('seed')}, "
@@ -65,7 +67,10 @@ def entry_tooltip(entry: RunEntry, stale: bool, workflow: Workflow | None) -> st
         lines.append(f"• {scenario.get('name')}: {len(changes)} change{'s' if len(changes) != 1 else ''}")
         for c in changes:
             target = describe_target(workflow, str(c.get("target"))) if workflow is not None else c.get("target")
-            lines.append(f"    {target} · {c.get('path')} {c.get('op')} {c.get('value')}")
+            timing = timing_text(c)
+            lines.append(f"    {target} · {c.get('path')} {c.get('op')} {c.get('value')}"
+                         + (f" · {timing}" if timing else ""))
+        lines += [f"    {line}" for line in plan_lines(scenario, workflow)]
     if stale:
         lines.append("The workflow changed since this run: its results describe the model as it was then.")
     return "\n".join(lines)
