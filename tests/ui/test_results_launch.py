@@ -89,3 +89,15 @@ def test_a_static_run_looks_as_before(qtbot, triage):
     assert not view.headline.isVisibleTo(view) and view.headline.text() == ""
     assert not any(d.metric in ("recovery_h", "backlog_peak_count", "paid_hours_h")
                    for d in view.comparison.table.deltas)
+
+
+def test_the_comparison_charts_start_with_the_worst_targets_daily_sla(launch_view):
+    view = launch_view
+    view.tabs.setCurrentWidget(view.comparison)
+    view.comparison.chart.wait()
+    keys = [v.spec.key for v in view.comparison.chart.views]
+    assert keys == ["launch_sla", "total_backlog", "sla", "team_utilisation"]
+    ax = view.comparison.chart.figure_.axes[0]
+    assert ax.get_title(loc="left") == "Daily SLA: Tier 1 · P2 (95 % CI)"
+    assert [line.get_label() for line in ax.lines if not line.get_label().startswith("_")] == [
+        "Baseline", PLAN, "target"]

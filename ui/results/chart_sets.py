@@ -48,10 +48,24 @@ def scenario_charts(run: RunResult, scenario_id: str) -> list[ChartSpec]:
     ]
 
 
+def _worst_target(run: RunResult, scenario_ids: list[str]) -> tuple[str, str] | None:
+    """(scope id, name) of the SLA target with the most days below it after a ticked plan's launch."""
+    recoveries = [r for found in launch_results(run) if found.scenario_id in scenario_ids and found.is_plan
+                  for r in found.recoveries if r.days_below is not None]
+    worst = max(recoveries, key=lambda r: r.days_below.mean, default=None)  # type: ignore[union-attr]
+    return (worst.scope_id, worst.scope_name) if worst is not None else None
+
+
 def comparison_charts(run: RunResult, scenario_ids: list[str]) -> list[ChartSpec]:
-    """The comparison view's overlay charts of the ticked scenarios."""
+    """The comparison view's overlay charts of the ticked scenarios; with a launch plan among them, first the
+    daily SLA attainment of the target that spent the most days below it, one line per scenario."""
     ids = list(scenario_ids)
+    worst = _worst_target(run, ids)
+    launch = [ChartSpec("launch_sla", _one(lambda ax: launch_charts.daily_sla(
+        ax, run, ids, scope_ids=[worst[0]], title=f"Daily SLA: {worst[1]} (95 % CI)")))] \
+        if worst is not None else []
     return [
+        *launch,
         ChartSpec("total_backlog", _one(lambda ax: run_charts.total_backlog_by_scenario(ax, run, ids))),
         ChartSpec("sla", _one(lambda ax: run_charts.sla_attainment(ax, run, ids)), sla_height(run, len(ids))),
         ChartSpec("team_utilisation", _one(lambda ax: run_charts.team_utilisation_by_scenario(ax, run, ids))),
