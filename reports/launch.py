@@ -15,6 +15,9 @@ Rules:
 - Times after the launch are written in days from 2 days on, in hours below (:func:`after_launch_text`).
 - Extra paid hours, hours on the floor and cost are the paired deltas of the system totals against the run's
   reference scenario (its first).
+- A day's SLA attainment across replications (:func:`daily_interval`) is the mean over the replications with
+  items due that day and its Student-t 95 % CI, clipped to 0–100 %; a day nothing fell due anywhere is NaN.
+- :func:`launch_figure_rows` is the one list of launch figures the exports' launch tables show, in order.
 """
 
 from __future__ import annotations
