@@ -85,6 +85,11 @@ class PageScroll(QScrollArea):
     def sizeHint(self) -> QSize:
         return self.widget().sizeHint()
 
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the page allows beside a vertical scroll bar (nothing is cut off), any height."""
+        page = self.widget().minimumSizeHint()
+        return QSize(page.width() + self.verticalScrollBar().sizeHint().width(), super().minimumSizeHint().height())
+
 
 class ScenariosPanel(QWidget):
     def __init__(self, undo_stack: ScenarioUndoStack, parent: QWidget | None = None) -> None:

@@ -70,9 +70,15 @@ class TimingInputs(QObject):
         self.ramp.setToolTip("Linear: the value moves from its launch value to the change's value over the hours "
                              "given. Learning curve: the remaining gap halves every half-life.")
         self.launch_value = QLineEdit()
-        self.launch_value.setPlaceholderText("at launch")
+        self.launch_value.setPlaceholderText("the value at the start, e.g. 1.0")
         self.launch_value.setToolTip("The value at the start, in the unit of the change's value")
         self.launch_unit = QLabel()
+        self.launch_label = QLabel("At launch:")
+        self.launch_row = QWidget()
+        launch = _row(self.launch_value, self.launch_unit)
+        launch.addStretch(1)
+        self.launch_value.setMaximumWidth(140)
+        self.launch_row.setLayout(launch)
         self.ramp_words = QLabel("over")
         self.ramp_hours = QDoubleSpinBox()
         self.ramp_hours.setRange(0.5, 24 * 366)
@@ -97,13 +103,12 @@ class TimingInputs(QObject):
         self._ramp_changed()
         self.set_allowed(True, True)
 
-    def rows(self) -> list[tuple[str, QWidget | QHBoxLayout]]:
-        """(label, field) rows for the change editor's form."""
+    def rows(self) -> list[tuple[str | QLabel, QWidget | QHBoxLayout]]:
+        """(label, field) rows for the change editor's form; the "At launch" row shows only with a ramp."""
         when = _row(self.starts, QLabel("Ends:"), self.ends, stretches=(1, 0, 1))
-        ramp = _row(self.ramp, self.launch_value, self.launch_unit, self.ramp_words, self.ramp_hours,
-                    stretches=(0, 1, 0, 0, 0))
-        return [("Starts:", when), ("", self.instant_problem), ("Ramp:", ramp), ("Only for:", self.scope_picker),
-                ("", self.reason)]
+        ramp = _row(self.ramp, self.ramp_words, self.ramp_hours, stretches=(1, 0, 0))
+        return [("Starts:", when), ("", self.instant_problem), ("Ramp:", ramp), (self.launch_label, self.launch_row),
+                ("Only for:", self.scope_picker), ("", self.reason)]
 
     def set_workflow(self, workflow: Workflow) -> None:
         self.scope_picker.set_workflow(workflow)
@@ -111,7 +116,7 @@ class TimingInputs(QObject):
     def set_unit(self, unit: str) -> None:
         """The unit the change's value is typed in (the launch value is typed in it too)."""
         self.launch_unit.setText(unit)
-        self.launch_unit.setVisible(bool(unit) and self.ramp.currentData() is not None)
+        self.launch_unit.setVisible(bool(unit))
 
     def set_allowed(self, timeable: bool, scopeable: bool) -> None:
         """Grey what the field cannot have, with the reason as a tooltip and a note."""
@@ -169,9 +174,8 @@ class TimingInputs(QObject):
 
     def _ramp_changed(self) -> None:
         shape = self.ramp.currentData()
-        for widget in (self.launch_value, self.ramp_words, self.ramp_hours):
+        for widget in (self.launch_label, self.launch_row, self.ramp_words, self.ramp_hours):
             widget.setVisible(shape is not None)
-        self.launch_unit.setVisible(shape is not None and bool(self.launch_unit.text()))
         self.ramp_words.setText(RAMP_HOURS_WORDS.get(shape or "", "over"))
         self.edited.emit()
 
