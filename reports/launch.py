@@ -210,8 +210,8 @@ def extra_text(results: LaunchResults) -> str:
 def launch_headline(results: LaunchResults, reference_name: str = "") -> str:
     """One line of a plan's launch, e.g. ``Launch: Tier 1 · P1 back in SLA 9 d after launch (7–11 d); peak backlog
     951 at Tier 1, 3.7 d after launch; +0 paid hours, cost +0 against Baseline``."""
-    dipped = [recovery_text(r) for r in results.recoveries if r.dipped]
-    held = len(results.recoveries) - len(dipped)
+    dipped = _grouped([r for r in results.recoveries if r.dipped])
+    held = sum(not r.dipped for r in results.recoveries)
     parts = dipped or (["every SLA target stayed in SLA after launch"] if results.recoveries else [])
     if dipped and held:
         parts.append(f"{held} other target{'s' if held != 1 else ''} stayed in SLA")
@@ -222,6 +222,21 @@ def launch_headline(results: LaunchResults, reference_name: str = "") -> str:
     if extra:
         parts.append(extra + (f" against {reference_name}" if reference_name else ""))
     return f"{results.scenario_name}: " + "; ".join(parts)
+
+
+def _grouped(recoveries: list[TargetRecovery]) -> list[str]:
+    """Recovery sentences, the priorities of one stage with the same outcome said once (``Tier 1 · P1 and P2 not
+    back in SLA …``)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for recovery in recoveries:
+        outcome = recovery_text(recovery)[len(recovery.scope_name):]
+        stage, _, priority = recovery.scope_name.rpartition(" · ")
+        groups.setdefault((stage, outcome), []).append(priority if stage else recovery.scope_name)
+    out = []
+    for (stage, outcome), names in groups.items():
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        out.append(f"{stage} · {listed}{outcome}" if stage else f"{listed}{outcome}")
+    return out
 
 
 def short_label(label: str, chars: int = PHASE_LABEL_CHARS) -> str:

@@ -4,6 +4,7 @@ run's exports have none of it."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import math
@@ -246,3 +247,13 @@ def test_the_policy_changes_say_the_plans_timing(comparison, static_comparison):
                              "from 2.0")
     assert lines[2].endswith("— a loaned reviewer · from launch, until launch + 1 d")
     assert static_comparison.scenarios[0].changes == ()
+
+
+def test_the_headline_says_one_stages_priorities_with_the_same_outcome_once(run):
+    plan = next(r for r in launch_results(run) if r.is_plan)
+    p1 = _recovery(None, 0, 3, 2.0)
+    p2 = TargetRecovery("x:P2", "Tier 1 · P2", 0.9, None, 0, 3, p1.days_below, None)
+    held = TargetRecovery("y:P1", "Appeals · P1", 0.9, None, 3, 3, None, None)
+    line = launch_headline(dataclasses.replace(plan, recoveries=(p1, p2, held)))
+    assert line.startswith(f"{PLAN}: Tier 1 · P1 and P2 not back in SLA within the horizon in 3 of 3 replications; "
+                           "1 other target stayed in SLA; peak backlog")
