@@ -20,6 +20,8 @@ training at fault. Rules (errors unless stated; an error blocks runs, as the eng
   ``backfill-mix-invalid``: an empty mix, a negative share, or no share above 0.
 - ``backfill-skills-gap``: items of the backfill's mix reach a review stage (from its target, by the routing of
   the scenario's static model) that no rostered team working it can review — the rule of ``stage-skills-gap``.
+- ``backfill-unrouted``: a node the backfill's items reach, or any attribute router (the engine routes every item
+  class of the run at every router), has no branch for some class of the backfill's mix; the engine refuses it.
 - ``training-team-missing``; ``training-hours-invalid``: hours per person not above 0; ``training-people-invalid``:
   people not a whole number ≥ 0 (0 means the team's head count).
 - ``training-over-capacity``: the training needs more reviewer-hours than the team has on the floor (after
@@ -49,7 +51,7 @@ from flowmodel.interval_grid import HOURS, horizon_start, team_available
 from flowmodel.launch import RAMP_SHAPES, Backfill, Training, describe_instant, instant_seconds, launch_seconds
 from flowmodel.launch_fields import NOT_TIMEABLE_HINT, timing_problem
 from flowmodel.limits import MAX_BACKFILL_ITEMS, MAX_HORIZON_HOURS
-from flowmodel.nodes import Outcome, ReviewStage, Source
+from flowmodel.nodes import Outcome, ReviewStage, Router, Source
 from flowmodel.scenarios import Change, Scenario, apply_change, apply_scenario, describe_change
 from flowmodel.teams import Team
 from flowmodel.traffic import ItemClass, outgoing_edges, routing
@@ -252,16 +254,17 @@ def _backfill(plan: _Plan, backfill: Backfill) -> None:
     start = plan.instant(backfill.start, what, "start", **where)
     plan.after_horizon(start, what, "start", backfill.start, **where)
     if plan.model is not None and target is not None and not isinstance(target, (Source, Outcome)):
-        _backfill_skills(plan, backfill, what, plan.model)
+        _backfill_paths(plan, backfill, what, plan.model)
 
 
-def _backfill_skills(plan: _Plan, backfill: Backfill, what: str, model: Workflow) -> None:
-    """The ``stage-skills-gap`` rule for the backfill's classes, from its target on."""
+def _backfill_paths(plan: _Plan, backfill: Backfill, what: str, model: Workflow) -> None:
+    """``backfill-skills-gap`` and ``backfill-unrouted`` for the backfill's classes, from its target on."""
     outgoing = outgoing_edges(model)
     gaps: dict[str, set[str]] = {}
+    lost: dict[str, set[str]] = {}
     classes = {ItemClass(str(e.category), str(e.language), str(e.priority)) for e in backfill.mix
                if (number(e.share) or 0.0) > 0}
-    for item_class in classes:
+    for item_class in sorted(classes):
         queue, seen = [backfill.target], {backfill.target}
         for node_id in queue:
             node = model.nodes[node_id]
@@ -270,15 +273,29 @@ def _backfill_skills(plan: _Plan, backfill: Backfill, what: str, model: Workflow
                          if any(isinstance(c, int) and c > 0 for s in t.shifts for c in s.headcount)]
                 if not any(t.can_review(item_class.language, item_class.category) for t in teams):
                     gaps.setdefault(node_id, set()).add(f"{item_class.language}/{item_class.category}")
-            for target, probability in routing(model, node_id, item_class, outgoing):
-                if probability > 0 and target not in seen:
+            steps = [target for target, probability in routing(model, node_id, item_class, outgoing)
+                     if probability > 0]
+            if not steps and not isinstance(node, Outcome):
+                lost.setdefault(node_id, set()).add("/".join(item_class))
+            for target in steps:
+                if target not in seen:
                     seen.add(target)
                     queue.append(target)
+        for node in model.nodes.values():  # the engine routes every class of the run at every router
+            if isinstance(node, Router) and node.mode == "attribute" and not routing(model, node.id, item_class,
+                                                                                     outgoing):
+                lost.setdefault(node.id, set()).add("/".join(item_class))
     for stage_id, cells in gaps.items():
         plan.add("error", "backfill-skills-gap", what,
                  f"its items in language/category {listing(cells)} reach “{model.nodes[stage_id].name}”, where no "
                  "rostered team working it can review them",
                  "add the language or category to a team's skills, or change the backfill's mix", node_id=stage_id)
+    for node_id, cells in lost.items():
+        plan.add("error", "backfill-unrouted", what,
+                 f"“{model.nodes[node_id].name}” has no branch for its items in category/language/priority "
+                 f"{listing(cells)} (a run routes every item class at every router, even one its items never pass)",
+                 "give the node a branch (or an otherwise branch) for them, or change the backfill's mix",
+                 node_id=node_id)
 
 
 def _training(plan: _Plan, training: Training) -> None:

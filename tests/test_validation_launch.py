@@ -246,9 +246,30 @@ def test_a_backfill_nobody_can_review_where_it_goes():
                                              mix=[MixEntry("hate", "en", "P1", 0.5),
                                                   MixEntry("hate", "pt", "P1", 0.5)]))
     issues = launch_issues(workflow)
-    assert [i.rule for i in issues] == ["backfill-skills-gap", "backfill-skills-gap"]
+    assert [i.rule for i in issues] == ["backfill-skills-gap", "backfill-skills-gap", "backfill-unrouted"]
+    issues = issues[:2]  # the router has no PT branch either
     assert {i.node_id for i in issues} == {node_id(workflow, "EN review"), node_id(workflow, "Specialist review")}
     assert all("backfill “Old reports”" in i.message and "pt/hate" in i.message for i in issues)
+
+
+def test_a_backfill_no_branch_takes():
+    workflow = launch_model()
+    plan(workflow).backfills.append(Backfill(name="Old reports", target=node_id(workflow, "By language"),
+                                             mix=[MixEntry("hate", "pt", "P1")]))
+    issue = only(workflow, "backfill-unrouted")
+    assert "backfill “Old reports”" in issue.message and "hate/pt/P1" in issue.message
+    assert "“By language”" in issue.message and issue.node_id == node_id(workflow, "By language")
+
+
+def test_a_backfill_class_a_router_it_never_passes_cannot_route():
+    """The engine compiles every router for every item class of the run, so it refuses this plan too."""
+    workflow = launch_model()
+    workflow.team_by_name("ES team").languages = ["es", "pt"]
+    plan(workflow).backfills.append(Backfill(name="Old reports", target=node_id(workflow, "ES review"),
+                                             mix=[MixEntry("spam", "pt", "P2")]))
+    issue = only(workflow, "backfill-unrouted")
+    assert "backfill “Old reports”" in issue.message and "spam/pt/P2" in issue.message
+    assert issue.node_id == node_id(workflow, "By language")
 
 
 def test_training_of_a_missing_team():
