@@ -363,7 +363,7 @@ def xlsx_bytes(comparison: Comparison) -> bytes:
              LAUNCH_SHEET}
     charts = _sheet(book, "Charts")
     if has_launch(comparison.run):
-        launch_sheet(_sheet(book, LAUNCH_SHEET), formats, comparison)
+        launch_sheet(book, _sheet(book, LAUNCH_SHEET), formats, comparison)
     names = [sheet_name(f"{i + 1}. {s.name}", taken) for i, s in enumerate(comparison.scenarios)]
     for position, name in enumerate(names):
         _scenario_sheet(book, formats, comparison, position, name)

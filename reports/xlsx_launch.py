@@ -6,7 +6,8 @@ Only a run with launch results gets the sheet (:func:`reports.launch.has_launch`
   floor and staff cost — each with the paired delta against the reference, its CI and verdict.
 - **Dated steps**: the plan's steps (the launch, phases) with their time from the run's start and the launch.
 - **Daily SLA attainment**: per scenario × target × run day, the mean share of the items due that day that
-  met the target, its 95 % CI across replications and the mean number due (long form, with an autofilter).
+  met the target, its 95 % CI across replications and the mean number due (long form, with an autofilter),
+  drawn as a native chart beside the figures (one line per scenario × target, at most :data:`CHART_SERIES`).
 
 Rules: numbers are numbers with formats (times after the launch in days, shares 0–1 as %); an undefined value
 (no replication recovered, no item due) is an empty cell, never 0.
@@ -18,6 +19,7 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
+from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from reports.comparison import Comparison
@@ -25,6 +27,7 @@ from reports.formatting import verdict
 from reports.launch import DAILY_DUE, DAILY_SLA, LaunchResults, daily_interval, launch_figure_rows, launch_results
 
 SHEET = "Launch"
+CHART_SERIES = 12  # more lines than this would not be read
 FIGURE_COLUMNS = ("Scenario", "Figure", "Stage, target or total", "Unit", "Mean", "CI low", "CI high",
                   "Recovered (replications)", "Δ", "Δ CI low", "Δ CI high", "Verdict")
 STEP_COLUMNS = ("Scenario", "Step", "From run start (d)", "From launch (d)", "Date")
@@ -50,8 +53,8 @@ def _number(sheet: Worksheet, row: int, column: int, value: float, fmt: Any) -> 
         sheet.write_number(row, column, value, fmt)
 
 
-def launch_sheet(sheet: Worksheet, formats: Any, comparison: Comparison) -> None:
-    """Fill ``sheet`` (see the module docstring); ``formats`` is the workbook's shared formats."""
+def launch_sheet(book: Workbook, sheet: Worksheet, formats: Any, comparison: Comparison) -> None:
+    """Fill ``sheet`` of ``book`` (see the module docstring); ``formats`` is the workbook's shared formats."""
     run = comparison.run
     results = launch_results(run)
     start = str(run.options.settings.start_date)
@@ -83,7 +86,8 @@ def launch_sheet(sheet: Worksheet, formats: Any, comparison: Comparison) -> None
                     _number(sheet, row, column, number / per, signed)
             sheet.write_string(row, 11, verdict(delta), formats.clear if delta.clear else None)
     row = _steps(sheet, formats, results, start, row + 3)
-    _daily(sheet, formats, comparison, results, start, row + 3)
+    blocks = _daily(sheet, formats, comparison, results, start, row + 3)
+    _daily_chart(book, sheet, blocks)
     for column, width in enumerate((18, 26, 28, 9, 11, 11, 11, 14, 11, 11, 11, 10)):
         sheet.set_column(column, column, width)
     sheet.freeze_panes(top + 1, 0)
@@ -113,8 +117,10 @@ def _steps(sheet: Worksheet, formats: Any, results: list[LaunchResults], start: 
 
 
 def _daily(sheet: Worksheet, formats: Any, comparison: Comparison, results: list[LaunchResults], start: str,
-           top: int) -> None:
-    """The daily SLA attainment table (long form, autofilter) from row ``top``."""
+           top: int) -> list[tuple[str, int, int]]:
+    """The daily SLA attainment table (long form, autofilter) from row ``top``; returns each scenario × target's
+    (name, first row, last row)."""
+    blocks: list[tuple[str, int, int]] = []
     run = comparison.run
     sheet.write_string(top - 1, 0, "Daily SLA attainment (items due that day that met the target)", formats.group)
     sheet.write_row(top, 0, DAILY_COLUMNS, formats.header)
@@ -128,6 +134,8 @@ def _daily(sheet: Worksheet, formats: Any, comparison: Comparison, results: list
         for scope_id, scope_name in scopes:
             ends, mean, low, high = daily_interval(run, r.scenario_id, scope_id)
             due = daily_interval(run, r.scenario_id, scope_id, DAILY_DUE)[1]
+            if len(ends):
+                blocks.append((f"{r.scenario_name} · {scope_name}", row + 1, row + len(ends)))
             for k, end in enumerate(ends):
                 row += 1
                 sheet.write_string(row, 0, r.scenario_name)
@@ -142,3 +150,20 @@ def _daily(sheet: Worksheet, formats: Any, comparison: Comparison, results: list
                 if k < len(due):
                     _number(sheet, row, 9, float(due[k]), items)
     sheet.autofilter(top, 0, max(row, top + 1), len(DAILY_COLUMNS) - 1)
+    return blocks
+
+
+def _daily_chart(book: Workbook, sheet: Worksheet, blocks: list[tuple[str, int, int]]) -> None:
+    """A native line chart of the daily attainment (one series per scenario × target), right of the figures."""
+    if not blocks:
+        return
+    chart = book.add_chart({"type": "scatter", "subtype": "straight_with_markers"})
+    for name, first, last in blocks[:CHART_SERIES]:
+        chart.add_series({"name": name, "categories": [sheet.name, first, 4, last, 4],
+                          "values": [sheet.name, first, 6, last, 6], "marker": {"type": "circle", "size": 4}})
+    chart.set_title({"name": "Daily SLA attainment (days from launch)", "name_font": {"size": 11}})
+    chart.set_x_axis({"name": "days from launch (day end)", "major_gridlines": {"visible": False}})
+    chart.set_y_axis({"name": "items due that day within SLA", "min": 0, "max": 1, "num_format": "0%"})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 760, "height": 360})
+    sheet.insert_chart(3, len(FIGURE_COLUMNS) + 1, chart)

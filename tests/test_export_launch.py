@@ -121,6 +121,14 @@ def test_xlsx_launch_sheet_holds_the_runs_figures(comparison, run, tmp_path):
         assert row[2] == 0.9
 
 
+def test_xlsx_launch_sheet_draws_the_daily_attainment(comparison, tmp_path):
+    archive = zipfile.ZipFile(export_xlsx(comparison, tmp_path / "chart.xlsx"))
+    charts = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/charts/chart")]
+    daily = [c for c in charts if "Daily SLA attainment (days from launch)" in c]
+    assert len(daily) == 1 and f"{PLAN} · Tier 1 · P2" in daily[0] and "Baseline · Tier 1 · P2" in daily[0]
+    assert "Launch!$G$" in daily[0] and "Launch!$E$" in daily[0]
+
+
 def test_xlsx_of_a_static_run_has_no_launch_sheet(static_comparison, tmp_path):
     assert "Launch" not in openpyxl.load_workbook(export_xlsx(static_comparison, tmp_path / "s.xlsx")).sheetnames
 
