@@ -1,9 +1,11 @@
 """Render the results and comparison views of a short run of an example to PNGs (run under Xvfb).
 
-Usage: ``python -m ui.results.screenshot [OUT_FOLDER]`` writes ``results.png`` and ``comparison.png``.
-The hate-speech example runs its baseline and scenarios (14 days, 6 replications) through the run panel,
+Usage: ``python -m ui.results.screenshot [OUT_FOLDER] [--example=FILE.flow.json]`` writes ``results.png`` and
+``comparison.png``. The example (hate speech unless named) runs its baseline and scenarios (14 days, 6
+replications) through the run panel,
 exactly as a planner would; the results dock is then floated at a fixed size (``--size=WIDTHxHEIGHT``,
-default 1800×950) and grabbed once its charts, rendered in the background, are shown.
+default 1800×950) and grabbed once its charts, rendered in the background, are shown; the results tab shows
+the last scenario (a launch plan's launch charts when it is one).
 """
 
 from __future__ import annotations
@@ -33,13 +35,13 @@ def settle(app: QApplication, charts, seconds: float = 0.6) -> None:
     app.processEvents()
 
 
-def render(folder: Path, size: tuple[int, int] = VIEW_SIZE) -> None:
+def render(folder: Path, size: tuple[int, int] = VIEW_SIZE, example: str = EXAMPLE) -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as scratch:
         window = MainWindow(QSettings(str(Path(scratch) / "s.ini"), QSettings.Format.IniFormat),
                             untitled_folder=Path(scratch))
         window.show()
-        if not window.open_example(EXAMPLES_FOLDER / EXAMPLE):
+        if not window.open_example(EXAMPLES_FOLDER / example):
             raise SystemExit(window.last_error)
         panel = window.run_panel
         settings = panel.settings()
@@ -56,6 +58,7 @@ def render(folder: Path, size: tuple[int, int] = VIEW_SIZE) -> None:
         dock.resize(*size)
         dock.show()
         view = window.results
+        view.scenario_picker.setCurrentIndex(view.scenario_picker.count() - 1)
         folder.mkdir(parents=True, exist_ok=True)
         for tab, name in ((0, "results.png"), (1, "comparison.png")):
             view.tabs.setCurrentIndex(tab)
@@ -68,7 +71,7 @@ def render(folder: Path, size: tuple[int, int] = VIEW_SIZE) -> None:
 
 
 if __name__ == "__main__":
-    arguments = [a for a in sys.argv[1:] if not a.startswith("--size")]
-    sizes = [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--size=")]
-    width, height = (int(v) for v in sizes[0].split("x")) if sizes else VIEW_SIZE
-    render(Path(arguments[0]) if arguments else Path("docs"), (width, height))
+    arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
+    options = dict(a[2:].split("=", 1) for a in sys.argv[1:] if a.startswith("--") and "=" in a)
+    width, height = (int(v) for v in options["size"].split("x")) if "size" in options else VIEW_SIZE
+    render(Path(arguments[0]) if arguments else Path("docs"), (width, height), options.get("example", EXAMPLE))
