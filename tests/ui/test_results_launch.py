@@ -78,8 +78,9 @@ def test_the_comparison_has_the_launch_rows_with_paired_deltas(launch_view):
     assert shown("Tier 1 · P2", "recovery_h", "Scenario value") == "8 h"
     assert shown("Tier 1 · P2", "days_below_target_count", "Metric") == "days below SLA target"
     assert shown("Tier 1 · P2", "recovered_share", "Δ") == "+0 pp"
-    launch_first = [d.metric for d in table.deltas][:3]
-    assert launch_first == ["recovery_h", "recovered_share", "days_below_target_count"]
+    launch_first = list(dict.fromkeys(d.metric for d in table.deltas))[:8]
+    assert launch_first == ["backlog_peak_count", "backlog_peak_after_launch_h", "paid_hours_h", "on_floor_hours_h",
+                            "cost", "recovery_h", "recovered_share", "days_below_target_count"]
 
 
 def test_a_static_run_looks_as_before(qtbot, triage):

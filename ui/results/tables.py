@@ -31,9 +31,9 @@ from simulations.runner import RunResult
 SCOPE_ORDER = {"system": 0, "source": 1, "stage": 2, "priority": 3, "team": 4, "outcome": 5}
 #: A launch's figures (only a run with a launch instant has them), first in the comparison: they are its point.
 LAUNCH_KEY_METRICS: tuple[tuple[str, str], ...] = (
-    ("priority", "recovery_h"), ("priority", "recovered_share"), ("priority", "days_below_target_count"),
     ("stage", "backlog_peak_count"), ("stage", "backlog_peak_after_launch_h"), ("system", "paid_hours_h"),
-    ("system", "on_floor_hours_h"), ("system", "cost"))
+    ("system", "on_floor_hours_h"), ("system", "cost"), ("priority", "recovery_h"), ("priority", "recovered_share"),
+    ("priority", "days_below_target_count"))
 KEY_METRICS: tuple[tuple[str, str], ...] = (
     *LAUNCH_KEY_METRICS,
     ("system", "time_to_decision_mean_s"), ("system", "time_to_decision_p90_s"), ("system", "completed_count"),
