@@ -83,6 +83,7 @@ def _launch_plan_screen(app: QApplication, window: MainWindow, folder: Path) -> 
             dock.raise_()
     window.scenarios.tabs.setCurrentIndex(1)
     window.scenarios.launch_page.timeline.select("change", 0)
+    window.scenarios.launch_page.estimate.refresh()  # now, not after its debounce
     results_shown = window.results_dock.isVisible()
     window.results_dock.hide()  # the canvas and the plan, not the last run's figures
     _settle(app)

@@ -1,4 +1,5 @@
-"""The Launch plan page of the scenarios panel: launch settings, the timeline, backfills and trainings.
+"""The Launch plan page of the scenarios panel: launch settings, the timeline and its estimate, backfills and
+trainings.
 
 Rules: the page shows the selected scenario and never holds model state; every edit on it is an undoable command
 of its parts (:mod:`ui.scenarios.launch_settings`, :mod:`ui.scenarios.launch_items`). A click on a timeline row
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from flowmodel.scenarios import Scenario
 from flowmodel.workflow import Workflow
+from ui.scenarios.launch_estimate_note import LaunchEstimateNote
 from ui.scenarios.launch_items import LaunchItemsList
 from ui.scenarios.launch_settings import LaunchSettings
 from ui.scenarios.timeline import LaunchTimeline
@@ -29,6 +31,7 @@ class LaunchPlanPage(QWidget):
         super().__init__(parent)
         self.settings = LaunchSettings(undo_stack)
         self.timeline = LaunchTimeline()
+        self.estimate = LaunchEstimateNote()
         self.backfills = LaunchItemsList("backfills", undo_stack)
         self.trainings = LaunchItemsList("trainings", undo_stack)
         self.heading = QLabel("<b>Timeline</b> — run start to horizon end, days from the launch")
@@ -38,6 +41,7 @@ class LaunchPlanPage(QWidget):
         layout.addWidget(self.settings)
         layout.addWidget(self.heading)
         layout.addWidget(self.timeline)
+        layout.addWidget(self.estimate)
         layout.addWidget(self.backfills)
         layout.addWidget(self.trainings)
         layout.addStretch(1)
@@ -46,6 +50,7 @@ class LaunchPlanPage(QWidget):
     def show_scenario(self, workflow: Workflow, scenario: Scenario | None) -> None:
         self.settings.show_scenario(workflow, scenario)
         self.timeline.show_plan(plan_rows(workflow, scenario))
+        self.estimate.show_scenario(workflow, scenario)
         self.backfills.show_scenario(workflow, scenario)
         self.trainings.show_scenario(workflow, scenario)
 
