@@ -195,13 +195,16 @@ def peak_text(peak: BacklogPeak) -> str:
 
 
 def extra_text(results: LaunchResults) -> str:
-    """``+120 paid hours, staff cost +3,600`` (or "no extra paid hours, same staff cost") against the reference;
-    "" for the reference itself."""
+    """``+120 paid hours, staff cost +3,600`` (or "no extra paid hours, same staff cost"), with the change of hours
+    on the floor when it differs from the paid one (training), against the reference; "" for the reference."""
     parts = []
     hours, cost = results.total_deltas.get("paid_hours_h"), results.total_deltas.get("cost")
     if hours is not None:
         parts.append(f"{number(hours.delta_mean, signed=True)} paid hours" if hours.delta_mean
                      else "no extra paid hours")
+    floor = results.total_deltas.get("on_floor_hours_h")
+    if floor is not None and (hours is None or abs(floor.delta_mean - hours.delta_mean) > 1e-9):
+        parts.append(f"{number(floor.delta_mean, signed=True)} hours on the floor")  # training, not reviewing
     if cost is not None:
         parts.append(f"staff cost {number(cost.delta_mean, signed=True)}" if cost.delta_mean else "same staff cost")
     return ", ".join(parts)
