@@ -4,7 +4,9 @@ Rules:
 - Targets are the model's SLA targets of the chosen scenario (baseline or a scenario), shown read-only
   (stage, priority, share, within); optional caps on occupancy and end backlog, the confidence level, which
   days share one headcount, run settings (from the workflow's saved ones; at least 2 replications), the
-  bound on simulated rosters and the time budget of the trim are the user's.
+  bound on simulated rosters and the time budget of the trim are the user's. For a launch plan the user may
+  staff the launch period (days from the launch) or the settled state after it apart from the whole run
+  (:mod:`flowmodel.launch_period`); for other scenarios the whole run is staffed.
 - Start first checks, on the UI thread and without simulating: the staffed model validates and some target
   can be met. Problems are shown with their reasons and nothing runs; targets no headcount can meet beside
   others that can are listed in the plan, and the rest is staffed. Otherwise the search runs in the
@@ -41,8 +43,9 @@ from PySide6.QtWidgets import (
 )
 
 from flowmodel.errors import FlowmodelError
+from flowmodel.launch_period import DEFAULT_LAUNCH_DAYS, PERIOD_WORDS, PERIODS, period_settings
 from flowmodel.run_settings import RunSettings
-from flowmodel.scenarios import apply_scenario
+from flowmodel.scenarios import Scenario, apply_scenario
 from flowmodel.validation import validate
 from flowmodel.validation_issues import errors
 from flowmodel.workflow import Workflow
@@ -116,6 +119,14 @@ class StaffingDialog(QDialog):
         self.days = QComboBox()
         for label, groups in DAY_CHOICES:
             self.days.addItem(label, groups)
+        self.period = QComboBox()
+        for key in PERIODS:
+            self.period.addItem(PERIOD_WORDS[key].capitalize(), key)
+        self.period.setToolTip("A launch plan's launch weeks need more people than the state it settles into: "
+                               "staff them apart (targets judged on the items created in that part of the run)")
+        self.launch_days = _spin(1, 365, 0, " days")
+        self.launch_days.setValue(DEFAULT_LAUNCH_DAYS)
+        self.launch_days.setToolTip("Length of the launch period, from the launch")
         self.horizon, self.warmup = _spin(1, 24 * 365, 1, " h"), _spin(0, 24 * 365, 1, " h")
         self.replications, self.seed, self.max_simulations = QSpinBox(), QSpinBox(), QSpinBox()
         self.replications.setRange(2, 1000)
@@ -142,6 +153,7 @@ class StaffingDialog(QDialog):
         self.export_button.setToolTip("Save the plan as JSON (everything), CSV (the table) or an Excel workbook")
         self._build_layout(close)
         self.scenario.currentIndexChanged.connect(self.refresh_targets)
+        self.period.currentIndexChanged.connect(self._enable_period)
         self.start_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.controller.cancel)
         self.apply_button.clicked.connect(lambda: self.plan is not None and self.apply_requested.emit(self.plan))
@@ -164,6 +176,8 @@ class StaffingDialog(QDialog):
         target_form.addRow(self.use_backlog, self.max_backlog)
         target_form.addRow("Confidence:", self.confidence)
         target_form.addRow("One headcount for:", self.days)
+        target_form.addRow("Staff for:", self.period)
+        target_form.addRow("Launch period:", self.launch_days)
         runs = QGroupBox("Simulation")
         run_form = QFormLayout(runs)
         run_form.addRow("Horizon:", self.horizon)
@@ -231,13 +245,30 @@ class StaffingDialog(QDialog):
             max_backlog=self.max_backlog.value() if self.use_backlog.isChecked() else None,
             day_groups=self.days.currentData())
 
+    def chosen_scenario(self) -> Scenario | None:
+        scenario_id = self.scenario.currentData()
+        return self.workflow.scenarios.get(scenario_id) if scenario_id else None
+
     def settings(self) -> RunSettings:
-        return dataclasses.replace(self.workflow.run_settings, horizon_hours=self.horizon.value(),
-                                   warmup_hours=self.warmup.value(), replications=self.replications.value(),
-                                   seed=self.seed.value())
+        """The search's settings: the dialog's, narrowed to the chosen period (:mod:`flowmodel.launch_period`;
+        a :class:`ModelError` when the period does not fit the run)."""
+        chosen = dataclasses.replace(self.workflow.run_settings, horizon_hours=self.horizon.value(),
+                                     warmup_hours=self.warmup.value(), replications=self.replications.value(),
+                                     seed=self.seed.value())
+        return period_settings(self.chosen_scenario(), chosen, self.period.currentData(), self.launch_days.value())
+
+    def _enable_period(self) -> None:
+        """The period is offered for a launch plan only (the whole run otherwise)."""
+        scenario = self.chosen_scenario()
+        launch = scenario is not None and scenario.is_launch_plan()
+        if not launch:
+            self.period.setCurrentIndex(0)
+        self.period.setEnabled(launch and not self.controller.running)
+        self.launch_days.setEnabled(launch and self.period.currentData() == "launch" and not self.controller.running)
 
     def refresh_targets(self) -> None:
         """Show the SLA targets of the chosen scenario (read-only)."""
+        self._enable_period()
         try:
             goals = self.targets().sla
         except FlowmodelError as error:
@@ -253,6 +284,7 @@ class StaffingDialog(QDialog):
     def problems(self) -> list[str]:
         """Why a search cannot start (invalid model, no targets, infeasible targets); empty when it can."""
         try:
+            self.settings()
             staffed = self.staffed_model()
             blocking = errors(validate(staffed))
             if blocking:
@@ -295,6 +327,7 @@ class StaffingDialog(QDialog):
                        self.confidence, self.days, self.horizon, self.warmup, self.replications, self.seed,
                        self.max_simulations, self.time_budget, self.start_button):
             widget.setEnabled(not running)
+        self._enable_period()
         self.cancel_button.setEnabled(running)
         if running:
             self.progress.setValue(0)
