@@ -32,9 +32,18 @@ from datetime import datetime
 from typing import Any
 
 from flowmodel.errors import ModelError
-from flowmodel.launch import RAMP_STEP_H, Backfill, instant_seconds, launch_seconds, ramp_length_h, ramp_operand
+from flowmodel.launch import (
+    RAMP_SHAPES,
+    RAMP_STEP_H,
+    Backfill,
+    Training,
+    instant_seconds,
+    launch_seconds,
+    ramp_length_h,
+    ramp_operand,
+)
 from flowmodel.launch_fields import NOT_TIMEABLE_HINT, SCOPED_PARTS, change_part, timing_problem
-from flowmodel.nodes import Classifier, Delay, Node, ReviewStage, Source
+from flowmodel.nodes import Classifier, Delay, Node, Outcome, ReviewStage, Source
 from flowmodel.scenarios import Change, Scenario, apply_change, describe_change
 from flowmodel.traffic import ItemClass
 from flowmodel.workflow import Workflow
@@ -77,9 +86,10 @@ class LaunchPlan:
 def part_of(workflow: Workflow, change: Change) -> tuple[str, str]:
     """(part kind, node or team id) of a timed or scoped change (:mod:`flowmodel.launch_fields`); a
     :class:`ModelError` naming the change for a field that cannot vary in time or a scope it cannot take."""
-    where = f"change {describe_change(workflow, change)}"
     if workflow.find(change.target) is None:
-        raise ModelError("the change addresses a node, edge or team that does not exist", where=where)
+        raise ModelError("the change addresses a node, edge or team that does not exist",
+                         where=f"change of {change.path}", hint="remove the change or point it at an existing one")
+    where = f"change {describe_change(workflow, change)}"
     part = change_part(workflow, change.target, change.path)
     if part is None:
         raise ModelError("this field cannot change during a run", where=where, hint=NOT_TIMEABLE_HINT)
@@ -103,8 +113,28 @@ def _timed(change: Change, launch_s: float, run_start: datetime, where: str) -> 
         raise ModelError("the change ends before it starts", where=f"{where} · end",
                          hint="move its end after its start")
     ramp = change.ramp
+    if ramp is not None:
+        _check_ramp(change, where)
     ramp_end = start_s + ramp_length_h(ramp.shape, ramp.hours) * 3600.0 if ramp is not None else start_s
     return _Timed(change, start_s, end_s, ramp_end)
+
+
+def _check_ramp(change: Change, where: str) -> None:
+    """A ramp the engine can apply: a known shape, hours above 0, and a launch value of the value's kind."""
+    ramp = change.ramp
+    assert ramp is not None
+    if ramp.shape not in RAMP_SHAPES:
+        raise ModelError(f"unknown ramp shape {ramp.shape!r}", where=f"{where} · ramp",
+                         hint=f"use {' or '.join(RAMP_SHAPES)}")
+    if isinstance(ramp.hours, bool) or not isinstance(ramp.hours, (int, float)) or not ramp.hours > 0:
+        raise ModelError(f"a ramp lasts more than 0 hours, not {ramp.hours!r}", where=f"{where} · ramp",
+                         hint="give the ramp its length (linear) or half-life (learning curve) in hours")
+    lists = isinstance(ramp.launch_value, list), isinstance(change.value, list)
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (
+        ramp.launch_value if lists[0] else [ramp.launch_value]))
+    if lists[0] != lists[1] or not numbers or (lists[0] and len(ramp.launch_value) != len(change.value)):
+        raise ModelError("the ramp's value at launch is not the same kind of value as the change's",
+                         where=f"{where} · ramp", hint="give one number, or one per weekday as the change has")
 
 
 def _operand_at(timed: _Timed, piece_start: float) -> Any:
@@ -218,9 +248,9 @@ def compile_launch(baseline: Workflow, model: Workflow, scenario: Scenario, clas
         if not change.is_static():
             dynamic.add(key)
     for training in scenario.trainings:
-        if training.team in baseline.teams:
-            dynamic.add(("team", training.team))
-            parts.setdefault(("team", training.team), [])
+        _check_training(training, baseline, name)
+        dynamic.add(("team", training.team))
+        parts.setdefault(("team", training.team), [])
 
     steps: list[Step] = []
     nodes = list(nodes)
@@ -343,12 +373,30 @@ def _spliced_rates(pieces: list[tuple[float, float, Source]], run_start: datetim
     return RateTable(tuple(times), tuple(rates), horizon_s)
 
 
+def _check_training(training: Training, baseline: Workflow, scenario_name: str) -> None:
+    where = f"scenario {scenario_name!r} · training {training.name!r}"
+    if training.team not in baseline.teams:
+        raise ModelError("the training is for a team that does not exist", where=where, hint="pick the team")
+    if not training.hours_per_person > 0:
+        raise ModelError("a training takes more than 0 hours per person", where=f"{where} · hours per person")
+    if isinstance(training.people, bool) or not isinstance(training.people, int) or training.people < 0:
+        raise ModelError("a training's people are a whole number ≥ 0 (0: everyone on the team)",
+                         where=f"{where} · people")
+
+
 def _backfill(backfill: Backfill, baseline: Workflow, classes: tuple[ItemClass, ...], index_of: dict[str, int],
               launch_s: float, run_start: datetime, horizon_s: float, scenario_name: str) -> BackfillSpec:
     where = f"scenario {scenario_name!r} · backfill {backfill.name!r}"
     if backfill.target not in index_of:
         raise ModelError("the backfill enters a node that does not exist", where=where,
                          hint="pick the stage the items enter")
+    if isinstance(baseline.nodes.get(backfill.target), (Source, Outcome)):
+        raise ModelError("a backfill enters a stage, classifier, router or delay, not a source or an outcome",
+                         where=where, hint="pick the stage the items enter")
+    if isinstance(backfill.items, bool) or not isinstance(backfill.items, int) or backfill.items < 1:
+        raise ModelError(f"a backfill has at least 1 item, not {backfill.items!r}", where=f"{where} · items")
+    if not backfill.spread_hours >= 0:
+        raise ModelError("a backfill is spread over 0 hours (all at once) or more", where=f"{where} · spread")
     start_s = instant_seconds(backfill.start, launch_s, run_start, f"{where} · start")
     cells = [(classes.index(ItemClass(e.category, e.language, e.priority)), e.share) for e in backfill.mix
              if e.share > 0]

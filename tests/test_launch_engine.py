@@ -8,13 +8,14 @@ import math
 import pytest
 
 from flowmodel import Distribution, MixEntry, SlaTarget
+from flowmodel.errors import ModelError
 from flowmodel.launch import Backfill, Ramp, Scope, Training
 from flowmodel.scenarios import Change, Scenario
 from simulations.collect import collect
 from simulations.engine import Replication, run_replication
 from simulations.executors import DaskExecutor, ProcessPoolExecutor, SerialExecutor
 from simulations.runner import run_scenarios
-from simulations.spec import SimulationError, compile_run
+from simulations.spec import SimulationError, _with_launch, compile_run
 from tests.engine_models import settings, single_stage
 
 HOUR = 3600.0
@@ -229,3 +230,30 @@ def test_launch_runs_are_identical_serial_in_worker_processes_and_on_dask():
     assert key(serial) == key(pooled) == key(dasked)
     assert all(r.metric("source", "b", "arrivals_count") == 300 for r in serial.replications
                if r.scenario_id == "launch")
+
+
+@pytest.mark.parametrize(("broken", "words"), [
+    (lambda p: setattr(p.changes[0].ramp, "shape", "sudden"), "unknown ramp shape"),
+    (lambda p: setattr(p.changes[0].ramp, "hours", 0.0), "more than 0 hours"),
+    (lambda p: setattr(p.changes[0].ramp, "launch_value", [1.0, 2.0]), "same kind of value"),
+    (lambda p: setattr(p.backfills[0], "items", 0), "at least 1 item"),
+    (lambda p: setattr(p.backfills[0], "target", "reports"), "not a source or an outcome"),
+    (lambda p: setattr(p.backfills[0], "spread_hours", -1.0), "0 hours"),
+    (lambda p: setattr(p.trainings[0], "team", "nobody"), "team that does not exist"),
+    (lambda p: setattr(p.trainings[0], "people", -2), "whole number"),
+    (lambda p: setattr(p.trainings[0], "hours_per_person", 0.0), "more than 0 hours per person"),
+])
+def test_the_engine_refuses_a_plan_it_cannot_run_with_a_message(broken, words):
+    """Validation reports these first (flowmodel.validation_launch); a plan compiled without it is still refused
+    with a message naming the place, never a crash or a silent default."""
+    workflow = single_stage(30.0, FIXED_MINUTE, 3)
+    scenario = plan(Change("review", "handle_time.mean", "add", 10.0, start="launch", ramp=Ramp(30.0, "linear", 5)),
+                    backfills=[Backfill(name="B", id="b", target="review", items=10, mix=[MixEntry()])],
+                    trainings=[Training(name="T", id="t", team="team", hours_per_person=1.0, people=1)])
+    broken(scenario)
+    static = compile_run(workflow, None, settings(48))
+    with pytest.raises(ModelError) as caught:
+        _with_launch(static, workflow, workflow, scenario)  # the engine's own compile, past validation
+    assert words in caught.value.message and caught.value.where.startswith(("scenario 'Launch'", "change"))
+    with pytest.raises(SimulationError):
+        compile_run(workflow, scenario, settings(48))  # and through compile_run, validation names it first
