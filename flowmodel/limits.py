@@ -34,7 +34,8 @@ MAX_DURATION_SECONDS = 366 * 24 * 3600.0
 MAX_SAMPLES = 1_000_000
 #: Items in one backfill of a launch plan (re-review of existing content): ten million is a large platform's
 #: whole re-review after a major policy launch; every item is simulated, so a bigger number is a typo that
-#: would make the run take hours (the backlog guard, :data:`MAX_BACKLOG_ITEMS`, still bounds a batch at once).
+#: would make the run take hours. A batch larger than the backlog bound (:data:`MAX_BACKLOG_ITEMS`) stops the
+#: replication as the backlog guard does (the engine checks the bound inside the batch).
 MAX_BACKFILL_ITEMS = 10_000_000
 
 # -- run settings ------------------------------------------------------------------------------------------

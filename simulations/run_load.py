@@ -100,14 +100,29 @@ def _first_crossing(edges: np.ndarray, values: np.ndarray, level: float) -> floa
     return float(edges[i - 1] + share * (edges[i] - edges[i - 1]))
 
 
+def _backfill_rates(spec: RunSpec) -> list[tuple[tuple[float, ...], tuple[float, ...]]]:
+    """A launch plan's backfills as step functions (times, items per second): each over its spread, one all at
+    once over its first second (so a batch counts towards the run's items and its queue)."""
+    plan = spec.launch_plan
+    out = []
+    for backfill in plan.backfills if plan is not None else ():
+        start = max(0.0, backfill.start_s)
+        if start >= spec.horizon_s:
+            continue
+        length = max(1.0, backfill.spread_s - (start - backfill.start_s))
+        out.append(((0.0, start, start + length), (0.0, backfill.items / length, 0.0)))
+    return out
+
+
 def _timeline(spec: RunSpec) -> _Timeline:
     sources = [node for node in spec.nodes if node.kind == "source"]
-    points = [np.asarray(s.rates.times, dtype=float) for s in sources]
+    steps = [(s.rates.times, s.rates.rates) for s in sources] + _backfill_rates(spec)
+    points = [np.asarray(times, dtype=float) for times, _ in steps]
     points += [np.asarray(t.timeline.times, dtype=float) for t in spec.teams]
     edges = np.unique(np.concatenate([np.array([0.0, spec.horizon_s]), *points]))
     edges = edges[(edges >= 0.0) & (edges <= spec.horizon_s)]
     partial = _Timeline(edges, np.zeros(len(edges) - 1), np.zeros(len(edges)))
-    rate = sum((partial.values_on(s.rates.times, s.rates.rates) for s in sources), np.zeros(len(edges) - 1))
+    rate = sum((partial.values_on(times, rates) for times, rates in steps), np.zeros(len(edges) - 1))
     return _Timeline(edges, rate, np.concatenate([[0.0], np.cumsum(rate * partial.widths)]))
 
 

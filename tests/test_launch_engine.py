@@ -257,3 +257,23 @@ def test_the_engine_refuses_a_plan_it_cannot_run_with_a_message(broken, words):
     assert words in caught.value.message and caught.value.where.startswith(("scenario 'Launch'", "change"))
     with pytest.raises(SimulationError):
         compile_run(workflow, scenario, settings(48))  # and through compile_run, validation names it first
+
+
+def test_a_batch_beyond_the_backlog_bound_stops_the_replication_cleanly():
+    workflow = single_stage(30.0, FIXED_MINUTE, 2)
+    huge = Backfill(name="Everything", id="all", target="review", items=25_000, mix=[MixEntry()], start="+1h")
+    spec = compile_run(workflow, plan(backfills=[huge]), settings(24), backlog_limit=1_000)
+    result = run_replication(spec, 0)
+    assert "passed 1,000 items" in result.stopped_early
+    assert result.items_created < 10_200  # the first chunk of 10,000, not the whole batch
+
+
+def test_the_run_estimate_counts_a_plans_backfill_items():
+    from simulations.run_load import scenario_load
+
+    workflow = single_stage(30.0, FIXED_MINUTE, 2)
+    backfill = Backfill(name="Re-review", id="rr", target="review", items=5_000, mix=[MixEntry()],
+                        spread_hours=10.0)
+    without = scenario_load(workflow, compile_run(workflow, None, settings(48)))
+    with_it = scenario_load(workflow, compile_run(workflow, plan(backfills=[backfill]), settings(48)))
+    assert with_it.arrivals - without.arrivals == pytest.approx(5_000, rel=1e-9)
