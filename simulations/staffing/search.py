@@ -55,6 +55,8 @@ import threading
 import time
 from collections.abc import Callable
 
+from flowmodel.errors import ModelError
+from flowmodel.launch_period import settled_hours
 from flowmodel.run_settings import RunSettings
 from flowmodel.scenarios import Scenario, apply_scenario
 from flowmodel.workflow import Workflow
@@ -89,19 +91,23 @@ PAIRED_ALONE = 2
 Key = tuple[str, int, tuple[int, ...]]
 
 
-def screen_settings(settings: RunSettings, targets: StaffingTargets | None = None) -> RunSettings:
+def screen_settings(settings: RunSettings, targets: StaffingTargets | None = None,
+                    settled_h: float = 0.0) -> RunSettings:
     """The settings screening runs with: after the warm-up one week, or twice the longest goal window when that is
-    longer (an item must have time to miss its goal inside the run), never past the horizon; fewer replications."""
+    longer (an item must have time to miss its goal inside the run), never past the horizon; fewer replications.
+    A launch plan's screen runs at least until it has settled (``settled_h``) and its items' goals have passed, so
+    the screen sees the launch the confirmation will judge."""
     longest = max((g.within_s / HOUR_S for g in targets.sla), default=0.0) if targets is not None else 0.0
-    horizon = min(settings.horizon_hours, settings.warmup_hours + max(HOURS, 2.0 * longest))
+    horizon = min(settings.horizon_hours, max(settings.warmup_hours + max(HOURS, 2.0 * longest),
+                                              settled_h + 2.0 * longest if settled_h > 0 else 0.0))
     return dataclasses.replace(settings, horizon_hours=horizon, replications=min(settings.replications, SCREEN_MOST))
 
 
 class _Search:
     def __init__(self, base: Workflow, targets: StaffingTargets, settings: RunSettings, evaluator: Evaluator,
-                 variables: list[TeamShift], jobs: int, time_budget_s: float) -> None:
+                 variables: list[TeamShift], jobs: int, time_budget_s: float, settled_h: float = 0.0) -> None:
         self.base, self.targets, self.settings, self.evaluator = base, targets, settings, evaluator
-        self.screen = screen_settings(settings, targets)
+        self.screen = screen_settings(settings, targets, settled_h)
         self.jobs, self.time_budget_s, self.started = jobs, time_budget_s, time.monotonic()
         self.observed = _observed_hours(base, variables, self.screen)
         self.judged = [v for v in variables if self.observed[v.key]]
@@ -170,6 +176,26 @@ def _staffed_base(workflow: Workflow, scenario_id: str | None, settings: RunSett
     return scenario, base, settings
 
 
+def settled_model(workflow: Workflow, scenario: Scenario | None, base: Workflow) -> Workflow:
+    """What the analytic first guess staffs: for a launch plan, its static model with every lasting, unscoped timed
+    change applied at its settled value (a launch is staffed from where it settles, and the simulation raises
+    from there); ``base`` itself otherwise. Changes that end, scoped ones, backfills and trainings are left to
+    the simulation."""
+    if scenario is None or not scenario.is_launch_plan():
+        return base
+    lasting = [dataclasses.replace(c, start="", end="", ramp=None) for c in scenario.changes
+               if not c.is_static() and not c.end.strip() and not c.is_scoped()]
+    if not lasting:
+        return base
+    try:
+        model = apply_scenario(base, Scenario(name=scenario.name, changes=lasting))
+    except ModelError:
+        return base  # a change that does not apply statically: the simulation will say so
+    model.scenarios = {}
+    model.run_settings = base.run_settings
+    return model
+
+
 def check_minimality(workflow: Workflow, scenario_id: str | None, roster: Roster, settings: RunSettings | None = None,
                      *, targets: StaffingTargets | None = None, executor: Executor | None = None) -> list[TrimCheck]:
     """One reviewer fewer on each team-shift of ``roster`` with heads, judged by the trim's own rule
@@ -208,11 +234,12 @@ def recommend_staffing(workflow: Workflow, scenario_id: str | None = None, targe
                         max_evaluations=max_evaluations)
     plan.infeasible = infeasible_targets(base, targets)
     staffed = feasible_targets(base, targets, plan.infeasible)
-    erlang = analytic_guess(base, staffed, settings)
+    guess_base = settled_model(workflow, scenario, base)
+    erlang = analytic_guess(guess_base, staffed, settings)
     variables = [g.team_shift for g in erlang.shifts]
     on_shift = _on_shift(base, variables, settings)
     weekly = {v.key: _reviewer_cost(base, staffed, v)[0] or _reviewer_cost(base, staffed, v)[1] for v in variables}
-    first_guess = pooled_guess(base, staffed, erlang, on_shift, weekly)
+    first_guess = pooled_guess(guess_base, staffed, erlang, on_shift, weekly)
     roster: Roster = dict(first_guess)
     for stage_id, hours in erlang.uncovered_hours.items():
         plan.notes.append(f"{base.nodes[stage_id].name}: {hours} h a week with work and no team able to review it on "
@@ -222,7 +249,9 @@ def recommend_staffing(workflow: Workflow, scenario_id: str | None = None, targe
                           "the other targets are staffed")
     executor = executor or make_executor()
     evaluator = Evaluator(base, staffed, executor, on_progress, cancel, max_evaluations, launch_remainder(scenario))
-    search = _Search(base, staffed, settings, evaluator, variables, getattr(executor, "jobs", 1), time_budget_s)
+    settled = settled_hours(scenario, settings) if scenario is not None and scenario.is_launch_plan() else 0.0
+    search = _Search(base, staffed, settings, evaluator, variables, getattr(executor, "jobs", 1), time_budget_s,
+                     settled)
     plan.screen_settings = search.screen
     for v in variables:
         if not search.observed[v.key]:
