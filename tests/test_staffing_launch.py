@@ -72,3 +72,23 @@ def test_staff_cli_staffs_the_launch_period(tmp_path, capsys):
     assert "Staffing the launch period: targets judged on items created from hour 48 to hour 72" in out
     assert main(["staff", str(path), "--horizon", "5d", "--period", "launch"]) == 2
     assert "needs a launch plan" in capsys.readouterr().err
+
+
+def test_the_first_guess_staffs_where_the_plan_settles():
+    from flowmodel.launch import Ramp, Scope
+    from flowmodel.scenarios import apply_scenario
+    from simulations.staffing.search import screen_settings, settled_model
+
+    workflow = launch_workflow()
+    scenario = Scenario(name="Plan", launch="+1d", changes=[
+        Change("reports", "rate_per_hour", "scale", 2.0, start="launch", ramp=Ramp(3.0, "linear", 24)),
+        Change("review", "handle_time.mean", "add", 5.0, start="launch", end="+2d"),
+        Change("reports", "rate_per_hour", "scale", 10.0, start="launch", scope=Scope(languages=["xx"]))])
+    base = apply_scenario(workflow, scenario)
+    guess = settled_model(workflow, scenario, base)
+    assert guess.nodes["reports"].rate_per_hour == 60.0  # the lasting change at its settled value only
+    assert guess.nodes["review"].handle_time.mean == base.nodes["review"].handle_time.mean
+    assert settled_model(workflow, None, base) is base
+    short = RunSettings(horizon_hours=400, warmup_hours=0, replications=4)
+    assert screen_settings(short).horizon_hours == 168
+    assert screen_settings(short, settled_h=300.0).horizon_hours == 300.0
