@@ -49,6 +49,7 @@ from flowmodel.traffic import ItemClass
 from flowmodel.workflow import Workflow
 from simulations.arrivals import RateTable, rate_table
 from simulations.launch_capacity import spliced_timeline, training_removed
+from simulations.shares import cumulative
 from simulations.streams import SamplerSpec, sampler_spec
 
 
@@ -350,12 +351,7 @@ def _rate_piece(per_class: list[Workflow], owner: str, classes: tuple[ItemClass,
     total = sum(weights)
     if total <= 0:
         return dataclasses.replace(first, rate_per_hour=0.0), (spec.mix_classes, spec.mix_cumulative)
-    running, cumulative = 0.0, []
-    for w in weights:
-        running += w
-        cumulative.append(running / total)
-    cumulative[-1] = 1.0
-    return dataclasses.replace(first, rate_per_hour=total), (members, tuple(cumulative))
+    return dataclasses.replace(first, rate_per_hour=total), (members, cumulative(weights))
 
 
 def _spliced_rates(pieces: list[tuple[float, float, Source]], run_start: datetime, horizon_s: float,
@@ -402,11 +398,6 @@ def _backfill(backfill: Backfill, baseline: Workflow, classes: tuple[ItemClass, 
              if e.share > 0]
     if not cells:
         raise ModelError("the backfill's mix needs an entry with a share above 0", where=f"{where} · mix")
-    total = sum(share for _, share in cells)
-    running, cumulative = 0.0, []
-    for _, share in cells:
-        running += share
-        cumulative.append(running / total)
-    cumulative[-1] = 1.0
     return BackfillSpec(backfill.id, backfill.name, index_of[backfill.target], int(backfill.items),
-                        tuple(c for c, _ in cells), tuple(cumulative), start_s, backfill.spread_hours * 3600.0)
+                        tuple(c for c, _ in cells), cumulative([share for _, share in cells]), start_s,
+                        backfill.spread_hours * 3600.0)

@@ -42,6 +42,7 @@ from simulations.arrivals import RateTable, rate_table
 from simulations.launch_marks import launch_marks
 from simulations.launch_plan import LaunchPlan, compile_launch
 from simulations.rosters import CapacityTimeline, capacity_timeline
+from simulations.shares import cumulative
 from simulations.streams import SamplerSpec, sampler_spec
 from simulations.timebase import horizon_start
 
@@ -312,16 +313,6 @@ def _item_classes(model: Workflow, scenario: Scenario | None = None) -> tuple[It
     return tuple(seen)
 
 
-def _cumulative(weights: list[float]) -> tuple[float, ...]:
-    total = sum(weights)
-    running, out = 0.0, []
-    for w in weights:
-        running += w
-        out.append(running / total)
-    out[-1] = 1.0
-    return tuple(out)
-
-
 def _routing(model: Workflow, node_id: str, classes: tuple[ItemClass, ...], index_of: dict[str, int],
              outgoing: dict[str, list[Edge]], where: str) -> Routing:
     """Routing tables from :func:`flowmodel.traffic.routing` — the one statement of the routing rule, so the
@@ -344,7 +335,7 @@ def compile_routing(models: list[Workflow], node_id: str, classes: tuple[ItemCla
             raise ModelError(f"no branch takes items of category {item_class.category}, language "
                              f"{item_class.language}, priority {item_class.priority}", where=where,
                              hint="give a branch a probability above 0, or add a condition or an 'otherwise' branch")
-        table = (tuple(t for t, _ in kept), _cumulative([w for _, w in kept]))
+        table = (tuple(t for t, _ in kept), cumulative([w for _, w in kept]))
         if table not in tables:
             tables.append(table)
         by_class.append(tables.index(table))
@@ -357,7 +348,7 @@ def _source(node: Source, index: int, classes: tuple[ItemClass, ...], routing: R
     if not cells:
         raise ModelError("the item mix needs at least one entry with a share above 0", where=f"{where} · mix")
     return SourceSpec(index, node.id, node.name, rate_table(node, start, horizon_s, where),
-                      tuple(c for c, _ in cells), _cumulative([s for _, s in cells]), routing)
+                      tuple(c for c, _ in cells), cumulative([s for _, s in cells]), routing)
 
 
 def _stage(node: ReviewStage, index: int, classes: tuple[ItemClass, ...], team_list: list[Team], routing: Routing,

@@ -19,10 +19,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFormLayout,
     QLineEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -31,8 +29,8 @@ from flowmodel.launch import Backfill, parse_instant
 from flowmodel.nodes import MixEntry, Source
 from flowmodel.workflow import Workflow
 from ui.forms.mix_editor import MixEditor
-from ui.forms.problem_label import ProblemLabel
 from ui.scenarios.change_editor import KIND_WORDS
+from ui.scenarios.item_dialog import lay_out
 from ui.scenarios.timing_inputs import INSTANT_PLACEHOLDER
 
 BACKFILL_KINDS: tuple[str, ...] = ("review_stage", "classifier", "router", "delay")
@@ -92,23 +90,9 @@ class BackfillDialog(QDialog):
         self.spread.setToolTip("The items arrive evenly spread over this many hours from the start")
         self.note = QLineEdit(self.original.note)
         self.note.setPlaceholderText("why, e.g. re-review of last month's reports (optional)")
-        self.problem = ProblemLabel()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        rows = QFormLayout()
-        rows.addRow("Name:", self.name)
-        rows.addRow("Enters:", self.target)
-        rows.addRow("Items:", self.items)
-        rows.addRow("Mix:", self.mix)
-        rows.addRow("Starts:", self.start)
-        rows.addRow("Spread over:", self.spread)
-        rows.addRow("Note:", self.note)
-        layout = QVBoxLayout(self)
-        layout.addLayout(rows)
-        layout.addStretch(1)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.buttons)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.problem, self.buttons = lay_out(self, [
+            ("Name:", self.name), ("Enters:", self.target), ("Items:", self.items), ("Mix:", self.mix),
+            ("Starts:", self.start), ("Spread over:", self.spread), ("Note:", self.note)])
         self.mix.problem.connect(self._mix_checked)
         self.mix.edited.connect(lambda *_: self._check())
         for signal in (self.name.textChanged, self.start.textChanged, self.items.valueChanged,

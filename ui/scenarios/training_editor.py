@@ -15,17 +15,15 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFormLayout,
     QLineEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from flowmodel.launch import Training
 from flowmodel.workflow import Workflow
-from ui.forms.problem_label import ProblemLabel
 from ui.scenarios.backfill_editor import instant_problem
+from ui.scenarios.item_dialog import lay_out
 from ui.scenarios.timing_inputs import INSTANT_PLACEHOLDER
 
 EVERYONE = "everyone"
@@ -61,23 +59,9 @@ class TrainingDialog(QDialog):
             edit.setPlaceholderText(INSTANT_PLACEHOLDER)
         self.note = QLineEdit(self.original.note)
         self.note.setPlaceholderText("why, e.g. new hate-speech guidelines (optional)")
-        self.problem = ProblemLabel()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        rows = QFormLayout()
-        rows.addRow("Name:", self.name)
-        rows.addRow("Team:", self.team)
-        rows.addRow("Hours per person:", self.hours)
-        rows.addRow("People:", self.people)
-        rows.addRow("Starts:", self.start)
-        rows.addRow("Ends:", self.end)
-        rows.addRow("Note:", self.note)
-        layout = QVBoxLayout(self)
-        layout.addLayout(rows)
-        layout.addStretch(1)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.buttons)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.problem, self.buttons = lay_out(self, [
+            ("Name:", self.name), ("Team:", self.team), ("Hours per person:", self.hours), ("People:", self.people),
+            ("Starts:", self.start), ("Ends:", self.end), ("Note:", self.note)])
         for signal in (self.name.textChanged, self.start.textChanged, self.end.textChanged,
                        self.team.currentIndexChanged):
             signal.connect(self._check)
