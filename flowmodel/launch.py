@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from flowmodel.errors import ModelError
 from flowmodel.ids import new_id
+from flowmodel.limits import MAX_HORIZON_HOURS
 from flowmodel.nodes import MixEntry
 from flowmodel.validation_limits import start_date_problem
 
@@ -50,7 +51,9 @@ RAMP_SHAPES: tuple[str, ...] = ("linear", "learning")
 RAMP_STEP_H = 1.0
 LEARNING_SETTLED_GAP = 0.01
 LAUNCH_WORD = "launch"
-_OFFSET = re.compile(r"^\s*(?:launch\s*)?([+-])\s*(\d+(?:\.\d+)?)\s*([hdw])\s*$", re.IGNORECASE)
+#: The farthest an offset may lie from the launch: two of the longest horizons (a run and its drain).
+MAX_OFFSET_HOURS = 2 * MAX_HORIZON_HOURS
+_OFFSET = re.compile(r"^\s*(?:launch\s*)?([+\-−])\s*(\d+(?:\.\d+)?)\s*([hdw])\s*$", re.IGNORECASE)
 _UNIT_HOURS = {"h": 1.0, "d": 24.0, "w": 168.0}
 
 
@@ -121,7 +124,10 @@ def parse_instant(text: str, where: str) -> tuple[str, float | datetime]:
     if match := _OFFSET.match(value):
         sign, amount, unit = match.groups()
         hours = float(amount) * _UNIT_HOURS[unit.lower()]
-        return "offset", -hours if sign == "-" else hours
+        if hours > MAX_OFFSET_HOURS:
+            raise ModelError(f"{value!r} is more than {MAX_OFFSET_HOURS / 24:,.0f} days from the launch", where=where,
+                             hint="an instant lies within the run: check the number and its unit (h, d or w)")
+        return "offset", -hours if sign in "-−" else hours
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:

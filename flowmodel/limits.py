@@ -37,6 +37,8 @@ MAX_SAMPLES = 1_000_000
 #: would make the run take hours. A batch larger than the backlog bound (:data:`MAX_BACKLOG_ITEMS`) stops the
 #: replication as the backlog guard does (the engine checks the bound inside the batch).
 MAX_BACKFILL_ITEMS = 10_000_000
+#: Days in a row back in SLA that count as a launch's recovery: two months is past any launch review.
+MAX_RECOVERY_DAYS = 60
 
 # -- run settings ------------------------------------------------------------------------------------------
 #: Horizon of a run: three years, past every planning horizon; a horizon of 1e9 days is a typo.

@@ -72,6 +72,14 @@ class Team:
         """People on contract needed for ``paid_hours_per_week`` of rostered time (paid hours ÷ contract hours)."""
         return paid_hours_per_week / self.contract_hours
 
+    def head_count(self) -> int:
+        """The team's people: its weekly paid hours ÷ contract hours, rounded (at least 1 when anyone is rostered);
+        a training "for everyone" trains them all."""
+        paid = self.paid_hours_per_week()
+        if paid <= 0 or self.contract_hours <= 0:
+            return 0
+        return max(1, round(self.fte(paid)))
+
     def can_review(self, language: str, category: str) -> bool:
         return (not self.languages or language in self.languages) and (
             not self.categories or category in self.categories

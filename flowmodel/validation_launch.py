@@ -5,6 +5,8 @@ Every message names the scenario and the change (:func:`flowmodel.scenarios.desc
 training at fault. Rules (errors unless stated; an error blocks runs, as the engine would refuse the plan):
 - ``launch-instant-invalid``: the launch, or a change's, backfill's or training's start or end, is not an
   instant (``launch``, ``+7d``, ``2027-01-11 09:00``).
+- ``launch-recovery-days-invalid``: recovery counted after fewer than 1 or more than
+  :data:`MAX_RECOVERY_DAYS` days in SLA, or not a whole number.
 - ``launch-end-before-start``: a timed change or a training whose end is not after its start.
 - ``launch-ramp-invalid``: a ramp with an unknown shape, hours not above 0, or a launch value of another kind
   than the change's value (a number for a number, a list of as many numbers for a list).
@@ -50,7 +52,7 @@ from flowmodel.errors import ModelError
 from flowmodel.interval_grid import HOURS, horizon_start, team_available
 from flowmodel.launch import RAMP_SHAPES, Backfill, Training, describe_instant, instant_seconds, launch_seconds
 from flowmodel.launch_fields import NOT_TIMEABLE_HINT, timing_problem
-from flowmodel.limits import MAX_BACKFILL_ITEMS, MAX_HORIZON_HOURS
+from flowmodel.limits import MAX_BACKFILL_ITEMS, MAX_HORIZON_HOURS, MAX_RECOVERY_DAYS
 from flowmodel.nodes import Outcome, ReviewStage, Router, Source
 from flowmodel.scenarios import Change, Scenario, apply_change, apply_scenario, describe_change
 from flowmodel.teams import Team
@@ -130,6 +132,11 @@ def _check_plan(plan: _Plan, model_errors: ModelErrors) -> list[Issue]:
                      INSTANT_HINT)
         else:
             plan.after_horizon(plan.launch_s, "launch", "date", scenario.launch)
+    days = scenario.recovery_days
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_RECOVERY_DAYS:
+        plan.add("error", "launch-recovery-days-invalid", "recovery days",
+                 f"recovery counts after {days!r} days in SLA; it must be a whole number from 1 to "
+                 f"{MAX_RECOVERY_DAYS}", "set how many days in a row back in SLA count as recovered, e.g. 3")
     known = _known_values(plan)
     for change in scenario.changes:
         if not change.is_static():
@@ -331,7 +338,7 @@ def _training(plan: _Plan, training: Training) -> None:
 
 def _training_capacity(plan: _Plan, training: Training, what: str, team: Team, start_s: float, end_s: float,
                        hours: float) -> None:
-    people = training.people if training.people > 0 else _head_count(team)
+    people = training.people if training.people > 0 else team.head_count()
     wanted = people * hours
     if wanted <= 0:
         return
@@ -344,19 +351,16 @@ def _training_capacity(plan: _Plan, training: Training, what: str, team: Team, s
                  "lengthen the period, or train fewer hours or people", team_id=team.id)
 
 
-def _head_count(team: Team) -> int:
-    """The team's people, as the engine counts them for ``people`` 0 (:func:`simulations.launch_capacity`)."""
-    paid = team.paid_hours_per_week()
-    if paid <= 0 or team.contract_hours <= 0:
-        return 0
-    return max(1, round(team.fte(paid)))
-
-
 def _on_floor_hours(team: Team, run_start: datetime, start_h: float, end_h: float) -> float:
     """Reviewer-hours available to review in ``[start_h, end_h)`` hours of the run, from the weekly roster."""
     available = team_available(team, run_start)
     total = 0.0
     hour = math.floor(start_h)
+    weeks = max(0, math.floor((end_h - hour) / HOURS) - 1)  # whole weeks at once: a far end costs no loop
+    if weeks:
+        total += weeks * float(sum(available[h % HOURS] for h in range(hour, hour + HOURS)))
+        total -= max(0.0, start_h - hour) * float(available[hour % HOURS])
+        start_h = hour = hour + weeks * HOURS
     while hour < end_h:
         overlap = min(end_h, hour + 1) - max(start_h, hour)
         total += float(available[hour % HOURS]) * max(0.0, overlap)

@@ -43,14 +43,6 @@ def spliced_timeline(pieces: list[tuple[float, float, Team]], run_start: datetim
     return CapacityTimeline(tuple(times), tuple(rostered), tuple(available))
 
 
-def head_count(team: Team) -> int:
-    """The team's people: its weekly paid hours ÷ contract hours, rounded (at least 1 when anyone is rostered)."""
-    paid = team.paid_hours_per_week()
-    if paid <= 0 or team.contract_hours <= 0:
-        return 0
-    return max(1, round(team.fte(paid)))
-
-
 def training_removed(timeline: CapacityTimeline, training: Training, team: Team, launch_s: float,
                      run_start: datetime, where: str) -> CapacityTimeline:
     """``timeline`` with the training's reviewer-hours taken off the floor (see the module rules)."""
@@ -58,7 +50,7 @@ def training_removed(timeline: CapacityTimeline, training: Training, team: Team,
     end = instant_seconds(training.end, launch_s, run_start, f"{where} · end")
     if end <= start:
         raise ModelError("the training ends before it starts", where=f"{where} · end", hint="move its end later")
-    people = training.people if training.people > 0 else head_count(team)
+    people = training.people if training.people > 0 else team.head_count()
     wanted = people * training.hours_per_person * 3600.0
     if wanted <= 0:
         return timeline

@@ -4,9 +4,10 @@ Rules (the engine's semantics of timed and scoped changes):
 - Each timed or scoped change belongs to one *part* of the model: a source's arrival rate, a review stage's
   handle times, a classifier's latency or a delay's duration, a node's routing, or a team's roster. A part with
   such a change is recomputed on a grid of instants (every start and end, and every ramp step): on each piece
-  the part's value is the baseline's with every change on that part active then applied in list order,
-  separately for each group of item classes that the same scoped changes match. Parts without timed or scoped
-  changes are compiled from the statically changed model, exactly as before launch plans existed.
+  the part's value is the statically changed model's (every static change applied, on any field) with the
+  timed and scoped changes active then applied on top in list order, separately for each group of item classes
+  that the same scoped changes match. Parts without timed or scoped changes are compiled from the statically
+  changed model, exactly as before launch plans existed.
 - What each change does at its instant:
   - arrival rate: baked into the source's rate table (its arrivals stay one Exp(1) draw per item), and a
     scoped one also swaps the source's mix at that instant; items that arrived keep their class;
@@ -171,7 +172,8 @@ def _grid(changes: list[_Timed], span_s: float) -> list[float]:
 
 
 def _fragment(baseline: Workflow, kind: str, owner: str) -> Workflow:
-    """A small workflow holding copies of just what the part's changes touch (cheap to copy per piece)."""
+    """A small workflow holding copies of just what the part's changes touch (cheap to copy per piece), from
+    ``baseline`` — the statically changed model."""
     fragment = Workflow(name=baseline.name, id=baseline.id)
     if kind == "team":
         fragment.teams[owner] = copy.deepcopy(baseline.teams[owner])
@@ -196,12 +198,10 @@ class _Part:
     def active(self, t: float) -> list[_Timed]:
         return [c for c in self.changes if c.start_s <= t < c.end_s]
 
-    def model(self, active: list[_Timed], t: float, item_class: ItemClass | None, where: str) -> Workflow:
+    def model(self, active: list[_Timed], t: float, where: str) -> Workflow:
+        """The part's owner with the ``active`` changes applied (the caller picks those that match its classes)."""
         fragment = _fragment(self.baseline, self.kind, self.owner)
         for timed in active:
-            scope = timed.change.scope
-            if item_class is not None and scope is not None and not scope.matches(*item_class):
-                continue
             change = dataclasses.replace(timed.change, value=_operand_at(timed, t), start="", end="", ramp=None,
                                          scope=None)
             try:
@@ -219,7 +219,7 @@ class _Part:
             signature = tuple(i for i, timed in enumerate(active)
                               if timed.change.scope is None or timed.change.scope.matches(*item_class))
             if signature not in models:
-                models[signature] = self.model([active[i] for i in signature], t, None, where)
+                models[signature] = self.model([active[i] for i in signature], t, where)
             out.append(models[signature])
         return out
 
@@ -242,12 +242,11 @@ def compile_launch(baseline: Workflow, model: Workflow, scenario: Scenario, clas
     dynamic: set[tuple[str, str]] = set()
     for position, change in enumerate(scenario.changes):
         where = f"scenario {name!r} · change {position + 1}"
-        key = part_of(baseline, change) if not change.is_static() else _static_part(baseline, change)
-        if key is None:
-            continue
+        if change.is_static():
+            continue  # in ``model`` already, which every piece starts from
+        key = part_of(baseline, change)
         parts.setdefault(key, []).append(_timed(change, launch_s, run_start, where))
-        if not change.is_static():
-            dynamic.add(key)
+        dynamic.add(key)
     for training in scenario.trainings:
         _check_training(training, baseline, name)
         dynamic.add(("team", training.team))
@@ -258,18 +257,18 @@ def compile_launch(baseline: Workflow, model: Workflow, scenario: Scenario, clas
     teams = list(teams)
     for key in sorted(dynamic):
         kind, owner = key
-        part = _Part(baseline, kind, owner, parts[key])
+        part = _Part(model, kind, owner, parts[key])
         where = f"scenario {name!r} · {_owner_name(baseline, kind, owner)}"
         if kind == "team":
             index = next(i for i, t in enumerate(teams) if t.id == owner)
             team_spec = teams[index]
             grid = _grid(part.changes, end_cap_s)
-            pieces = [(a, b, part.model(part.active(a), a, None, f"{where} from {_instant_words(a, launch_s)}")
+            pieces = [(a, b, part.model(part.active(a), a, f"{where} from {_instant_words(a, launch_s)}")
                        .teams[owner]) for a, b in zip(grid, [*grid[1:], end_cap_s], strict=True)]
             timeline = spliced_timeline(pieces, run_start, end_cap_s, where)
             for training in scenario.trainings:
                 if training.team == owner:
-                    timeline = training_removed(timeline, training, baseline.teams[owner], launch_s, run_start,
+                    timeline = training_removed(timeline, training, model.teams[owner], launch_s, run_start,
                                                 f"scenario {name!r} · training {training.name!r}")
             teams[index] = dataclasses.replace(team_spec, timeline=timeline)
             continue
@@ -301,11 +300,6 @@ def compile_launch(baseline: Workflow, model: Workflow, scenario: Scenario, clas
                       for b in scenario.backfills)
     steps.sort(key=lambda s: s.at_s)
     return LaunchPlan(tuple(steps), backfills), nodes, teams
-
-
-def _static_part(baseline: Workflow, change: Change) -> tuple[str, str] | None:
-    """The part of a static change, when it has one that timed changes could share (else None)."""
-    return change_part(baseline, change.target, change.path)
 
 
 def _owner_name(baseline: Workflow, kind: str, owner: str) -> str:

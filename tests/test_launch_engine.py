@@ -277,3 +277,20 @@ def test_the_run_estimate_counts_a_plans_backfill_items():
     without = scenario_load(workflow, compile_run(workflow, None, settings(48)))
     with_it = scenario_load(workflow, compile_run(workflow, plan(backfills=[backfill]), settings(48)))
     assert with_it.arrivals - without.arrivals == pytest.approx(5_000, rel=1e-9)
+
+
+def test_static_changes_on_a_timed_part_are_kept():
+    """A static surge and a timed rate change on one source: the plan's pieces start from the statically changed
+    source, so the surge stays, and with the timed change after the horizon the spec is the static one's."""
+    from flowmodel.nodes import Surge
+
+    workflow = single_stage(30.0, FIXED_MINUTE, 3)
+    workflow.nodes["reports"].surges.append(Surge(start_hour=2, duration_hours=3, multiplier=2.0, label="viral"))
+    static = Change("reports", "surges.viral.multiplier", "set", 3.0)
+    later = compile_run(workflow, plan(static, Change("reports", "rate_per_hour", "scale", 1.5, start="+100d")),
+                        settings(24))
+    assert later.nodes[0].rates == compile_run(workflow, plan(static), settings(24)).nodes[0].rates
+    assert 90.0 / HOUR in later.nodes[0].rates.rates  # the surge at ×3
+    sooner = compile_run(workflow, plan(static, Change("reports", "rate_per_hour", "scale", 2.0, start="+3h")),
+                         settings(24))
+    assert sooner.nodes[0].rates.rates[:4] == (30.0 / HOUR, 90.0 / HOUR, 180.0 / HOUR, 60.0 / HOUR)

@@ -355,3 +355,22 @@ def test_a_settled_value_that_breaks_the_model():
                                          start="+1d"))
     issue = only(workflow, "launch-value-invalid", "warning")
     assert "ES team · " in issue.message and "once settled (1.5)" in issue.message and "shrinkage" in issue.message
+
+
+@pytest.mark.parametrize("days", [0, -5, 61])
+def test_recovery_days_outside_one_to_sixty(days):
+    workflow = launch_model()
+    plan(workflow).recovery_days = days
+    issue = only(workflow, "launch-recovery-days-invalid")
+    assert f"{days!r} days" in issue.message and PLAN in issue.message
+
+
+def test_a_far_training_end_is_refused_at_once_and_a_long_one_is_summed_by_weeks():
+    workflow = launch_model()
+    team = workflow.team_by_name("EN team").id
+    plan(workflow).trainings.append(Training(name="Forever", team=team, hours_per_person=1, start="launch",
+                                             end="+10000000w"))
+    assert only(workflow, "launch-instant-invalid")
+    plan(workflow).trainings[0].end = "2190-01-01"  # a date far past the run: summed by whole weeks, no hang
+    plan(workflow).trainings[0].hours_per_person = 1e9
+    assert "training-over-capacity" in {i.rule for i in validate(workflow)}

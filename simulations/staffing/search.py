@@ -176,6 +176,11 @@ def _staffed_base(workflow: Workflow, scenario_id: str | None, settings: RunSett
     return scenario, base, settings
 
 
+def _settled_h(scenario: Scenario | None, settings: RunSettings) -> float:
+    """When a launch plan has settled (its screens run at least that long); 0 for a static scenario."""
+    return settled_hours(scenario, settings) if scenario is not None and scenario.is_launch_plan() else 0.0
+
+
 def settled_model(workflow: Workflow, scenario: Scenario | None, base: Workflow) -> Workflow:
     """What the analytic first guess staffs: for a launch plan, its static model with every lasting, unscoped timed
     change applied at its settled value (a launch is staffed from where it settles, and the simulation raises
@@ -207,7 +212,7 @@ def check_minimality(workflow: Workflow, scenario_id: str | None, roster: Roster
     executor = executor or make_executor()
     evaluator = Evaluator(base, targets, executor, None, None, 10_000, launch_remainder(scenario))
     search = _Search(base, targets, settings, evaluator, team_shifts(base, targets.day_groups),
-                     getattr(executor, "jobs", 1), math.inf)
+                     getattr(executor, "jobs", 1), math.inf, _settled_h(scenario, settings))
     staffed = [v for v in search.judged if roster[v.key] > 0]
     with executor.kept_workers():
         reference = search.screen_batch([dict(roster)], "minimality")[0]
@@ -249,9 +254,8 @@ def recommend_staffing(workflow: Workflow, scenario_id: str | None = None, targe
                           "the other targets are staffed")
     executor = executor or make_executor()
     evaluator = Evaluator(base, staffed, executor, on_progress, cancel, max_evaluations, launch_remainder(scenario))
-    settled = settled_hours(scenario, settings) if scenario is not None and scenario.is_launch_plan() else 0.0
     search = _Search(base, staffed, settings, evaluator, variables, getattr(executor, "jobs", 1), time_budget_s,
-                     settled)
+                     _settled_h(scenario, settings))
     plan.screen_settings = search.screen
     for v in variables:
         if not search.observed[v.key]:

@@ -187,6 +187,16 @@ def test_the_launch_is_stored_on_enter_only_when_it_is_an_instant(launch_window,
     assert _scenario(launch_window).launch == "" and settings.launch.text() == ""
 
 
+def test_recovery_days_are_stored_while_the_launch_text_is_invalid(launch_window, qtbot):
+    panel = launch_window.scenarios
+    panel.tabs.setCurrentWidget(panel.tabs.widget(1))
+    settings = panel.launch_page.settings
+    _type(qtbot, settings.launch, "soon")
+    qtbot.keyClick(settings.recovery_days, Qt.Key.Key_Up)
+    assert _scenario(launch_window).recovery_days == 4 and _scenario(launch_window).launch == ""
+    assert settings.problem.isVisibleTo(panel)
+
+
 def test_add_edit_and_remove_a_backfill_each_one_undo_step(launch_window, qtbot):
     panel, workflow = launch_window.scenarios, launch_window.document.workflow
     backfills = panel.launch_page.backfills

@@ -1,15 +1,18 @@
 """The launch plan's estimate under its timeline: backlog peaks and time back in SLA, in a blink, before any run.
 
 Rules: the estimate (:mod:`simulations.analytic.launch_estimate`) is recomputed a moment after the last edit
-(debounced, so typing does not stall the window), only for a launch plan; a plan the engine would refuse shows the
-reason instead. The note says it is an estimate: the run's figures are the simulation's.
+(debounced), only for a launch plan, on a worker thread with a copy of the workflow, so the window never waits
+for it; an answer for an older edit is dropped. A plan the engine would refuse shows the reason instead. The note
+says it is an estimate: the run's figures are the simulation's.
 """
 
 from __future__ import annotations
 
+import html
 import math
+import threading
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from flowmodel.errors import FlowmodelError
@@ -50,6 +53,9 @@ def estimate_lines(estimate: LaunchEstimate) -> list[str]:
 class LaunchEstimateNote(QLabel):
     """A word-wrapped note with the selected launch plan's estimate (see the module rules)."""
 
+    #: (edit generation, rich text) from the worker thread; delivered on the UI thread.
+    answered = Signal(int, str)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
@@ -60,10 +66,13 @@ class LaunchEstimateNote(QLabel):
         self._timer.timeout.connect(self.refresh)
         self._workflow: Workflow | None = None
         self._scenario: Scenario | None = None
+        self._generation = 0
+        self.answered.connect(self._show_answer)
         self.hide()
 
     def show_scenario(self, workflow: Workflow, scenario: Scenario | None) -> None:
         self._workflow, self._scenario = workflow, scenario
+        self._generation += 1
         if scenario is None or not scenario.is_launch_plan():
             self._timer.stop()
             self.hide()
@@ -71,16 +80,31 @@ class LaunchEstimateNote(QLabel):
         self._timer.start()
 
     def refresh(self) -> None:
-        """Compute and show the estimate now (the debounce timer calls this)."""
+        """Start the estimate of what is shown now (the debounce timer calls this)."""
         workflow, scenario = self._workflow, self._scenario
         if workflow is None or scenario is None or not scenario.is_launch_plan():
             self.hide()
             return
+        model = workflow.copy()  # the worker reads its own copy while the planner edits on
+        plan = model.scenarios.get(scenario.id, scenario)
+        generation = self._generation
+        threading.Thread(target=self._work, args=(generation, model, plan), daemon=True,
+                         name="launch-estimate").start()
+
+    def _work(self, generation: int, workflow: Workflow, scenario: Scenario) -> None:
         try:
             lines = estimate_lines(estimate_launch(workflow, scenario))
-            body = "<br>".join(f"• {line}" for line in lines)
-            self.setText(f"<b>Estimate</b> <span style='color:#666'>(fluid, no simulation — run for the "
-                         f"figures)</span><br>{body}")
+            body = "<br>".join(f"• {html.escape(line)}" for line in lines)
+            text = (f"<b>Estimate</b> <span style='color:#666'>(fluid, no simulation — run for the "
+                    f"figures)</span><br>{body}")
         except FlowmodelError as error:
-            self.setText(f"<b>Estimate</b> <span style='color:#666'>unavailable: {error.message}</span>")
+            text = f"<b>Estimate</b> <span style='color:#666'>unavailable: {html.escape(error.message)}</span>"
+        except Exception:  # a fault of the estimate must not take the note (or a thread) down loudly
+            text = "<b>Estimate</b> <span style='color:#666'>unavailable: the estimate stopped unexpectedly</span>"
+        self.answered.emit(generation, text)
+
+    def _show_answer(self, generation: int, text: str) -> None:
+        if generation != self._generation:
+            return  # an older edit's answer
+        self.setText(text)
         self.show()

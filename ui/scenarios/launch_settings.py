@@ -66,13 +66,14 @@ class LaunchSettings(QWidget):
 
     def show_scenario(self, workflow: Workflow, scenario: Scenario | None) -> None:
         """Show ``scenario``'s settings (never pushes a command)."""
+        same = scenario is not None and scenario.id == self.scenario_id
         self.workflow, self.scenario_id = workflow, scenario.id if scenario is not None else None
         self.setEnabled(scenario is not None)
         for widget, value in ((self.launch, scenario.launch if scenario else ""),
                               (self.recovery_days, scenario.recovery_days if scenario else 3)):
             widget.blockSignals(True)
             if isinstance(widget, QLineEdit):
-                if not widget.hasFocus() or not self.problem.isVisible():
+                if not (same and self.problem.isVisible()):  # an invalid launch being typed stays shown
                     widget.setText(str(value))
             else:
                 widget.setValue(int(value))
@@ -86,10 +87,12 @@ class LaunchSettings(QWidget):
         return problem
 
     def store(self) -> None:
-        """Push the settings shown when they are valid and differ from the scenario's."""
-        if self.workflow is None or self.scenario_id not in self.workflow.scenarios or self._check():
+        """Push the settings shown that differ from the scenario's: the launch when it is valid (an invalid one
+        keeps the scenario's), the recovery days always — so a turn of the spin box is never lost."""
+        if self.workflow is None or self.scenario_id not in self.workflow.scenarios:
             return
         scenario = self.workflow.scenarios[self.scenario_id]
-        launch, days = self.launch.text().strip(), self.recovery_days.value()
+        launch = scenario.launch if self._check() else self.launch.text().strip()
+        days = self.recovery_days.value()
         if (launch, days) != (scenario.launch, scenario.recovery_days):
             self.undo_stack.push(SetLaunchCommand(self.workflow, scenario.id, launch, days))
