@@ -18,13 +18,14 @@ Rules:
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
 from flowmodel.errors import ModelError
+from flowmodel.launch import run_start
 from flowmodel.nodes import WEEKDAYS, Source
 from flowmodel.run_settings import RunSettings
 from flowmodel.teams import Team
@@ -34,16 +35,9 @@ QUARTERS = 4
 
 
 def horizon_start(settings: RunSettings) -> datetime:
-    """The UTC instant of hour 0 (raises :class:`ModelError` for a start the engine would refuse too)."""
-    try:
-        day = date.fromisoformat(str(settings.start_date))
-    except ValueError:
-        raise ModelError(f"the start date {settings.start_date!r} is not a date", where="run settings · start_date",
-                         hint="write a date such as 2026-01-05") from None
-    if settings.start_weekday not in range(7):
-        raise ModelError("the start weekday is 0 (Monday) to 6 (Sunday)", where="run settings · start_weekday")
-    first = day - timedelta(days=day.weekday()) + timedelta(days=settings.start_weekday)
-    return datetime(first.year, first.month, first.day, tzinfo=UTC)
+    """The UTC instant of hour 0 (:func:`flowmodel.launch.run_start`; a :class:`ModelError` for a start the engine
+    would refuse too)."""
+    return run_start(settings)
 
 
 def zone(name: str, where: str) -> ZoneInfo:

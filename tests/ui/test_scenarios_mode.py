@@ -107,3 +107,20 @@ def test_the_change_list_edits_changes_and_marks_one_that_cannot_apply(window):
     window.undo_stack.undo()
     assert workflow.scenarios[scenario.id].changes[0].path == "handle_time.mean"
     assert "cannot apply" not in panel.changes.item(0, CHANGE).toolTip()
+
+
+def test_scenario_mode_shows_a_launch_plan_where_it_settles(window, qtbot):
+    from flowmodel.launch import Ramp, Scope
+    from flowmodel.scenarios import Change
+
+    stage = _stage(window)
+    scenario = window.document.workflow.scenarios[window.scenarios.new_scenario().id]
+    scenario.launch = "+1d"
+    scenario.changes = [
+        Change(stage.id, "handle_time.mean", "add", 1.0, start="launch", ramp=Ramp(4.0, "linear", 48)),
+        Change(stage.id, "handle_time.mean", "add", 10.0, start="launch", end="+2d"),
+        Change(stage.id, "handle_time.mean", "add", 100.0, start="launch", scope=Scope(languages=["es"]))]
+    window.scenarios.mode_button.click()
+    assert window.property_banner.text() == ("Editing scenario 'Scenario' (timed changes at their settled values) "
+                                             "— baseline unchanged")
+    assert window.scenario_mode.shown_item(stage.id).handle_time.mean == 6.0  # 5 + the lasting change, settled

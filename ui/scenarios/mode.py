@@ -15,6 +15,7 @@ Rules:
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -90,19 +91,26 @@ class ScenarioMode(QObject):
 
     def banner_text(self) -> str:
         scenario = self.scenario
-        return f"Editing scenario '{scenario.name}' — baseline unchanged" if self.active and scenario else ""
+        if not (self.active and scenario):
+            return ""
+        settled = " (timed changes at their settled values)" if scenario.is_launch_plan() else ""
+        return f"Editing scenario '{scenario.name}'{settled} — baseline unchanged"
 
     # -- what is shown ---------------------------------------------------------------------------
     def shown_workflow(self) -> Workflow | None:
-        """The baseline with the scenario's (applicable) changes, or the baseline when the mode is off."""
+        """The baseline with the scenario's (applicable) changes, or the baseline when the mode is off. A launch
+        plan shows where it settles: its lasting, unscoped timed changes at their settled values (those that end
+        or apply to some items only are left to the timeline)."""
         if not self.active or self.workflow is None:
             return self.workflow
         if self._shown is None:
             shown = self.workflow.copy()
             for change in self.scenario.changes:
+                if change.is_scoped() or change.end.strip():
+                    continue
                 try:
                     trial = shown.copy()
-                    apply_change(trial, change)
+                    apply_change(trial, dataclasses.replace(change, start="", ramp=None))
                 except ModelError:
                     continue
                 shown = trial
