@@ -170,6 +170,16 @@ def instant_seconds(text: str, launch_s: float, run_start: datetime, where: str)
     return (value - run_start).total_seconds()
 
 
+def change_window(change: Any, launch_s: float, run_start: datetime, where: str) -> tuple[float, float, float]:
+    """(start, end, ramp end) of a change in seconds from the run's start: an empty start is the run's start, an
+    empty end never comes (``inf``), a ramp ends when it has settled (:func:`ramp_length_h`; the start without
+    one). The one statement of the rule the engine's compile and the staffing periods share."""
+    start = instant_seconds(change.start, launch_s, run_start, f"{where} · start") if change.start.strip() else 0.0
+    end = instant_seconds(change.end, launch_s, run_start, f"{where} · end") if change.end.strip() else math.inf
+    ramp = change.ramp
+    return start, end, start + ramp_length_h(ramp.shape, ramp.hours) * 3600.0 if ramp is not None else start
+
+
 def ramp_operand(launch_value: Any, settled: Any, shape: str, hours: float, elapsed_h: float) -> Any:
     """The ramp's operand ``elapsed_h`` hours after its start (element-wise for lists of numbers)."""
     if isinstance(settled, list) and isinstance(launch_value, list):

@@ -16,10 +16,11 @@ A period that is empty or starts before the run's own warm-up ends is refused wi
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 from flowmodel.errors import ModelError
-from flowmodel.launch import instant_seconds, launch_seconds, ramp_length_h, run_start
+from flowmodel.launch import change_window, instant_seconds, launch_seconds, run_start
 from flowmodel.run_settings import RunSettings
 from flowmodel.scenarios import Scenario
 
@@ -38,12 +39,8 @@ def settled_hours(scenario: Scenario, settings: RunSettings) -> float:
     for change in scenario.changes:
         if change.is_static():
             continue
-        begin = instant_seconds(change.start, launch_s, start, where) if change.start.strip() else 0.0
-        latest = max(latest, begin)
-        if change.end.strip():
-            latest = max(latest, instant_seconds(change.end, launch_s, start, where))
-        if change.ramp is not None:
-            latest = max(latest, begin + ramp_length_h(change.ramp.shape, change.ramp.hours) * 3600.0)
+        begin, end, ramp_end = change_window(change, launch_s, start, where)
+        latest = max(latest, begin, ramp_end, end if math.isfinite(end) else begin)
     for backfill in scenario.backfills:
         latest = max(latest, instant_seconds(backfill.start, launch_s, start, where) + backfill.spread_hours * 3600.0)
     for training in scenario.trainings:

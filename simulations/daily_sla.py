@@ -7,8 +7,10 @@ Rules: an item is counted on the day its SLA falls due (run days of 24 h from th
 met it or not — the share of the items due that day that were decided (or, on the wait clock, picked up) in
 time. Each item is judged once, exactly as the run's overall attainment judges it: when its review ends
 (decision clock) or starts (wait clock); an item that expires in the queue is a miss; an item still at the stage
-when the run ends is a miss on its due day if that has passed, and is left out otherwise. So every day that
-ends by the end of the run is complete: no item due that day is still unknown.
+when the run ends is a miss on its due day if that has passed, and is left out otherwise. An item still
+upstream when the run ends (in a classifier, a delay or an earlier stage) is not counted at this stage, as the
+run's overall attainment does not count it either; so a day's share is complete for the items that reached the
+stage, and the last days of an overloaded run can look better than they were.
 """
 
 from __future__ import annotations

@@ -38,9 +38,9 @@ from flowmodel.launch import (
     RAMP_STEP_H,
     Backfill,
     Training,
+    change_window,
     instant_seconds,
     launch_seconds,
-    ramp_length_h,
     ramp_operand,
 )
 from flowmodel.launch_fields import NOT_TIMEABLE_HINT, SCOPED_PARTS, change_part, timing_problem
@@ -109,15 +109,12 @@ class _Timed:
 
 
 def _timed(change: Change, launch_s: float, run_start: datetime, where: str) -> _Timed:
-    start_s = instant_seconds(change.start, launch_s, run_start, f"{where} · start") if change.start.strip() else 0.0
-    end_s = instant_seconds(change.end, launch_s, run_start, f"{where} · end") if change.end.strip() else math.inf
+    if change.ramp is not None:
+        _check_ramp(change, where)
+    start_s, end_s, ramp_end = change_window(change, launch_s, run_start, where)
     if end_s <= start_s:
         raise ModelError("the change ends before it starts", where=f"{where} · end",
                          hint="move its end after its start")
-    ramp = change.ramp
-    if ramp is not None:
-        _check_ramp(change, where)
-    ramp_end = start_s + ramp_length_h(ramp.shape, ramp.hours) * 3600.0 if ramp is not None else start_s
     return _Timed(change, start_s, end_s, ramp_end)
 
 

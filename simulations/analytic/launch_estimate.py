@@ -6,7 +6,8 @@ Rules (an approximation of the engine, stated so it can be checked against it):
 - Hours are the run's hours from its start. Each hour uses what is in force at its start: the sources' mixes,
   stage handle times and node routing after the plan's steps up to then; arrivals are the rate table's exact
   expected count in the hour; a backfill adds its items evenly over its spread (all in its first hour when it
-  has none).
+  has none; the items of a spread that began before the run enter in its first hour, as the engine injects them
+  at its start).
 - Flow: per item class, the visits to every node follow from the routing of the hour by the traffic equations
   (v = e (I − P)⁻¹), with no travel time — work reaches every stage in the hour it entered the workflow.
 - Capacity: each team's available reviewer-hours in the hour (its compiled capacity timeline, so rosters,
@@ -16,7 +17,7 @@ Rules (an approximation of the engine, stated so it can be checked against it):
   ``priority`` discipline the hours go to the work of the highest rank first, so each rank has its own backlog;
   other disciplines are one first-come queue.
 - Waits: in an hour that ends with no backlog ahead of the item, the M/M/c wait on the stage's reviewers c
-  (what its teams gave it plus what they had left, rounded down): P(wait > t) = C·e^{−t/m}, with C Erlang C's
+  (what its teams gave it plus what they had left, rounded): P(wait > t) = C·e^{−t/m}, with C Erlang C's
   P(all busy) at the stage's whole load and m Cobham's conditional mean 1 / (cμ (1 − σ₋)(1 − σ₊)) — σ₋ and σ₊
   the loads of the higher ranks and of its own rank and higher over c (one rank at a first-come stage, where
   this is Erlang C's own e^{−(cμ − λ)t}); otherwise the fluid delay — an arrival at mid-hour waits
@@ -208,6 +209,7 @@ def _backfill_entries(spec: RunSpec, hours: int) -> dict[tuple[int, int], np.nda
             per_hour[int(start // HOUR_S)] += backfill.items
         else:
             rate = backfill.items / backfill.spread_s
+            per_hour[0] += rate * max(0.0, min(0.0, backfill.start_s + backfill.spread_s) - backfill.start_s)
             end = min(backfill.start_s + backfill.spread_s, spec.horizon_s)
             for h in range(int(start // HOUR_S), min(hours, math.ceil(end / HOUR_S))):
                 per_hour[h] += rate * max(0.0, min(end, (h + 1) * HOUR_S) - max(start, h * HOUR_S))
