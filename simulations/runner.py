@@ -8,7 +8,9 @@ Rules:
   the same random numbers in every scenario and a scenario identical to the reference gives deltas of
   exactly zero.
 - A run with a launch plan among its scenarios gives the others (the baseline) that plan's launch instant
-  (:func:`launch_reference`), so launch metrics and daily SLA series exist on both sides of a comparison.
+  (:func:`launch_reference`), so launch metrics and daily SLA series exist on both sides of a comparison. With
+  several plans of different launch instants, the baseline's instant-relative metrics (recovery, peak after
+  launch) are the first plan's: compare such plans with each other, or run each against the baseline.
 - Every scenario is compiled (and so validated) before any replication starts: a broken scenario fails
   the whole run at once rather than after the others have run for minutes.
 - Then the run is estimated (:mod:`simulations.run_budget`: events, wall time, peak memory on the
