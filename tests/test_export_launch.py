@@ -28,7 +28,7 @@ from reports.launch import (
     recovery_text,
     short_label,
 )
-from reports.launch_charts import daily_sla, launch_backlog
+from reports.launch_charts import daily_sla, launch_backlog, sla_limits
 from reports.report_html import report_html
 from reports.xlsx_export import export_xlsx
 from simulations.aggregate import MetricSummary
@@ -221,14 +221,27 @@ def test_launch_charts_mark_the_launch_and_the_target(run):
     assert [line.get_xdata()[0] for line in ax.lines if line.get_linestyle() == "-" and
             len(line.get_xdata()) == 2 and line.get_xdata()[0] == line.get_xdata()[1]] == [0.0]  # the launch
     assert any(line.get_linestyle() == "--" and list(line.get_ydata()) == [90.0, 90.0] for line in ax.lines)
-    assert any("Launch; longer checklist" in t.get_text() for t in ax.texts)
+    assert [t.get_text() for t in ax.texts] == ["launch 1"]  # the plan's step at the launch, numbered
+    assert any(line.get_label().startswith("1 Launch; longer checklist") for line in ax.lines)  # named in the legend
     assert ax.get_xlim() == (-1.0, 4.0)  # the whole run, in days from the launch
     assert "days from launch" in ax.get_xlabel()
     figure = Figure()
     ax = figure.subplots()
     launch_backlog(ax, run, [PLAN_ID])
-    assert [line.get_label() for line in ax.lines if not line.get_label().startswith("_")] == ["Tier 1"]
-    assert any("Launch; longer checklist" in t.get_text() for t in ax.texts)
+    assert next(line.get_label() for line in ax.lines if not line.get_label().startswith("_")) == "Tier 1"
+    assert [t.get_text() for t in ax.texts] == ["launch 1"]
+
+
+def test_the_daily_sla_axis_zooms_to_the_dip_and_the_target(run):
+    assert sla_limits(85.1, 90.0) == (80.1, 100.0) and sla_limits(97.0, 90.0) == (85.0, 100.0)
+    assert sla_limits(3.0, 90.0) == (0.0, 100.0) and sla_limits(96.0, None) == (91.0, 100.0)
+    figure = Figure()
+    ax = figure.subplots()
+    daily_sla(ax, run, [PLAN_ID])
+    lowest = min(min(line.get_ydata()) for line in ax.lines if line.get_label() == "Tier 1 · P2")
+    bottom, top = ax.get_ylim()
+    assert bottom == pytest.approx(min(lowest, 90.0) - 5.0) and top == pytest.approx(100.5)
+    assert all(t.get_rotation() == 0 and len(t.get_text()) <= 12 for t in ax.texts)  # short, level mark labels
 
 
 def test_key_figures_and_findings_carry_the_launch(comparison, static_comparison, tmp_path):

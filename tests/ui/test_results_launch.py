@@ -38,11 +38,11 @@ def test_a_launch_run_shows_the_launch_charts_first(launch_view, qtbot):
     assert sla.get_title(loc="left") == "Daily SLA attainment (95 % CI band)"
     assert "days from launch" in sla.get_xlabel() and "days from launch" in backlog.get_xlabel()
     assert any(line.get_linestyle() == "--" and list(line.get_ydata()) == [90.0, 90.0] for line in sla.lines)
-    for ax in (sla, backlog):  # the launch line and the plan's step, labelled
+    for ax in (sla, backlog):  # the launch line and the plan's step, numbered and named in the legend
         assert any(list(line.get_xdata()) == [0.0, 0.0] for line in ax.lines)
-        assert any(text.get_text().strip().startswith("Launch; longer checklist") for text in ax.texts)
-    assert [line.get_label() for line in sla.lines if not line.get_label().startswith("_")] == ["Tier 1 · P2",
-                                                                                              "target"]
+        assert [text.get_text() for text in ax.texts] == ["launch 1"]
+    labels = [line.get_label() for line in sla.lines if not line.get_label().startswith("_")]
+    assert labels[:2] == ["Tier 1 · P2", "target"] and labels[2].startswith("1 Launch; longer checklist")
 
 
 def test_the_headline_says_the_recovery_and_the_peak(launch_view):
@@ -100,5 +100,16 @@ def test_the_comparison_charts_start_with_the_worst_targets_daily_sla(launch_vie
     assert keys == ["launch_sla", "total_backlog", "sla", "team_utilisation"]
     ax = view.comparison.chart.figure_.axes[0]
     assert ax.get_title(loc="left") == "Daily SLA: Tier 1 · P2 (95 % CI)"
-    assert [line.get_label() for line in ax.lines if not line.get_label().startswith("_")] == [
+    assert [line.get_label() for line in ax.lines if not line.get_label().startswith("_")][:3] == [
         "Baseline", PLAN, "target"]
+
+
+def test_the_results_screenshot_runs_a_launch_example_over_its_own_horizon():
+    from ui.results.screenshot import SHORT_DAYS, run_days
+
+    plan = launch_workflow()
+    assert run_days(plan, None) is None  # the example's own horizon: its backfill and later weeks show
+    assert run_days(plan, 21.0) == 21.0
+    static = launch_workflow()
+    static.scenarios.clear()
+    assert run_days(static, None) == SHORT_DAYS

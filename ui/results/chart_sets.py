@@ -27,6 +27,9 @@ def sla_height(run: RunResult, scenarios: int) -> int:
     return max(MINIMUM_CHART.height(), SLA_FRAME_PX + rows * (scenarios * SLA_BAR_PX + SLA_ROW_GAP_PX))
 
 
+LAUNCH_SLA_HEIGHT = 340  # logical px: the legend's rows (lines, target, numbered plan steps) fit under the axes
+
+
 def _one(draw):
     """A draw function on a figure's single axes."""
     def on_figure(figure: Figure) -> None:
@@ -36,7 +39,8 @@ def _one(draw):
 
 def scenario_charts(run: RunResult, scenario_id: str) -> list[ChartSpec]:
     """The results view's charts of one scenario (its launch charts first when it has launch results)."""
-    launch = [ChartSpec("launch_sla", _one(lambda ax: launch_charts.daily_sla(ax, run, [scenario_id]))),
+    launch = [ChartSpec("launch_sla", _one(lambda ax: launch_charts.daily_sla(ax, run, [scenario_id])),
+                        LAUNCH_SLA_HEIGHT),
               ChartSpec("launch_backlog", _one(lambda ax: launch_charts.launch_backlog(ax, run, [scenario_id])))] \
         if any(r.scenario_id == scenario_id for r in launch_results(run)) else []
     return [
@@ -62,7 +66,7 @@ def comparison_charts(run: RunResult, scenario_ids: list[str]) -> list[ChartSpec
     ids = list(scenario_ids)
     worst = _worst_target(run, ids)
     launch = [ChartSpec("launch_sla", _one(lambda ax: launch_charts.daily_sla(
-        ax, run, ids, scope_ids=[worst[0]], title=f"Daily SLA: {worst[1]} (95 % CI)")))] \
+        ax, run, ids, scope_ids=[worst[0]], title=f"Daily SLA: {worst[1]} (95 % CI)")), LAUNCH_SLA_HEIGHT)] \
         if worst is not None else []
     return [
         *launch,
