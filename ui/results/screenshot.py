@@ -1,8 +1,9 @@
 """Render the results and comparison views of a short run of an example to PNGs (run under Xvfb).
 
-Usage: ``python -m ui.results.screenshot [OUT_FOLDER] [--example=FILE.flow.json]`` writes ``results.png`` and
-``comparison.png``. The example (hate speech unless named) runs its baseline and scenarios (14 days, 6
-replications) through the run panel,
+Usage: ``python -m ui.results.screenshot [OUT_FOLDER] [--example=FILE.flow.json] [--days=N]`` writes
+``results.png`` and ``comparison.png``. The example (hate speech unless named) runs its baseline and scenarios
+(6 replications) through the run panel: over ``--days`` when given, else over the example's own horizon and
+warm-up when it holds a launch plan (its backfill and later weeks are the point), else over 14 days;
 exactly as a planner would; the results dock is then floated at a fixed size (``--size=WIDTHxHEIGHT``,
 default 1800×950) and grabbed once its charts, rendered in the background, are shown; the results tab shows
 the last scenario (a launch plan's launch charts when it is one).
@@ -23,6 +24,7 @@ from ui.main_window import EXAMPLES_FOLDER, MainWindow
 
 EXAMPLE = "hate_speech_policy_change.flow.json"
 VIEW_SIZE = (1800, 950)
+SHORT_DAYS = 14.0
 
 
 def settle(app: QApplication, charts, seconds: float = 0.6) -> None:
@@ -35,7 +37,15 @@ def settle(app: QApplication, charts, seconds: float = 0.6) -> None:
     app.processEvents()
 
 
-def render(folder: Path, size: tuple[int, int] = VIEW_SIZE, example: str = EXAMPLE) -> None:
+def run_days(workflow, days: float | None) -> float | None:
+    """The horizon to run in days: ``days`` if given, else none (the example's own) for a launch plan, else 14."""
+    if days is not None:
+        return days
+    return None if any(s.launch for s in workflow.scenarios.values()) else SHORT_DAYS
+
+
+def render(folder: Path, size: tuple[int, int] = VIEW_SIZE, example: str = EXAMPLE,
+           days: float | None = None) -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as scratch:
         window = MainWindow(QSettings(str(Path(scratch) / "s.ini"), QSettings.Format.IniFormat),
@@ -45,7 +55,10 @@ def render(folder: Path, size: tuple[int, int] = VIEW_SIZE, example: str = EXAMP
             raise SystemExit(window.last_error)
         panel = window.run_panel
         settings = panel.settings()
-        settings.horizon_hours, settings.warmup_hours, settings.replications = 14 * 24.0, 24.0, 6
+        horizon_days = run_days(window.document.workflow, days)
+        if horizon_days is not None:
+            settings.horizon_hours, settings.warmup_hours = horizon_days * 24.0, 24.0
+        settings.replications = 6
         panel.set_settings(settings)
         panel.tick([BASELINE_ID, *window.document.workflow.scenarios])
         done = QEventLoop()
@@ -74,4 +87,5 @@ if __name__ == "__main__":
     arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
     options = dict(a[2:].split("=", 1) for a in sys.argv[1:] if a.startswith("--") and "=" in a)
     width, height = (int(v) for v in options["size"].split("x")) if "size" in options else VIEW_SIZE
-    render(Path(arguments[0]) if arguments else Path("docs"), (width, height), options.get("example", EXAMPLE))
+    render(Path(arguments[0]) if arguments else Path("docs"), (width, height), options.get("example", EXAMPLE),
+           float(options["days"]) if "days" in options else None)
