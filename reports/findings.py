@@ -256,28 +256,36 @@ def duration_text(seconds: float) -> str:
 def headline(comparison: Comparison, position: int) -> str:
     """One line a planner reads before any chart: the scenario's biggest SLA change, the backlog at the end
     and the mean time to decision, reference → scenario, e.g. ``Hate-speech change (against Baseline): Tier 1
-    review · P1 SLA 85.6 % → 0 %, backlog at end 725 → 41,453, time to decision 4.5 min → 3.2 d``."""
+    review · P1 SLA 85.6 % → 0 %, backlog at end 725 → 41,453, time to decision 4.5 min → 3.2 d``. A figure that
+    reads the same in both is left out; if all do, the line says the key figures are unchanged."""
     scenario = comparison.scenarios[position]
-    parts: list[str] = []
+    parts: list[tuple[str, str]] = []  # (reference, scenario) as read
+    names: list[str] = []
     sla = [f for f in comparison.figures if f.metric == "sla_attainment_share" and f.deltas[position] is not None
            and math.isfinite(f.deltas[position].delta_mean)]
     if sla:
         worst = max(sla, key=lambda f: abs(f.deltas[position].delta_mean))
         delta = worst.deltas[position]
-        parts.append(f"{worst.scope_name} SLA {value_text(delta.baseline_mean, worst.unit)} → "
-                     f"{value_text(delta.scenario_mean, worst.unit)}")
+        names.append(f"{worst.scope_name} SLA")
+        parts.append((value_text(delta.baseline_mean, worst.unit), value_text(delta.scenario_mean, worst.unit)))
     for metric, words in (("in_queue_end_count", "backlog at end"), ("time_to_decision_mean_s", "time to decision")):
         delta = next((f.deltas[position] for f in comparison.figures
                       if f.scope_kind == "system" and f.metric == metric), None)
         if delta is None or not math.isfinite(delta.delta_mean):
             continue
+        names.append(words)
         if metric.endswith("_s"):
-            parts.append(f"{words} {_readable_duration(delta.baseline_mean)} → "
-                         f"{_readable_duration(delta.scenario_mean)}")
+            parts.append((_readable_duration(delta.baseline_mean), _readable_duration(delta.scenario_mean)))
         else:
-            parts.append(f"{words} {number(delta.baseline_mean)} → {number(delta.scenario_mean)}")
-    return (f"{scenario.name} (against {comparison.reference.name}): "
-            + (", ".join(parts) if parts else "no key figure to compare"))
+            parts.append((number(delta.baseline_mean), number(delta.scenario_mean)))
+    changed = [f"{name} {before} → {after}" for name, (before, after) in zip(names, parts, strict=True)
+               if before != after]
+    same = [f"{name} {before}" for name, (before, after) in zip(names, parts, strict=True) if before == after]
+    if changed:  # a figure that reads the same in both is no news: it never leads, and is left out
+        text = ", ".join(changed)
+    else:
+        text = f"key figures unchanged ({', '.join(same)})" if same else "no key figure to compare"
+    return f"{scenario.name} (against {comparison.reference.name}): {text}"
 
 
 def _readable_duration(seconds: float) -> str:

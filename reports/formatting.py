@@ -65,10 +65,14 @@ def summary_text(summary: MetricSummary | None, unit: DisplayUnit, *, with_unit:
     return f"{number(scaled(summary.mean, unit))} ± {number(scaled(summary.half_width, unit))}{unit_text}"
 
 
+#: Instants counted from the launch or the run's start: their change is a time, never a percentage.
+INSTANT_METRICS = frozenset(("recovery_h", "backlog_peak_after_launch_h", "launch_at_h", "phase_at_h", "run_end_h"))
+
+
 def relative_text(delta: MetricDelta) -> str:
-    """``+34 %`` or ``×17``; empty when the reference is 0 or the change is nil."""
+    """``+34 %`` or ``×17``; empty when the reference is 0, the change is nil or the figure is an instant."""
     relative = delta.relative_delta
-    if not math.isfinite(relative) or delta.delta_mean == 0:
+    if not math.isfinite(relative) or delta.delta_mean == 0 or delta.metric in INSTANT_METRICS:
         return ""
     if relative >= 9.0:
         return f"×{1.0 + relative:,.0f}"

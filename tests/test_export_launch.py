@@ -278,3 +278,24 @@ def test_the_headline_says_one_stages_priorities_with_the_same_outcome_once(run)
     line = launch_headline(dataclasses.replace(plan, recoveries=(p1, p2, held)))
     assert line.startswith(f"{PLAN}: Tier 1 · P1 and P2 not back in SLA within the horizon in 3 of 3 replications; "
                            "1 other target stayed in SLA; peak backlog")
+
+
+def test_the_headline_never_leads_with_an_unchanged_figure(comparison):
+    import re
+
+    from reports.findings import headline
+
+    text = headline(comparison, 1)
+    assert not re.search(r"(\S+ %?) → \1(,|$)", text), text
+    sla = next(f for f in comparison.figures if f.metric == "sla_attainment_share")
+    same = dataclasses.replace(comparison, figures=[
+        dataclasses.replace(f, deltas=[d if d is None else dataclasses.replace(d, scenario_mean=d.baseline_mean)
+                                       for d in f.deltas]) for f in comparison.figures])
+    assert sla.scope_name and "unchanged" in headline(same, 1) and "→" not in headline(same, 1)
+
+
+def test_an_instant_has_no_percentage_in_the_exports(comparison):
+    from reports.formatting import relative_text
+
+    peak_at = comparison.figure("stage", "Tier 1", "backlog_peak_after_launch_h").deltas[1]
+    assert relative_text(dataclasses.replace(peak_at, relative_delta=0.25, delta_mean=1.0)) == ""

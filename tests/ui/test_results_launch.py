@@ -78,6 +78,7 @@ def test_the_comparison_has_the_launch_rows_with_paired_deltas(launch_view):
     assert shown("Tier 1 · P2", "recovery_h", "Scenario value") == "8 h"
     assert shown("Tier 1 · P2", "days_below_target_count", "Metric") == "days below SLA target"
     assert shown("Tier 1 · P2", "recovered_share", "Δ") == "+0 pp"
+    assert shown("Tier 1", "backlog_peak_after_launch_h", "Δ %") == "n/a"  # an instant: no percentage
     launch_first = list(dict.fromkeys(d.metric for d in table.deltas))[:8]
     assert launch_first == ["backlog_peak_count", "backlog_peak_after_launch_h", "paid_hours_h", "on_floor_hours_h",
                             "cost", "recovery_h", "recovered_share", "days_below_target_count"]
@@ -113,3 +114,34 @@ def test_the_results_screenshot_runs_a_launch_example_over_its_own_horizon():
     static = launch_workflow()
     static.scenarios.clear()
     assert run_days(static, None) == SHORT_DAYS
+
+
+def test_recovery_rows_zero_in_every_scenario_are_hidden(launch_view):
+    import dataclasses
+
+    from ui.results.tables import without_idle_recoveries
+
+    launch_view.tabs.setCurrentWidget(launch_view.comparison)
+    deltas = launch_view.comparison.table.deltas
+    recovery = next(d for d in deltas if d.metric == "recovery_h")
+    idle = dataclasses.replace(recovery, scope_id="other", scope_name="Tier 1 · P3", baseline_mean=0.0,
+                               scenario_mean=0.0, delta_mean=0.0)
+    kept = without_idle_recoveries([*deltas, idle])
+    assert idle not in kept and recovery in kept and len(kept) == len(deltas)
+
+
+def test_the_comparison_chart_says_none_below_target_when_no_target_dipped():
+    import dataclasses
+
+    from ui.results import chart_sets
+
+    run = launch_run()
+    plan = next(r for r in launch_results(run) if r.is_plan)
+    calm = [dataclasses.replace(r, days_below=dataclasses.replace(r.days_below, mean=0.0))
+            for r in plan.recoveries if r.days_below is not None]
+    original = chart_sets.launch_results
+    chart_sets.launch_results = lambda _run: [dataclasses.replace(plan, recoveries=tuple(calm))]
+    try:
+        assert chart_sets._worst_target(run, [PLAN_ID])[1].endswith(", none below target")
+    finally:
+        chart_sets.launch_results = original

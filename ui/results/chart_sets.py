@@ -53,11 +53,15 @@ def scenario_charts(run: RunResult, scenario_id: str) -> list[ChartSpec]:
 
 
 def _worst_target(run: RunResult, scenario_ids: list[str]) -> tuple[str, str] | None:
-    """(scope id, name) of the SLA target with the most days below it after a ticked plan's launch."""
+    """(scope id, title words) of the SLA target with the most days below it after a ticked plan's launch; the
+    words say "none below target" when no target spent a day below it."""
     recoveries = [r for found in launch_results(run) if found.scenario_id in scenario_ids and found.is_plan
                   for r in found.recoveries if r.days_below is not None]
     worst = max(recoveries, key=lambda r: r.days_below.mean, default=None)  # type: ignore[union-attr]
-    return (worst.scope_id, worst.scope_name) if worst is not None else None
+    if worst is None:
+        return None
+    below = worst.days_below.mean > 0  # type: ignore[union-attr]
+    return worst.scope_id, worst.scope_name if below else f"{worst.scope_name}, none below target"
 
 
 def comparison_charts(run: RunResult, scenario_ids: list[str]) -> list[ChartSpec]:

@@ -24,7 +24,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem
 
 from reports.comparison import HOURS, DisplayUnit
-from reports.formatting import readable_duration_unit
+from reports.formatting import INSTANT_METRICS, readable_duration_unit
 from simulations.aggregate import MetricDelta, MetricSummary, paired_deltas
 from simulations.runner import RunResult
 
@@ -59,7 +59,9 @@ PLANNER_NAMES = {"in_queue_end": "items waiting at the end", "in_service_end": "
                  "paid_hours": "paid hours", "on_floor_hours": "hours on the floor (reviewing)",
                  "launch_at": "launch, from the run's start", "phase_at": "dated step, from the run's start"}
 #: Hour metrics that are instants or spans of time (read in h or d by size), unlike amounts of work (paid hours).
-CLOCK_HOURS = frozenset(("recovery_h", "backlog_peak_after_launch_h", "launch_at_h", "phase_at_h", "run_end_h"))
+CLOCK_HOURS = INSTANT_METRICS
+#: A launch's recovery figures: a target that never dipped has them all zero, a row hidden when every scenario has.
+RECOVERY_METRICS = frozenset(("recovery_h", "recovered_share", "days_below_target_count"))
 
 
 def _duration_unit(metric: str, seconds: float) -> DisplayUnit:
@@ -220,9 +222,17 @@ def comparison_deltas(run: RunResult, scenario_ids: list[str]) -> list[MetricDel
     wanted = set(KEY_METRICS)
     order = {sid: i for i, sid in enumerate(scenario_ids)}
     deltas = [d for d in paired_deltas(picked, scenario_ids[0]) if (d.scope_kind, d.metric) in wanted]
+    deltas = without_idle_recoveries(deltas)
     metric_order = {key: i for i, key in enumerate(KEY_METRICS)}
     return sorted(deltas, key=lambda d: (order[d.scenario_id], metric_order[(d.scope_kind, d.metric)],
                                          d.scope_name))
+
+
+def without_idle_recoveries(deltas: list[MetricDelta]) -> list[MetricDelta]:
+    """``deltas`` less the recovery rows of a target that is zero in every scenario (it never dipped)."""
+    moved = {(d.scope_kind, d.scope_id, d.metric) for d in deltas
+             if d.metric in RECOVERY_METRICS and (d.baseline_mean != 0 or d.scenario_mean != 0)}
+    return [d for d in deltas if d.metric not in RECOVERY_METRICS or (d.scope_kind, d.scope_id, d.metric) in moved]
 
 
 class DeltaTable:
@@ -260,6 +270,10 @@ class DeltaTable:
             if d.metric.endswith("_share"):
                 relative = _cell("", True)
                 relative.setToolTip("A change of a share is given in percentage points (Δ), not as a percentage")
+            elif d.metric in CLOCK_HOURS:
+                relative = _cell("n/a", True)
+                relative.setToolTip("An instant is counted from the launch or the run's start: its change is a "
+                                    "time (Δ), not a percentage")
             else:
                 relative = _cell(relative_text(d.relative_delta), True)
             cells = (_cell(d.scenario_name), _cell(d.scope_name), _cell(name),
