@@ -38,6 +38,7 @@ from reports.files import write_file
 from reports.findings import sla_target_text
 from reports.formatting import value_text
 from reports.launch import DAILY_SLA, has_launch
+from simulations.runner import RunResult
 
 LOG_SCALE_RATIO = 30.0
 PANELS_TALL_IN = 8.0
@@ -225,6 +226,12 @@ CHARTS: dict[str, Callable[[Comparison, float], Figure]] = {
 }
 #: The charts of the report's launch page (the other charts are on its charts pages).
 LAUNCH_CHARTS = ("sla_daily", "backlog_around_launch")
+
+
+def charts_for(run: RunResult | None) -> dict[str, Callable[[Comparison, float], Figure]]:
+    """The charts that have something to show for ``run``: all of :data:`CHARTS` for a run with launch results,
+    the others without the launch charts (they would only say "No launch in this run")."""
+    return dict(CHARTS) if has_launch(run) else {k: v for k, v in CHARTS.items() if k not in LAUNCH_CHARTS}
 
 
 def figure_bytes(figure: Figure, image_format: str, dpi: int = PRINT_DPI) -> bytes:

@@ -299,3 +299,18 @@ def test_an_instant_has_no_percentage_in_the_exports(comparison):
 
     peak_at = comparison.figure("stage", "Tier 1", "backlog_peak_after_launch_h").deltas[1]
     assert relative_text(dataclasses.replace(peak_at, relative_delta=0.25, delta_mean=1.0)) == ""
+
+
+def test_a_static_run_renders_no_launch_charts(comparison, static_comparison, monkeypatch, tmp_path, qapp):
+    from reports import charts
+    from reports.charts import CHARTS, LAUNCH_CHARTS, charts_for
+    from ui.report import pdf
+
+    assert list(charts_for(comparison.run)) == list(CHARTS)
+    assert not set(LAUNCH_CHARTS) & set(charts_for(static_comparison.run))
+    drawn: list[str] = []
+    monkeypatch.setattr(pdf, "charts_for", lambda run: {
+        name: (lambda c, w, name=name, chart=chart: (drawn.append(name), chart(c, w))[1])
+        for name, chart in charts.charts_for(run).items()})
+    pdf.export_pdf(static_comparison, tmp_path / "static.pdf")
+    assert drawn and not set(LAUNCH_CHARTS) & set(drawn)

@@ -90,3 +90,15 @@ def test_a_failed_export_is_a_message_box_and_leaves_nothing(window, qtbot, tmp_
     assert window.exports.export_chart("time_to_decision") is None
     assert len(warnings) == 1 and "use .png, .svg or .pdf" in warnings[0]
     assert not (tmp_path / "chart.gif").exists()
+
+
+def test_a_static_run_hides_the_launch_charts_entries(window, qtbot):
+    from reports.charts import LAUNCH_CHARTS
+
+    window.exports.update_enabled()
+    run_two_scenarios(window, qtbot)
+    window.exports.update_enabled()
+    for name in LAUNCH_CHARTS:
+        action = window.exports.chart_actions[name]
+        assert not action.isVisible() and not action.isEnabled()
+    assert window.exports.chart_actions["sla_attainment"].isEnabled()

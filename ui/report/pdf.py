@@ -28,7 +28,7 @@ from PySide6.QtGui import (
 )
 
 from flowmodel.workflow import Workflow
-from reports.charts import CHARTS, figure_bytes
+from reports.charts import charts_for, figure_bytes
 from reports.comparison import Comparison
 from reports.files import write_file
 from reports.report_html import CANVAS_IMAGE, chart_image, report_html
@@ -63,14 +63,15 @@ def _document(comparison: Comparison, workflow: Workflow | None, page: QSizeF) -
         data, _ = canvas_png(workflow, CANVAS_SCALE)
         document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(CANVAS_IMAGE), QImage.fromData(data))
         images.append(CANVAS_IMAGE)
-    for name, chart in CHARTS.items():
+    charts = charts_for(comparison.run)  # a static run's launch charts would only say there is no launch
+    for name, chart in charts.items():
         figure = chart(comparison, page.width() / DOC_DPI)
         if len(figure.axes) == 1:  # the report's heading names the chart: drop a single panel's own title
             figure.axes[0].set_title("", loc="left")
         image = QImage.fromData(figure_bytes(figure, "png", CHART_DPI))
         document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(chart_image(name)), image)
         images.append(chart_image(name))
-    document.setHtml(report_html(comparison, width_px, images, CHARTS))
+    document.setHtml(report_html(comparison, width_px, images, charts))
     return document
 
 

@@ -5,7 +5,8 @@ Rules:
   scenarios ticked in its Compare tab (the first ticked is the reference), in the format the file type picks.
 - "Export chart" holds one entry per report chart (:data:`reports.charts.CHARTS`) of that same comparison, as
   PNG, SVG or PDF; "Export canvas as PNG/SVG…" draws the workflow on the canvas.
-- Run-dependent entries are enabled only while a run is shown. Every dialog goes through :meth:`ask_path`
+- Run-dependent entries are enabled only while a run is shown; the launch charts' entries are shown only for a
+  run with launch results (:func:`reports.charts.charts_for`). Every dialog goes through :meth:`ask_path`
   (one method, so tests can answer it), starting beside the document (the home folder while it has no file);
   a failure is a message box naming the file, never a traceback.
 """
@@ -21,7 +22,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
 from flowmodel.errors import FlowmodelError
-from reports.charts import CHARTS, save_chart
+from reports.charts import CHARTS, charts_for, save_chart
 from ui.report.canvas_image import save_canvas
 from ui.report.export_actions import EXPORT_FILTERS, ask_export_path, comparison_of, export_comparison, start_path
 
@@ -69,9 +70,14 @@ class ExportWiring(QObject):
         self.update_enabled()
 
     def update_enabled(self) -> None:
-        shown = self.window.results.run is not None
+        run = self.window.results.run
+        shown = run is not None
         self.comparison_action.setEnabled(shown)
         self.chart_menu.setEnabled(shown)
+        available = charts_for(run)
+        for name, action in self.chart_actions.items():
+            action.setVisible(name in available)
+            action.setEnabled(shown and name in available)
         self.window.results.comparison.export_button.setEnabled(shown)
 
     # -- the question (tests answer it) ---------------------------------------------------------------
