@@ -252,8 +252,8 @@ def _scenario_info(document: dict[str, Any], workflow: Workflow | None, is_refer
     lines = [f"{line} — {c.note}" if c.note else line for line, c in zip(lines, scenario.changes, strict=True)]
     stored = [c for c in document.get("changes", []) if isinstance(c, dict)]
     if len(stored) == len(lines):  # a launch plan's timing, ramps and scopes (nothing for a plain change)
-        lines = [f"{line} · {timing}" if (timing := timing_text(c)) else line for line, c in zip(lines, stored,
-                                                                                                   strict=True)]
+        lines = [f"{line} · {timing}" if (timing := timing_text(c, workflow)) else line
+                 for line, c in zip(lines, stored, strict=True)]
     lines = plan_lines(document, workflow) + lines
     return ScenarioInfo(scenario.id, scenario.name, scenario.description, tuple(lines), is_reference)
 

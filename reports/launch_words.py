@@ -1,43 +1,80 @@
-"""A launch plan's timing in words, for the exports' lists of policy changes (no Qt).
+"""A launch plan's timing in planner words, for the scenarios panel, its lists and the exports (no Qt):
+``launch + 7 d → launch + 21 d · linear ramp over 3 d, from ×1 · es or pt``, ``from launch``,
+``until 2027-01-11 09:00``.
 
-Rules: a stored scenario document is read as plain data (the run keeps it as it was run). A change with a
-``start``, ``end``, ``ramp`` or ``scope`` gets a suffix saying when and to what it applies
-(``from launch + 2 d until launch + 9 d, ramping (learning curve, gap halves every 72 h) from 40, only
-hate_speech``); the plan's launch instant, backfills and trainings each get a line of their own. A change with
-none of these reads exactly as before.
+Rules: the one place these words are written, so the editor and the exports say them the same way. Instants read
+as :func:`flowmodel.launch.describe_instant` has them; hours read in days when whole. A ramp's launch value reads
+as the change's amount does (:func:`flowmodel.change_words.amount_text`, in the field's planner unit: ``40 s``
+for 0.6667 on a minutes field), never raw; the exports give it, the editor shows it in its own field. A stored
+scenario document is read as plain data (the run keeps it as it was run); the plan's launch instant, backfills
+and trainings each get a line of their own. A change with no start, end, ramp or scope has no timing words.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flowmodel.launch import describe_instant
+from flowmodel.change_fields import field_for
+from flowmodel.change_words import amount_text
+from flowmodel.launch import Ramp, Scope, describe_instant
+from flowmodel.scenarios import Change
 from flowmodel.workflow import Workflow
 
-SHAPE_WORDS = {"linear": "linear", "learning": "learning curve"}
+RAMP_WORDS = {"linear": "linear ramp over", "learning": "learning curve, half-life"}
 
 
-def timing_text(change: dict[str, Any]) -> str:
-    """The suffix of a timed, ramped or scoped change ("" for a plain one)."""
+def hours_words(hours: float) -> str:
+    """``3 d`` for 72 hours, ``36 h`` for 36."""
+    return f"{hours / 24:g} d" if hours >= 24 and hours % 24 == 0 else f"{hours:g} h"
+
+
+def launch_value_words(change: Change, workflow: Workflow | None = None) -> str:
+    """The ramp's launch value as the change's amount reads (``×1``, ``+40 s``, ``8 %``), "" without a ramp."""
+    if change.ramp is None:
+        return ""
+    entry = field_for(workflow if workflow is not None else Workflow(), change.target, change.path)
+    return amount_text(entry, change.op, change.ramp.launch_value).removeprefix("→ ")
+
+
+def ramp_words(ramp: Ramp, launch_value: str = "") -> str:
+    """``linear ramp over 3 d`` or ``learning curve, half-life 2 d``, then ``, from +40 s`` when given."""
+    words = f"{RAMP_WORDS.get(ramp.shape, ramp.shape)} {hours_words(ramp.hours)}"
+    return f"{words}, from {launch_value}" if launch_value else words
+
+
+def when_words(change: Change, workflow: Workflow | None = None, *, launch_value: bool = False) -> str:
+    """When and for what ``change`` holds ("" for a plain change: the whole run, every item); with
+    ``launch_value``, the ramp's starting amount too (the editor shows it in its own field)."""
     parts = []
-    start, end = str(change.get("start") or "").strip(), str(change.get("end") or "").strip()
-    if start:
+    start, end = change.start.strip(), change.end.strip()
+    if start and end:
+        parts.append(f"{describe_instant(start)} → {describe_instant(end)}")
+    elif start:
         parts.append(f"from {describe_instant(start)}")
-    if end:
+    elif end:
         parts.append(f"until {describe_instant(end)}")
-    ramp = change.get("ramp")
-    if isinstance(ramp, dict):
-        shape = str(ramp.get("shape", "linear"))
-        hours = float(ramp.get("hours", 0) or 0)
-        how = f"gap halves every {hours:g} h" if shape == "learning" else f"over {hours:g} h"
-        parts.append(f"ramping ({SHAPE_WORDS.get(shape, shape)}, {how}) from {ramp.get('launch_value')}")
-    scope = change.get("scope")
-    if isinstance(scope, dict):
-        values = [" or ".join(map(str, scope.get(k) or [])) for k in ("categories", "languages", "priorities")]
-        described = " · ".join(v for v in values if v)
-        if described:
-            parts.append(f"only {described}")
-    return ", ".join(parts)
+    if change.ramp is not None:
+        parts.append(ramp_words(change.ramp, launch_value_words(change, workflow) if launch_value else ""))
+    if change.scope is not None and not change.scope.is_everything():
+        parts.append(change.scope.describe())
+    return " · ".join(parts)
+
+
+def stored_change(change: dict[str, Any]) -> Change:
+    """A change as a run stored it (a plain dict), its ramp and scope as the model's own."""
+    ramp, scope = change.get("ramp"), change.get("scope")
+    return Change(target=str(change.get("target") or ""), path=str(change.get("path") or ""),
+                  op=str(change.get("op") or "set"), value=change.get("value"),
+                  start=str(change.get("start") or ""), end=str(change.get("end") or ""),
+                  ramp=Ramp(ramp.get("launch_value", 0.0), str(ramp.get("shape", "linear")),
+                            float(ramp.get("hours", 0) or 0)) if isinstance(ramp, dict) else None,
+                  scope=Scope(**{k: list(scope.get(k) or []) for k in ("categories", "languages", "priorities")})
+                  if isinstance(scope, dict) else None)
+
+
+def timing_text(change: dict[str, Any], workflow: Workflow | None = None) -> str:
+    """The timing words of a stored change ("" for a plain one): :func:`when_words` of it, its launch value too."""
+    return when_words(stored_change(change), workflow, launch_value=True)
 
 
 def _name(workflow: Workflow | None, target: str) -> str:

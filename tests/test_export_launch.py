@@ -264,9 +264,8 @@ def test_key_figures_and_findings_carry_the_launch(comparison, static_comparison
 def test_the_policy_changes_say_the_plans_timing(comparison, static_comparison):
     lines = next(s for s in comparison.scenarios if s.name == PLAN).changes
     assert lines[0] == "launch at the run's start + 1 d (recovery: 2 days in a row at or above each SLA target)"
-    assert lines[1].endswith("— longer checklist · from launch, ramping (learning curve, gap halves every 12 h) "
-                             "from 2.0")
-    assert lines[2].endswith("— a loaned reviewer · from launch, until launch + 1 d")
+    assert lines[1].endswith("— longer checklist · from launch · learning curve, half-life 12 h, from ×2")
+    assert lines[2].endswith("— a loaned reviewer · launch → launch + 1 d")
     assert static_comparison.scenarios[0].changes == ()
 
 
@@ -314,3 +313,17 @@ def test_a_static_run_renders_no_launch_charts(comparison, static_comparison, mo
         for name, chart in charts.charts_for(run).items()})
     pdf.export_pdf(static_comparison, tmp_path / "static.pdf")
     assert drawn and not set(LAUNCH_CHARTS) & set(drawn)
+
+
+def test_the_timing_words_are_the_editors_with_the_launch_value_in_the_fields_unit():
+    from reports.launch_words import timing_text
+    from ui.scenarios.launch_words import when_words
+
+    workflow = launch_workflow()
+    plan = next(s for s in workflow.scenarios.values() if s.name == PLAN)
+    change = dataclasses.replace(plan.changes[0], op="add", value=1.0,
+                                 ramp=dataclasses.replace(plan.changes[0].ramp, launch_value=40 / 60))
+    stored = dataclasses.asdict(change)
+    assert timing_text(stored, workflow) == when_words(change, workflow, launch_value=True) == \
+        "from launch · learning curve, half-life 12 h, from +40 s"  # 0.6667 on a minutes stage
+    assert when_words(change) == "from launch · learning curve, half-life 12 h"  # the editor's list

@@ -67,7 +67,7 @@ def entry_tooltip(entry: RunEntry, stale: bool, workflow: Workflow | None) -> st
         lines.append(f"• {scenario.get('name')}: {len(changes)} change{'s' if len(changes) != 1 else ''}")
         for c in changes:
             target = describe_target(workflow, str(c.get("target"))) if workflow is not None else c.get("target")
-            timing = timing_text(c)
+            timing = timing_text(c, workflow)
             lines.append(f"    {target} · {c.get('path')} {c.get('op')} {c.get('value')}"
                          + (f" · {timing}" if timing else ""))
         lines += [f"    {line}" for line in plan_lines(scenario, workflow)]
