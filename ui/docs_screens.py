@@ -73,7 +73,8 @@ def example_launch_plan(workflow: Workflow) -> Scenario:
 
 
 def _launch_plan_screen(app: QApplication, window: MainWindow, folder: Path) -> None:
-    """The Launch plan tab of :func:`example_launch_plan`, its volume change selected (results hidden); undone after."""
+    """The Launch plan tab of :func:`example_launch_plan`, its volume change selected (results hidden, the canvas
+    without the last run's overlay, so only the plan's estimate shows on it); undone after."""
     workflow = window.document.workflow
     plan = example_launch_plan(workflow)
     window.undo_stack.push(PutScenarioCommand(workflow, plan, f"New scenario '{plan.name}'"))
@@ -85,7 +86,9 @@ def _launch_plan_screen(app: QApplication, window: MainWindow, folder: Path) -> 
     window.scenarios.launch_page.timeline.select("change", 0)
     window.scenarios.launch_page.estimate.refresh()  # now, not after its debounce
     results_shown = window.results_dock.isVisible()
-    window.results_dock.hide()  # the canvas and the plan, not the last run's figures
+    overlay = window.results.overlay_picker.currentIndex()
+    window.results.overlay_picker.setCurrentIndex(max(window.results.overlay_picker.findData(""), 0))
+    window.results_dock.hide()  # the canvas and the plan, not the last run's figures (nor its canvas overlay)
     _settle(app)
     window.resizeDocks([window.validation_dock], [window.height() // 6], Qt.Orientation.Vertical)
     _settle(app)
@@ -93,6 +96,7 @@ def _launch_plan_screen(app: QApplication, window: MainWindow, folder: Path) -> 
     _settle(app)
     _save(window, folder / "launch_plan.png")
     window.results_dock.setVisible(results_shown)
+    window.results.overlay_picker.setCurrentIndex(overlay)
     window.undo_stack.undo()
 
 
