@@ -14,7 +14,7 @@ from flowmodel.nodes import MixEntry
 from flowmodel.scenarios import Change, Scenario
 from ui.main_window import EXAMPLES_FOLDER
 from ui.scenarios.commands import PutScenarioCommand
-from ui.scenarios.timeline import AXIS_H, KIND_COLOURS, ROW_H
+from ui.scenarios.timeline import AXIS_H, KIND_COLOURS, LAUNCH_COLOUR, LEGEND_H, ROW_H, WARMUP_TIP
 from ui.scenarios.timeline_rows import plan_rows
 
 EXAMPLE = "hate_speech_policy_change.flow.json"
@@ -71,7 +71,7 @@ def test_rows_sit_at_their_hours_from_the_run_start(plan_window):
 def test_the_timeline_draws_one_row_per_timed_item_in_its_colour(plan_window):
     timeline = _timeline(plan_window)
     assert [row.kind for row in timeline.rows()] == ["change", "change", "backfill", "training"]
-    assert timeline.height() == AXIS_H + 4 * ROW_H + 6
+    assert timeline.height() == AXIS_H + 4 * ROW_H + 6 + LEGEND_H  # a legend line names the launch and warm-up
     assert plan_window.scenarios.tabs.tabText(1) == "Launch plan (4)"
     image = timeline.grab().toImage()
     ratio = image.devicePixelRatio()
@@ -123,3 +123,32 @@ def test_a_row_tooltip_has_its_whole_label(plan_window, qtbot):
     QApplication.sendEvent(timeline, QHelpEvent(QEvent.Type.ToolTip, centre, timeline.mapToGlobal(centre)))
     qtbot.waitUntil(lambda: QToolTip.isVisible())
     assert QToolTip.text() == timeline.rows()[2].label
+
+
+def test_no_line_crosses_a_label_and_the_warm_up_band_is_explained(plan_window):
+    """A label that does not fit after its bar slides left over the launch line: its backdrop hides the line."""
+    timeline = _timeline(plan_window)
+    timeline.resize(420, timeline.height())
+    image = timeline.grab().toImage()
+    ratio = image.devicePixelRatio()
+    x = timeline.x_at(timeline.plan.launch_h)
+    crossed = [index for index, row in enumerate(timeline.rows())
+               if timeline.label_rect(row, index)[1].left() + 4 < x < timeline.label_rect(row, index)[1].right() - 4]
+    assert crossed  # the narrow timeline slides some labels over the launch line
+    for index in crossed:
+        label_y = timeline.label_rect(timeline.rows()[index], index)[1].center().y()
+        colour = image.pixelColor(int(x * ratio), int(label_y * ratio))
+        assert abs(colour.red() - LAUNCH_COLOUR.red()) + abs(colour.green() - LAUNCH_COLOUR.green()) > 60, index
+    assert timeline.plan.warmup_h > 0 and timeline.in_warmup(timeline.x_at(timeline.plan.warmup_h / 2))
+    QApplication.sendEvent(timeline, QHelpEvent(QEvent.Type.ToolTip,
+                                                QPoint(int(timeline.x_at(1.0)), int(timeline.row_rect(0).center().y())),
+                                                timeline.mapToGlobal(QPoint(0, 0))))
+    assert WARMUP_TIP in QToolTip.text()
+
+
+def test_the_backfill_and_training_lists_show_three_rows_and_the_whole_text_as_tooltip(plan_window):
+    page = plan_window.scenarios.launch_page
+    backfills = page.backfills.list
+    assert backfills.count() == 1
+    assert backfills.height() >= 3 * backfills.sizeHintForRow(0)
+    assert backfills.item(0).toolTip().startswith(backfills.item(0).text())

@@ -1,6 +1,8 @@
 """The backfill and training lists of a launch plan: one row per batch or period, with Add, Edit and Remove.
 
-Rules: a row reads in planner words ("Re-review · Tier 1 review · 5,000 items · launch + 2 d, over 2 d").
+Rules: a row reads in planner words ("Re-review · Tier 1 review · 5,000 items · launch + 2 d, over 2 d"); a
+long row is elided and its tooltip holds the whole text (and the note). The list is tall enough for
+``MIN_SHOWN_ROWS`` rows even when it holds fewer, and grows to ``MAX_SHOWN_ROWS`` before it scrolls.
 Add and Edit open the kind's dialog (:mod:`ui.scenarios.backfill_editor`, :mod:`ui.scenarios.training_editor`,
 non-modal, kept as ``dialog`` while open); OK stores through :class:`~ui.scenarios.commands.PutLaunchItemCommand`
 and Remove through :class:`~ui.scenarios.commands.RemoveLaunchItemCommand`, so each is one undo step.
@@ -34,7 +36,8 @@ from ui.scenarios.launch_words import hours_words
 from ui.scenarios.training_editor import EVERYONE, TrainingDialog
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-MAX_SHOWN_ROWS = 4
+MIN_SHOWN_ROWS = 3
+MAX_SHOWN_ROWS = 6
 ROW_PX = 20
 
 
@@ -108,12 +111,12 @@ class LaunchItemsList(QWidget):
         for item in self.items():
             row_item = QListWidgetItem(self.words(workflow, item))
             row_item.setData(ID_ROLE, item.id)
-            row_item.setToolTip(item.note or row_item.text())
+            row_item.setToolTip(row_item.text() + (f"\n{item.note}" if item.note else ""))
             self.list.addItem(row_item)
         if 0 <= row < self.list.count():
             self.list.setCurrentRow(row)
         self.list.blockSignals(False)
-        rows = min(max(self.list.count(), 1), MAX_SHOWN_ROWS)
+        rows = min(max(self.list.count(), MIN_SHOWN_ROWS), MAX_SHOWN_ROWS)
         self.list.setFixedHeight(rows * max(self.list.sizeHintForRow(0), ROW_PX) + 2 * self.list.frameWidth() + 2)
         self.add_button.setEnabled(scenario is not None)
         self._enable()
