@@ -31,7 +31,7 @@ from simulations.runner import RunResult
 
 MARK_TEXT_PT = 7.0
 SLA_MARGIN_PP = 5.0
-LEGEND_LABEL_CHARS = 40
+LEGEND_LABEL_CHARS = 26
 
 
 def launch_of(run: RunResult, scenario_ids: list[str]) -> LaunchResults | None:
@@ -208,5 +208,5 @@ def _legend(ax: Axes) -> None:
     """The chart's legend below its axes (the figure holds this chart only, or panels that share it)."""
     handles, labels = ax.get_legend_handles_labels()
     if handles:
-        ax.figure.legend(handles, labels, loc="outside lower center", ncols=min(len(handles), 4), fontsize=8,
+        ax.figure.legend(handles, labels, loc="outside lower center", ncols=min(len(handles), 2), fontsize=8,
                          frameon=False)
