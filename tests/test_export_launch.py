@@ -316,8 +316,7 @@ def test_a_static_run_renders_no_launch_charts(comparison, static_comparison, mo
 
 
 def test_the_timing_words_are_the_editors_with_the_launch_value_in_the_fields_unit():
-    from reports.launch_words import timing_text
-    from ui.scenarios.launch_words import when_words
+    from reports.launch_words import timing_text, when_words
 
     workflow = launch_workflow()
     plan = next(s for s in workflow.scenarios.values() if s.name == PLAN)

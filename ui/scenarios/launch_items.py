@@ -30,9 +30,9 @@ from flowmodel.change_words import number_text
 from flowmodel.launch import Backfill, Training, describe_instant
 from flowmodel.scenarios import Scenario
 from flowmodel.workflow import Workflow
+from reports.launch_words import hours_words
 from ui.scenarios.backfill_editor import BackfillDialog
 from ui.scenarios.commands import LaunchKind, PutLaunchItemCommand, RemoveLaunchItemCommand
-from ui.scenarios.launch_words import hours_words
 from ui.scenarios.training_editor import EVERYONE, TrainingDialog
 
 ID_ROLE = Qt.ItemDataRole.UserRole

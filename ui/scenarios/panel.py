@@ -44,10 +44,10 @@ from flowmodel.errors import ModelError
 from flowmodel.launch_fields import timing_problem
 from flowmodel.scenarios import Change, Scenario, apply_change, copy_scenario
 from flowmodel.workflow import Workflow
+from reports.launch_words import when_words
 from ui.scenarios.change_editor import ChangeEditor
 from ui.scenarios.commands import PutScenarioCommand, RemoveScenarioCommand
 from ui.scenarios.launch_plan_page import LaunchPlanPage
-from ui.scenarios.launch_words import when_words
 from ui.scenarios.mode import ScenarioUndoStack
 from ui.scenarios.timing_inputs import InstantError
 
