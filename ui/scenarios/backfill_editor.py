@@ -17,7 +17,6 @@ import copy
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QLineEdit,
     QSpinBox,
@@ -30,7 +29,7 @@ from flowmodel.nodes import MixEntry, Source
 from flowmodel.workflow import Workflow
 from ui.forms.mix_editor import MixEditor
 from ui.scenarios.change_editor import KIND_WORDS
-from ui.scenarios.item_dialog import lay_out
+from ui.scenarios.item_dialog import check, lay_out
 from ui.scenarios.timing_inputs import INSTANT_PLACEHOLDER
 
 BACKFILL_KINDS: tuple[str, ...] = ("review_stage", "classifier", "router", "delay")
@@ -125,10 +124,4 @@ class BackfillDialog(QDialog):
                         note=self.note.text().strip())
 
     def _check(self) -> None:
-        try:
-            self.backfill()
-            problem = ""
-        except ValueError as error:
-            problem = str(error)
-        self.problem.show_problem(problem)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
+        check(self.problem, self.buttons, self.backfill)

@@ -1,6 +1,9 @@
-"""The layout the backfill and training dialogs share: labelled rows, then the problem line and OK / Cancel."""
+"""What the backfill and training dialogs share: labelled rows, then the problem line and OK / Cancel, and the
+check that shows the first problem and allows OK only without one."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QVBoxLayout, QWidget
 
@@ -22,3 +25,14 @@ def lay_out(dialog: QDialog, rows: list[tuple[str, QWidget]]) -> tuple[ProblemLa
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return problem, buttons
+
+
+def check(problem: ProblemLabel, buttons: QDialogButtonBox, build: Callable[[], object]) -> None:
+    """Show why ``build`` refuses the entry (a ``ValueError``'s words), or nothing; OK only when it builds."""
+    try:
+        build()
+        text = ""
+    except ValueError as error:
+        text = str(error)
+    problem.show_problem(text)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not text)

@@ -13,7 +13,6 @@ import copy
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QLineEdit,
     QSpinBox,
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 from flowmodel.launch import Training
 from flowmodel.workflow import Workflow
 from ui.scenarios.backfill_editor import instant_problem
-from ui.scenarios.item_dialog import lay_out
+from ui.scenarios.item_dialog import check, lay_out
 from ui.scenarios.timing_inputs import INSTANT_PLACEHOLDER
 
 EVERYONE = "everyone"
@@ -83,10 +82,4 @@ class TrainingDialog(QDialog):
                         note=self.note.text().strip())
 
     def _check(self) -> None:
-        try:
-            self.training()
-            problem = ""
-        except ValueError as error:
-            problem = str(error)
-        self.problem.show_problem(problem)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
+        check(self.problem, self.buttons, self.training)
