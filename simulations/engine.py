@@ -7,7 +7,9 @@ Rules:
 - A replication is a pure function of (spec, replication index): all randomness comes from streams
   keyed by (base seed, replication, node or team id, purpose) — see :mod:`simulations.streams`. Purposes:
   source "arrivals" and "mix", every routing node "route", classifier "latency", stage "handle" and
-  "expiry", delay "duration".
+  "expiry", delay "duration", a launch plan's backfill "backfill". Each is one object per replication, so a
+  launch plan's swapped sampler or router (:mod:`simulations.launch_runtime`, composed only when the spec has a
+  plan) goes on drawing from the stream it replaces.
 - Statistics count items *created* after the warm-up; time averages run from the warm-up to the end.
 - Routing: at a node with several branches one uniform number from the node's "route" stream picks the
   branch (cumulative probabilities of the item's class); a single branch draws nothing.
