@@ -92,3 +92,29 @@ def test_the_first_guess_staffs_where_the_plan_settles():
     short = RunSettings(horizon_hours=400, warmup_hours=0, replications=4)
     assert screen_settings(short).horizon_hours == 168
     assert screen_settings(short, settled_h=300.0).horizon_hours == 300.0
+
+
+def test_language_teams_of_one_stage_each_get_their_share_of_the_first_guess():
+    """One stage worked by an EN and an ES team (skills): the pooled first guess staffs both, each for its own
+    items, instead of pooling the stage onto whichever team is cheaper."""
+    from flowmodel import Shift, Team
+    from simulations.staffing import targets_from_model
+    from simulations.staffing.analytic import analytic_guess
+    from simulations.staffing.pools import pooled_guess
+    from simulations.staffing.search import _on_shift, _reviewer_cost
+
+    mix = [MixEntry(language="en", share=0.5), MixEntry(language="es", share=0.5)]
+    workflow = single_stage(120.0, Distribution(kind="exponential", mean=3.0, unit="min"), 3, mix=mix,
+                            sla=[SlaTarget(priority="P2", within=10.0, unit="min", share=0.9)])
+    del workflow.teams["team"]
+    for language, cost in (("en", 10.0), ("es", 50.0)):
+        workflow.add_team(Team(name=language.upper(), id=language, languages=[language], shrinkage=0.0,
+                               hourly_cost=cost, stages=["review"],
+                               shifts=[Shift(name="all day", start_hour=0, hours=24, headcount=[4] * 7)]))
+    targets = targets_from_model(workflow)
+    guess = analytic_guess(workflow, targets, RUN)
+    variables = [g.team_shift for g in guess.shifts]
+    weekly = {v.key: _reviewer_cost(workflow, targets, v)[0] for v in variables}
+    heads = pooled_guess(workflow, targets, guess, _on_shift(workflow, variables, RUN), weekly)
+    by_team = {v.team_id: heads[v.key] for v in variables}
+    assert guess.skill_needs and by_team["es"] >= 3 and by_team["en"] >= 3  # 3 erlangs each, on their own

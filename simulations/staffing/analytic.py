@@ -30,6 +30,7 @@ Rules:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -69,6 +70,9 @@ class AnalyticGuess:
     shifts: tuple[ShiftGuess, ...]
     uncovered_hours: dict[str, int]
     """Per stage id: hours of the week with work for it but no team able to review it on shift."""
+    skill_needs: dict[tuple[str, tuple[str, ...]], tuple[float, ...]] = dataclasses.field(default_factory=dict)
+    """Per (stage id, the teams able to review some of its items, when not every team of the stage can): the
+    available reviewers of the stage's need, per hour, that only those teams can give (their items' share)."""
 
 
 def decision_share_within(c: int, load: float, mean_handle_s: float, within_s: float,
@@ -201,6 +205,7 @@ def analytic_guess(workflow: Workflow, targets: StaffingTargets, settings: RunSe
                  for team_id in workflow.teams for k in range(HOURS)}
 
     stage_reviewers: dict[str, tuple[int, ...]] = {}
+    skill_needs: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
     team_need = {team_id: np.zeros(HOURS) for team_id in workflow.teams}
     uncovered: dict[str, int] = {}
     for stage_id, rates_by_hour in hourly.items():
@@ -222,6 +227,9 @@ def analytic_guess(workflow: Workflow, targets: StaffingTargets, settings: RunSe
                 if not able:
                     gap = True
                     continue
+                if len(able) < len(teams):
+                    group = (stage_id, tuple(sorted(t.id for t in able)))
+                    skill_needs.setdefault(group, np.zeros(HOURS))[k] += need[k] * load / total
                 best = min(t.stages.index(stage_id) for t in able)
                 first = [t for t in able if t.stages.index(stage_id) == best]
                 for team in first:
@@ -235,4 +243,5 @@ def analytic_guess(workflow: Workflow, targets: StaffingTargets, settings: RunSe
         fractional = float(max(shares, default=0.0))
         shifts.append(ShiftGuess(variable, fractional, math.ceil(fractional - 1e-9)))
     return AnalyticGuess(stage_reviewers, {t: tuple(float(v) for v in need) for t, need in team_need.items()},
-                         tuple(shifts), uncovered)
+                         tuple(shifts), uncovered,
+                         {group: tuple(float(v) for v in need) for group, need in skill_needs.items()})

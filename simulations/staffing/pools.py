@@ -13,6 +13,9 @@ Rules:
   tightest goal window (whole hours, at most :data:`MAX_CARRY_HOURS`; stages without goals
   :data:`NO_GOAL_CARRY_HOURS`). Half, because the fluid picture has no queueing noise and the clock also runs
   upstream. The week wraps around (the backlog at its end is the backlog at its start).
+- Skills: where only some of a stage's teams can review some of its items (languages, categories), those teams
+  together give at least those items' share of the stage's need in every hour (a cut without carry-over), so
+  the programme cannot staff an EN and ES stage with the PT team alone.
 - Hours with need at a stage but no team working it on shift are left out (they are the coverage gaps
   the plan's notes name; no headcount helps there); a backlog cap that cannot hold is allowed at a heavy
   penalty rather than making the programme infeasible.
@@ -82,6 +85,13 @@ def pooled_guess(workflow: Workflow, targets: StaffingTargets, guess: AnalyticGu
             rows.append((row, need[k], need[k]))
             recent = sum(need[(k - j) % HOURS] for j in range(1, carry + 1))
             rows.append(({backlog(s, k): 1.0, n_b + backlog(s, k): -1.0}, -np.inf, recent))
+    for (s, able), need in guess.skill_needs.items():
+        if s not in stage_pos:
+            continue
+        for k in range(HOURS):
+            row = {flow_index[(t, s, k)]: 1.0 for t in able if (t, s, k) in flow_index}
+            if row and need[k] > 0:
+                rows.append((row, need[k], np.inf))
     for t in teams:
         shrink = 1.0 - workflow.teams[t].shrinkage
         members = [i for i, v in enumerate(variables) if v.team_id == t]
