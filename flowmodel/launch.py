@@ -180,6 +180,18 @@ def change_window(change: Any, launch_s: float, run_start: datetime, where: str)
     return start, end, start + ramp_length_h(ramp.shape, ramp.hours) * 3600.0 if ramp is not None else start
 
 
+def ramp_values_match(launch_value: Any, settled: Any) -> bool:
+    """Whether a ramp's launch value is the same kind as the value it settles at: a usable number for a number,
+    a list of as many usable numbers for a list (the rule validation and the engine's compile share)."""
+    def usable(value: Any) -> bool:
+        return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)
+
+    if isinstance(settled, list):
+        return (isinstance(launch_value, list) and len(launch_value) == len(settled)
+                and all(usable(v) for v in [*launch_value, *settled]))
+    return usable(launch_value) and usable(settled)
+
+
 def ramp_operand(launch_value: Any, settled: Any, shape: str, hours: float, elapsed_h: float) -> Any:
     """The ramp's operand ``elapsed_h`` hours after its start (element-wise for lists of numbers)."""
     if isinstance(settled, list) and isinstance(launch_value, list):

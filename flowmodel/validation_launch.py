@@ -50,7 +50,15 @@ from typing import Any
 
 from flowmodel.errors import ModelError
 from flowmodel.interval_grid import HOURS, horizon_start, team_available
-from flowmodel.launch import RAMP_SHAPES, Backfill, Training, describe_instant, instant_seconds, launch_seconds
+from flowmodel.launch import (
+    RAMP_SHAPES,
+    Backfill,
+    Training,
+    describe_instant,
+    instant_seconds,
+    launch_seconds,
+    ramp_values_match,
+)
 from flowmodel.launch_fields import NOT_TIMEABLE_HINT, timing_problem
 from flowmodel.limits import MAX_BACKFILL_ITEMS, MAX_HORIZON_HOURS, MAX_RECOVERY_DAYS
 from flowmodel.nodes import Outcome, ReviewStage, Router, Source
@@ -207,18 +215,11 @@ def _ramp(plan: _Plan, change: Change, what: Words, where: dict[str, str]) -> No
         plan.add("error", "launch-ramp-invalid", what,
                  f"its ramp lasts {ramp.hours!r} h; it must be above 0 and at most {fmt(MAX_HORIZON_HOURS)} h",
                  "enter how many hours the ramp takes (a learning curve: hours for the gap to halve)", **where)
-    if not _same_kind(ramp.launch_value, change.value):
+    if not ramp_values_match(ramp.launch_value, change.value):
         kind = f"a list of {len(change.value)} numbers" if isinstance(change.value, list) else "a number"
         plan.add("error", "launch-ramp-invalid", what,
                  f"its ramp starts from {ramp.launch_value!r}, but the change's value is {kind}",
                  f"give the ramp's launch value as {kind}, like the value it settles at", **where)
-
-
-def _same_kind(launch_value: object, settled: object) -> bool:
-    if isinstance(settled, list):
-        return (isinstance(launch_value, list) and len(launch_value) == len(settled)
-                and all(number(v) is not None for v in [*launch_value, *settled]))
-    return number(launch_value) is not None and number(settled) is not None
 
 
 def _known_values(plan: _Plan) -> dict[str, set[str]]:
@@ -377,7 +378,7 @@ def _at_values(plan: _Plan, model_errors: ModelErrors) -> None:
         if change.is_static() or plan.workflow.find(change.target) is None or timing_problem(plan.workflow, change):
             continue
         values = [("once settled", change.value)]
-        if change.ramp is not None and _same_kind(change.ramp.launch_value, change.value):
+        if change.ramp is not None and ramp_values_match(change.ramp.launch_value, change.value):
             values.insert(0, ("at its launch value", change.ramp.launch_value))
         for when, value in values:
             key = (change.target, change.path, change.op, repr(value))

@@ -42,6 +42,7 @@ from flowmodel.launch import (
     instant_seconds,
     launch_seconds,
     ramp_operand,
+    ramp_values_match,
 )
 from flowmodel.launch_fields import NOT_TIMEABLE_HINT, SCOPED_PARTS, change_part, timing_problem
 from flowmodel.nodes import Classifier, Delay, Node, Outcome, ReviewStage, Source
@@ -128,10 +129,7 @@ def _check_ramp(change: Change, where: str) -> None:
     if isinstance(ramp.hours, bool) or not isinstance(ramp.hours, (int, float)) or not ramp.hours > 0:
         raise ModelError(f"a ramp lasts more than 0 hours, not {ramp.hours!r}", where=f"{where} · ramp",
                          hint="give the ramp its length (linear) or half-life (learning curve) in hours")
-    lists = isinstance(ramp.launch_value, list), isinstance(change.value, list)
-    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (
-        ramp.launch_value if lists[0] else [ramp.launch_value]))
-    if lists[0] != lists[1] or not numbers or (lists[0] and len(ramp.launch_value) != len(change.value)):
+    if not ramp_values_match(ramp.launch_value, change.value):
         raise ModelError("the ramp's value at launch is not the same kind of value as the change's",
                          where=f"{where} · ramp", hint="give one number, or one per weekday as the change has")
 
