@@ -121,15 +121,10 @@ class SourceRuntime:
 
     def admit(self, cls: int, now: float) -> Item:
         """A new item of class ``cls`` created now (it is routed on by the caller)."""
-        run = self.run
-        run.created += 1
-        run.in_system += 1
         self.in_interval += 1
-        item = Item(cls, now, now >= run.warmup, run.created)
+        item = self.run.new_item(cls, now, self.spec.name)
         if item.counted:
             self.arrivals += 1
-        if run.trace is not None:
-            run.trace("arrive", now, item, self.spec.name, "")
         return item
 
     def arrive(self, event: Event) -> None:
@@ -139,7 +134,7 @@ class SourceRuntime:
         now = run.env._now
         classes = self.classes
         cls = classes[bisect_right(self.cumulative, self.mix_random())] if len(classes) > 1 else classes[0]
-        # admit(), inlined: this runs once per item
+        # admit() and Replication.new_item(), inlined: this runs once per item
         run.created += 1
         run.in_system += 1
         self.in_interval += 1
@@ -336,6 +331,16 @@ class Replication:
             source.next_node(item)
 
         self.schedule(at, arrive)
+
+    def new_item(self, cls: int, now: float, place: str) -> Item:
+        """An item of class ``cls`` created now at ``place`` (a source's, or a backfill's): counted in the run and
+        traced; the caller counts it where it entered and routes it on. (A source's arrival inlines this.)"""
+        self.created += 1
+        self.in_system += 1
+        item = Item(cls, now, now >= self.warmup, self.created)
+        if self.trace is not None:
+            self.trace("arrive", now, item, place, "")
+        return item
 
     def source_closed(self) -> None:
         self.open_sources -= 1

@@ -84,8 +84,6 @@ class LaunchRuntime:
         Wakeup(self.run.env, at - self.run.env.now, fire, priority=URGENT)
 
     def _open(self, index: int, backfill: BackfillSpec) -> None:
-        from simulations.engine import Item  # the engine composes this module
-
         run = self.run
         run.open_sources += 1
         mix = run.stream(backfill.id, "backfill").random
@@ -103,14 +101,10 @@ class LaunchRuntime:
                 if number and number % GUARD_CHUNK == 0:
                     self._check_backlog()
                 cls = classes[bisect_right(cumulative, mix())] if len(classes) > 1 else classes[0]
-                run.created += 1
-                run.in_system += 1
-                item = Item(cls, now, now >= run.warmup, run.created)
+                item = run.new_item(cls, now, backfill.name)
                 self.injected[index] += 1
                 if item.counted:
                     self.counted[index] += 1
-                if run.trace is not None:
-                    run.trace("arrive", now, item, backfill.name, "")
                 if run.created >= run.arrival_limit:
                     run.close_arrivals()
                     enter(item)
