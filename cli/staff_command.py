@@ -104,6 +104,8 @@ def _argument_problems(args: argparse.Namespace, out: Path | None, settings: Run
         problems.append("--time-budget must be above 0 seconds")
     if args.max_simulations < 1:
         problems.append("--max-simulations must be at least 1")
+    if not args.launch_days >= 1:
+        problems.append("--launch-days must be at least 1 (days of the launch period, from the launch)")
     return problems
 
 

@@ -86,6 +86,7 @@ def test_staff_exits_1_on_an_infeasible_target_and_still_gives_a_staffing_table(
     ["staff", "{model}", "--out", "{tmp}/plan.xlsx.txt"],
     ["staff", "{model}", "--replications", "1"],
     ["staff", "{model}", "--scenario", "No such scenario"],
+    ["staff", "{model}", "--launch-days", "-3"],
 ])
 def test_staff_exits_2_on_unreadable_input_or_bad_arguments(arguments, model_file, tmp_path, capsys) -> None:
     argv = [a.replace("{model}", str(model_file)).replace("{tmp}", str(tmp_path)) for a in arguments]
