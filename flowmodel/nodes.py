@@ -21,6 +21,7 @@ from typing import ClassVar, Literal
 
 from flowmodel.distributions import Distribution
 from flowmodel.ids import new_id
+from flowmodel.quality import Accuracy, GroundTruth, TruthSplit
 
 NodeKind = Literal["source", "classifier", "review_stage", "router", "delay", "outcome"]
 NODE_KINDS: tuple[str, ...] = ("source", "classifier", "review_stage", "router", "delay", "outcome")
@@ -109,6 +110,8 @@ class Source(Node):
     profile: ArrivalProfile = field(default_factory=ArrivalProfile)
     surges: list[Surge] = field(default_factory=list)
     mix: list[MixEntry] = field(default_factory=lambda: [MixEntry()])
+    #: Which items truly violate (:mod:`flowmodel.quality`); None: the source's items carry no truth.
+    truth: GroundTruth | None = None
 
 
 @dataclass
@@ -130,6 +133,12 @@ class ReviewStage(Node):
     sla: list[SlaTarget] = field(default_factory=list)
     expiry: Distribution | None = None
     priority_order: list[str] = field(default_factory=lambda: ["P0", "P1", "P2", "P3"])
+    #: Accuracy of every reviewer at this stage, over the team's (:mod:`flowmodel.quality`); None: the teams'.
+    accuracy: Accuracy | None = None
+    accuracy_by_category: dict[str, Accuracy] = field(default_factory=dict)
+    #: Share of this stage's remove/keep decisions re-reviewed at the review stage ``qa_stage`` (QA sampling).
+    qa_share: float = 0.0
+    qa_stage: str = ""
 
 
 @dataclass
@@ -189,6 +198,10 @@ class Edge:
     probability_by_category: dict[str, float] = field(default_factory=dict)
     condition: Condition | None = None
     otherwise: bool = False
+    #: What taking this branch decides: "remove", "keep" or "" (nothing) — see :mod:`flowmodel.quality`.
+    decision: Literal["", "remove", "keep"] = ""
+    #: The branch's probability by the item's truth, in place of ``probability`` (:mod:`flowmodel.quality`).
+    by_truth: TruthSplit | None = None
 
     def describe(self) -> str:
         if self.otherwise:

@@ -35,6 +35,7 @@ from flowmodel.nodes import (
     SlaTarget,
     Source,
 )
+from flowmodel.quality import Accuracy, GroundTruth, Split, TruthSplit
 from flowmodel.run_settings import RunSettings
 from flowmodel.scenarios import Change, Scenario
 from flowmodel.teams import Shift, Team
@@ -70,6 +71,13 @@ def _plain(value: Any, declared: Any = None) -> Any:
 OMITTED_AT_DEFAULT: dict[type, tuple[str, ...]] = {
     Change: ("start", "end", "ramp", "scope"),
     Scenario: ("launch", "recovery_days", "backfills", "trainings"),
+    # decision quality (flowmodel.quality): left out while unused, so older files keep their bytes
+    Source: ("truth",),
+    ReviewStage: ("accuracy", "accuracy_by_category", "qa_share", "qa_stage"),
+    Edge: ("decision", "by_truth"),
+    Team: ("accuracy", "accuracy_by_category", "wellness_caps"),
+    GroundTruth: ("by_category", "views_per_hour", "views_by_category"),
+    TruthSplit: ("by_category",),
 }
 
 
@@ -204,6 +212,10 @@ REQUIRED_FIELDS: dict[type, tuple[str, ...]] = {
     Ramp: ("launch_value", "shape", "hours"),
     Backfill: ("id", "name", "target", "items", "mix"),
     Training: ("id", "name", "team", "hours_per_person", "start", "end"),
+    GroundTruth: ("prevalence",),
+    TruthSplit: ("violating", "benign"),
+    Split: ("violating", "benign"),
+    Accuracy: ("remove_violating", "keep_benign"),
 }
 
 

@@ -21,6 +21,7 @@ import math
 from dataclasses import dataclass, field
 
 from flowmodel.ids import new_id
+from flowmodel.quality import Accuracy
 
 HOURS_PER_WEEK = 168
 DEFAULT_CONTRACT_HOURS = 40.0
@@ -67,6 +68,11 @@ class Team:
     hourly_cost: float = 0.0
     stages: list[str] = field(default_factory=list)
     contract_hours: float = DEFAULT_CONTRACT_HOURS
+    #: How often the team's reviewers decide right (:mod:`flowmodel.quality`); None: always right.
+    accuracy: Accuracy | None = None
+    accuracy_by_category: dict[str, Accuracy] = field(default_factory=dict)
+    #: Category → the most hours a reviewer may spend on it per shift-day (:mod:`simulations.wellness`).
+    wellness_caps: dict[str, float] = field(default_factory=dict)
 
     def fte(self, paid_hours_per_week: float) -> float:
         """People on contract needed for ``paid_hours_per_week`` of rostered time (paid hours ÷ contract hours)."""

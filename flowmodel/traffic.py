@@ -20,6 +20,13 @@ Rules stated once:
   whose condition lists the class's value of the *router's* attribute, else along its ``otherwise``
   edge; a class that matches nothing is lost (validation reports it). A delay passes everything to its
   first outgoing edge. Outcomes absorb.
+- Decision quality (:mod:`flowmodel.quality`): a source with ground truth sends each class as two, violating
+  and benign (``ItemClass.truth``), in proportion to the category's prevalence. A branch split by truth is
+  taken with its probability for the class's truth; a review stage that decides by accuracy sends
+  ``1 − Σp`` (its other branches' probabilities) to remove and keep by the accuracy of the teams that can
+  review the class, weighted by their average available reviewers (exact when they share an accuracy). QA
+  copies (``ReviewStage.qa_share``) arrive at the QA stage as extra items: they add load and take nothing
+  from the stage's own branches.
 - Items that expire in a queue are ignored: the offered load is an upper bound on the work that a
   stage's reviewers actually do.
 - Capacity is Team.mean_available_reviewers (weekly paid hours × (1 − shrinkage) / 168). A team that
@@ -41,17 +48,20 @@ import numpy as np
 
 from flowmodel.errors import ModelError
 from flowmodel.nodes import Classifier, Delay, Edge, Outcome, ReviewStage, Router, Source
+from flowmodel.quality import resolve_accuracy
 from flowmodel.workflow import Workflow
 
 SECONDS_PER_HOUR = 3600.0
 
 
 class ItemClass(NamedTuple):
-    """The attributes routing and handle times depend on."""
+    """The attributes routing and handle times depend on; ``truth`` ("violating", "benign") only for the items
+    of a source with ground truth (:mod:`flowmodel.quality`), else "" — so models without truth keep their classes."""
 
     category: str
     language: str
     priority: str
+    truth: str = ""
 
     def attribute(self, name: str) -> str:
         return {"category": self.category, "language": self.language, "priority": self.priority}.get(name, "")
@@ -142,13 +152,81 @@ def routing(workflow: Workflow, node_id: str, item_class: ItemClass,
                 return [(edge.target, 1.0)]
         fallback = next((e for e in edges if e.otherwise), None)
         return [(fallback.target, 1.0)] if fallback is not None else []
+    if item_class.truth and isinstance(node, ReviewStage) and decides_by_accuracy(edges):
+        return _decision_routing(workflow, node, item_class, edges)
     pairs: list[tuple[str, float]] = []
     for edge in edges:
         probability = edge.probability
-        if isinstance(node, Classifier) and item_class.category in edge.probability_by_category:
+        if edge.by_truth is not None and item_class.truth:
+            probability = edge.by_truth.probability(item_class.category, item_class.truth == VIOLATING)
+        elif isinstance(node, Classifier) and item_class.category in edge.probability_by_category:
             probability = edge.probability_by_category[item_class.category]
         pairs.append((edge.target, _finite_non_negative(probability)))
     return pairs
+
+
+VIOLATING, BENIGN = "violating", "benign"
+
+
+def decides_by_accuracy(edges: list[Edge]) -> bool:
+    """Whether a review stage with these outgoing edges decides remove/keep by accuracy (module rules)."""
+    decisions = {edge.decision for edge in edges}
+    return "remove" in decisions and "keep" in decisions
+
+
+def splits_by_truth(edges: list[Edge]) -> bool:
+    return any(edge.by_truth is not None for edge in edges)
+
+
+def remove_probabilities(workflow: Workflow, stage: ReviewStage, item_class: ItemClass) -> tuple[float, float]:
+    """(P(remove | violating), P(remove | benign)) of a decision at ``stage`` for ``item_class``: the accuracy of
+    the teams that can review it, weighted by their average available reviewers (all alike weigh equally)."""
+    teams = [t for t in workflow.teams_for_stage(stage.id) if t.can_review(item_class.language, item_class.category)]
+    weights = [max(_finite_non_negative(t.mean_available_reviewers()) if t.shifts else 0.0, 0.0) for t in teams]
+    if not teams:
+        accuracies = [resolve_accuracy(stage.accuracy, stage.accuracy_by_category, None, {}, item_class.category)]
+        weights = [1.0]
+    else:
+        accuracies = [resolve_accuracy(stage.accuracy, stage.accuracy_by_category, t.accuracy,
+                                       t.accuracy_by_category, item_class.category) for t in teams]
+        if sum(weights) <= 0:
+            weights = [1.0] * len(teams)
+    total = sum(weights)
+    violating = sum(w * a.remove_probability(True) for w, a in zip(weights, accuracies, strict=True)) / total
+    benign = sum(w * a.remove_probability(False) for w, a in zip(weights, accuracies, strict=True)) / total
+    return violating, benign
+
+
+def _decision_routing(workflow: Workflow, stage: ReviewStage, item_class: ItemClass,
+                      edges: list[Edge]) -> list[tuple[str, float]]:
+    others = [(e.target, _finite_non_negative(e.probability)) for e in edges if not e.decision]
+    deciding = max(0.0, 1.0 - sum(p for _, p in others))
+    on_violating, on_benign = remove_probabilities(workflow, stage, item_class)
+    remove = on_violating if item_class.truth == VIOLATING else on_benign
+    pairs: list[tuple[str, float]] = []
+    for edge in edges:
+        if edge.decision == "remove":
+            pairs.append((edge.target, deciding * remove))
+        elif edge.decision == "keep":
+            pairs.append((edge.target, deciding * (1.0 - remove)))
+        else:
+            pairs.append((edge.target, _finite_non_negative(edge.probability)))
+    return pairs
+
+
+def qa_copies(workflow: Workflow, node_id: str, item_class: ItemClass,
+              outgoing: dict[str, list[Edge]]) -> tuple[str, float] | None:
+    """(QA stage id, copies per item passing ``node_id``) when the stage samples its decisions for QA."""
+    node = workflow.nodes.get(node_id)
+    if not isinstance(node, ReviewStage) or not node.qa_stage or node.qa_stage not in workflow.nodes:
+        return None
+    share = _finite_non_negative(node.qa_share)
+    if share <= 0:
+        return None
+    edges = outgoing.get(node_id, [])
+    decided = sum(p for target, p in routing(workflow, node_id, item_class, outgoing)
+                  if any(e.target == target and e.decision for e in edges))
+    return (node.qa_stage, share * decided) if decided > 0 else None
 
 
 #: Per node an item class can reach: its routing for that class, in breadth-first order from the sources.
@@ -163,6 +241,9 @@ def _transitions(workflow: Workflow, starts: list[str], item_class: ItemClass,
     seen = set(starts)
     for node_id in queue:
         found[node_id] = routing(workflow, node_id, item_class, outgoing)
+        copies = qa_copies(workflow, node_id, item_class, outgoing)
+        if copies is not None:
+            found[node_id] = [*found[node_id], copies]
         for target, probability in found[node_id]:
             if probability > 0 and target not in seen:
                 seen.add(target)
@@ -175,9 +256,24 @@ def _external_arrivals(workflow: Workflow) -> dict[ItemClass, dict[str, float]]:
     arrivals: dict[ItemClass, dict[str, float]] = {}
     for node in workflow.nodes.values():
         if isinstance(node, Source):
-            for item_class, rate in source_class_rates(node).items():
+            for item_class, rate in truth_class_rates(node).items():
                 arrivals.setdefault(item_class, {})[node.id] = rate
     return arrivals
+
+
+def truth_class_rates(source: Source) -> dict[ItemClass, float]:
+    """:func:`source_class_rates`, each class split into violating and benign when the source has ground truth."""
+    rates = source_class_rates(source)
+    if source.truth is None:
+        return rates
+    split: dict[ItemClass, float] = {}
+    for item_class, rate in rates.items():
+        prevalence = min(max(_finite_non_negative(source.truth.prevalence_of(item_class.category)), 0.0), 1.0)
+        for truth, share in ((VIOLATING, prevalence), (BENIGN, 1.0 - prevalence)):
+            if share > 0:
+                cell = item_class._replace(truth=truth)
+                split[cell] = split.get(cell, 0.0) + rate * share
+    return split
 
 
 def classes_reaching(workflow: Workflow) -> dict[str, set[ItemClass]]:
@@ -233,7 +329,7 @@ def class_rates_by_source(workflow: Workflow) -> dict[str, ClassRates]:
         if not isinstance(node, Source):
             continue
         rates: ClassRates = {}
-        for item_class, rate in source_class_rates(node).items():
+        for item_class, rate in truth_class_rates(node).items():
             transitions = _transitions(workflow, [node.id], item_class, outgoing)
             inflow = {node_id: np.array([rate if node_id == node.id else 0.0]) for node_id in transitions}
             try:

@@ -22,7 +22,7 @@ from collections import defaultdict
 
 import networkx as nx
 
-from flowmodel.nodes import Classifier, Delay, Edge, Outcome, Router, Source
+from flowmodel.nodes import Classifier, Delay, Edge, Outcome, ReviewStage, Router, Source
 from flowmodel.validation_issues import Issue, edge_issue, listing, node_issue, node_label, number
 from flowmodel.workflow import Workflow
 
@@ -39,6 +39,12 @@ def can_carry_items(workflow: Workflow, edge: Edge) -> bool:
         return True
     if isinstance(node, Router) and node.mode == "attribute":
         return edge.otherwise or (edge.condition is not None and bool(edge.condition.values))
+    if edge.by_truth is not None:  # a branch split by truth (flowmodel.quality)
+        split = edge.by_truth
+        return any((number(p) or 0.0) > 0 for p in (split.violating, split.benign, *(
+            x for s in split.by_category.values() for x in (s.violating, s.benign))))
+    if edge.decision and isinstance(node, ReviewStage):
+        return True  # remove and keep are drawn by accuracy
     probabilities = [edge.probability]
     if isinstance(node, Classifier):
         probabilities += list(edge.probability_by_category.values())

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from flowmodel.errors import ModelError
 from flowmodel.nodes import Classifier, Edge, Node, ReviewStage, Router, Source
-from flowmodel.traffic import ItemClass, classes_reaching, outgoing_edges
+from flowmodel.traffic import ItemClass, classes_reaching, decides_by_accuracy, outgoing_edges, splits_by_truth
 from flowmodel.validation_issues import Issue, edge_issue, listing, node_issue, number
 from flowmodel.workflow import Workflow
 
@@ -101,6 +101,13 @@ def check_scenario_branch_sums(workflow: Workflow) -> list[Issue]:
 
 
 def _probabilities(workflow: Workflow, node: Node, edges: list[Edge]) -> list[Issue]:
+    if splits_by_truth(edges):
+        return []  # the shares by truth are flowmodel.validation_quality's
+    deciding = isinstance(node, ReviewStage) and decides_by_accuracy(edges)
+    if deciding:
+        edges = [e for e in edges if not e.decision]  # remove and keep take what the other branches leave
+        if not edges:
+            return []
     issues: list[Issue] = []
     usable = True
     for edge in edges:
@@ -126,6 +133,13 @@ def _probabilities(workflow: Workflow, node: Node, edges: list[Edge]) -> list[Is
     if not usable:
         return issues
     total = sum(number(e.probability) or 0.0 for e in edges)
+    if deciding:
+        if total > 1.0 + TOLERANCE:
+            issues.append(node_issue("error", "probability-sum", node,
+                                     f"the branches other than remove and keep take {total:.6g} of the items, more "
+                                     "than all of them", "lower those branches' shares below 100 % together; the "
+                                     "reviewers decide remove or keep for the rest", field="probability"))
+        return issues
     if abs(total - 1.0) > TOLERANCE:
         issues.append(node_issue("error", "probability-sum", node,
                                  f"outgoing probabilities sum to {total:.6g}, not 1",

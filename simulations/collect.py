@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING
 
 from flowmodel.nodes import SLA_CLOCK_WORDS
 from simulations.launch_metrics import launch_records
+from simulations.quality_metrics import quality_records
 from simulations.results import MetricRecord, ReplicationResult, SeriesRecord
 from simulations.statistics import RunningStats, Summary
 
@@ -180,6 +181,8 @@ def collect(run: Replication, end: float) -> ReplicationResult:
 
     if spec.launch_s is not None:
         launch_records(run, end, metrics, series)
+    if run.quality is not None:
+        quality_records(run.quality, end, metrics)
 
     return ReplicationResult(
         scenario_id=spec.scenario_id, scenario_name=spec.scenario_name, replication=run.replication,

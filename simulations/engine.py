@@ -7,9 +7,10 @@ Rules:
 - A replication is a pure function of (spec, replication index): all randomness comes from streams
   keyed by (base seed, replication, node or team id, purpose) — see :mod:`simulations.streams`. Purposes:
   source "arrivals" and "mix", every routing node "route", classifier "latency", stage "handle" and
-  "expiry", delay "duration", a launch plan's backfill "backfill". Each is one object per replication, so a
-  launch plan's swapped sampler or router (:mod:`simulations.launch_runtime`, composed only when the spec has a
-  plan) goes on drawing from the stream it replaces.
+  "expiry", delay "duration", a launch plan's backfill "backfill"; with decision quality, a source's
+  and a backfill's "truth" and a sampling stage's "qa" (:mod:`simulations.quality_runtime`). Each is one
+  object per replication, so a launch plan's swapped sampler or router (:mod:`simulations.launch_runtime`,
+  composed only when the spec has a plan) goes on drawing from the stream it replaces.
 - Statistics count items *created* after the warm-up; time averages run from the warm-up to the end.
 - Routing: at a node with several branches one uniform number from the node's "route" stream picks the
   branch (cumulative probabilities of the item's class); a single branch draws nothing.
@@ -47,6 +48,7 @@ from simulations.collect import collect
 from simulations.dispatcher import StageRuntime, TeamRuntime, change_capacity, not_wired
 from simulations.item_trace import attach_tracer
 from simulations.launch_runtime import LaunchRuntime
+from simulations.quality_runtime import QualityRuntime
 from simulations.results import ReplicationResult
 from simulations.spec import (
     ClassifierSpec,
@@ -84,8 +86,8 @@ def backlog_message(stage_name: str, limit: int, at_s: float) -> str:
 class Item:
     """One report or piece of content on its way through the workflow."""
 
-    __slots__ = ("cls", "counted", "created", "deadline", "entered", "number", "rank", "seq", "service", "started",
-                 "team", "token")
+    __slots__ = ("cls", "counted", "created", "deadline", "decision", "entered", "number", "origin", "rank", "seq",
+                 "service", "started", "team", "token", "truth", "views")
 
     def __init__(self, cls: int, created: float, counted: bool, number: int) -> None:
         self.cls = cls
@@ -255,6 +257,9 @@ class Replication:
                 self.nodes.append(RouterRuntime(node))
             else:
                 self.nodes.append(OutcomeRuntime(node, self))
+        self.node_index = {node.id: node.index for node in spec.nodes}
+        #: Truth, decisions by accuracy and their tallies (:mod:`simulations.quality_runtime`); None without quality.
+        self.quality = QualityRuntime(self, spec.quality) if spec.quality is not None else None
         for node, runtime in zip(spec.nodes, self.nodes, strict=True):
             if node.kind != "outcome":
                 runtime.next_node = self._router(node)
@@ -293,6 +298,8 @@ class Replication:
     def router_for(self, node_id: str, routing: Routing) -> Callable[[Item], None]:
         """The callable that routes by ``routing`` at the node ``node_id`` (a launch plan swaps it in over time;
         its draws come from the node's one "route" stream)."""
+        if self.quality is not None:
+            return self.quality.router_for(node_id, routing)
         tables = [([self.nodes[t].enter for t in targets], cumulative)
                   for targets, cumulative in routing.tables]
         if len(tables) == 1 and len(tables[0][0]) == 1:

@@ -89,6 +89,8 @@ class LaunchRuntime:
         mix = run.stream(backfill.id, "backfill").random
         classes, cumulative = backfill.classes, backfill.cumulative
         enter = run.nodes[backfill.node].enter
+        if run.quality is not None:
+            enter = run.quality.backfill_entry(backfill.id, enter)
         gap = backfill.spread_s / backfill.items
         horizon = run.spec.horizon_s
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SCOPE_KINDS: tuple[str, ...] = ("system", "stage", "team", "outcome", "priority", "source", "phase")
+SCOPE_KINDS: tuple[str, ...] = ("system", "stage", "team", "outcome", "priority", "source", "phase", "quality",
+                                 "decision", "stage_priority", "stage_category", "wellness")
 
 
 @dataclass(frozen=True)

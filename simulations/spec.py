@@ -41,6 +41,7 @@ from flowmodel.workflow import Workflow
 from simulations.arrivals import RateTable, rate_table
 from simulations.launch_marks import launch_marks
 from simulations.launch_plan import LaunchPlan, compile_launch
+from simulations.quality_spec import QualitySpec, compile_quality, quality_routing, uses_quality
 from simulations.rosters import CapacityTimeline, capacity_timeline
 from simulations.shares import cumulative
 from simulations.streams import SamplerSpec, sampler_spec
@@ -72,6 +73,23 @@ class Routing:
 
     tables: tuple[tuple[tuple[int, ...], tuple[float, ...]], ...]
     by_class: tuple[int, ...]
+    #: Decision quality (:mod:`simulations.quality_spec`), all empty for a model without it: per truth (benign,
+    #: violating) the table index of each class, in place of ``by_class``; the decision ("remove"/"keep" as 1/2) a
+    #: branch into each target takes; a review stage's decision by accuracy.
+    by_truth: tuple[tuple[int, ...], tuple[int, ...]] | None = None
+    decisions: tuple[tuple[int, int], ...] = ()
+    decide: Decide | None = None
+
+
+@dataclass(frozen=True)
+class Decide:
+    """A review stage that decides by accuracy: its other branches (``targets`` with cumulative absolute
+    probabilities, the last = their sum) first, then remove or keep by the reviewing team's accuracy."""
+
+    targets: tuple[int, ...]
+    cumulative: tuple[float, ...]
+    remove: int
+    keep: int
 
 
 @dataclass(frozen=True)
@@ -191,6 +209,8 @@ class RunSpec:
     recovery_days: int = 3
     #: (seconds from the start, label) of the plan's dated steps, for charts to mark.
     launch_marks: tuple[tuple[float, str], ...] = ()
+    #: Ground truth, accuracy tables and QA sampling (:mod:`simulations.quality_spec`); None for a model without.
+    quality: QualitySpec | None = None
 
 
 def compile_run(workflow: Workflow, scenario: Scenario | None, settings: RunSettings, *,
@@ -263,6 +283,7 @@ def _compile(model: Workflow, scenario: Scenario | None, settings: RunSettings, 
     classes = _item_classes(model, scenario)
     team_list = list(model.teams.values())
     outgoing = outgoing_edges(model)
+    quality = uses_quality(model)
 
     teams = tuple(
         TeamSpec(i, team.id, team.name,
@@ -276,7 +297,8 @@ def _compile(model: Workflow, scenario: Scenario | None, settings: RunSettings, 
         if isinstance(node, Outcome):
             nodes.append(OutcomeSpec(i, node.id, node.name, node.label or node.name))
             continue
-        routing = _routing(model, node.id, classes, index_of, outgoing, where)
+        routing = quality_routing(model, node, classes, index_of, outgoing, where) if quality else \
+            _routing(model, node.id, classes, index_of, outgoing, where)
         if isinstance(node, Source):
             nodes.append(_source(node, i, classes, routing, start, horizon_s, where))
         elif isinstance(node, Classifier):
@@ -297,7 +319,8 @@ def _compile(model: Workflow, scenario: Scenario | None, settings: RunSettings, 
         workflow_id=model.id, workflow_name=model.name, settings=settings, start_utc=start.isoformat(),
         horizon_s=horizon_s, warmup_s=settings.warmup_hours * 3600.0, interval_s=settings.interval_minutes * 60.0,
         end_cap_s=end_cap_s, arrival_limit=arrival_limit, drain=drain, item_classes=classes, nodes=tuple(nodes),
-        teams=teams, backlog_limit=backlog_limit)
+        teams=teams, backlog_limit=backlog_limit,
+        quality=compile_quality(model, scenario, classes, index_of, team_list) if quality else None)
 
 
 def _item_classes(model: Workflow, scenario: Scenario | None = None) -> tuple[ItemClass, ...]:

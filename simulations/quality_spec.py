@@ -1,0 +1,167 @@
+"""Compile a model's decision quality (:mod:`flowmodel.quality`) into what the engine's quality runtime reads.
+
+Only a model that uses quality (:func:`uses_quality`) gets here, so every other model compiles exactly as before.
+Rules:
+- Truth is drawn at each source with ground truth: the prevalence of the class's category per class; backfill
+  items (a launch plan's) take the sources' arrival-weighted prevalence of their category.
+- Routing at a node whose branches are split by truth has one table per (class, truth): ``Routing.by_truth``.
+  ``Routing.by_class`` then holds the benign tables (read only by code that knows no truth).
+- A review stage with a remove and a keep branch decides by accuracy (``Routing.decide``); per team and class
+  the accuracy table holds (P(remove | violating), P(remove | benign)) by the most specific accuracy stated.
+- A branch with a decision elsewhere (a classifier's band) records it (``Routing.decisions``).
+- QA: a stage sampling its decisions for QA names its QA stage; a QA stage without branches of its own ends the
+  copies' journeys after review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from flowmodel.errors import ModelError
+from flowmodel.nodes import Edge, Node, ReviewStage, Source
+from flowmodel.quality import resolve_accuracy
+from flowmodel.scenarios import Scenario
+from flowmodel.teams import Team
+from flowmodel.traffic import BENIGN, VIOLATING, ItemClass, decides_by_accuracy, routing, splits_by_truth
+from flowmodel.workflow import Workflow
+from simulations.shares import cumulative
+
+REMOVED, KEPT = 1, 2
+DECISION_CODES = {"remove": REMOVED, "keep": KEPT}
+
+#: Per team (spec order) and item class: (P(remove | violating), P(remove | benign)).
+AccuracyTable = tuple[tuple[tuple[float, float], ...], ...]
+
+
+@dataclass(frozen=True)
+class TruthSpec:
+    """A source's ground truth per item class: the prevalence and a violating item's views per hour."""
+
+    source: int
+    prevalence: tuple[float, ...]
+    views: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class QaSpec:
+    stage: int
+    share: float
+    qa_stage: int
+
+
+@dataclass(frozen=True)
+class QualitySpec:
+    categories: tuple[str, ...]
+    category_by_class: tuple[int, ...]
+    truth: tuple[TruthSpec, ...]
+    backfill_prevalence: tuple[float, ...]
+    backfill_views: tuple[float, ...]
+    #: (stage index, accuracy table) of every stage that decides by accuracy or reviews QA copies.
+    accuracy: tuple[tuple[int, AccuracyTable], ...]
+    qa: tuple[QaSpec, ...]
+    qa_stages: tuple[int, ...]
+
+
+def uses_quality(model: Workflow) -> bool:
+    """Whether anything in ``model`` states decision quality (ground truth, decisions, splits by truth, QA)."""
+    return (any(isinstance(n, Source) and n.truth is not None for n in model.nodes.values())
+            or any(e.decision or e.by_truth is not None for e in model.edges.values())
+            or any(isinstance(n, ReviewStage) and n.qa_share > 0 and n.qa_stage for n in model.nodes.values()))
+
+
+def qa_stage_ids(model: Workflow) -> set[str]:
+    return {n.qa_stage for n in model.nodes.values() if isinstance(n, ReviewStage) and n.qa_share > 0 and n.qa_stage}
+
+
+def quality_routing(model: Workflow, node: Node, classes: tuple[ItemClass, ...], index_of: dict[str, int],
+                    outgoing: dict[str, list[Edge]], where: str):  # -> Routing (the spec module imports this one)
+    """The node's :class:`~simulations.spec.Routing` in a quality model (see the module rules)."""
+    from simulations.spec import Decide, Routing, compile_routing
+
+    edges = outgoing.get(node.id, [])
+    if isinstance(node, ReviewStage) and not edges and node.id in qa_stage_ids(model):
+        return Routing((), ())
+    benign = tuple(c._replace(truth=BENIGN) for c in classes)
+    if isinstance(node, ReviewStage) and decides_by_accuracy(edges):
+        base = compile_routing([model] * len(classes), node.id, benign, index_of, where, [outgoing] * len(classes))
+        others = [(index_of[e.target], float(e.probability or 0.0)) for e in edges if not e.decision]
+        remove = next(index_of[e.target] for e in edges if e.decision == "remove")
+        keep = next(index_of[e.target] for e in edges if e.decision == "keep")
+        running, sums = 0.0, []
+        for _, p in others:
+            running += p
+            sums.append(running)
+        return replace(base, decide=Decide(tuple(t for t, _ in others), tuple(sums), remove, keep))
+    decisions = tuple((index_of[e.target], DECISION_CODES[e.decision]) for e in edges if e.decision)
+    if not splits_by_truth(edges):
+        base = compile_routing([model] * len(classes), node.id, classes, index_of, where, [outgoing] * len(classes))
+        return replace(base, decisions=decisions)
+    tables: list[tuple[tuple[int, ...], tuple[float, ...]]] = []
+    by_truth: list[list[int]] = [[], []]
+    for position, truth in enumerate((BENIGN, VIOLATING)):
+        for item_class in classes:
+            kept = [(index_of[t], p) for t, p in routing(model, node.id, item_class._replace(truth=truth), outgoing)
+                    if p > 0]
+            if not kept:
+                raise ModelError(f"no branch takes {truth} items of category {item_class.category}, language "
+                                 f"{item_class.language}, priority {item_class.priority}", where=where,
+                                 hint="give a branch a share above 0 for these items")
+            table = (tuple(t for t, _ in kept), cumulative([w for _, w in kept]))
+            if table not in tables:
+                tables.append(table)
+            by_truth[position].append(tables.index(table))
+    return Routing(tuple(tables), tuple(by_truth[0]), (tuple(by_truth[0]), tuple(by_truth[1])), decisions)
+
+
+def compile_quality(model: Workflow, scenario: Scenario | None, classes: tuple[ItemClass, ...],
+                    index_of: dict[str, int], team_list: list[Team]) -> QualitySpec:
+    categories = tuple(dict.fromkeys(c.category for c in classes))
+    truth: list[TruthSpec] = []
+    weight: dict[str, float] = {}
+    violating: dict[str, float] = {}
+    views: dict[str, float] = {}
+    for node in model.nodes.values():
+        if not isinstance(node, Source) or node.truth is None:
+            continue
+        truth.append(TruthSpec(index_of[node.id],
+                               tuple(_share(node.truth.prevalence_of(c.category)) for c in classes),
+                               tuple(max(0.0, float(node.truth.views_of(c.category))) for c in classes)))
+        total_share = sum(max(0.0, e.share) for e in node.mix) or 1.0
+        for entry in node.mix:
+            rate = max(0.0, node.rate_per_hour) * max(0.0, entry.share) / total_share
+            prevalence = _share(node.truth.prevalence_of(entry.category))
+            weight[entry.category] = weight.get(entry.category, 0.0) + rate
+            violating[entry.category] = violating.get(entry.category, 0.0) + rate * prevalence
+            views[entry.category] = views.get(entry.category, 0.0) + rate * prevalence * node.truth.views_of(
+                entry.category)
+    backfill_prevalence = tuple(violating.get(c.category, 0.0) / weight[c.category] if weight.get(c.category)
+                                else 0.0 for c in classes)
+    backfill_views = tuple(views.get(c.category, 0.0) / violating[c.category] if violating.get(c.category)
+                           else 0.0 for c in classes)
+    outgoing: dict[str, list[Edge]] = {n: model.outgoing(n) for n in model.nodes}
+    qa_ids = qa_stage_ids(model)
+    accuracy: list[tuple[int, AccuracyTable]] = []
+    for node in model.nodes.values():
+        if isinstance(node, ReviewStage) and (decides_by_accuracy(outgoing[node.id]) or node.id in qa_ids):
+            accuracy.append((index_of[node.id], _accuracy_table(node, classes, team_list)))
+    qa = tuple(QaSpec(index_of[n.id], _share(n.qa_share), index_of[n.qa_stage]) for n in model.nodes.values()
+               if isinstance(n, ReviewStage) and n.qa_share > 0 and n.qa_stage in index_of)
+    return QualitySpec(categories, tuple(categories.index(c.category) for c in classes), tuple(truth),
+                       backfill_prevalence, backfill_views, tuple(accuracy), qa,
+                       tuple(sorted(index_of[s] for s in qa_ids if s in index_of)))
+
+
+def _accuracy_table(stage: ReviewStage, classes: tuple[ItemClass, ...], team_list: list[Team]) -> AccuracyTable:
+    rows = []
+    for team in team_list:
+        row = []
+        for item_class in classes:
+            found = resolve_accuracy(stage.accuracy, stage.accuracy_by_category, team.accuracy,
+                                     team.accuracy_by_category, item_class.category)
+            row.append((found.remove_probability(True), found.remove_probability(False)))
+        rows.append(tuple(row))
+    return tuple(rows)
+
+
+def _share(value: float) -> float:
+    return min(max(float(value), 0.0), 1.0)
