@@ -51,6 +51,7 @@ from flowmodel.traffic import ItemClass
 from flowmodel.workflow import Workflow
 from simulations.arrivals import RateTable, rate_table
 from simulations.launch_capacity import spliced_timeline, training_removed
+from simulations.quality_spec import quality_routing_per_class, quality_steps, uses_quality
 from simulations.shares import cumulative
 from simulations.streams import SamplerSpec, sampler_spec
 
@@ -58,7 +59,9 @@ from simulations.streams import SamplerSpec, sampler_spec
 @dataclass(frozen=True)
 class Step:
     """At ``at_s``, part ``kind`` of node ``node`` takes ``payload``: handle (SamplerSpec per class), transit
-    (one SamplerSpec), route (a :class:`simulations.spec.Routing`), mix (classes, cumulative)."""
+    (one SamplerSpec), route (a :class:`simulations.spec.Routing`), mix (classes, cumulative); with decision
+    quality (:mod:`simulations.quality_spec`), accuracy (a stage's accuracy table) and truth (a source's
+    prevalence and views per class)."""
 
     at_s: float
     kind: str
@@ -170,7 +173,7 @@ def _fragment(baseline: Workflow, kind: str, owner: str) -> Workflow:
     """A small workflow holding copies of just what the part's changes touch (cheap to copy per piece), from
     ``baseline`` — the statically changed model."""
     fragment = Workflow(name=baseline.name, id=baseline.id)
-    if kind == "team":
+    if kind == "team" or owner in baseline.teams:
         fragment.teams[owner] = copy.deepcopy(baseline.teams[owner])
         return fragment
     fragment.nodes[owner] = copy.deepcopy(baseline.nodes[owner])
@@ -212,7 +215,7 @@ class _Part:
         out = []
         for item_class in classes:
             signature = tuple(i for i, timed in enumerate(active)
-                              if timed.change.scope is None or timed.change.scope.matches(*item_class))
+                              if timed.change.scope is None or timed.change.scope.matches(*item_class[:3]))
             if signature not in models:
                 models[signature] = self.model([active[i] for i in signature], t, where)
             out.append(models[signature])
@@ -231,6 +234,7 @@ def compile_launch(baseline: Workflow, model: Workflow, scenario: Scenario, clas
     updated where the plan changes them; ``model`` is the statically changed workflow the specs came from."""
     from simulations.spec import compile_routing  # the spec module imports this one
 
+    quality = uses_quality(model)
     name = scenario.name or "scenario"
     launch_s = launch_seconds(scenario.launch, run_start, f"scenario {name!r} · launch")
     parts: dict[tuple[str, str], list[_Timed]] = {}
@@ -267,6 +271,10 @@ def compile_launch(baseline: Workflow, model: Workflow, scenario: Scenario, clas
                                                 f"scenario {name!r} · training {training.name!r}")
             teams[index] = dataclasses.replace(team_spec, timeline=timeline)
             continue
+        if kind in ("accuracy", "truth"):
+            steps += quality_steps(part, model, classes, index_of, _grid(part.changes, end_cap_s),
+                                   lambda a, w=where: f"{w} from {_instant_words(a, launch_s)}")
+            continue
         node_index = index_of[owner]
         grid = _grid(part.changes, horizon_s if kind == "rate" else end_cap_s)
         previous: Any = _initial(nodes[node_index], kind)
@@ -279,6 +287,8 @@ def compile_launch(baseline: Workflow, model: Workflow, scenario: Scenario, clas
                                                                                         strict=True))
             elif kind == "transit":
                 payload = _transit_spec(per_class[0].nodes[owner], at)
+            elif kind == "route" and quality:
+                payload = quality_routing_per_class(per_class, owner, classes, index_of, at)
             elif kind == "route":
                 payload = compile_routing(per_class, owner, classes, index_of, at)
             else:

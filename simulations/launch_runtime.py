@@ -59,6 +59,8 @@ class LaunchRuntime:
             runtime.duration = bind(step.payload, run.stream(node_id, _TRANSIT_PURPOSE[runtime.spec.kind]))
         elif step.kind == "route":
             runtime.next_node = run.router_for(node_id, step.payload)
+        elif step.kind in ("accuracy", "truth"):
+            run.quality.apply(step.kind, step.node, step.payload)
         else:  # mix
             runtime.classes, runtime.cumulative = step.payload
 

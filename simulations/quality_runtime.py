@@ -76,8 +76,10 @@ class QualityRuntime:
         self.category_of = spec.category_by_class
         self.categories = [CategoryTally() for _ in spec.categories]
         self.stages: dict[int, Tally] = {}
-        self.accuracy = dict(spec.accuracy)
-        self.truth = {t.source: t for t in spec.truth}
+        #: per stage, the accuracy table in force (a one-item list a launch plan's step replaces the table in)
+        self.accuracy = {index: [table] for index, table in spec.accuracy}
+        #: per source, [prevalence, views] per class in force
+        self.truth = {t.source: [t.prevalence, t.views] for t in spec.truth}
         self.qa = {q.stage: q for q in spec.qa}
 
     # -- routers ------------------------------------------------------------------------------
@@ -145,7 +147,7 @@ class QualityRuntime:
             if u < total:
                 others[bisect_right(sums, u)](item)
                 return
-            on_violating, on_benign = table[item.team.spec.index][item.cls]
+            on_violating, on_benign = table[0][item.team.spec.index][item.cls]
             code = REMOVED if u - total < (on_violating if item.truth else on_benign) * rest else KEPT
             decided(item, code, stage)
             if sample is not None:
@@ -164,17 +166,18 @@ class QualityRuntime:
                 route(item)
 
             return untagged
-        return self.tagger(self.run.stream(self.run.nodes[index].spec.id, "truth").random, truth.prevalence,
-                           truth.views, route)
+        return self.tagger(self.run.stream(self.run.nodes[index].spec.id, "truth").random, truth, route)
 
-    def tagger(self, uniform: Callable[[], float], prevalence: tuple[float, ...], views: tuple[float, ...],
+    def tagger(self, uniform: Callable[[], float], truth: list[tuple[float, ...]],
                route: Callable[[Item], None]) -> Callable[[Item], None]:
-        """``route`` preceded by drawing the item's truth (and opening its exposure when it violates)."""
+        """``route`` preceded by drawing the item's truth (and opening its exposure when it violates); ``truth`` is
+        [prevalence, views] per class, as in force."""
         categories = self.categories
         category_of = self.category_of
 
         def tag(item: Item) -> None:
             cls = item.cls
+            prevalence, views = truth
             violating = 1 if uniform() < prevalence[cls] else 0
             item.truth = violating
             item.decision = 0
@@ -193,8 +196,15 @@ class QualityRuntime:
 
     def backfill_entry(self, backfill_id: str, enter: Callable[[Item], None]) -> Callable[[Item], None]:
         """A launch plan's backfill items get their truth from the sources' prevalence of their category."""
-        return self.tagger(self.run.stream(backfill_id, "truth").random, self.spec.backfill_prevalence,
-                           self.spec.backfill_views, enter)
+        return self.tagger(self.run.stream(backfill_id, "truth").random,
+                           [self.spec.backfill_prevalence, self.spec.backfill_views], enter)
+
+    def apply(self, kind: str, node: int, payload: object) -> None:
+        """A launch plan's step: a stage's accuracy table, or a source's truth, from now on."""
+        if kind == "accuracy":
+            self.accuracy[node][0] = payload
+        else:
+            self.truth[node][:] = payload
 
     # -- decisions ----------------------------------------------------------------------------
     def _marking(self, code: int, enter: Callable[[Item], None]) -> Callable[[Item], None]:
@@ -297,7 +307,7 @@ class QualityRuntime:
         stages = self.stages
 
         def sink(copy: Item) -> None:
-            on_violating, on_benign = table[copy.team.spec.index][copy.cls]
+            on_violating, on_benign = table[0][copy.team.spec.index][copy.cls]
             code = REMOVED if uniform() < (on_violating if copy.truth else on_benign) else KEPT
             if copy.counted:
                 original = -copy.decision

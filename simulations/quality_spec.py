@@ -11,18 +11,29 @@ Rules:
 - A branch with a decision elsewhere (a classifier's band) records it (``Routing.decisions``).
 - QA: a stage sampling its decisions for QA names its QA stage; a QA stage without branches of its own ends the
   copies' journeys after review.
+- A launch plan may time a team's or a stage's accuracy and a source's prevalence (:func:`quality_steps`: the
+  tables in force per piece) and the shares of branches split by truth (a node's routing, as any route).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import dataclasses
+from dataclasses import dataclass
 
 from flowmodel.errors import ModelError
 from flowmodel.nodes import Edge, Node, ReviewStage, Source
 from flowmodel.quality import resolve_accuracy
 from flowmodel.scenarios import Scenario
 from flowmodel.teams import Team
-from flowmodel.traffic import BENIGN, VIOLATING, ItemClass, decides_by_accuracy, routing, splits_by_truth
+from flowmodel.traffic import (
+    BENIGN,
+    VIOLATING,
+    ItemClass,
+    decides_by_accuracy,
+    outgoing_edges,
+    routing,
+    splits_by_truth,
+)
 from flowmodel.workflow import Workflow
 from simulations.shares import cumulative
 
@@ -76,31 +87,45 @@ def qa_stage_ids(model: Workflow) -> set[str]:
 def quality_routing(model: Workflow, node: Node, classes: tuple[ItemClass, ...], index_of: dict[str, int],
                     outgoing: dict[str, list[Edge]], where: str):  # -> Routing (the spec module imports this one)
     """The node's :class:`~simulations.spec.Routing` in a quality model (see the module rules)."""
+    if isinstance(node, ReviewStage) and not outgoing.get(node.id) and node.id in qa_stage_ids(model):
+        from simulations.spec import Routing
+
+        return Routing((), ())
+    return quality_routing_per_class([model] * len(classes), node.id, classes, index_of, where,
+                                     [outgoing] * len(classes))
+
+
+def quality_routing_per_class(models: list[Workflow], node_id: str, classes: tuple[ItemClass, ...],
+                              index_of: dict[str, int], where: str,
+                              outgoing: list[dict[str, list[Edge]]] | None = None):  # -> Routing
+    """Routing at ``node_id`` where class ``c`` is routed as in ``models[c]`` (a launch plan's scoped changes give
+    classes different models; a static model gives them all the same one)."""
     from simulations.spec import Decide, Routing, compile_routing
 
-    edges = outgoing.get(node.id, [])
-    if isinstance(node, ReviewStage) and not edges and node.id in qa_stage_ids(model):
-        return Routing((), ())
+    if outgoing is None:
+        by_model: dict[int, dict[str, list[Edge]]] = {}
+        outgoing = [by_model.setdefault(id(m), outgoing_edges(m)) for m in models]
+    edges_of = [o.get(node_id, []) for o in outgoing]
+    edges = edges_of[0]
+    node = models[0].nodes[node_id]
     benign = tuple(c._replace(truth=BENIGN) for c in classes)
     if isinstance(node, ReviewStage) and decides_by_accuracy(edges):
-        base = compile_routing([model] * len(classes), node.id, benign, index_of, where, [outgoing] * len(classes))
-        others = [(index_of[e.target], float(e.probability or 0.0)) for e in edges if not e.decision]
-        remove = next(index_of[e.target] for e in edges if e.decision == "remove")
-        keep = next(index_of[e.target] for e in edges if e.decision == "keep")
-        running, sums = 0.0, []
-        for _, p in others:
-            running += p
-            sums.append(running)
-        return replace(base, decide=Decide(tuple(t for t, _ in others), tuple(sums), remove, keep))
-    decisions = tuple((index_of[e.target], DECISION_CODES[e.decision]) for e in edges if e.decision)
+        decides = {_decide_shape(e, index_of) for e in edges_of}
+        if len(decides) > 1:
+            raise ModelError("a review stage that decides by accuracy cannot have its other branches' shares scoped "
+                             "to some items", where=where, hint="remove the scope of the change, or time it for all")
+        base = compile_routing(models, node_id, benign, index_of, where, outgoing)
+        return dataclasses.replace(base, decide=Decide(*decides.pop()))
+    marks = {tuple((index_of[e.target], DECISION_CODES[e.decision]) for e in es if e.decision) for es in edges_of}
+    decisions = marks.pop() if len(marks) == 1 else ()
     if not splits_by_truth(edges):
-        base = compile_routing([model] * len(classes), node.id, classes, index_of, where, [outgoing] * len(classes))
-        return replace(base, decisions=decisions)
+        return dataclasses.replace(compile_routing(models, node_id, classes, index_of, where, outgoing),
+                                   decisions=decisions)
     tables: list[tuple[tuple[int, ...], tuple[float, ...]]] = []
     by_truth: list[list[int]] = [[], []]
     for position, truth in enumerate((BENIGN, VIOLATING)):
-        for item_class in classes:
-            kept = [(index_of[t], p) for t, p in routing(model, node.id, item_class._replace(truth=truth), outgoing)
+        for item_class, model, out in zip(classes, models, outgoing, strict=True):
+            kept = [(index_of[t], p) for t, p in routing(model, node_id, item_class._replace(truth=truth), out)
                     if p > 0]
             if not kept:
                 raise ModelError(f"no branch takes {truth} items of category {item_class.category}, language "
@@ -111,6 +136,52 @@ def quality_routing(model: Workflow, node: Node, classes: tuple[ItemClass, ...],
                 tables.append(table)
             by_truth[position].append(tables.index(table))
     return Routing(tuple(tables), tuple(by_truth[0]), (tuple(by_truth[0]), tuple(by_truth[1])), decisions)
+
+
+def _decide_shape(edges: list[Edge], index_of: dict[str, int]) -> tuple:
+    others = [(index_of[e.target], float(e.probability or 0.0)) for e in edges if not e.decision]
+    sums, running = [], 0.0
+    for _, p in others:
+        running += p
+        sums.append(running)
+    remove = next(index_of[e.target] for e in edges if e.decision == "remove")
+    keep = next(index_of[e.target] for e in edges if e.decision == "keep")
+    return tuple(t for t, _ in others), tuple(sums), remove, keep
+
+
+def quality_steps(part, model: Workflow, classes: tuple[ItemClass, ...], index_of: dict[str, int],
+                  grid: list[float], where_at) -> list:  # -> list[simulations.launch_plan.Step]
+    """A launch plan's timed accuracy or prevalence (a part of :mod:`simulations.launch_plan`) as steps: per piece
+    of ``grid`` the accuracy table of every stage the part changes, or the source's truth per class."""
+    from simulations.launch_plan import Step
+
+    steps: list = []
+    previous: dict[int, object] = {}
+    deciding = {n.id for n in model.nodes.values() if isinstance(n, ReviewStage)
+                and (decides_by_accuracy(model.outgoing(n.id)) or n.id in qa_stage_ids(model))}
+    for a in grid:
+        fragment = part.model(part.active(a), a, where_at(a))
+        payloads: list[tuple[int, object]] = []
+        if part.kind == "truth":
+            truth = fragment.nodes[part.owner].truth
+            if truth is None:
+                continue
+            payloads.append((index_of[part.owner], (
+                tuple(_share(truth.prevalence_of(c.category)) for c in classes),
+                tuple(max(0.0, float(truth.views_of(c.category))) for c in classes))))
+        else:
+            team_list = [fragment.teams.get(t.id, t) for t in model.teams.values()]
+            stage_ids = [part.owner] if part.owner in model.nodes else \
+                [s for s in model.teams[part.owner].stages if s in deciding]
+            for stage_id in stage_ids:
+                if stage_id in deciding:
+                    stage = fragment.nodes.get(stage_id, model.nodes[stage_id])
+                    payloads.append((index_of[stage_id], _accuracy_table(stage, classes, team_list)))
+        for node, payload in payloads:
+            if previous.get(node) != payload:
+                steps.append(Step(a, part.kind, node, payload))
+                previous[node] = payload
+    return steps
 
 
 def compile_quality(model: Workflow, scenario: Scenario | None, classes: tuple[ItemClass, ...],
