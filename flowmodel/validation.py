@@ -5,6 +5,8 @@ Validation never raises on a weird model; it reports. The checks, each documente
 - :mod:`flowmodel.validation_routing` — probabilities summing to 1, attribute-router conditions;
 - :mod:`flowmodel.validation_parameters` — rates, mixes, profiles, durations, SLAs, rosters, time zones,
   team stage lists, run settings, scenarios;
+- :mod:`flowmodel.validation_quality` — ground truth, splits by truth, decisions, accuracy, QA sampling
+  (nothing for a model without decision quality);
 - :mod:`flowmodel.validation_capacity` — teams and skills per stage; then, only if nothing above is an
   error, offered load against staffed capacity (traffic equations) and SLA feasibility;
 - :mod:`flowmodel.validation_sla` — also only without errors: SLA targets on a priority that never
@@ -35,6 +37,7 @@ from flowmodel.validation_graph import check_graph
 from flowmodel.validation_issues import Issue, errors
 from flowmodel.validation_launch import check_launch_plans
 from flowmodel.validation_parameters import check_parameters
+from flowmodel.validation_quality import check_quality
 from flowmodel.validation_routing import check_routing
 from flowmodel.validation_sla import check_sla_priorities
 from flowmodel.workflow import Workflow
@@ -46,6 +49,7 @@ _CHECKS: tuple[tuple[str, Callable[[Workflow], list[Issue]]], ...] = (
     ("routing", check_routing),
     ("parameters", check_parameters),
     ("staffing", check_staffing),
+    ("decision quality", check_quality),
 )
 
 

@@ -7,9 +7,11 @@ Rules (all errors):
 - ``source-has-incoming``: nothing flows into a source. ``outcome-has-outgoing``: outcomes are terminal.
 - ``self-loop``: an edge from a node to itself (model re-review with a separate stage or a delay).
 - ``duplicate-edge``: two edges with the same source and target.
-- ``no-outgoing-edge``: a node other than an outcome with no outgoing edge (items would vanish).
+- ``no-outgoing-edge``: a node other than an outcome with no outgoing edge (items would vanish). A QA stage
+  (:func:`qa_stage_samplers`) needs none: its QA copies end after their review there.
 - ``delay-edges``: a delay has exactly one outgoing edge.
-- ``unreachable-node``: a node no source reaches (checked when there is a source).
+- ``unreachable-node``: a node no source reaches (checked when there is a source); a QA stage is reached
+  through the stages whose decisions it re-reviews (QA copies), not along edges.
 - ``dead-end``: a node with outgoing edges from which no outcome can be reached (checked when there
   is an outcome).
 - ``loop-without-exit``: a loop (a strongly connected component with a cycle) that no edge able to
@@ -49,6 +51,17 @@ def can_carry_items(workflow: Workflow, edge: Edge) -> bool:
     if isinstance(node, Classifier):
         probabilities += list(edge.probability_by_category.values())
     return any((number(p) or 0.0) > 0 for p in probabilities)
+
+
+def qa_stage_samplers(workflow: Workflow) -> dict[str, list[str]]:
+    """Per QA stage id: the review stages that send it copies of their decisions (a QA share above 0 and a QA
+    stage that is another review stage), in node order."""
+    samplers: dict[str, list[str]] = {}
+    for node in workflow.nodes.values():
+        if isinstance(node, ReviewStage) and (number(node.qa_share) or 0.0) > 0 and isinstance(node.qa_stage, str) \
+                and node.qa_stage != node.id and isinstance(workflow.nodes.get(node.qa_stage), ReviewStage):
+            samplers.setdefault(node.qa_stage, []).append(node.id)
+    return samplers
 
 
 def check_graph(workflow: Workflow) -> list[Issue]:
@@ -104,9 +117,10 @@ def _edge_rules(workflow: Workflow, edges: list[Edge]) -> list[Issue]:
                                      f"an outcome is terminal but has an edge to {node_label(target)}",
                                      "delete the edge, or replace the outcome by a delay or stage "
                                      "(e.g. an appeal window) if items continue", edge_id=edge.id))
+    qa_stages = qa_stage_samplers(workflow)
     for node in workflow.nodes.values():
         count = len(outgoing[node.id])
-        if count == 0 and not isinstance(node, Outcome):
+        if count == 0 and not isinstance(node, Outcome) and node.id not in qa_stages:
             issues.append(node_issue("error", "no-outgoing-edge", node, "has no outgoing edge, so items stop here",
                                      "connect it to the next step or to an outcome"))
         if isinstance(node, Delay) and count > 1:
@@ -119,9 +133,13 @@ def _edge_rules(workflow: Workflow, edges: list[Edge]) -> list[Issue]:
 def _reachability(workflow: Workflow, graph: nx.MultiDiGraph, sources: list, outcomes: list) -> list[Issue]:
     issues: list[Issue] = []
     if sources:
+        qa_stages = qa_stage_samplers(workflow)
+        with_copies = graph.copy() if qa_stages else graph  # QA copies reach a QA stage from its samplers
+        for qa_id, samplers in qa_stages.items():
+            with_copies.add_edges_from((sampler, qa_id) for sampler in samplers)
         reached: set[str] = set()
         for source in sources:
-            reached |= nx.descendants(graph, source.id) | {source.id}
+            reached |= nx.descendants(with_copies, source.id) | {source.id}
         for node in workflow.nodes.values():
             if node.id not in reached:
                 issues.append(node_issue("error", "unreachable-node", node, "no source reaches this node",
