@@ -13,7 +13,8 @@ routers and draws no number of its own. Rules of the run:
   run; views are its category's views per hour × those hours. (A wrongly overturned violating item is not
   counted up again.) Time to action is creation → first removal of violating items.
 - A QA copy is a new item of the same class and truth that enters the QA stage, is reviewed there (load), and
-  ends its journey after its review: the QA decision is compared with the sampled one.
+  ends its journey after its review: the QA decision is compared with the sampled one. It is no arrival: it
+  does not count towards the run's arrival limit.
 """
 
 from __future__ import annotations
@@ -291,6 +292,7 @@ class QualityRuntime:
 
         def sample(item: Item, code: int) -> None:
             if uniform() < share:
+                run.arrival_limit += 1  # a copy is no arrival: the limit counts the sources' items (inf stays inf)
                 copy = run.new_item(item.cls, run.env._now, "QA")
                 copy.truth = item.truth
                 copy.decision = -code
