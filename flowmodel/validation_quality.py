@@ -211,7 +211,7 @@ def _decisions(workflow: Workflow, node: Node, edges: list[Edge]) -> list[Issue]
         same = [e for e in deciding if e.decision == decision]
         if len(same) > 1:
             issues.append(node_issue("error", "decision-duplicate", node,
-                                     f"{listing([_branch(workflow, e) for e in same])} all decide “{decision}”; "
+                                     f"{', '.join(_branch(workflow, e) for e in same)} all decide “{decision}”; "
                                      f"reviewers send every {decision} decision along the first of them only",
                                      f"keep one “{decision}” branch and clear the decision on the others (split "
                                      "after it with a router if items go on differently)", edge_id=same[1].id,
