@@ -16,6 +16,8 @@ Rules:
   (enter → leave); routers take no time and are left out; the outcome ends the trace. An item still in the
   workflow at the end of the run ends with the step it was in, ``unfinished`` (``end_s`` = the run's end): a
   wait still going on counts as waiting.
+- With decision quality, a trace that reached an outcome also says whether the item violated and its standing
+  decision there (so "wrongful removal" or "missed violation" can be read off one case).
 """
 
 from __future__ import annotations
@@ -59,6 +61,20 @@ class ItemTrace:
     priority: str
     created_s: float
     steps: tuple[TraceStep, ...]
+    #: With decision quality (:mod:`flowmodel.quality`): "violating" or "benign", and the standing decision at the
+    #: end of the journey ("removed", "kept", or "" for none); both "" in a model without quality.
+    truth: str = ""
+    decision: str = ""
+
+    @property
+    def verdict(self) -> str:
+        """Whether the decision was right, in words ("wrongful removal", "missed violation", …); "" without truth."""
+        if not self.truth or not self.decision:
+            return ""
+        violating = self.truth == "violating"
+        if self.decision == "removed":
+            return "correct removal" if violating else "wrongful removal"
+        return "missed violation" if violating else "correctly kept"
 
     @property
     def outcome(self) -> str:
@@ -97,6 +113,7 @@ class ItemTracer:
         self._open: dict[int, _Open] = {}
         self._steps: dict[int, list[TraceStep]] = {}
         self._heads: dict[int, tuple[str, int, float]] = {}
+        self._quality: dict[int, tuple[str, str]] = {}  # item → (truth, decision) at the end of its journey
 
     def attach(self) -> None:
         """Wrap every node's entry and take the engine's observer hook (see the module rules)."""
@@ -150,6 +167,8 @@ class ItemTracer:
         elif kind == "expire":
             self._close(number, now)
             self._steps[number].append(TraceStep(place, "review_stage", "expired", now, now))
+        elif kind == "outcome" and self.run.quality is not None:
+            self._quality[number] = _quality_words(item)
 
     def traces(self, end_s: float) -> list[ItemTrace]:
         """Every traced item, in creation order; steps still under way end open at ``end_s``."""
@@ -161,9 +180,17 @@ class ItemTracer:
                 steps.append(TraceStep(step.place, step.kind, step.state, step.since, end_s, step.team, True))
             source, cls, created = self._heads[number]
             item_class = self.classes[cls]
+            truth, decision = self._quality.get(number, ("", ""))
             out.append(ItemTrace(number, source, item_class.category, item_class.language, item_class.priority,
-                                 created, tuple(steps)))
+                                 created, tuple(steps), truth, decision))
         return out
+
+
+def _quality_words(item: Item) -> tuple[str, str]:
+    from simulations.quality_spec import KEPT, REMOVED
+
+    decision = {REMOVED: "removed", KEPT: "kept"}.get(item.decision, "removed" if item.decision == 3 else "")
+    return ("violating" if item.truth else "benign"), decision
 
 
 def _stride(run: Replication, wanted: int) -> int:
@@ -187,9 +214,14 @@ def attach_tracer(run: Replication) -> ItemTracer | None:
 
 def trace_rows(traces: list[ItemTrace]) -> list[dict[str, Any]]:
     """One row per step (the event log's rows before timestamps): case, item attributes, step."""
-    return [{"case_id": t.item, "source": t.source, "category": t.category, "language": t.language,
+    rows = [{"case_id": t.item, "source": t.source, "category": t.category, "language": t.language,
              "priority": t.priority, "activity": s.place, "node_kind": s.node_kind, "state": s.state,
              "start_s": s.start_s, "end_s": s.end_s, "team": s.team} for t in traces for s in t.steps]
+    if any(t.truth for t in traces):  # a model with decision quality: each case's truth and how it ended
+        verdicts = [(t.truth, t.verdict) for t in traces for _ in t.steps]
+        for row, (truth, verdict) in zip(rows, verdicts, strict=True):
+            row["truth"], row["verdict"] = truth, verdict
+    return rows
 
 
 def run_traces(run: Any) -> list[tuple[str, list[ItemTrace]]]:
@@ -244,5 +276,8 @@ def trace_summary(run: Any, slowest: int = 3) -> str:
             step = longest_step(t)
             why = f", {span_text(step.duration_s)} of it {step_words(step)}" if step is not None else ""
             end = t.outcome or ("still in the workflow" if t.in_workflow_at_end else "expired")
-            lines.append(f"  item {t.item} ({t.source}, {t.priority}): {span_text(t.time_in_system_s)} to {end}{why}")
+            what = f", {t.truth}" if t.truth else ""
+            verdict = f" — {t.verdict}" if t.verdict else ""
+            lines.append(f"  item {t.item} ({t.source}, {t.priority}{what}): {span_text(t.time_in_system_s)} to "
+                         f"{end}{why}{verdict}")
     return "\n".join(lines)
