@@ -29,8 +29,8 @@ from simulations.runner import RunResult
 ERROR_METRICS: tuple[tuple[str, str], ...] = (("wrongful_removals_count", "wrongful removals"),
                                               ("missed_violations_count", "missed violations"),
                                               ("overturns_count", "overturns"))
-ERRORS_TITLE = "Wrongful removals, missed violations, overturns (95 % CI)"
-EXPOSURE_TITLE = "Violating-content exposure per category (95 % CI)"
+ERRORS_TITLE = "Decision errors, all categories (95 % CI)"
+EXPOSURE_TITLE = "Exposure of violating content (95 % CI)"
 CHART_HEIGHT_IN = 3.2
 
 

@@ -3,7 +3,9 @@
 Rules: the first ticked scenario is the reference (the run's first scenario — normally the baseline — is
 ticked first by default); every other ticked scenario is compared with it replication by replication
 (common random numbers make the pairing meaningful). Statistically clear rows are highlighted. The Export…
-button asks for ``export_requested``; the window exports the run with the ticked scenarios.
+button asks for ``export_requested``; the window exports the run with the ticked scenarios. A run with
+decision-quality results lists each scenario's quality rows first and adds its errors and exposure charts
+(:mod:`ui.results.quality_tables`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
 from simulations.runner import RunResult
 from ui.results.chart_sets import comparison_charts
 from ui.results.figures import ChartGrid
+from ui.results.quality_tables import quality_chart_specs, quality_comparison_deltas
 from ui.results.tables import DeltaTable, comparison_deltas
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -108,7 +111,9 @@ class ComparisonView(QWidget):
                                  else "Run a simulation with two or more scenarios to compare them.")
             self.chart.message("Nothing to compare yet")
             return
-        deltas = comparison_deltas(run, picked)
+        order = {scenario_id: i for i, scenario_id in enumerate(picked)}  # each scenario's quality rows first
+        deltas = sorted(quality_comparison_deltas(run, picked) + comparison_deltas(run, picked),
+                        key=lambda d: order[d.scenario_id])
         clear = sum(d.clear for d in deltas)
         reference = run.scenario_names.get(picked[0], picked[0])
         self.caption.setText(f"Against '{reference}', paired by replication "
@@ -116,4 +121,4 @@ class ComparisonView(QWidget):
                              f"{clear} of {len(deltas)} differences are statistically clear (95 % CI excludes 0), "
                              "highlighted.")
         self.table.show(deltas)
-        self.chart.show_charts(comparison_charts(run, picked))
+        self.chart.show_charts(comparison_charts(run, picked) + quality_chart_specs(run, picked))

@@ -44,6 +44,7 @@ from simulations.runner import RunResult
 from ui.results.chart_sets import scenario_charts
 from ui.results.comparison import ComparisonView
 from ui.results.figures import ChartGrid
+from ui.results.quality_tables import QualityPanel
 from ui.results.tables import MetricTable
 from ui.run.history import RunEntry, RunHistory
 
@@ -119,6 +120,9 @@ class ResultsView(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(results_page, "Results")
         self.tabs.addTab(self.comparison, "Compare")
+        self.quality = QualityPanel()  # a tab only for a run with decision-quality results
+        self.tabs.addTab(self.quality, "Decision quality")
+        self.tabs.setTabVisible(self.tabs.indexOf(self.quality), False)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -251,6 +255,8 @@ class ResultsView(QWidget):
     def _show_scenario(self) -> None:
         run, scenario_id = self.run, self.scenario_id
         self.metrics.show(run, scenario_id)
+        self.quality.show_run(run, scenario_id)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.quality), self.quality.has_results)
         if run is None or not scenario_id:
             self.charts.message("No results to show")
         else:
