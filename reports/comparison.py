@@ -11,9 +11,11 @@ Rules:
   paired on the replication index, "clear" when its 95 % interval excludes 0.
 - Key figures, in order: for a run with launch results first the launch (time back in SLA, share of
   replications back in SLA and days below target per stage × priority, peak backlog per stage and when, paid
-  hours and hours on the floor; :mod:`reports.launch`), then items completed, backlog at the end (all stages,
-  then per stage), end-to-end time to decision (mean, p50, p90, p99), SLA attainment per stage × priority,
-  utilisation per team, total staff cost (the sum of the teams' costs per replication, derived here and
+  hours and hours on the floor; :mod:`reports.launch`), then for a run with decision-quality results its figures
+  over all categories (removals right and wrong, missed violations, precision, recall, appeals, overturns,
+  exposure, time to action; :mod:`reports.quality` has them per category and stage) and wellness hours, then
+  items completed, backlog at the end (all stages, then per stage), end-to-end time to decision (mean, p50,
+  p90, p99), SLA attainment per stage × priority, utilisation per team, total staff cost (the sum of the teams' costs per replication, derived here and
   aggregated with the same code) and cost per team.
 - A figure's display unit is chosen once per row (the same for every scenario): durations in s, min or h
   by the largest mean, times after a launch in h (d from 2 days on), amounts of work in h, shares in %,
@@ -61,7 +63,9 @@ HOURS = DisplayUnit("h", 3600.0, "0.00")
 #: Figures stored in hours (``_h``): times after a launch and amounts of work.
 STORED_HOURS = DisplayUnit("h", 1.0, "#,##0.0")
 STORED_DAYS = DisplayUnit("d", 24.0, "0.0")
-WORK_HOURS = frozenset(("paid_hours_h", "on_floor_hours_h", "overtime_h"))
+OVERALL_QUALITY = "quality"  # the scope id of a run's decision quality over all categories
+WORK_HOURS = frozenset(("paid_hours_h", "on_floor_hours_h", "overtime_h", "exposure_h", "hours_per_day_mean_h",
+                        "hours_per_day_p90_h", "hours_per_day_max_h"))
 
 
 def duration_unit(seconds: float) -> DisplayUnit:
@@ -144,6 +148,7 @@ class Comparison:
 
 
 #: (group, scope kind, metric, label) in report order; per-scope rows get the scope's name after the label.
+#: Decision quality is summed over all categories here (:mod:`reports.quality` has the figures per category).
 KEY_FIGURES: tuple[tuple[str, str, str, str], ...] = (
     ("Launch", "priority", "recovery_h", "Back in SLA after launch"),
     ("Launch", "priority", "recovered_share", "Replications back in SLA"),
@@ -152,6 +157,19 @@ KEY_FIGURES: tuple[tuple[str, str, str, str], ...] = (
     ("Launch", "stage", "backlog_peak_after_launch_h", "Peak backlog reached after launch"),
     ("Launch", "system", "paid_hours_h", "Paid hours, all teams"),
     ("Launch", "system", "on_floor_hours_h", "Hours on the floor, all teams"),
+    ("Decision quality", "quality", "correct_removals_count", "Correct removals"),
+    ("Decision quality", "quality", "wrongful_removals_count", "Wrongful removals"),
+    ("Decision quality", "quality", "missed_violations_count", "Missed violations"),
+    ("Decision quality", "quality", "precision_share", "Precision"),
+    ("Decision quality", "quality", "recall_share", "Recall"),
+    ("Decision quality", "quality", "appeals_count", "Appeals"),
+    ("Decision quality", "quality", "overturns_count", "Overturns"),
+    ("Decision quality", "quality", "overturn_rate_share", "Overturn rate"),
+    ("Decision quality", "quality", "exposure_h", "Exposure, violating item-hours"),
+    ("Decision quality", "quality", "time_to_action_p90_s", "Time to action, p90"),
+    ("Wellness", "wellness", "hours_per_day_p90_h", "Review hours a day, p90"),
+    ("Wellness", "wellness", "hours_per_day_max_h", "Review hours a day, max"),
+    ("Wellness", "wellness", "capped_share", "Reviewer-days at the cap"),
     ("Volume", "system", "completed_count", "Items completed"),
     ("Backlog", "system", "in_queue_end_count", "Backlog at end, all stages"),
     ("Backlog", "stage", "backlog_end_count", "Backlog at end"),
@@ -184,7 +202,8 @@ def build_comparison(run: RunResult, workflow: Workflow | None = None, *, run_id
     figures: list[KeyFigure] = []
     for group, kind, metric, label in KEY_FIGURES:
         scopes = dict.fromkeys((s.scope_id, s.scope_name) for s in summaries
-                               if s.scope_kind == kind and s.metric == metric)
+                               if s.scope_kind == kind and s.metric == metric
+                               and (kind != "quality" or s.scope_id == OVERALL_QUALITY))
         for scope_id, scope_name in scopes:
             row = tuple(by_key.get((i, kind, scope_id, metric)) for i in order)
             means = [abs(s.mean) for s in row if s is not None and math.isfinite(s.mean)]

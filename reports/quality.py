@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from reports.comparison import ITEMS, SHARE, DisplayUnit
+from reports.comparison import ITEMS, OVERALL_QUALITY, SHARE, DisplayUnit
 from reports.formatting import number, readable_duration_unit, scaled, suffix
 from simulations.aggregate import MetricDelta, MetricSummary
 from simulations.runner import RunResult
@@ -31,7 +31,7 @@ from simulations.runner import RunResult
 QUALITY = "quality"
 DECISION = "decision"
 WELLNESS = "wellness"
-OVERALL_ID = "quality"
+OVERALL_ID = OVERALL_QUALITY
 SECTIONS: dict[str, str] = {QUALITY: "Per category", DECISION: "Per deciding stage", WELLNESS: "Wellness"}
 
 VIEWS = DisplayUnit("views", 1.0, "#,##0")
