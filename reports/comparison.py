@@ -15,8 +15,8 @@ Rules:
   over all categories (removals right and wrong, missed violations, precision, recall, appeals, overturns,
   exposure, time to action; :mod:`reports.quality` has them per category and stage) and wellness hours, then
   items completed, backlog at the end (all stages, then per stage), end-to-end time to decision (mean, p50,
-  p90, p99), SLA attainment per stage × priority, utilisation per team, total staff cost (the sum of the teams' costs per replication, derived here and
-  aggregated with the same code) and cost per team.
+  p90, p99), SLA attainment per stage × priority, utilisation per team, total staff cost (the sum of the
+  teams' costs per replication, derived here and aggregated with the same code) and cost per team.
 - A figure's display unit is chosen once per row (the same for every scenario): durations in s, min or h
   by the largest mean, times after a launch in h (d from 2 days on), amounts of work in h, shares in %,
   counts in items. Raw values stay in the record's units (s, 0–1 share).
