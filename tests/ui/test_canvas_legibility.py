@@ -101,7 +101,9 @@ def test_no_badge_lies_over_another_card(fitted):
             if other != node_id:
                 covered = scene.node_items[other]._name
                 assert not rect.intersects(card), f"the badge of {item._name!r} covers {covered!r}"
-    assert badges == sum(1 for item in scene.node_items.values() if item.kind == "review_stage")
+    with_truth = bool(fitted.overlay.truth_flows)  # decision quality: outcomes show where decisions end up
+    assert badges == sum(1 for item in scene.node_items.values()
+                         if item.kind == "review_stage" or (with_truth and item.kind == "outcome"))
 
 
 def test_badge_space_keeps_a_gap_before_the_next_row():

@@ -17,6 +17,9 @@ Rules:
   amber: a backlog builds or the busiest hour is at 95 % or more; green otherwise. It is recomputed shortly
   after each edit. The pill sits just under its card, within the ``PILL_SPACE`` that auto-layout's row
   spacing keeps clear of the next card.
+- With decision quality (:mod:`flowmodel.quality`), an outcome gets a pill with the items expected to end there
+  per day and how many of them truly violate (traffic equations by truth, :func:`truth_at_outcomes`): "est.
+  1,030/day · 97 % violating" — where the operation's mistakes end up, before any run.
 - After a run the planner can colour stages by utilisation (the mean utilisation of the teams working the
   stage) or by backlog (mean queue length, relative to the largest); the pill then shows the simulated figures.
 """
@@ -33,8 +36,11 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 from flowmodel.errors import ModelError
 from flowmodel.interval_grid import describe_hours, horizon_start, hour_label
 from flowmodel.interval_load import StageInterval
+from flowmodel.nodes import Outcome
+from flowmodel.traffic import VIOLATING, class_rates
 from flowmodel.workflow import Workflow
 from simulations.analytic.stage_estimates import StageEstimate, stage_estimates
+from simulations.quality_spec import uses_quality
 from simulations.runner import RunResult
 from ui.canvas import style
 from ui.canvas.node_summary import NO_TEAM
@@ -55,6 +61,7 @@ BADGE_OVERHANG = 30.0
 SCENARIO_AMBER = QColor("#e0a100")
 GOOD, BUSY, OVERLOADED = QColor("#2d9d78"), QColor("#e09b1c"), QColor("#d64545")
 IDLE = QColor("#7b8794")
+TRUTH_COLOUR = QColor("#52606d")
 PILL_FONT = style.font(style.BADGE_POINTS)
 TAG_FONT = style.font(8.5, bold=True)
 
@@ -93,6 +100,8 @@ class CanvasOverlay(QObject):
         self.workflow: Workflow | None = None
         self.estimates: dict[str, StageEstimate] = {}
         self.results: dict[str, StageFigure] = {}
+        #: Per outcome id: (violating, benign) items per hour expected to end there; empty without decision quality.
+        self.truth_flows: dict[str, tuple[float, float]] = {}
         self.colour_by = ""
         self._timer = QTimer(self, singleShot=True, interval=150)
         self._timer.timeout.connect(self.update_estimates)
@@ -124,6 +133,8 @@ class CanvasOverlay(QObject):
     def figure(self, node_id: str) -> StageFigure | None:
         if self.colour_by and node_id in self.results:
             return self.results[node_id]
+        if node_id in self.truth_flows:
+            return outcome_figure(*self.truth_flows[node_id])
         estimate = self.estimates.get(node_id)
         if estimate is None or self.workflow is None:
             return None
@@ -133,9 +144,12 @@ class CanvasOverlay(QObject):
     def update_estimates(self) -> None:
         """Recompute the analytic estimate of the shown model and redraw the cards."""
         self.estimates = {}
+        self.truth_flows = {}
         if self.workflow is not None:
+            shown = self.shown_workflow(self.workflow)
             try:
-                self.estimates = stage_estimates(self.shown_workflow(self.workflow))
+                self.estimates = stage_estimates(shown)
+                self.truth_flows = truth_at_outcomes(shown)
             except (ModelError, ValueError, ZeroDivisionError):
                 self.estimates = {}
         self.refresh_cards()
@@ -220,6 +234,30 @@ def badge_layout(figure: StageFigure, item: NodeItem) -> tuple[QRectF, tuple[str
     width = max(card.width() + 8, min(widest, text_width) + 2 * PILL_PADDING)
     height = PILL_HEIGHT if len(rows) == 1 else len(rows) * PILL_LINE + 4
     return QRectF(card.center().x() - width / 2, card.bottom() + PILL_GAP, width, height), rows
+
+
+def truth_at_outcomes(workflow: Workflow) -> dict[str, tuple[float, float]]:
+    """Per outcome id: (violating, benign) items per hour ending there, for a model with ground truth; else empty."""
+    if not uses_quality(workflow):
+        return {}
+    rates = class_rates(workflow)
+    flows: dict[str, tuple[float, float]] = {}
+    for node in workflow.nodes.values():
+        if isinstance(node, Outcome):
+            arriving = rates.get(node.id, {})
+            flows[node.id] = (sum(r for c, r in arriving.items() if c.truth == VIOLATING),
+                              sum(r for c, r in arriving.items() if c.truth != VIOLATING))
+    return flows
+
+
+def outcome_figure(violating: float, benign: float) -> StageFigure:
+    """The pill of one outcome: items a day ending there and the share that truly violates."""
+    total = violating + benign
+    if not math.isfinite(total) or total <= 0:
+        return StageFigure("est. no items end here", IDLE)
+    share = violating / total
+    words = f"{share:.0%}" if 0.01 <= share <= 0.99 or share in (0.0, 1.0) else f"{share:.1%}"
+    return StageFigure(f"est. {_about(total * 24)}/day · {words} violating", TRUTH_COLOUR)
 
 
 def _about(count: float) -> str:
