@@ -13,6 +13,8 @@ Rules:
 - The model is validated first: errors exit 1 and nothing runs; warnings are printed and the run goes ahead.
 - A run with launch results prints its launch block (:mod:`cli.launch_summary`) before the files are written;
   every export carries the launch figures (the workbook's Launch sheet, the PDF's launch page, launch.csv).
+  A run with decision-quality results prints its quality block (:mod:`cli.quality_summary`) likewise, and every
+  export carries those figures (the Decision quality sheet and PDF page, quality.csv, the JSON's ``quality``).
 - ``--staffing-plan FILE.json`` (a plan the ``staff`` command wrote) adds its staffing table to every export;
   it is read before anything runs.
 - A PDF needs Qt: a QApplication is created offscreen for it, and only for it.
@@ -26,6 +28,7 @@ from pathlib import Path
 
 from cli.app import EXIT_INTERRUPTED, EXIT_OK
 from cli.launch_summary import launch_block
+from cli.quality_summary import quality_block
 from cli.run_options import (
     SETTING_NAMES,
     add_run_options,
@@ -185,6 +188,9 @@ def run_command(args: argparse.Namespace) -> int:
         launch = launch_block(run)
         if launch:
             print(launch.lstrip("\n"))
+        quality = quality_block(run)
+        if quality:
+            print(quality.lstrip("\n"))
         for path in outputs:
             print(f"Wrote {export(comparison, path, workflow)}")
     except KeyboardInterrupt:

@@ -6,7 +6,8 @@ Rules:
 - The model (and every scenario) is validated before anything runs: errors are listed and the command
   exits 1; warnings are listed and the run goes ahead.
 - The summary goes to stdout, followed for a run with launch results by the launch block (recovery per SLA
-  target, peak backlog and when, extra hours and cost; :mod:`cli.launch_summary`); progress goes to stderr (a
+  target, peak backlog and when, extra hours and cost; :mod:`cli.launch_summary`) and for a run with
+  decision-quality results by the quality block (:mod:`cli.quality_summary`); progress goes to stderr (a
   bar on a terminal, a line per 10 % otherwise).
 - A ``.flowdb`` input gets the run stored in it. ``--out`` writes JSON (settings, aggregates, deltas) or a
   tidy CSV (one row per scenario × replication × metric), atomically; its suffix is checked before the run.
@@ -37,6 +38,7 @@ from typing import Any
 
 from cli.app import EXIT_OK, EXIT_UNREADABLE
 from cli.launch_summary import launch_block
+from cli.quality_summary import quality_block
 from cli.run_options import (
     add_run_options,
     check_run,
@@ -141,6 +143,9 @@ def run_command(args: argparse.Namespace) -> int:
     launch = launch_block(run)
     if launch:
         print(launch)
+    quality = quality_block(run)
+    if quality:
+        print(quality)
     if trace_items:
         print("\n" + trace_summary(run))
         if trace_out is not None:
