@@ -48,6 +48,29 @@ class SetFieldCommand(QUndoCommand):
         return True
 
 
+class ClearEdgeProbabilityCommand(SetFieldCommand):
+    """Unset an edge's probability (``None``: not given) once its branch is split by truth or decided by
+    reviewer accuracy, so no stale share is shown or saved. Field paths keep numbers numbers, so this writes the
+    attribute itself and announces the change as :meth:`Workflow.set_field` does. Its own undo step."""
+
+    def __init__(self, workflow: Workflow, edge_id: str, text: str = "") -> None:
+        super().__init__(workflow, edge_id, "probability", None, text or "Clear probability")
+
+    def id(self) -> int:
+        return -1
+
+    def redo(self) -> None:
+        self._write(None)
+
+    def undo(self) -> None:
+        self._write(self.previous)
+
+    def _write(self, value: float | None) -> None:
+        self.workflow.edges[self.item_id].probability = value
+        self.workflow.events.edge_changed.emit(self.item_id, "probability")
+        self.workflow.events.changed.emit()
+
+
 class AddNodeCommand(QUndoCommand):
     """Add one node (dropped from the palette)."""
 

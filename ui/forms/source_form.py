@@ -1,7 +1,8 @@
 """Form of a source: where items arrive, how many, when, and of which kinds.
 
 Rules: the rate is the mean over the profile's period (0–1e6 items per hour); the profile is read in the
-source's time zone; the item mix must sum to 1 before it is stored.
+source's time zone; the item mix must sum to 1 before it is stored. Ground truth (which items truly violate)
+is optional: see :mod:`ui.forms.truth_editor`.
 """
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ from __future__ import annotations
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
+from flowmodel.nodes import Source
 from flowmodel.workflow import Workflow
 from ui.forms.binding import ItemForm
 from ui.forms.mix_editor import MixEditor, mix_problem
 from ui.forms.profile_grid import ProfileGrid
 from ui.forms.surge_editor import SurgeEditor
 from ui.forms.timezone_combo import TimezoneCombo, time_zones
+from ui.forms.truth_editor import GroundTruthEditor
 
 
 class SourceForm(ItemForm):
@@ -29,4 +32,11 @@ class SourceForm(ItemForm):
         self.add_editor_row("Arrival profile (relative intensity by local hour)", "profile", ProfileGrid(), wide=True)
         self.add_editor_row("Item mix", "mix", MixEditor(), check=mix_problem)
         self.add_editor_row("Surges", "surges", SurgeEditor())
+        self.truth = GroundTruthEditor()
+        self.add_editor_row("Ground truth", "truth", self.truth)
         self.refresh()
+
+    def refresh_context(self) -> None:
+        source = self.item
+        if isinstance(source, Source):
+            self.truth.set_known(list(dict.fromkeys(entry.category for entry in source.mix)))
