@@ -9,6 +9,16 @@ A write keeps the field's type: numbers stay numbers (an ``int`` field stays an 
 numbers stay lists of numbers; anything else is a :class:`ModelError` naming the path. A number written
 must be usable (:func:`flowmodel.validation_limits.number_problem`: finite, within ±``MAX_ABS_NUMBER``), the
 same rule loading applies, so an edit cannot store what a file could not hold.
+
+Decision quality (:mod:`flowmodel.quality`) adds two rules, so a change to one category starts from what that
+category has today:
+- A missing key of a per-category table (``by_category`` of a ground truth or of a split by truth,
+  ``views_by_category``, ``accuracy_by_category``) reads as the general value beside it (the prevalence, the
+  split's shares, the accuracy); a write adds the entry. A stage's ``accuracy_by_category`` has such a default
+  only while the stage states an accuracy of its own (otherwise its teams' apply, which differ).
+- An unset optional part reads as what unset means when that is one value — a team's ``accuracy`` is always
+  right, ``Accuracy(1, 1)`` — and a write sets it; any other (a source's ``truth``, a branch's ``by_truth``, a
+  stage's ``accuracy`` or ``expiry``) is a :class:`ModelError` saying to set it first.
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ import copy
 import dataclasses
 import functools
 import typing
+from collections.abc import Callable
 from typing import Any, get_args, get_origin
 
 from flowmodel.errors import ModelError
@@ -48,14 +59,82 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
+#: What an unset optional part must be set to before a path can go through it (module rules).
+_UNSET_HINTS: dict[str, str] = {
+    "truth": "give the source a ground truth (its prevalence) in the source editor first",
+    "by_truth": "give the branch its shares for violating and benign items in the node editor first",
+    "accuracy": "state the stage's own accuracy in the stage editor first (it overrides its teams')",
+}
+
+
+def _unset_default(owner: Any, name: str, path: str) -> Any:
+    """What the unset part ``name`` of ``owner`` reads as (module rules), or a ModelError saying to set it."""
+    if type(owner).__name__ == "Team" and name == "accuracy":
+        from flowmodel.quality import Accuracy
+
+        return Accuracy()
+    raise ModelError(f"{name.replace('_', ' ')} is not set, so {path!r} has nothing to change",
+                     hint=_UNSET_HINTS.get(name, "set it first in the editor, then change it"))
+
+
+def _category_default(owner: Any, name: str) -> Any:
+    """The value a missing category of the table ``name`` of ``owner`` reads as (module rules); None: no default."""
+    from flowmodel.quality import Accuracy, GroundTruth, Split, TruthSplit
+
+    if isinstance(owner, GroundTruth) and name in ("by_category", "views_by_category"):
+        return owner.prevalence if name == "by_category" else owner.views_per_hour
+    if isinstance(owner, TruthSplit) and name == "by_category":
+        return Split(owner.violating, owner.benign)
+    if name == "accuracy_by_category" and type(owner).__name__ in ("Team", "ReviewStage"):
+        accuracy = owner.accuracy
+        if isinstance(accuracy, Accuracy):
+            return copy.copy(accuracy)
+        return Accuracy() if type(owner).__name__ == "Team" else None
+    return None
+
+
+Fill = list[Callable[[], None]]
+
+
+def _child(owner: Any, name: str, obj: Any, segment: str, path: str, fills: Fill | None) -> tuple[Any, Any]:
+    """(the object ``segment`` is read from, the value there): :func:`_step` with the module's quality rules;
+    ``fills`` collects the writes that make a default real (a write applies them once its value is checked)."""
+    if obj is None and owner is not None and dataclasses.is_dataclass(owner):
+        obj = _unset_default(owner, name, path)
+        if fills is not None:
+            fills.append(functools.partial(setattr, owner, name, obj))
+    if isinstance(obj, dict) and segment not in obj and owner is not None:
+        default = _category_default(owner, name)
+        if default is not None:
+            if fills is not None:
+                fills.append(functools.partial(obj.__setitem__, segment, default))
+            return obj, default
+        if name == "accuracy_by_category":
+            raise ModelError(f"the stage states no accuracy for {segment} nor one of its own, so {path!r} has "
+                             "nothing to change", hint="state the stage's own accuracy first, or change the "
+                             "accuracy of the teams that work it")
+    return obj, _step(obj, segment, path)
+
+
+def _walk(obj: Any, segments: list[str], path: str, fills: Fill | None = None) -> tuple[Any, Any, str]:
+    """(value at the end of ``segments``, the object holding it, its segment)."""
+    owner, name = None, ""
+    for segment in segments:
+        owner, obj = _child(owner, name, obj, segment, path, fills)
+        name = segment
+    return obj, owner, name
+
+
 def declared_number_type(obj: Any, path: str) -> type | None:
     """``int`` or ``float`` as the dataclass declares the field at ``path`` (or its list elements);
     ``None`` when it is not a number field. The declaration, not the current value, decides: a float
     field that happens to hold ``5`` is still a float field."""
     segments = path.split(".")
-    parent = obj
-    for segment in segments[:-1]:
-        parent = _step(parent, segment, path)
+    parent, owner, name = _walk(obj, segments[:-1], path)
+    if isinstance(parent, dict) and dataclasses.is_dataclass(owner) and not isinstance(owner, type):
+        declared = _hints(type(owner)).get(name)  # a table: its values' declared type
+        args = get_args(declared) if get_origin(declared) is dict else ()
+        return args[1] if len(args) == 2 and args[1] in (int, float) else None
     if not (dataclasses.is_dataclass(parent) and not isinstance(parent, type)):
         return None
     declared = _hints(type(parent)).get(segments[-1])
@@ -68,9 +147,7 @@ def get_path(obj: Any, path: str) -> Any:
     """The value at ``path`` below ``obj``."""
     if not path:
         raise ModelError("empty field path")
-    for segment in path.split("."):
-        obj = _step(obj, segment, path)
-    return obj
+    return _walk(obj, path.split("."), path)[0]
 
 
 def _holds_numbers(current: list, number_type: type | None) -> bool:
@@ -114,13 +191,11 @@ def coerce_like(current: Any, value: Any, path: str, number_type: type | None = 
 
 def set_path(obj: Any, path: str, value: Any) -> Any:
     """Write ``value`` at ``path`` below ``obj`` (in place); returns the previous value."""
-    segments = path.split(".")
-    parent = obj
-    for segment in segments[:-1]:
-        parent = _step(parent, segment, path)
-    last = segments[-1]
-    previous = _step(parent, last, path)
+    fills: Fill = []
+    previous, parent, last = _walk(obj, path.split("."), path, fills)
     new = coerce_like(previous, value, path, declared_number_type(obj, path))
+    for fill in fills:
+        fill()
     if isinstance(parent, dict):
         parent[last] = new
     elif isinstance(parent, list):
