@@ -40,6 +40,7 @@ from flowmodel.validation_parameters import check_parameters
 from flowmodel.validation_quality import check_quality
 from flowmodel.validation_routing import check_routing
 from flowmodel.validation_sla import check_sla_priorities
+from flowmodel.validation_wellness import check_wellness_caps, check_wellness_load
 from flowmodel.workflow import Workflow
 
 __all__ = ["Issue", "errors", "validate"]
@@ -50,6 +51,7 @@ _CHECKS: tuple[tuple[str, Callable[[Workflow], list[Issue]]], ...] = (
     ("parameters", check_parameters),
     ("staffing", check_staffing),
     ("decision quality", check_quality),
+    ("wellness caps", check_wellness_caps),
 )
 
 
@@ -60,6 +62,7 @@ def validate(workflow: Workflow) -> list[Issue]:
         issues += _guarded(what, check, workflow)
     if not errors(issues):
         issues += _guarded("the load on each stage", check_load, workflow)
+        issues += _guarded("the wellness caps' load", check_wellness_load, workflow)
         issues += _guarded("what the SLA targets measure", check_sla_priorities, workflow)
         issues += _guarded("the scenarios", check_scenarios, workflow)
         issues += _guarded("the launch plans", lambda w: check_launch_plans(w, _model_errors), workflow)

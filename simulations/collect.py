@@ -58,6 +58,7 @@ from simulations.launch_metrics import launch_records
 from simulations.quality_metrics import quality_records
 from simulations.results import MetricRecord, ReplicationResult, SeriesRecord
 from simulations.statistics import RunningStats, Summary
+from simulations.wellness import wellness_records
 
 if TYPE_CHECKING:
     from simulations.engine import Replication
@@ -183,6 +184,8 @@ def collect(run: Replication, end: float) -> ReplicationResult:
         launch_records(run, end, metrics, series)
     if run.quality is not None:
         quality_records(run.quality, end, metrics)
+    if run.wellness is not None:
+        wellness_records(run.wellness, metrics)
 
     return ReplicationResult(
         scenario_id=spec.scenario_id, scenario_name=spec.scenario_name, replication=run.replication,

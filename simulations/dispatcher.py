@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
     from simulations.engine import Item, Replication
     from simulations.spec import StageSpec, TeamSpec
+    from simulations.wellness import TeamSeats
 
 
 def not_wired(item: Item) -> None:
@@ -156,7 +157,7 @@ StageQueue = FifoQueue | PriorityQueue | DeadlineQueue
 class TeamRuntime:
     """A team's current capacity (from its roster), busy reviewers and the queues it may serve."""
 
-    __slots__ = ("available", "busy", "busy_area", "busy_open", "capacity", "queues", "rostered",
+    __slots__ = ("available", "busy", "busy_area", "busy_open", "capacity", "queues", "rostered", "seats",
                  "series_available", "series_busy", "spec", "staffed", "work")
 
     def __init__(self, spec: TeamSpec) -> None:
@@ -174,6 +175,7 @@ class TeamRuntime:
         # (stage, queues this team may serve there), in the team's stage priority order
         self.work: list[tuple[StageRuntime, list[StageQueue]]] = []
         self.queues: list[StageQueue] = []  # every queue in ``work``, flattened
+        self.seats: TeamSeats | None = None  # a team with wellness caps: its reviewers one by one
 
 
 class StageRuntime:
@@ -333,6 +335,9 @@ class StageRuntime:
 
 def dispatch(team: TeamRuntime, now: float) -> None:
     """Give idle reviewers of ``team`` the best eligible queued items, stage by stage."""
+    if team.seats is not None:  # wellness caps: which reviewer may take what (simulations.wellness)
+        team.seats.dispatch(now)
+        return
     while team.busy < team.capacity:
         for stage, queues in team.work:
             if len(queues) == 1:

@@ -66,6 +66,7 @@ from simulations.streams import bind, make_stream
 from simulations.timebase import HOUR_S
 from simulations.wait_clock import stage_runtime
 from simulations.wakeup import Wakeup
+from simulations.wellness import WellnessRuntime
 
 #: Share of the backlog bound the guard may let a queue pass it by between two checks.
 GUARD_SLACK = 0.05
@@ -240,6 +241,8 @@ class Replication:
 
         self._streams: dict[tuple[str, str], random.Random] = {}
         self.teams = [TeamRuntime(team) for team in spec.teams]
+        #: Seats of the teams with wellness caps (:mod:`simulations.wellness`); None when no team has caps.
+        self.wellness = WellnessRuntime(self, spec.wellness) if spec.wellness is not None else None
         self.nodes: list[SourceRuntime | StageRuntime | TransitRuntime | RouterRuntime | OutcomeRuntime] = []
         for node in spec.nodes:
             if node.kind == "source":
@@ -374,6 +377,8 @@ class Replication:
 
     # -- clock-driven events ---------------------------------------------------------------------
     def _roster(self, team: TeamRuntime, index: int) -> None:
+        if team.seats is not None:
+            return  # a capped team's roster and shift starts are one chain of the wellness runtime's
         timeline = team.spec.timeline
         delay = timeline.times[index] - self.env.now
 

@@ -46,6 +46,7 @@ from simulations.rosters import CapacityTimeline, capacity_timeline
 from simulations.shares import cumulative
 from simulations.streams import SamplerSpec, sampler_spec
 from simulations.timebase import horizon_start
+from simulations.wellness import WellnessSpec, compile_wellness, has_caps, split_by_capped_category
 
 DRAIN_CAP_S = 28 * 86400.0
 NO_ROUTE = -1
@@ -211,6 +212,8 @@ class RunSpec:
     launch_marks: tuple[tuple[float, str], ...] = ()
     #: Ground truth, accuracy tables and QA sampling (:mod:`simulations.quality_spec`); None for a model without.
     quality: QualitySpec | None = None
+    #: Wellness caps' seats and shift starts (:mod:`simulations.wellness`); None when no team has caps.
+    wellness: WellnessSpec | None = None
 
 
 def compile_run(workflow: Workflow, scenario: Scenario | None, settings: RunSettings, *,
@@ -320,7 +323,9 @@ def _compile(model: Workflow, scenario: Scenario | None, settings: RunSettings, 
         horizon_s=horizon_s, warmup_s=settings.warmup_hours * 3600.0, interval_s=settings.interval_minutes * 60.0,
         end_cap_s=end_cap_s, arrival_limit=arrival_limit, drain=drain, item_classes=classes, nodes=tuple(nodes),
         teams=teams, backlog_limit=backlog_limit,
-        quality=compile_quality(model, scenario, classes, index_of, team_list) if quality else None)
+        quality=compile_quality(model, scenario, classes, index_of, team_list) if quality else None,
+        wellness=compile_wellness(team_list, classes, [t.stages for t in teams], start, end_cap_s)
+        if has_caps(team_list) else None)
 
 
 def _item_classes(model: Workflow, scenario: Scenario | None = None) -> tuple[ItemClass, ...]:
@@ -394,6 +399,8 @@ def _stage(node: ReviewStage, index: int, classes: tuple[ItemClass, ...], team_l
         if eligible not in groups:
             groups.append(eligible)
         group_by_class.append(groups.index(eligible))
+    if has_caps([team for _, team in ordered]):  # one capped category per queue group (simulations.wellness)
+        groups, group_by_class = split_by_capped_category(ordered, classes)
 
     order = list(node.priority_order)
     sla_s = {t.priority: to_seconds(t.within, t.unit) for t in node.sla}

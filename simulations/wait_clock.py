@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from simulations.dispatcher import DeadlineQueue, StageRuntime, TeamRuntime
+from simulations.wellness import wellness_stage_class
 
 if TYPE_CHECKING:
     from simpy.events import Event
@@ -99,4 +100,6 @@ def stage_runtime(spec: StageSpec, run: Replication, samplers: list[Callable[[],
         kind: type[StageRuntime] = daily_stage_class(bool(spec.sla_wait_by_class))
     else:
         kind = WaitClockStage if spec.sla_wait_by_class else StageRuntime
+    if run.spec.wellness is not None and spec.index in run.spec.wellness.stages:
+        kind = wellness_stage_class(kind)
     return kind(spec, run, samplers, expiry, teams)
