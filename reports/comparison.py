@@ -165,7 +165,7 @@ KEY_FIGURES: tuple[tuple[str, str, str, str], ...] = (
     ("Decision quality", "quality", "appeals_count", "Appeals"),
     ("Decision quality", "quality", "overturns_count", "Overturns"),
     ("Decision quality", "quality", "overturn_rate_share", "Overturn rate"),
-    ("Decision quality", "quality", "exposure_h", "Exposure, violating item-hours"),
+    ("Decision quality", "quality", "exposure_h", "Exposure of violating items"),
     ("Decision quality", "quality", "time_to_action_p90_s", "Time to action, p90"),
     ("Wellness", "wellness", "hours_per_day_p90_h", "Review hours a day, p90"),
     ("Wellness", "wellness", "hours_per_day_max_h", "Review hours a day, max"),

@@ -10,6 +10,9 @@ Rules:
   and its daily SLA attainment and items due are series like any other; the zip adds ``launch.csv`` and the
   JSON a ``launch`` list (per scenario × figure: mean, CI, "recovered in k of n", paired delta) — the rows of
   the workbook's Launch sheet, in the stored units (hours, items, currency).
+- A run with decision-quality results (:mod:`reports.quality`) likewise: its records are scalars like any other
+  (``quality:<category>``, ``decision:<stage>``, ``wellness:<team> · <category>``); the zip adds ``quality.csv``
+  and the JSON a ``quality`` list (per scenario × figure: mean, CI, n, paired delta), in the stored units.
 - Numbers are written at full precision (Python's shortest round-trip form); no data is an empty cell in CSV
   and null in JSON. Text is UTF-8; CSV files start with a byte-order mark so Excel reads the names right.
 - Every file is built in memory and written atomically (:func:`reports.files.write_file`).
@@ -33,6 +36,8 @@ from reports.comparison import Comparison, KeyFigure
 from reports.files import write_file
 from reports.findings import write_findings
 from reports.launch import has_launch, launch_figure_rows
+from reports.quality import TIDY_COLUMNS as QUALITY_COLUMNS
+from reports.quality import has_quality, tidy_rows
 from reports.tidy import SCALAR_COLUMNS, finite, scalar_rows, tables
 
 JSON_FORMAT = "flowmodel.comparison"
@@ -83,6 +88,9 @@ def zip_bytes(comparison: Comparison) -> bytes:
             archive.writestr(f"{name}.csv", _encoded(csv_text(columns, rows)))
         if has_launch(comparison.run):
             archive.writestr("launch.csv", _encoded(csv_text(LAUNCH_COLUMNS, launch_rows(comparison))))
+        if has_quality(comparison.run):
+            archive.writestr("quality.csv", _encoded(csv_text(QUALITY_COLUMNS,
+                                                              tidy_rows(comparison.run, comparison.run_id))))
         archive.writestr("assumptions.csv", _encoded(csv_text(("setting", "value"), comparison.assumptions)))
         changes = [(s.name, line) for s in comparison.scenarios for line in s.changes]
         archive.writestr("scenario_changes.csv", _encoded(csv_text(("scenario", "change"), changes)))
@@ -133,6 +141,8 @@ def json_bytes(comparison: Comparison) -> bytes:
     }
     if has_launch(comparison.run):
         data["launch"] = [dict(zip(LAUNCH_COLUMNS[1:], row[1:], strict=True)) for row in launch_rows(comparison)]
+    if has_quality(comparison.run):
+        data["quality"] = [dict(zip(QUALITY_COLUMNS[1:], row[1:], strict=True)) for row in tidy_rows(comparison.run)]
     return (json.dumps(_clean(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
 
 

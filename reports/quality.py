@@ -214,3 +214,30 @@ def change_line(figure: QualityFigure, position: int) -> str:
     scope = "" if figure.scope_id == OVERALL_ID else f" ({figure.scope_name})"
     change = change_text(delta, figure.unit)
     return f"{scenario}: {what}{scope} {change}" + (unit if change not in ("n/a", "unchanged") else "")
+
+
+#: The tidy form of every quality figure (quality.csv, the JSON's ``quality``), in the stored units.
+TIDY_COLUMNS = ("run", "scenario", "section", "scope_kind", "scope", "figure", "metric", "mean", "ci_low",
+                "ci_high", "n", "delta", "delta_ci_low", "delta_ci_high", "clear")
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def tidy_rows(run: RunResult, run_id: str = "") -> list[tuple[object, ...]]:
+    """One row per scenario × quality figure (see :data:`TIDY_COLUMNS`): values as stored (0–1 shares, seconds,
+    hours, counts), None where undefined; the delta columns empty for the reference."""
+    names = [str(s["name"]) for s in run.scenarios]
+    rows: list[tuple[object, ...]] = []
+    for figure in quality_figures(run):
+        for name, summary, delta in zip(names, figure.summaries, figure.deltas, strict=True):
+            mean = (_finite(summary.mean), _finite(summary.ci_low) if summary.ci_defined else None,
+                    _finite(summary.ci_high) if summary.ci_defined else None, summary.n) \
+                if summary is not None else (None, None, None, 0)
+            change = (_finite(delta.delta_mean), _finite(delta.ci_low) if delta.ci_defined else None,
+                      _finite(delta.ci_high) if delta.ci_defined else None, delta.clear) \
+                if delta is not None else (None, None, None, None)
+            rows.append((run_id, name, figure.section, figure.scope_kind, figure.scope_name, figure.label,
+                         figure.metric, *mean, *change))
+    return rows

@@ -9,6 +9,9 @@ Sheets, in order:
 - **Launch**, only for a run with launch results (a launch plan and the baseline beside it): peak backlog and
   when, recovery per SLA target with its CI and "recovered in k of n", days below target, extra hours and cost
   as paired deltas, the plan's dated steps and the daily SLA attainment (:mod:`reports.xlsx_launch`).
+- **Decision quality**, only for a run with quality results: per category, deciding stage and (when recorded)
+  team · category for wellness, each figure's mean and CI per scenario and its paired delta, with charts of the
+  errors and the exposure (:mod:`reports.xlsx_quality`).
 - One sheet per scenario ("1. Baseline", …): every scalar metric per scope, in the record's units, with mean,
   sd, CI, n and the paired delta against the reference.
 - **Replications** and **Time series**: the stored per-replication values in tidy form (:mod:`reports.tidy`).
@@ -41,9 +44,12 @@ from reports.files import write_file
 from reports.findings import write_findings
 from reports.formatting import figure_label, verdict
 from reports.launch import has_launch
+from reports.quality import has_quality
 from reports.tidy import SCALAR_COLUMNS, SERIES_COLUMNS, finite, scalar_rows, series_rows
 from reports.xlsx_launch import SHEET as LAUNCH_SHEET
 from reports.xlsx_launch import launch_sheet
+from reports.xlsx_quality import SHEET as QUALITY_SHEET
+from reports.xlsx_quality import quality_sheet
 
 SCOPE_ORDER = {"system": 0, "source": 1, "stage": 2, "priority": 3, "team": 4, "outcome": 5}
 MAX_WIDTH = 60
@@ -360,10 +366,12 @@ def xlsx_bytes(comparison: Comparison) -> bytes:
     formats = _Formats(book)
     _summary_sheet(book, formats, comparison)
     taken = {"Summary", "Charts", "Chart data", "Replications", "Time series", "Assumptions", "Staffing",
-             LAUNCH_SHEET}
+             LAUNCH_SHEET, QUALITY_SHEET}
     charts = _sheet(book, "Charts")
     if has_launch(comparison.run):
         launch_sheet(book, _sheet(book, LAUNCH_SHEET), formats, comparison)
+    if has_quality(comparison.run):
+        quality_sheet(book, _sheet(book, QUALITY_SHEET), formats, comparison)
     names = [sheet_name(f"{i + 1}. {s.name}", taken) for i, s in enumerate(comparison.scenarios)]
     for position, name in enumerate(names):
         _scenario_sheet(book, formats, comparison, position, name)
