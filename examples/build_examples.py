@@ -386,7 +386,7 @@ def classifier_rollout_appeals() -> Workflow:
     review_appeals = b.node(Router(name="Removal appealed?", mode="probability"), 3, 1.5)
     kept = b.node(Outcome(name="Kept", label="kept"), 3, 0.5)
     qa = b.node(ReviewStage(
-        name="QA review", discipline="fifo", handle_time=lognormal(4, 2, "min"), accuracy=Accuracy(0.97, 0.97),
+        name="QA review", discipline="fifo", handle_time=lognormal(6, 3, "min"), accuracy=Accuracy(0.97, 0.97),
         notes="Re-reviews a 5 % sample of human-review decisions; changes nothing, counts disagreements."), 3, 3)
     review.qa_stage = qa.id
     removed = b.node(Outcome(name="Removed", label="removed"), 4, 2.5)
@@ -423,7 +423,7 @@ def classifier_rollout_appeals() -> Workflow:
             "spam": Accuracy(0.97, 0.98), "hate_speech": Accuracy(0.86, 0.9), "terrorism": Accuracy(0.96, 0.94)}),
         [review])
     b.team(Team(name="QA – Dublin", timezone="Europe/Dublin", shrinkage=0.3, hourly_cost=34.0, shifts=[
-        Shift("early", 6, 8, [3] * 7), Shift("late", 14, 8, [3] * 7), Shift("night", 22, 8, [2] * 7)]), [qa])
+        Shift("early", 6, 8, [4] * 7), Shift("late", 14, 8, [4] * 7), Shift("night", 22, 8, [4] * 7)]), [qa])
     b.team(Team(name="Appeals – Lisbon", timezone="Europe/Lisbon", shrinkage=0.3, hourly_cost=30.0, shifts=[
         Shift("day", 8, 8, [11, 11, 11, 11, 11, 9, 9]),
         Shift("evening", 16, 8, [8, 8, 8, 8, 8, 7, 7])]), [appeals])
