@@ -56,3 +56,20 @@ def test_the_estimate_agrees_with_the_simulation_on_an_overload_and_its_recovery
     assert abs(target.recovery_h - statistics.mean(recovery)) <= 24.0  # within a day
     below = statistics.mean(r.metric("priority", "review:P2", "days_below_target_count") for r in results)
     assert abs(target.days_below_target - below) <= 1.0
+
+
+def test_a_launch_on_a_quality_model_routes_its_estimate_by_truth():
+    """The quality fixture at 400 reports/h: the classifier sends violating items (45 %) and benign ones (50 %) to
+    Review by their own shares, so Review gets 400 × (0.7 × (0.4·0.45 + 0.6·0.5) + 0.3 × (0.6·0.45 + 0.4·0.5))
+    = 190.8 items/h of 2 min against 4 reviewers (120/h): its backlog grows 70.8 items an hour (benign shares for
+    every item would say 80). From launch + 1 d the accuracy of the reviewers drops (a timed change)."""
+    from tests.quality_fixtures import quality_workflow
+
+    workflow = quality_workflow()
+    workflow.nodes["reports"].rate_per_hour = 400.0
+    workflow.nodes["review"].handle_time = Distribution(kind="fixed", mean=2.0, unit="min")
+    scenario = plan(Change("reviewers", "accuracy.remove_violating", "set", 0.7, start="+1d"), launch="launch")
+    estimate = estimate_spec(compile_run(workflow, scenario, settings(48)))
+    backlog = estimate.stage("Review").backlog_items
+    assert backlog[10] - backlog[9] == pytest.approx(70.8, rel=1e-6)
+    assert backlog[40] - backlog[39] == pytest.approx(70.8, rel=1e-6)

@@ -9,7 +9,10 @@ Rules (an approximation of the engine, stated so it can be checked against it):
   has none; the items of a spread that began before the run enter in its first hour, as the engine injects them
   at its start).
 - Flow: per item class, the visits to every node follow from the routing of the hour by the traffic equations
-  (v = e (I − P)⁻¹), with no travel time — work reaches every stage in the hour it entered the workflow.
+  (v = e (I − P)⁻¹), with no travel time — work reaches every stage in the hour it entered the workflow. With
+  decision quality, per class and truth: a source's items split by the prevalence in force, branches split by
+  truth take their share for that truth, and a stage deciding by accuracy sends remove and keep the mean
+  P(remove | truth) of the teams that can review the class (QA copies' load is left out).
 - Capacity: each team's available reviewer-hours in the hour (its compiled capacity timeline, so rosters,
   shrinkage, timed headcounts and training count). Teams with fewer stages give first; each gives its hours to
   its stages in its own order, up to each stage's work of the hour plus its backlog. Backlog (reviewer-hours of
@@ -34,6 +37,7 @@ Rules (an approximation of the engine, stated so it can be checked against it):
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -44,7 +48,8 @@ from flowmodel.run_settings import RunSettings
 from flowmodel.scenarios import Scenario
 from flowmodel.workflow import Workflow
 from simulations.launch_metrics import recovery_measures
-from simulations.spec import RunSpec, StageSpec, compile_run
+from simulations.quality_spec import AccuracyTable
+from simulations.spec import Decide, RunSpec, StageSpec, compile_run
 
 HOUR_S = 3600.0
 
@@ -98,6 +103,10 @@ class _State:
         self.handle = {n.index: [n.handle[i].mean_s for i in n.handle_by_class] for n in spec.nodes
                        if n.kind == "review_stage"}
         self.routing = {n.index: n.routing for n in spec.nodes if n.kind != "outcome"}
+        quality = spec.quality
+        #: decision quality: per source its prevalence per class, per deciding stage its accuracy table, in force
+        self.prevalence = {t.source: t.prevalence for t in quality.truth} if quality is not None else {}
+        self.accuracy = dict(quality.accuracy) if quality is not None else {}
         self.steps = list(spec.launch_plan.steps) if spec.launch_plan is not None else []
         self.next = 0
         self.version = 0
@@ -112,20 +121,53 @@ class _State:
             elif step.kind == "route":
                 self.routing[step.node] = step.payload
                 self.version += 1
+            elif step.kind == "accuracy":
+                self.accuracy[step.node] = step.payload
+                self.version += 1
+            elif step.kind == "truth":
+                self.prevalence[step.node] = step.payload[0]
             self.next += 1
 
+    def truth_shares(self, node: int, cls: int) -> tuple[tuple[int, float], ...]:
+        """(truth, share) of a source's items of class ``cls``: (0, 1) without decision quality."""
+        prevalence = self.prevalence.get(node)
+        if prevalence is None or self.spec.quality is None:
+            return ((0, 1.0),)
+        return ((0, 1.0 - prevalence[cls]), (1, prevalence[cls]))
 
-def _visits_matrix(spec: RunSpec, state: _State, cls: int) -> np.ndarray:
-    """(I − P)⁻¹ for class ``cls`` under the hour's routing: row i = visits to every node per item entering i."""
+
+def _visits_matrix(spec: RunSpec, state: _State, cls: int, truth: int = 0) -> np.ndarray:
+    """(I − P)⁻¹ for class ``cls`` (and ``truth``, with decision quality: routing by truth, a deciding stage's
+    remove/keep by the mean accuracy of the teams that can review the class) under the hour's routing: row i =
+    visits to every node per item entering i."""
     n = len(spec.nodes)
     transitions = np.zeros((n, n))
     for index, routing in state.routing.items():
-        targets, cumulative = routing.tables[routing.by_class[cls]]
+        if routing.decide is not None:
+            _decide_row(transitions[index], spec.nodes[index], routing.decide, state.accuracy[index], cls, truth)
+            continue
+        by_class = routing.by_truth[truth] if routing.by_truth is not None else routing.by_class
+        if not routing.tables:
+            continue  # a QA stage: its copies end after review
+        targets, cumulative = routing.tables[by_class[cls]]
         previous = 0.0
         for target, edge in zip(targets, cumulative, strict=True):
             transitions[index, target] += edge - previous
             previous = edge
     return np.linalg.inv(np.eye(n) - transitions)
+
+
+def _decide_row(row: np.ndarray, stage: StageSpec, decide: Decide, table: AccuracyTable, cls: int,
+                truth: int) -> None:
+    previous = 0.0
+    for target, edge in zip(decide.targets, decide.cumulative, strict=True):
+        row[target] += edge - previous
+        previous = edge
+    teams = stage.group_teams[stage.group_by_class[cls]] or tuple(range(len(table)))
+    remove = sum(table[t][cls][0 if truth else 1] for t in teams) / len(teams) if teams else 1.0
+    rest = 1.0 - previous
+    row[decide.remove] += rest * remove
+    row[decide.keep] += rest * (1.0 - remove)
 
 
 def estimate_spec(spec: RunSpec) -> LaunchEstimate:
@@ -134,7 +176,7 @@ def estimate_spec(spec: RunSpec) -> LaunchEstimate:
     classes = len(spec.item_classes)
     stages: list[StageSpec] = [n for n in spec.nodes if n.kind == "review_stage"]  # type: ignore[misc]
     state = _State(spec)
-    cache: dict[tuple[int, int], np.ndarray] = {}
+    cache: dict[tuple[int, int, int], np.ndarray] = {}
     ranks = [_ranks(stage) for stage in stages]
     depth = max((max(r) + 1 for r in ranks), default=1)
     work = np.zeros((len(stages), depth, hours))   # reviewer-hours arriving, per rank
@@ -143,7 +185,7 @@ def estimate_spec(spec: RunSpec) -> LaunchEstimate:
     entries = _backfill_entries(spec, hours)
     for h in range(hours):
         state.advance(h * HOUR_S)
-        inflow = np.zeros((classes, len(spec.nodes)))
+        inflow = np.zeros((2, classes, len(spec.nodes)))  # per truth (benign, violating) and class
         for node in spec.nodes:
             if node.kind != "source":
                 continue
@@ -151,21 +193,22 @@ def estimate_spec(spec: RunSpec) -> LaunchEstimate:
             mix_classes, cumulative = state.mix[node.index]
             previous = 0.0
             for cls, edge in zip(mix_classes, cumulative, strict=True):
-                inflow[cls, node.index] += count * (edge - previous)
+                for truth, share in state.truth_shares(node.index, cls):
+                    inflow[truth, cls, node.index] += count * (edge - previous) * share
                 previous = edge
         for (node_index, cls), per_hour in entries.items():
-            inflow[cls, node_index] += per_hour[h]
+            inflow[0, cls, node_index] += per_hour[h]
         for s, stage in enumerate(stages):
             handle_by_hour[s, :, h] = np.array(state.handle[stage.index]) / HOUR_S
-        for cls in range(classes):
-            if not inflow[cls].any():
+        for truth, cls in itertools.product((0, 1), range(classes)):
+            if not inflow[truth, cls].any():
                 continue
-            key = (state.version, cls)
+            key = (state.version, cls, truth)
             if key not in cache:
-                cache[key] = _visits_matrix(spec, state, cls)
-            visits = inflow[cls] @ cache[key]
+                cache[key] = _visits_matrix(spec, state, cls, truth)
+            visits = inflow[truth, cls] @ cache[key]
             for s, stage in enumerate(stages):
-                arrivals[s, cls, h] = visits[stage.index]
+                arrivals[s, cls, h] += visits[stage.index]
                 work[s, ranks[s][cls], h] += visits[stage.index] * state.handle[stage.index][cls] / HOUR_S
     given, offered, backlog = _allocate(spec, stages, work, hours)
     state_handle = handle_by_hour
