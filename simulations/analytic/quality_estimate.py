@@ -32,6 +32,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 
+import networkx as nx
 import numpy as np
 
 from flowmodel.errors import FlowmodelError, ModelError
@@ -383,9 +384,13 @@ def _check_exits(chain: _Chain, order: list[tuple[str, int]], index: dict[tuple[
             if j not in reached:
                 reached.add(j)
                 queue.append(j)
-    stuck = sorted({order[i][0] for i in range(len(order)) if i not in reached})
+    stuck = [i for i in range(len(order)) if i not in reached]
     if stuck:
-        names = ", ".join(chain.model.nodes[n].name or n[:8] for n in stuck)
+        graph = nx.DiGraph()
+        graph.add_edges_from((i, index[t]) for i in stuck for t, p, _ in moves[i] if p > 0)
+        closed = {order[i][0] for part in nx.strongly_connected_components(graph) for i in part
+                  if len(part) > 1 or graph.has_edge(i, i)}
+        names = ", ".join(n.name or n.id[:8] for n in chain.model.nodes.values() if n.id in closed)
         cell = chain.item_class
         raise ModelError(f"{cell.truth} {cell.language}/{cell.category}/{cell.priority} items can enter a loop they "
                          "never leave, so no expected count is finite", where=names,
