@@ -23,7 +23,8 @@ from here. Rules (errors unless stated):
   stage. ``qa-stage-invalid``: the QA stage does not exist, is not a review stage, is the stage itself, has no
   team, or items also reach it along edges (a QA stage reviews only QA copies). ``qa-without-decisions``
   (warning): a QA share on a stage without remove/keep branches: there is nothing to sample.
-- ``qa-stage-has-edges`` (warning): a QA stage with outgoing edges; its copies end after their review there.
+- ``qa-stage-has-edges`` (warning): a QA stage with outgoing edges; without them its copies end after their
+  review there, with them the copies go on like items.
 
 Reachability of QA stages (they have no edges of their own) is :mod:`flowmodel.validation_graph`'s.
 """
@@ -314,9 +315,10 @@ def _qa_stage_edges(workflow: Workflow, outgoing: dict[str, list[Edge]]) -> list
         if edges:
             names = listing([node_label(workflow.nodes[s]) for s in samplers])
             issues.append(node_issue("warning", "qa-stage-has-edges", workflow.nodes[qa_id],
-                                     f"it re-reviews QA copies of {names} and has outgoing edges; QA copies end "
-                                     "after their review here, so a QA stage needs no outgoing edges",
-                                     "delete its outgoing edges", edge_id=edges[0].id))
+                                     f"it re-reviews QA copies of {names} and has outgoing edges, which send the "
+                                     "copies on as if they were items; a QA stage needs none",
+                                     "delete its outgoing edges: without them QA copies end after their review "
+                                     "here", edge_id=edges[0].id))
     return issues
 
 

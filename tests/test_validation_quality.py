@@ -364,3 +364,17 @@ def test_weird_values_are_reported_never_raised(weird) -> None:
     assert {"truth-prevalence-range", "truth-views-range", "truth-split-range", "accuracy-range",
             "qa-share-range"} <= found
     assert not any(i.message.startswith("Could not check decision quality") for i in validate(workflow))
+
+
+def test_hours_without_qa_reviewers_are_found_from_the_qa_copies() -> None:
+    """Copies arrive at QA round the clock; a QA team on days only leaves the nights uncovered (interval check)."""
+    from flowmodel import SlaTarget
+
+    workflow = quality_workflow()
+    qa = workflow.node_by_name("QA")
+    qa.sla = [SlaTarget("P1", 2, "h", 0.9)]
+    next(iter(workflow.teams.values())).stages.remove(qa.id)
+    workflow.add_team(Team(name="QA team", shifts=[Shift("day", 9, 8, [1] * 7)], shrinkage=0.0, languages=["en"],
+                           categories=["hate", "spam"], stages=[qa.id], accuracy=Accuracy(0.95, 0.95)))
+    issues = validate(workflow)
+    assert [(i.rule, i.node_id) for i in issues] == [("stage-uncovered-hours", qa.id)]
