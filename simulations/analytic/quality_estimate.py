@@ -174,7 +174,8 @@ class QualityUnavailable:
 
 
 def quality_expectation(workflow: Workflow, scenario: Scenario | None = None) -> QualityEstimate | QualityUnavailable:
-    """The estimate of ``workflow`` with ``scenario``'s static changes applied, or why there is none."""
+    """The estimate of ``workflow`` with ``scenario``'s static changes applied (a launch plan's timed changes,
+    backfills and trainings are the engine's, over time), or why there is none."""
     try:
         model = apply_scenario(workflow, scenario)
     except ModelError as error:
