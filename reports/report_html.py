@@ -4,8 +4,9 @@ Rules:
 - Order: title page (workflow, date, scenarios, run, in brief, the workflow picture); findings, then the
   policy changes as diff lines and the comparison table (flowing on, its header row repeated on each page);
   the launch (only for a run with launch results: each plan's recovery per SLA target, peak backlog and extra
-  hours and cost, then the daily SLA and backlog charts with the launch and phase marks); the charts; staffing
-  (only with a staffing table); method and assumptions. Findings, the launch, charts, staffing and the method
+  hours and cost, then the daily SLA and backlog charts with the launch and phase marks); decision quality
+  (only for a run with quality results: :mod:`reports.report_quality`); the charts; staffing (only with a
+  staffing table); method and assumptions. Findings, the launch, charts, staffing and the method
   start on a new page. A plan's launch headline is also in the title page's "In brief".
 - Only the CSS QTextDocument understands is used (font sizes in pt, colours, table cell padding and
   backgrounds, ``page-break-before``); widths are in document pixels (96 per inch) given by the caller.
@@ -25,6 +26,7 @@ from reports.findings import Findings, write_findings
 from reports.formatting import delta_ci_text, delta_text, figure_label, summary_text, verdict
 from reports.launch import after_launch_text, extra_text, launch_headline, launch_results, peak_text, recovery_text
 from reports.launch_charts import launch_date_text
+from reports.quality_charts import QUALITY_CHARTS
 
 CANVAS_IMAGE = "canvas.png"
 BRIEF_POINTS = 3
@@ -270,10 +272,14 @@ def report_html(comparison: Comparison, width: int, images: Iterable[str] = (),
     provided = set(images)
     findings = write_findings(comparison)
     charts = [n for n in chart_names if chart_image(n) in provided]
+    from reports.report_quality import quality_page  # that page's module uses this one's helpers
+
     launch = [n for n in charts if n in LAUNCH_CHARTS]
-    charts = [n for n in charts if n not in LAUNCH_CHARTS]
+    quality = [n for n in charts if n in QUALITY_CHARTS]
+    charts = [n for n in charts if n not in LAUNCH_CHARTS and n not in QUALITY_CHARTS]
     body = (_title_page(comparison, findings, width, provided) + _findings(comparison, findings)
             + _policy_changes(comparison)
             + _comparison_table(comparison) + _launch(comparison, launch, width)
+            + quality_page(comparison, quality, width)
             + (_charts(charts, width) if charts else "") + _staffing(comparison) + _method(comparison))
     return f'<html><body style="color: {TEXT};">{body}</body></html>'

@@ -31,6 +31,7 @@ from flowmodel.workflow import Workflow
 from reports.charts import charts_for, figure_bytes
 from reports.comparison import Comparison
 from reports.files import write_file
+from reports.quality_charts import quality_charts_for
 from reports.report_html import CANVAS_IMAGE, chart_image, report_html
 from ui.report.canvas_image import canvas_png, ensure_application
 
@@ -64,6 +65,7 @@ def _document(comparison: Comparison, workflow: Workflow | None, page: QSizeF) -
         document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(CANVAS_IMAGE), QImage.fromData(data))
         images.append(CANVAS_IMAGE)
     charts = charts_for(comparison.run)  # a static run's launch charts would only say there is no launch
+    charts.update(quality_charts_for(comparison.run))  # none without decision-quality results
     for name, chart in charts.items():
         figure = chart(comparison, page.width() / DOC_DPI)
         if len(figure.axes) == 1:  # the report's heading names the chart: drop a single panel's own title
