@@ -8,6 +8,13 @@ warm-up; time averages run from the warm-up to the end of the run.
   wait_p50_s / p90 / p99 and waited_share (P(wait > 0)) over items that started review,
   handle_time_mean_s, queue_length_mean, in_service_mean (time-weighted), backlog_end_count and
   in_service_end_count (all items, at the end).
+- ``stage_priority`` (scope_id ``<stage id>:<priority>``, scope_name ``<stage> · <priority>``) and
+  ``stage_category`` (``<stage id>:<category>``, ``<stage> · <category>``), one per priority and per category of
+  the run's item classes at every stage (a stage no item of it reaches reports 0 arrivals and NaN times):
+  arrivals_count, throughput_count, wait_mean_s and wait_p50_s / p90 / p99 as at the stage, and
+  time_to_decision_mean_s and _p50/_p90/_p99_s — creation → end of review at this stage, over the reviews
+  that ended there (so a later stage's includes the earlier stages' time). Their counts add up to the
+  stage's; priorities come in the stage's priority order, categories in the order the sources first name them.
 - ``outcome``: count, time_to_decision_mean_s and _p50/_p90/_p95/_p99_s (creation → reaching the outcome).
   Items that expire in a stage's queue end there: they are reported as the outcome "Expired at <stage>"
   with scope_id ``expired:<stage id>``.
@@ -51,6 +58,7 @@ stopped is collected the same way at the moment it stopped (``end`` is then befo
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from flowmodel.nodes import SLA_CLOCK_WORDS
@@ -61,9 +69,12 @@ from simulations.statistics import RunningStats, Summary
 from simulations.wellness import wellness_records
 
 if TYPE_CHECKING:
+    from simulations.dispatcher import StageRuntime
     from simulations.engine import Replication
 
 QUANTILES: tuple[tuple[str, float], ...] = (("p50", 0.5), ("p90", 0.9), ("p95", 0.95), ("p99", 0.99))
+#: The quantiles reported per priority and per category at a stage (as for the stage's waits).
+CLASS_QUANTILES: tuple[tuple[str, float], ...] = (("p50", 0.5), ("p90", 0.9), ("p99", 0.99))
 
 
 def _mean(stats: RunningStats) -> float:
@@ -77,6 +88,30 @@ def _share(part: int, whole: int) -> float:
 def _time_to_decision(summary: Summary) -> list[tuple[str, float]]:
     return [("time_to_decision_mean_s", summary.mean())] + [
         (f"time_to_decision_{name}_s", summary.quantile(q)) for name, q in QUANTILES]
+
+
+def _class_records(stage: StageRuntime, add: Callable[[str, str, str, list[tuple[str, float]]], None]) -> None:
+    """The stage's ``stage_priority`` and ``stage_category`` records, each merged from its cells."""
+    s = stage.spec
+    arrivals = [0] * len(stage.cells)
+    rank: dict[str, int] = {}
+    for cls, cell in enumerate(stage.cell_by_class):
+        arrivals[cell] += stage.arrivals_by_class[cls]
+        rank.setdefault(stage.cells[cell][1], s.rank_by_class[cls])
+    for kind, position, keys in (
+            ("stage_priority", 1, sorted(rank, key=rank.__getitem__)),  # stable: ties keep the sources' order
+            ("stage_category", 0, list(dict.fromkeys(category for category, _ in stage.cells)))):
+        for key in keys:
+            members = [c for c, cell in enumerate(stage.cells) if cell[position] == key]
+            wait, decision = Summary(), Summary()
+            for c in members:
+                wait.merge(stage.wait_by_cell[c])
+                decision.merge(stage.decision_by_cell[c])
+            add(kind, f"{s.id}:{key}", f"{s.name} · {key}", [
+                ("arrivals_count", sum(arrivals[c] for c in members)), ("throughput_count", decision.count),
+                ("wait_mean_s", wait.mean()), *((f"wait_{name}_s", wait.quantile(q)) for name, q in CLASS_QUANTILES),
+                ("time_to_decision_mean_s", decision.mean()),
+                *((f"time_to_decision_{name}_s", decision.quantile(q)) for name, q in CLASS_QUANTILES)])
 
 
 def collect(run: Replication, end: float) -> ReplicationResult:
@@ -96,20 +131,23 @@ def collect(run: Replication, end: float) -> ReplicationResult:
     in_queue = in_service = 0
     for stage in run.stages:
         s = stage.spec
-        stage.wait.add_zeros(stage.zero_waits)
-        stage.zero_waits = 0
+        cells = stage.cell_waits()
+        wait = Summary()
+        for cell in cells:
+            wait.merge(cell)
         queue_area = stage.queue_area + stage.waiting * end - stage.queue_open
         service_area = stage.service_area + stage.in_service * end - stage.service_open
         add("stage", s.id, s.name, [
             ("arrivals_count", stage.arrivals), ("throughput_count", stage.handle_stats.count),
-            ("expired_count", stage.expired), ("wait_mean_s", stage.wait.mean()),
-            ("wait_p50_s", stage.wait.quantile(0.5)), ("wait_p90_s", stage.wait.quantile(0.9)),
-            ("wait_p99_s", stage.wait.quantile(0.99)),
-            ("waited_share", _share(stage.waited, stage.wait.count)),
+            ("expired_count", stage.expired), ("wait_mean_s", wait.mean()),
+            ("wait_p50_s", wait.quantile(0.5)), ("wait_p90_s", wait.quantile(0.9)),
+            ("wait_p99_s", wait.quantile(0.99)),
+            ("waited_share", _share(stage.waited, wait.count)),
             ("handle_time_mean_s", _mean(stage.handle_stats)),
             ("queue_length_mean", queue_area / window), ("in_service_mean", service_area / window),
             ("backlog_end_count", stage.waiting), ("in_service_end_count", stage.in_service),
         ])
+        _class_records(stage, add)
         expired_counted += stage.expired
         in_queue += stage.waiting
         in_service += stage.in_service

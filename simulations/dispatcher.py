@@ -21,6 +21,10 @@ Rules (the engine's staffing semantics, DESIGN.md "Simulation semantics"):
   deletion: the queue skips it later) and ends its journey.
 - Time averages are taken after the warm-up W: an item that waits from a to b adds max(0, b − max(a, W)) to
   the stage's queue area; open intervals are closed at the end of the run. Same for time in service.
+- Waits and times to decision (creation → end of review here) of counted items are kept per *cell*: the
+  distinct (category, priority) of the run's item classes, so languages and truth share a cell and the memory
+  does not grow with them. The stage's total wait is the merge of its cells' (the same quantiles exactly, the
+  same mean to float rounding), so a wait costs one update whether or not anyone reads it by priority.
 """
 
 from __future__ import annotations
@@ -207,11 +211,20 @@ class StageRuntime:
         self.queue_open = 0.0
         self.service_area = 0.0
         self.service_open = 0.0
-        self.arrivals = 0
+        classes = run.spec.item_classes
+        cell_of: dict[tuple[str, str], int] = {}
+        self.cell_by_class = [cell_of.setdefault((c.category, c.priority), len(cell_of)) for c in classes]
+        #: (category, priority) of each cell, in the order of the classes that first have it
+        self.cells = list(cell_of)
+        self.wait_by_cell = [Summary() for _ in self.cells]  # waits > 0; zero waits are counted per class
+        self.decision_by_cell = [Summary() for _ in self.cells]
+        # per class, the cell's Summary itself: one index on the hot path
+        self.wait_cell_by_class = [self.wait_by_cell[c] for c in self.cell_by_class]
+        self.decision_cell_by_class = [self.decision_by_cell[c] for c in self.cell_by_class]
+        self.arrivals_by_class = [0] * len(classes)
+        self.zero_waits = [0] * len(classes)  # most reviews start at once: counted here, folded in by collect
         self.waited = 0
         self.expired = 0
-        self.wait = Summary()
-        self.zero_waits = 0
         self.handle_stats = RunningStats()
         self.sla_met = [0] * len(spec.sla_by_class)
         self.expired_time = Summary()
@@ -226,7 +239,7 @@ class StageRuntime:
         item.service = self.handle_by_class[cls]()
         ttl = self.expiry() if self.expiry is not None else 0.0
         if item.counted:
-            self.arrivals += 1
+            self.arrivals_by_class[cls] += 1
         for team in self.teams_by_class[cls]:
             if team.busy < team.capacity:
                 self.start(item, team, now, 0.0)
@@ -252,10 +265,10 @@ class StageRuntime:
             self.run.trace("start", now, item, self.spec.name, team.spec.name)
         if item.counted:
             if wait > 0.0:
-                self.wait.add(wait)
+                self.wait_cell_by_class[item.cls].add(wait)
                 self.waited += 1
             else:
-                self.zero_waits += 1  # most reviews start at once: counted here, folded in by collect
+                self.zero_waits[item.cls] += 1
         team.busy += 1
         self.in_service += 1
         opened = now if now > warmup else warmup
@@ -290,7 +303,9 @@ class StageRuntime:
             self.handle_stats.add(item.service)
             cls = item.cls
             self.sla_total[cls] += 1
-            if now - item.created <= self.sla_by_class[cls]:
+            decision = now - item.created
+            self.decision_cell_by_class[cls].add(decision)
+            if decision <= self.sla_by_class[cls]:
                 self.sla_met[cls] += 1
         if team.busy < team.capacity:
             for queue in team.queues:  # inlined emptiness check: most completions find nothing waiting
@@ -298,6 +313,18 @@ class StageRuntime:
                     dispatch(team, now)
                     break
         self.next_node(item)
+
+    @property
+    def arrivals(self) -> int:
+        """Counted arrivals at the stage, all classes."""
+        return sum(self.arrivals_by_class)
+
+    def cell_waits(self) -> list[Summary]:
+        """Per cell, every counted wait so far, the zero waits folded in (for collect; folding twice adds nothing)."""
+        for cls, zeros in enumerate(self.zero_waits):
+            self.wait_cell_by_class[cls].add_zeros(zeros)
+            self.zero_waits[cls] = 0
+        return self.wait_by_cell
 
     def items_at_end(self) -> list[Item]:
         """Items still waiting or in review here when the run stops (end-of-run accounting only: it scans
