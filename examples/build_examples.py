@@ -364,7 +364,8 @@ def classifier_rollout_appeals() -> Workflow:
                        "stated by its error per band and the moderators by their accuracy, so wrongful removals, "
                        "missed violations, appeals and overturns follow. Wrongful removals are appealed far more "
                        "often than right ones; the appeals team upholds, overturns, or sends the item back to "
-                       "human review for a second look. QA re-reviews 5 % of human decisions.")
+                       "human review for a second look. QA re-reviews 5 % of human decisions; moderators review "
+                       "graphic violence for at most 2 h a shift-day.")
     flagged = b.node(Source(
         name="Flagged content", rate_per_hour=900.0, timezone="Europe/Dublin",
         profile=weekly(DETECTION_BY_HOUR, [1.0, 1.0, 1.0, 1.0, 1.05, 1.1, 1.05]),
@@ -381,7 +382,8 @@ def classifier_rollout_appeals() -> Workflow:
         name="Human review", discipline="priority", handle_time=lognormal(2.5, 1.5, "min"),
         handle_time_by_category={"spam": lognormal(50, 30), "terrorism": lognormal(6, 4, "min")},
         sla=list(SLA_BY_PRIORITY), qa_share=0.05,
-        notes="Decides remove or keep by the moderators' accuracy; 5 % of its decisions go to QA review."), 2, 1)
+        notes="Decides remove or keep by the moderators' accuracy; 5 % of its decisions go to QA review. A "
+              "moderator reviews graphic violence for at most 2 h a shift-day (wellness cap), then other work."), 2, 1)
     auto_removed = b.node(Outcome(name="Removed (automated)", label="removed"), 3, -2.5)
     review_appeals = b.node(Router(name="Removal appealed?", mode="probability"), 3, 1.5)
     kept = b.node(Outcome(name="Kept", label="kept"), 3, 0.5)
@@ -420,10 +422,10 @@ def classifier_rollout_appeals() -> Workflow:
         Shift("late", 14, 8, [36, 36, 36, 36, 38, 40, 38]),
         Shift("night", 22, 8, [20, 20, 20, 20, 21, 22, 21])],
         accuracy=Accuracy(0.94, 0.96), accuracy_by_category={
-            "spam": Accuracy(0.97, 0.98), "hate_speech": Accuracy(0.86, 0.9), "terrorism": Accuracy(0.96, 0.94)}),
-        [review])
-    b.team(Team(name="QA – Dublin", timezone="Europe/Dublin", shrinkage=0.3, hourly_cost=34.0, shifts=[
-        Shift("early", 6, 8, [4] * 7), Shift("late", 14, 8, [4] * 7), Shift("night", 22, 8, [4] * 7)]), [qa])
+            "spam": Accuracy(0.97, 0.98), "hate_speech": Accuracy(0.86, 0.9), "terrorism": Accuracy(0.96, 0.94)},
+        wellness_caps={"violence": 2.0}), [review])
+    b.team(Team(name="QA – Dublin", timezone="Europe/Dublin", shrinkage=0.25, hourly_cost=34.0, shifts=[
+        Shift("early", 6, 8, [4] * 7), Shift("late", 14, 8, [5] * 7), Shift("night", 22, 8, [3] * 7)]), [qa])
     b.team(Team(name="Appeals – Lisbon", timezone="Europe/Lisbon", shrinkage=0.3, hourly_cost=30.0, shifts=[
         Shift("day", 8, 8, [11, 11, 11, 11, 11, 9, 9]),
         Shift("evening", 16, 8, [8, 8, 8, 8, 8, 7, 7])]), [appeals])
