@@ -143,10 +143,11 @@ def test_a_wait_target_changes_only_its_own_figures() -> None:
 #: decision targets only must keep giving exactly these results (same code path, same random numbers). Taken
 #: again (same results, compared record by record) when stages began to keep waits per priority and category:
 #: the per-priority and per-category records are left out, and a stage's mean wait, now merged from those, is
-#: compared to 12 significant digits (the merge changes only its last bits).
+#: compared to 12 significant digits (the merge changes only its last bits). The classifier-rollout example is not
+#: here: it was rebuilt with decision quality and wellness caps after clocks existed, so it has no results from
+#: before them.
 BEFORE_CLOCKS = {
     "hate_speech_policy_change": "741476ce8144a518",
-    "classifier_rollout_appeals": "e77dd02fae562d85",
     "user_report_triage": "e770c282fc70bfad",
     "follow_the_sun_multilingual": "cfb14ecdc3ef4a2a",  # with its ZH P1 target put back on the decision clock
     "fifo": "fdf03d730b830305",
@@ -163,8 +164,7 @@ def _digest(workflow: Workflow) -> str:
     return hashlib.sha256(pickle.dumps(records)).hexdigest()[:16]
 
 
-@pytest.mark.parametrize("name", ["hate_speech_policy_change", "classifier_rollout_appeals", "user_report_triage",
-                                  "follow_the_sun_multilingual"])
+@pytest.mark.parametrize("name", ["hate_speech_policy_change", "user_report_triage", "follow_the_sun_multilingual"])
 def test_decision_clock_examples_give_the_results_they_gave_before_clocks(name: str) -> None:
     workflow = read_workflow_json(f"examples/{name}.flow.json")
     for node in workflow.nodes.values():
