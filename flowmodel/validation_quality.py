@@ -35,7 +35,7 @@ from collections.abc import Iterator
 
 from flowmodel.nodes import Classifier, Edge, Node, ReviewStage, Router, Source
 from flowmodel.quality import DECISIONS, Accuracy
-from flowmodel.traffic import decides_by_accuracy, outgoing_edges, qa_copies, routing, source_class_rates
+from flowmodel.traffic import outgoing_edges, qa_copies, routing, source_class_rates
 from flowmodel.validation_graph import qa_stage_samplers
 from flowmodel.validation_issues import Issue, edge_issue, listing, node_issue, node_label, number, team_issue
 from flowmodel.workflow import Workflow
@@ -76,6 +76,12 @@ def check_quality(workflow: Workflow) -> list[Issue]:
     issues += _qa_stage_edges(workflow, outgoing)
     issues += _truth_missing(workflow, outgoing)
     return issues
+
+
+def decides_by_accuracy(edges: list[Edge]) -> bool:
+    """:func:`flowmodel.traffic.decides_by_accuracy`, safe on a decision of a type no editor can produce."""
+    decisions = [e.decision for e in edges if isinstance(e.decision, str)]
+    return "remove" in decisions and "keep" in decisions
 
 
 def _share_problem(value: object) -> bool:
@@ -194,11 +200,11 @@ def _branch(workflow: Workflow, edge: Edge) -> str:
 def _decisions(workflow: Workflow, node: Node, edges: list[Edge]) -> list[Issue]:
     issues: list[Issue] = []
     for edge in edges:
-        if edge.decision and edge.decision not in DECISIONS:
+        if edge.decision and not (isinstance(edge.decision, str) and edge.decision in DECISIONS):
             issues.append(edge_issue("error", "decision-invalid", workflow, edge,
                                      f"its decision {edge.decision!r} is unknown", "pick remove, keep or no decision",
                                      field="decision"))
-    deciding = [e for e in edges if e.decision in DECISIONS]
+    deciding = [e for e in edges if isinstance(e.decision, str) and e.decision in DECISIONS]
     if not deciding:
         return issues
     if not isinstance(node, (Classifier, ReviewStage)):
@@ -300,7 +306,7 @@ def _qa(workflow: Workflow, stage: ReviewStage, edges: list[Edge]) -> list[Issue
         issues.append(node_issue("error", "qa-stage-invalid", stage, problem,
                                  "pick a review stage of its own for QA (no edges into it) with a team that works "
                                  "it, or set the QA share to 0", field="qa_stage"))
-    if not any(e.decision in DECISIONS for e in edges):
+    if not any(isinstance(e.decision, str) and e.decision in DECISIONS for e in edges):
         issues.append(node_issue("warning", "qa-without-decisions", stage,
                                  f"a QA share of {share:.1%} is set, but no branch decides remove or keep, so no "
                                  "decision is sampled", "mark its remove and keep branches, or set the QA share to 0",

@@ -378,3 +378,11 @@ def test_hours_without_qa_reviewers_are_found_from_the_qa_copies() -> None:
                            categories=["hate", "spam"], stages=[qa.id], accuracy=Accuracy(0.95, 0.95)))
     issues = validate(workflow)
     assert [(i.rule, i.node_id) for i in issues] == [("stage-uncovered-hours", qa.id)]
+
+
+@pytest.mark.parametrize("weird", [["remove"], 1, None])
+def test_a_decision_of_a_weird_type_is_reported(weird) -> None:
+    workflow = quality_workflow()
+    edge(workflow, "Review", "keep").decision = weird
+    found = rules(check_quality(workflow))
+    assert ("decision-invalid" in found) is bool(weird) and "decision-pair" in found
