@@ -31,7 +31,7 @@ Reachability of QA stages (they have no edges of their own) is :mod:`flowmodel.v
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from flowmodel.nodes import Classifier, Edge, Node, ReviewStage, Router, Source
 from flowmodel.quality import DECISIONS, Accuracy
@@ -55,6 +55,7 @@ def uses_quality(workflow: Workflow) -> bool:
 
 
 def check_quality(workflow: Workflow) -> list[Issue]:
+    """Every decision-quality issue of ``workflow`` (module rules), in node order, then teams, then the graph's."""
     if not uses_quality(workflow):
         return []
     outgoing = outgoing_edges(workflow)
@@ -236,7 +237,8 @@ def _decisions(workflow: Workflow, node: Node, edges: list[Edge]) -> list[Issue]
 
 
 # -- accuracy ---------------------------------------------------------------------------------------------------
-def _accuracy_ranges(accuracy: object, by_category: object, issue) -> list[Issue]:  # issue(message, hint, field)
+def _accuracy_ranges(accuracy: object, by_category: object, issue: Callable[[str, str, str], Issue]) -> list[Issue]:
+    """``accuracy-range`` for an accuracy and its per-category table; ``issue(message, hint, field)`` places it."""
     issues: list[Issue] = []
     tables: list[tuple[str, object, str]] = [("", accuracy, "accuracy")] if accuracy is not None else []
     if isinstance(by_category, dict):
