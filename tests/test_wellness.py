@@ -162,10 +162,18 @@ def test_hours_per_reviewer_day_stay_below_the_cap_plus_one_item() -> None:
         assert _wellness(result, "hours_per_day_p90_h") <= _wellness(result, "hours_per_day_max_h")
 
 
+def _example_without_caps() -> Workflow:
+    """The classifier-rollout example (decision quality, QA, an appeal loop) with its wellness cap taken off."""
+    workflow = read_workflow_json("examples/classifier_rollout_appeals.flow.json")
+    for team in workflow.teams.values():
+        team.wellness_caps = {}
+    return workflow
+
+
 def test_caps_that_never_bind_change_no_figure() -> None:
     """The seats, the split queue groups and the reset events leave every figure as without caps when no
     reviewer reaches a cap (24 h on a category no source sends)."""
-    workflow = read_workflow_json("examples/classifier_rollout_appeals.flow.json")
+    workflow = _example_without_caps()
     run_settings = RunSettings(horizon_hours=72, warmup_hours=12, replications=1, seed=5)
     plain = run_replication(compile_run(workflow, None, run_settings), 0)
     team = next(iter(workflow.teams.values()))
@@ -179,7 +187,7 @@ def test_caps_that_never_bind_change_no_figure() -> None:
 
 
 def test_a_model_without_caps_composes_nothing() -> None:
-    workflow = read_workflow_json("examples/classifier_rollout_appeals.flow.json")
+    workflow = _example_without_caps()
     spec = compile_run(workflow, None, RunSettings(horizon_hours=24, warmup_hours=0, replications=1, seed=2))
     assert spec.wellness is None
     run = Replication(spec, 0)
