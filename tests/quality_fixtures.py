@@ -11,6 +11,7 @@ auto-removed 2 % → 8 %): less human review, more wrongful removals, more appea
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from flowmodel import (
     Change,
@@ -27,7 +28,10 @@ from flowmodel import (
 )
 from flowmodel.nodes import Classifier, Router
 from flowmodel.quality import Accuracy, GroundTruth, TruthSplit
+from flowmodel.workspace import Workspace
 from simulations.executors import SerialExecutor
+from simulations.persist import load_run_from_workspace, save_run_to_workspace
+from simulations.results import MetricRecord
 from simulations.runner import BASELINE_ID, RunResult, run_scenarios
 
 V2 = "Classifier v2"
@@ -88,3 +92,30 @@ def quality_run(workflow: Workflow | None = None, replications: int = 3, hours: 
     workflow = workflow if workflow is not None else quality_workflow()
     return run_scenarios(workflow, list(scenarios), quality_settings(workflow, replications, hours),
                          executor=SerialExecutor())
+
+
+def stored_quality_run(folder: Path, replications: int = 3) -> tuple[Workflow, str, RunResult]:
+    """The run stored in a new workspace in ``folder`` and loaded back (exports read what a workspace holds)."""
+    workflow = quality_workflow()
+    fresh = quality_run(workflow, replications)
+    path = folder / "quality.flowdb"
+    with Workspace.create(path) as workspace:
+        workspace.save_workflow(workflow)
+        run_id = save_run_to_workspace(workspace, workflow, fresh)
+        return workflow, run_id, load_run_from_workspace(workspace, run_id)
+
+
+def with_wellness(run: RunResult) -> RunResult:
+    """``run`` with wellness records of the shape the engine writes (``wellness`` · ``<team id>:<category>``,
+    named ``<team> · <category>``), made up from the replication index: the views and exports are tested on them
+    before a wellness-capped model is (replication k: hours a day 2 + k mean, 3 + k p90, 4 + k max; capped 10 k %)."""
+    replications = []
+    for result in run.replications:
+        k = float(result.replication)
+        extra = [MetricRecord("wellness", f"reviewers:{category}", f"Reviewers · {category}", metric, value)
+                 for category in ("hate", "spam")
+                 for metric, value in (("reviewer_days_count", 4.0), ("hours_per_day_mean_h", 2.0 + k),
+                                       ("hours_per_day_p90_h", 3.0 + k), ("hours_per_day_max_h", 4.0 + k),
+                                       ("capped_share", 0.1 * k))]
+        replications.append(dataclasses.replace(result, metrics=[*result.metrics, *extra]))
+    return RunResult.from_replications(run.workflow_id, run.workflow_name, run.options, run.scenarios, replications)
