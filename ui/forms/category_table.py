@@ -30,6 +30,7 @@ INHERITED_GREY = "#8a8a8a"
 ROW_HEIGHT = 24
 MAX_VISIBLE_ROWS = 8
 Cells = list[float | None]
+PAIRED_FILL = 1.0  # a paired row's other cells when there is no overall value (accuracy: always right)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,12 @@ class NumberColumn:
     maximum: float = 1.0
     scale: float = 100.0
     tip: str = ""
+    blank: str = "the overall value"
+
+    @property
+    def name(self) -> str:
+        """The title on one line (headers may break it in two)."""
+        return self.title.replace("\n", " ")
 
     def show(self, value: float) -> str:
         return f"{value * self.scale:.6g}" + (" %" if self.scale == 100.0 else "")
@@ -52,9 +59,9 @@ class NumberColumn:
         try:
             number = float(text) / self.scale
         except ValueError:
-            return None, f"{self.title} must be a number, not {text!r}"
+            return None, f"{self.name} must be a number, not {text!r}"
         if not math.isfinite(number) or not 0.0 <= number <= self.maximum:
-            return None, f"{self.title} must be from 0 to {self.show(self.maximum)}"
+            return None, f"{self.name} must be from 0 to {self.show(self.maximum)}"
         return number, ""
 
 
@@ -67,7 +74,7 @@ class CategoryTable(QWidget):
         self.columns = list(columns)
         self.paired = paired
         self.known: list[str] = []
-        self.defaults: list[float] = [0.0] * len(self.columns)
+        self.defaults: list[float | None] = [0.0] * len(self.columns)  # None: no overall value ("—")
         self._rows: dict[str, Cells] = {}
         self._loading = False
         self.table = QTableWidget(0, len(self.columns) + 1)
@@ -95,7 +102,7 @@ class CategoryTable(QWidget):
         return rows
 
     # -- value -----------------------------------------------------------------------------------
-    def set_known(self, categories: Sequence[str], defaults: Sequence[float] | None = None) -> None:
+    def set_known(self, categories: Sequence[str], defaults: Sequence[float | None] | None = None) -> None:
         """The categories to offer and the overall values blank cells show."""
         self.known = list(categories)
         if defaults is not None:
@@ -147,9 +154,10 @@ class CategoryTable(QWidget):
             self.table.setItem(row, col, item)
         return item
 
-    def _show_cell(self, item: QTableWidgetItem, column: NumberColumn, value: float | None, default: float) -> None:
+    def _show_cell(self, item: QTableWidgetItem, column: NumberColumn, value: float | None,
+                   default: float | None) -> None:
         inherited = value is None
-        text = column.show(default if inherited else value)
+        text = column.show(value) if value is not None else column.show(default) if default is not None else "—"
         if item.text() != text:
             item.setText(text)
         item.setData(INHERITED, inherited)
@@ -158,7 +166,7 @@ class CategoryTable(QWidget):
         item.setFont(font)
         item.setForeground(QBrush(QColor(INHERITED_GREY)) if inherited else QBrush())
         item.setBackground(QBrush())
-        item.setToolTip(f"the overall value ({text}); type a number to give this category its own" if inherited
+        item.setToolTip(f"{column.blank} ({text}); type a number to give this category its own" if inherited
                         else "this category's own value; clear the cell to use the overall value")
 
     # -- edits -----------------------------------------------------------------------------------
@@ -182,7 +190,8 @@ class CategoryTable(QWidget):
             rows.pop(category, None)
         else:
             if self.paired:
-                cells = [d if v is None else v for v, d in zip(cells, self.defaults, strict=True)]
+                cells = [(PAIRED_FILL if d is None else d) if v is None else v
+                         for v, d in zip(cells, self.defaults, strict=True)]
             cells[col] = value
             if any(v is not None for v in cells):
                 rows[category] = cells

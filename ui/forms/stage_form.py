@@ -2,15 +2,21 @@
 
 Rules: which teams work the stage is stated on the teams (edited in the teams panel), so it is shown here
 read-only; the priority order ranks the item priorities the queue serves first under "priority" discipline.
+Decision quality: each branch's decision, the stage's own accuracy over its teams' (optional, and per category)
+and QA sampling (a share of its decisions re-reviewed at another review stage).
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QWidget
 
 from flowmodel.nodes import ReviewStage
 from flowmodel.workflow import Workflow
+from ui.forms.accuracy_editor import AccuracyByCategory, AccuracyEditor
+from ui.forms.band_editor import BranchTable
 from ui.forms.binding import ItemForm, distribution_problem
 from ui.forms.category_times_editor import CategoryTimesEditor
 from ui.forms.distribution_editor import DistributionEditor
@@ -18,6 +24,7 @@ from ui.forms.expiry_editor import ExpiryEditor
 from ui.forms.mix_editor import values_in_mixes
 from ui.forms.ordered_checklist import OrderedChecklist
 from ui.forms.problem_label import PROBLEM_RED
+from ui.forms.qa_editor import QaStageCombo
 from ui.forms.sla_editor import SlaEditor
 
 DISCIPLINES = (("fifo", "First in, first out"), ("priority", "Highest priority first"),
@@ -45,7 +52,24 @@ class StageForm(ItemForm):
         self.teams = QLabel()
         self.teams.setWordWrap(True)
         self.rows.addRow("Worked by:", self.teams)
+        self._add_quality_rows(workflow, undo_stack, item_id)
         self.refresh()
+
+    def _add_quality_rows(self, workflow: Workflow, undo_stack: QUndoStack, item_id: str) -> None:
+        """Decisions of the branches, the stage's own reviewer accuracy (optional) and QA sampling."""
+        self.branches = BranchTable(workflow, undo_stack, item_id, "stage")
+        self.rows.addRow(QLabel("Branches (its outgoing edges):"))
+        self.rows.addRow(self.branches)
+        self.add_editor_row("Accuracy", "accuracy", AccuracyEditor("Its own (else its teams')"))
+        self.accuracy_by_category = AccuracyByCategory()
+        self.accuracy_by_category.columns = [replace(c, blank="the stage's, else its teams' accuracy")
+                                             for c in self.accuracy_by_category.columns]
+        self.add_editor_row("Accuracy per category (blank: the stage's, else its teams')", "accuracy_by_category",
+                            self.accuracy_by_category, wide=True)
+        self.add_number_row("QA sampling", "qa_share", minimum=0.0, maximum=100.0, decimals=2, suffix=" %",
+                            scale=100.0).setToolTip("Share of this stage's remove/keep decisions re-reviewed by QA")
+        self.qa_stage = QaStageCombo()
+        self.add_editor_row("QA stage", "qa_stage", self.qa_stage)
 
     def refresh_context(self) -> None:
         stage = self.item
@@ -57,3 +81,9 @@ class StageForm(ItemForm):
         names = [team.name or "(unnamed team)" for team in self.workflow.teams_for_stage(stage.id)]
         self.teams.setText(", ".join(names) if names else "no team works this stage yet — tick it in the Teams panel")
         self.teams.setStyleSheet("" if names else f"color: {PROBLEM_RED};")
+        self.branches.refresh()
+        self.accuracy_by_category.defaults = ([stage.accuracy.remove_violating, stage.accuracy.keep_benign]
+                                              if stage.accuracy is not None else [None, None])
+        self.accuracy_by_category.set_known(values_in_mixes(self.workflow, "category"))
+        self.qa_stage.set_options([(node.id, node.name or "(unnamed stage)") for node in self.workflow.nodes.values()
+                                   if isinstance(node, ReviewStage) and node.id != stage.id])

@@ -4,7 +4,8 @@ Rules (see :mod:`flowmodel.teams`): empty skill lists mean "any"; shrinkage is t
 spent reviewing, shown in % and capped at 95 % (a team that never reviews is a modelling error); the
 stages list is in priority order, highest first — a reviewer who becomes free takes work from the first
 stage with a waiting item. Contract hours (one person's paid hours a week, 0.5–168) turn rostered hours into
-full-time equivalents, the people a planner hires.
+full-time equivalents, the people a planner hires. Decision quality: the team's accuracy ("removes violating
+items", "keeps benign items"; optional, and per category) and its wellness caps (hours per shift-day per category).
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from PySide6.QtWidgets import QLabel, QWidget
 from flowmodel.nodes import ReviewStage
 from flowmodel.teams import Team
 from flowmodel.workflow import Workflow
+from ui.forms.accuracy_editor import AccuracyByCategory, AccuracyEditor
 from ui.forms.binding import ItemForm
 from ui.forms.mix_editor import values_in_mixes
 from ui.forms.ordered_checklist import OrderedChecklist
 from ui.forms.roster_grid import RosterGrid
 from ui.forms.tag_list_edit import TagListEdit
 from ui.forms.timezone_combo import TimezoneCombo, time_zones
+from ui.forms.wellness_editor import WellnessCaps
 
 
 class TeamForm(ItemForm):
@@ -44,6 +47,13 @@ class TeamForm(ItemForm):
             "One person's paid hours per week: staffing shows heads on shift and the people (FTE) to hire")
         self.stages = OrderedChecklist()
         self.add_editor_row("Works stages", "stages", self.stages)
+        self.add_editor_row("Accuracy", "accuracy", AccuracyEditor("Stated (else always right)"))
+        self.accuracy_by_category = AccuracyByCategory()
+        self.add_editor_row("Accuracy per category (blank: the team's)", "accuracy_by_category",
+                            self.accuracy_by_category, wide=True)
+        self.wellness_caps = WellnessCaps()
+        self.add_editor_row("Wellness caps (most hours a reviewer handles a category per shift-day)",
+                            "wellness_caps", self.wellness_caps, wide=True)
         self.capacity = QLabel()
         self.capacity.setWordWrap(True)
         self.rows.addRow("Capacity:", self.capacity)
@@ -55,6 +65,10 @@ class TeamForm(ItemForm):
             return
         self.languages.set_known(values_in_mixes(self.workflow, "language"))
         self.categories.set_known(values_in_mixes(self.workflow, "category"))
+        known = team.categories or values_in_mixes(self.workflow, "category")
+        self.accuracy_by_category.set_known(known)
+        self.accuracy_by_category.set_overall(team.accuracy)
+        self.wellness_caps.set_known(known)
         self.stages.set_options([(node.id, node.name or "(unnamed stage)") for node in self.workflow.nodes.values()
                                  if isinstance(node, ReviewStage)])
         self.capacity.setText(f"{team.paid_hours_per_week():g} paid hours a week "

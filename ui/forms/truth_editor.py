@@ -28,7 +28,7 @@ class TruthByCategory(CategoryTable):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__([NumberColumn("Prevalence", tip="share of the category's reports that truly violate"),
-                          NumberColumn("Views per hour", maximum=MAX_VIEWS_PER_HOUR, scale=1.0,
+                          NumberColumn("Views\nper hour", maximum=MAX_VIEWS_PER_HOUR, scale=1.0,
                                        tip="how often a violating item of the category is seen per hour while up")],
                          parent=parent)
 
