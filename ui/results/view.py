@@ -42,6 +42,7 @@ from reports.launch import launch_headline, launch_results
 from reports.launch_words import plan_lines, timing_text
 from simulations.runner import RunResult
 from ui.results.chart_sets import scenario_charts
+from ui.results.class_tables import ClassWaitsPanel
 from ui.results.comparison import ComparisonView
 from ui.results.figures import ChartGrid
 from ui.results.quality_tables import QualityPanel
@@ -123,6 +124,8 @@ class ResultsView(QWidget):
         self.quality = QualityPanel()  # a tab only for a run with decision-quality results
         self.tabs.addTab(self.quality, "Decision quality")
         self.tabs.setTabVisible(self.tabs.indexOf(self.quality), False)
+        self.class_waits = ClassWaitsPanel()  # waits per priority and category at each stage
+        self.tabs.addTab(self.class_waits, "By priority and category")
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -257,6 +260,8 @@ class ResultsView(QWidget):
         self.metrics.show(run, scenario_id)
         self.quality.show_run(run, scenario_id)
         self.tabs.setTabVisible(self.tabs.indexOf(self.quality), self.quality.has_results)
+        self.class_waits.show_run(run, scenario_id)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.class_waits), self.class_waits.has_results)
         if run is None or not scenario_id:
             self.charts.message("No results to show")
         else:
