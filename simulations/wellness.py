@@ -15,8 +15,8 @@ numbers it ran before. Rules:
   capped category when compiled (:func:`split_by_capped_category`), so "the best item it may take" is the best
   head over the groups it may serve — the same order as one merged queue.
 - Which free seat takes an item: one of a capped category goes to the free seat with budget that has the fewest
-  hours on it; any other item to the free seat at its cap on the most categories (first in seat order on ties),
-  which keeps budget free for capped work.
+  hours on it; any other item to the free seat at its cap on the most categories, which keeps budget free for
+  capped work. Ties go to the seat free the longest.
 - When every eligible seat is at its cap the items wait in the queue until a seat with budget frees up: a seat of
   another team, a seat that renews at the next shift start, or a new seat when the roster grows. Nothing is
   dropped or re-routed.
@@ -141,7 +141,7 @@ def split_by_capped_category(ordered: list[tuple[int, Team]], classes: tuple[Ite
 class Seat:
     """One reviewer of a capped team: handle seconds started on each capped category in the current shift-day."""
 
-    __slots__ = ("busy", "day_start", "hours", "number", "on_since", "renew")
+    __slots__ = ("at_cap", "busy", "day_start", "hours", "number", "on_since", "renew")
 
     def __init__(self, number: int, now: float, slots: int) -> None:
         self.number = number
@@ -150,6 +150,7 @@ class Seat:
         self.on_since = now
         self.day_start = now
         self.hours = [0.0] * slots
+        self.at_cap = 0  # capped categories whose cap this shift-day has reached
 
 
 class TeamSeats:
@@ -162,6 +163,8 @@ class TeamSeats:
         self.caps = spec.caps_s
         self.slot_by_class = spec.slot_by_class
         self.seats: list[Seat] = []
+        #: the free seats, longest free first (the order breaks ties between equally good seats)
+        self.free: list[Seat] = []
         self.created = 0
         self.leaving = 0
         self.pending: Seat | None = None
@@ -176,7 +179,13 @@ class TeamSeats:
     def _add(self, count: int, now: float) -> None:
         for _ in range(count):
             self.created += 1
-            self.seats.append(Seat(self.created, now, len(self.caps)))
+            seat = Seat(self.created, now, len(self.caps))
+            self.seats.append(seat)
+            self.free.append(seat)
+
+    def _leave(self, seat: Seat) -> None:
+        self._close(seat)
+        self.seats.remove(seat)
 
     def _close(self, seat: Seat) -> None:
         if seat.day_start >= self.run.warmup:
@@ -185,6 +194,7 @@ class TeamSeats:
     def _new_day(self, seat: Seat, now: float) -> None:
         self._close(seat)
         seat.hours = [0.0] * len(self.caps)
+        seat.at_cap = 0
         seat.day_start = now
         seat.renew = False
 
@@ -192,11 +202,11 @@ class TeamSeats:
         """Follow a capacity change (see the module rules); returns the fresh seats added."""
         surplus = len(self.seats) - self.leaving - available
         if surplus > 0:
-            free = sorted((s for s in self.seats if not s.busy), key=_seniority)[:surplus]
-            for seat in free:
-                self._close(seat)
-                self.seats.remove(seat)
-            self.leaving += surplus - len(free)
+            going = sorted(self.free, key=_seniority)[:surplus]
+            for seat in going:
+                self.free.remove(seat)
+                self._leave(seat)
+            self.leaving += surplus - len(going)
             return 0
         staying = min(-surplus, self.leaving)
         self.leaving -= staying
@@ -218,17 +228,15 @@ class TeamSeats:
         """The free seat that takes an item of capped category ``slot`` (-1: none), or None (module rules)."""
         best: Seat | None = None
         if slot >= 0:
-            cap = self.caps[slot]
-            for seat in self.seats:
-                if not seat.busy and seat.hours[slot] < cap and (best is None or seat.hours[slot] < best.hours[slot]):
-                    best = seat
+            low = self.caps[slot]
+            for seat in self.free:
+                if seat.hours[slot] < low:
+                    best, low = seat, seat.hours[slot]
             return best
         most = -1
-        for seat in self.seats:
-            if not seat.busy:
-                at_cap = sum(1 for h, cap in zip(seat.hours, self.caps, strict=True) if h >= cap)
-                if at_cap > most:
-                    best, most = seat, at_cap
+        for seat in self.free:
+            if seat.at_cap > most:
+                best, most = seat, seat.at_cap
         return best
 
     def occupy(self, item: Item) -> None:
@@ -238,19 +246,25 @@ class TeamSeats:
         if seat is None:
             raise RuntimeError(f"no free seat in team {self.team.spec.name!r}")  # the dispatch rule was broken
         seat.busy = True
+        self.free.remove(seat)
         self.seat_of[item] = seat
         if slot >= 0:
-            seat.hours[slot] += item.service
+            before = seat.hours[slot]
+            seat.hours[slot] = after = before + item.service
+            cap = self.caps[slot]
+            if before < cap <= after:
+                seat.at_cap += 1
 
     def release(self, item: Item, now: float) -> None:
         seat = self.seat_of.pop(item)
         seat.busy = False
         if self.leaving:
             self.leaving -= 1
-            self._close(seat)
-            self.seats.remove(seat)
-        elif seat.renew:
+            self._leave(seat)
+            return
+        if seat.renew:
             self._new_day(seat, now)
+        self.free.append(seat)
 
     def dispatch(self, now: float) -> None:
         """Give free seats the best queued items they may take, stage by stage in the team's order."""
@@ -258,11 +272,16 @@ class TeamSeats:
         slot_of = self.slot_of_queue
         while team.busy < team.capacity:
             for stage, queues in team.work:
-                live = sorted((q for q in queues if q.live), key=_head_key)
-                queue = next((q for q in live if self.free_seat(slot_of[q]) is not None), None)
-                if queue is None:
+                live = [q for q in queues if q.live]
+                if len(live) > 1:
+                    live.sort(key=_head_key)
+                for queue in live:
+                    seat = self.free_seat(slot_of[queue])
+                    if seat is not None:
+                        break
+                else:
                     continue
-                self.pending = self.free_seat(slot_of[queue])
+                self.pending = seat
                 item = queue.pop()
                 stage.leave_queue(item, now)
                 stage.start(item, team, now, now - item.entered)
@@ -321,7 +340,13 @@ class CappedTeams:
 
     def __iter__(self) -> Iterator[TeamRuntime]:
         for team, slot in self.entries:
-            if slot < 0 or team.seats.free_seat(slot) is not None:
+            if slot < 0:
+                yield team
+                continue
+            seats = team.seats
+            seat = seats.free_seat(slot)
+            if seat is not None:
+                seats.pending = seat  # the seat the item starts on: a free seat means busy < capacity
                 yield team
 
 

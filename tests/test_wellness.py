@@ -252,3 +252,34 @@ def test_capped_hours_below_the_daily_work_are_a_warning() -> None:
     helped.add_team(Team(name="Backup", id="backup", shrinkage=0.0, stages=["review"],
                          shifts=[Shift("all day", 0, 24, [1] * 7)]))
     assert "wellness-cap-short" not in _rules(helped)
+
+
+@pytest.mark.parametrize("discipline", ["fifo", "priority", "earliest_deadline"])
+def test_a_drained_run_with_changing_rosters_serves_everything_and_keeps_the_seats_consistent(discipline: str) -> None:
+    """Two capped teams (different caps, one also capping spam) on shifts that overlap, grow and shrink, with
+    shrinkage: every item is served by the end of a drained run, no reviewer-day passes its cap by more than one
+    item (uniform handle times of at most 30 min), and the seats agree with the engine's counts."""
+    workflow = capped_review(caps={"graphic": 3.0, "spam": 5.0}, rate=20.0,
+                             shifts=[Shift("early", 5, 9, [6, 6, 6, 6, 6, 3, 3]), Shift("late", 13, 10, [5] * 7)],
+                             handle=Distribution.uniform(3, 9, "min"), graphic=Distribution.uniform(10, 30, "min"))
+    stage = workflow.nodes["review"]
+    stage.discipline = discipline
+    stage.priority_order = ["P1", "P2"]
+    workflow.nodes["reports"].mix = [MixEntry(category="graphic", priority="P1", share=0.3),
+                                     MixEntry(category="graphic", share=0.2), MixEntry(category="spam", share=0.5)]
+    workflow.teams["reviewers"].shrinkage = 0.2
+    workflow.add_team(Team(name="Night", id="night", shrinkage=0.0, stages=["review"], timezone="America/New_York",
+                           shifts=[Shift("night", 20, 10, [4] * 7)], wellness_caps={"graphic": 4.0}))
+    spec = compile_run(workflow, None, settings(24 * 5), arrival_limit=1500, drain=True)
+    run = Replication(spec, 0)
+    end = run.run(None, None)
+    result = collect(run, end)
+    assert result.items_in_system_at_end == 0 and result.items_completed == 1500
+    for team_id, category, cap in (("reviewers", "graphic", 3.0), ("reviewers", "spam", 5.0),
+                                   ("night", "graphic", 4.0)):
+        assert _wellness(result, "hours_per_day_max_h", f"{team_id}:{category}") <= cap + 0.5
+    assert _wellness(result, "capped_share", "reviewers:graphic") > 0.0
+    for seats in run.wellness.seats:
+        team = seats.team
+        assert sorted(s.number for s in seats.free) == sorted(s.number for s in seats.seats if not s.busy)
+        assert len(seats.seats) - seats.leaving == team.capacity and team.busy == 0 and not seats.seat_of
