@@ -208,9 +208,17 @@ class Edge:
             text = "otherwise"
         elif self.condition is not None:
             text = self.condition.describe()
+        elif self.by_truth is not None:  # "auto-action · V 62 % / B 3 %": the shares of violating and benign items
+            text = f"V {_share(self.by_truth.violating, ' ')} / B {_share(self.by_truth.benign, ' ')}"
+            return f"{self.label} · {text}" if self.label else text
         elif self.probability is not None:
-            text = f"{self.probability:.0%}" if self.probability * 100 == round(self.probability * 100) \
-                else f"{self.probability:.1%}"
+            text = _share(self.probability)
         else:
             text = ""
         return f"{self.label} {text}".strip() if self.label else text
+
+
+def _share(value: float, space: str = "") -> str:
+    """A share in % on a canvas label: whole percents without decimals, else one decimal."""
+    text = f"{value * 100:.0f}" if value * 100 == round(value * 100) else f"{value * 100:.1f}"
+    return f"{text}{space}%"
