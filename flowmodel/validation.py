@@ -11,6 +11,8 @@ Validation never raises on a weird model; it reports. The checks, each documente
   error, offered load against staffed capacity (traffic equations) and SLA feasibility;
 - :mod:`flowmodel.validation_sla` — also only without errors: SLA targets on a priority that never
   reaches their stage.
+- :mod:`flowmodel.validation_wellness` — wellness caps' range and categories; only without errors, capped hours
+  a day below a category's daily work.
 
 A check that itself fails on a value no editor can produce becomes an error with rule ``check-failed``
 rather than an exception. Issues come in that order. Errors block a run; warnings do not. A stage with
