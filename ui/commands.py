@@ -12,7 +12,9 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
+from flowmodel.errors import ModelError
 from flowmodel.nodes import Edge, Node
+from flowmodel.paths import get_path
 from flowmodel.workflow import Workflow
 
 SET_FIELD_ID = 1001
@@ -34,10 +36,16 @@ class SetFieldCommand(QUndoCommand):
         return SET_FIELD_ID
 
     def redo(self) -> None:
-        self.workflow.set_field(self.item_id, self.path, copy.deepcopy(self.value))
+        self._write(self.value)
 
     def undo(self) -> None:
-        self.workflow.set_field(self.item_id, self.path, copy.deepcopy(self.previous))
+        self._write(self.previous)
+
+    def _write(self, value: Any) -> None:
+        if value is None:
+            unset_field(self.workflow, self.item_id, self.path)
+        else:
+            self.workflow.set_field(self.item_id, self.path, copy.deepcopy(value))
 
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, SetFieldCommand):
@@ -48,27 +56,24 @@ class SetFieldCommand(QUndoCommand):
         return True
 
 
-class ClearEdgeProbabilityCommand(SetFieldCommand):
-    """Unset an edge's probability (``None``: not given) once its branch is split by truth or decided by
-    reviewer accuracy, so no stale share is shown or saved. Field paths keep numbers numbers, so this writes the
-    attribute itself and announces the change as :meth:`Workflow.set_field` does. Its own undo step."""
-
-    def __init__(self, workflow: Workflow, edge_id: str, text: str = "") -> None:
-        super().__init__(workflow, edge_id, "probability", None, text or "Clear probability")
-
-    def id(self) -> int:
-        return -1
-
-    def redo(self) -> None:
-        self._write(None)
-
-    def undo(self) -> None:
-        self._write(self.previous)
-
-    def _write(self, value: float | None) -> None:
-        self.workflow.edges[self.item_id].probability = value
-        self.workflow.events.edge_changed.emit(self.item_id, "probability")
-        self.workflow.events.changed.emit()
+def unset_field(workflow: Workflow, item_id: str, path: str) -> None:
+    """Write ``None`` at ``path`` (an optional field left unset: an edge's probability once its branch is split by
+    truth or decided by accuracy, or before it was first given) and announce it as :meth:`Workflow.set_field` does.
+    Field paths keep numbers numbers, so ``set_field`` refuses ``None`` for them; undoing the first value typed into
+    such a field must still put ``None`` back."""
+    item = workflow.find(item_id)
+    if item is None:
+        raise ModelError(f"no node, edge or team with id {item_id}")
+    parent_path, _, name = path.rpartition(".")
+    parent = get_path(item, parent_path) if parent_path else item
+    if isinstance(parent, dict):
+        parent[name] = None
+    else:
+        setattr(parent, name, None)
+    changed = workflow.events.node_changed if item_id in workflow.nodes else \
+        workflow.events.edge_changed if item_id in workflow.edges else workflow.events.team_changed
+    changed.emit(item_id, path)
+    workflow.events.changed.emit()
 
 
 class AddNodeCommand(QUndoCommand):

@@ -8,8 +8,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLineEdit
 
-from flowmodel import MixEntry
-from flowmodel.quality import GroundTruth
+from flowmodel import Classifier, Edge, MixEntry, Outcome, ReviewStage, Router, Shift, Source, Team, Workflow
+from flowmodel.quality import Accuracy, GroundTruth, Split, TruthSplit, band_figures, band_split
 from ui.panels import PropertyPanel
 
 
@@ -98,3 +98,247 @@ def test_prevalence_per_category_of_the_mix(qtbot, triage, stack):
     stack.undo()
     stack.undo()
     assert source.truth == GroundTruth(0.2, {"hate": pytest.approx(0.45)})
+
+
+# -- a model with a classifier, a review stage and an appeal router ---------------------------------------------------
+def quality_workflow() -> Workflow:
+    """Reports (spam 70 % violating, hate 40 %, half each) → classifier → auto-action / auto-close / human review;
+    human review → remove (→ appealed? router) / keep / escalate; one team works human review and QA."""
+    workflow = Workflow(name="Quality")
+    source = workflow.add_node(Source(name="Reports", rate_per_hour=100.0,
+                                      mix=[MixEntry(category="spam", share=0.5), MixEntry(category="hate", share=0.5)],
+                                      truth=GroundTruth(0.55, {"spam": 0.7, "hate": 0.4})))
+    classifier = workflow.add_node(Classifier(name="Model"))
+    review = workflow.add_node(ReviewStage(name="Human review"))
+    qa = workflow.add_node(ReviewStage(name="QA"))
+    appealed = workflow.add_node(Router(name="Appealed?"))
+    removed, kept, appeal = (workflow.add_node(Outcome(name=n)) for n in ("Removed", "Kept", "Appeal"))
+    escalated = workflow.add_node(Outcome(name="Escalated"))
+    workflow.add_edge(Edge(source.id, classifier.id, probability=1.0))
+    workflow.add_edge(Edge(classifier.id, removed.id, label="auto-action", probability=0.3))
+    workflow.add_edge(Edge(classifier.id, kept.id, label="auto-close", probability=0.2))
+    workflow.add_edge(Edge(classifier.id, review.id, label="human review", probability=0.5))
+    workflow.add_edge(Edge(review.id, appealed.id, label="remove", probability=0.4))
+    workflow.add_edge(Edge(review.id, kept.id, label="keep", probability=0.5))
+    workflow.add_edge(Edge(review.id, escalated.id, label="escalate", probability=0.1))
+    workflow.add_edge(Edge(appealed.id, appeal.id, label="appealed", probability=0.1))
+    workflow.add_edge(Edge(appealed.id, removed.id, label="not appealed", probability=0.9))
+    workflow.add_team(Team(name="Moderators", stages=[review.id, qa.id],
+                           shifts=[Shift(name="all day", start_hour=0, hours=24, headcount=[5] * 7)]))
+    return workflow
+
+
+@pytest.fixture
+def quality() -> Workflow:
+    return quality_workflow()
+
+
+def branches(workflow: Workflow, node: str) -> dict[str, Edge]:
+    return {e.label: e for e in workflow.outgoing(workflow.node_by_name(node).id)}
+
+
+def pick(qtbot, panel, combo, data) -> None:
+    """Pick the entry holding ``data`` as a planner does: open the drop-down and click the entry."""
+    panel.scroll.ensureWidgetVisible(combo)
+    target = combo.findData(data)
+    assert target >= 0, f"{data!r} is not offered"
+    combo.showPopup()
+    view = combo.view()
+    qtbot.waitUntil(view.isVisible)
+    rect = view.visualRect(view.model().index(target, 0))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: not view.isVisible())
+
+
+def test_bands_by_classifier_error_switch_every_band_in_one_step(qtbot, quality, stack):
+    panel = make_panel(qtbot, quality, stack)
+    panel.show_item(quality.node_by_name("Model").id)
+    bands = panel.form.bands
+    click(qtbot, panel, bands.split)
+    edges = branches(quality, "Model")
+    assert stack.count() == 1
+    assert {label: (e.by_truth, e.probability) for label, e in edges.items()} == {
+        "auto-action": (TruthSplit(0.3, 0.3), None), "auto-close": (TruthSplit(0.2, 0.2), None),
+        "human review": (TruthSplit(0.5, 0.5), None)}
+    assert bands.cell(0, "violating").text() == "30 %" and bands.cell(0, "precision").text() == "55 %"
+    assert "violating items sum to 100 % ✓" in bands.summary.text()
+    assert "55 % violate" in bands.summary.text()
+    stack.undo()
+    assert {label: (e.by_truth, e.probability) for label, e in edges.items()} == {
+        "auto-action": (None, 0.3), "auto-close": (None, 0.2), "human review": (None, 0.5)}
+    assert not bands.split.isChecked()
+
+
+def test_typed_shares_of_violating_and_benign_items_land_on_the_band(qtbot, quality, stack):
+    for edge in quality.outgoing(quality.node_by_name("Model").id):
+        edge.by_truth = TruthSplit(edge.probability, edge.probability)
+    panel = make_panel(qtbot, quality, stack)
+    panel.show_item(quality.node_by_name("Model").id)
+    bands = panel.form.bands
+    auto_action = branches(quality, "Model")["auto-action"]
+    type_cell(qtbot, bands.table, bands.cell(0, "violating"), "62")
+    type_cell(qtbot, bands.table, bands.cell(0, "benign"), "3")
+    assert auto_action.by_truth == TruthSplit(pytest.approx(0.62), pytest.approx(0.03))
+    assert "violating items sum to 132 % — must be 100 %" in bands.summary.text()
+    type_cell(qtbot, bands.table, bands.cell(0, "benign"), "140")
+    assert "from 0 % to 100 %" in bands.problem.text()
+    assert auto_action.by_truth.benign == pytest.approx(0.03)
+    stack.undo()
+    assert auto_action.by_truth == TruthSplit(pytest.approx(0.62), 0.3)
+    stack.undo()
+    assert auto_action.by_truth == TruthSplit(0.3, 0.3)
+
+
+def test_precision_and_recall_from_a_model_card_store_the_benign_share(qtbot, quality, stack):
+    for edge in quality.outgoing(quality.node_by_name("Model").id):
+        edge.by_truth = TruthSplit(edge.probability, edge.probability)
+    panel = make_panel(qtbot, quality, stack)
+    panel.show_item(quality.node_by_name("Model").id)
+    bands = panel.form.bands
+    pick(qtbot, panel, bands.entry, "model_card")
+    assert bands.cell(0, "benign").flags() & Qt.ItemFlag.ItemIsEditable == Qt.ItemFlag(0)
+    auto_action = branches(quality, "Model")["auto-action"]
+    type_cell(qtbot, bands.table, bands.cell(0, "precision"), "90")
+    expected = band_split(0.55, 0.3, 0.9)  # the prevalence of items arriving at the classifier: 55 %
+    assert auto_action.by_truth == TruthSplit(pytest.approx(expected.violating), pytest.approx(expected.benign))
+    assert bands.cell(0, "precision").text() == "90 %"
+    type_cell(qtbot, bands.table, bands.cell(0, "violating"), "40")  # recall changes, precision is held
+    assert band_figures(0.55, auto_action.by_truth.for_category(""))[1] == pytest.approx(0.9)
+    assert auto_action.by_truth.violating == pytest.approx(0.4)
+    type_cell(qtbot, bands.table, bands.cell(0, "precision"), "1")
+    assert "cannot have a precision as low as 1.0%" in bands.problem.text()
+    stack.undo()
+    stack.undo()
+    assert auto_action.by_truth == TruthSplit(0.3, 0.3)
+
+
+def test_a_category_gets_its_own_shares_on_every_band_at_its_own_prevalence(qtbot, quality, stack):
+    for edge in quality.outgoing(quality.node_by_name("Model").id):
+        edge.by_truth = TruthSplit(edge.probability, edge.probability)
+    panel = make_panel(qtbot, quality, stack)
+    panel.show_item(quality.node_by_name("Model").id)
+    bands = panel.form.bands
+    pick(qtbot, panel, bands.category, "spam")
+    pick(qtbot, panel, bands.entry, "model_card")
+    assert "70 % violate" in bands.summary.text()
+    type_cell(qtbot, bands.table, bands.cell(0, "precision"), "95")
+    edges = branches(quality, "Model")
+    expected = band_split(0.7, 0.3, 0.95)
+    assert edges["auto-action"].by_truth.by_category == {
+        "spam": Split(pytest.approx(expected.violating), pytest.approx(expected.benign))}
+    assert edges["auto-close"].by_truth.by_category == {"spam": Split(0.2, 0.2)}
+    assert edges["auto-action"].by_truth.violating == 0.3  # the shares of every category are kept
+    assert stack.count() == 1
+    assert bands.clear_category.isVisible()
+    click(qtbot, panel, bands.clear_category)
+    assert all(not e.by_truth.by_category for e in edges.values())
+    stack.undo()
+    stack.undo()
+    assert all(not e.by_truth.by_category for e in edges.values())
+
+
+def test_switching_back_gives_each_band_its_share_of_the_arrivals(qtbot, quality, stack):
+    for edge, (v, b) in zip(quality.outgoing(quality.node_by_name("Model").id), ((0.6, 0.1), (0.1, 0.5), (0.3, 0.4)),
+                            strict=True):
+        edge.by_truth, edge.probability = TruthSplit(v, b), None
+    panel = make_panel(qtbot, quality, stack)
+    panel.show_item(quality.node_by_name("Model").id)
+    click(qtbot, panel, panel.form.bands.split)
+    edges = branches(quality, "Model")
+    assert edges["auto-action"].by_truth is None
+    assert edges["auto-action"].probability == pytest.approx(0.55 * 0.6 + 0.45 * 0.1)
+    assert sum(e.probability for e in edges.values()) == pytest.approx(1.0)
+    stack.undo()
+    assert edges["auto-action"].by_truth == TruthSplit(0.6, 0.1) and edges["auto-action"].probability is None
+
+
+def test_each_band_decides(qtbot, quality, stack):
+    panel = make_panel(qtbot, quality, stack)
+    panel.show_item(quality.node_by_name("Model").id)
+    combo = panel.form.bands.decision_combo(0)
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "auto-action (remove)", "human review (no decision)", "auto-approve (keep)"]
+    pick(qtbot, panel, combo, "keep")
+    pick(qtbot, panel, panel.form.bands.decision_combo(0), "remove")
+    assert branches(quality, "Model")["auto-action"].decision == "remove"
+    stack.undo()
+    assert branches(quality, "Model")["auto-action"].decision == "keep"
+    stack.undo()
+    assert branches(quality, "Model")["auto-action"].decision == ""
+
+
+def test_an_appeal_router_is_split_by_whether_the_removal_was_right(qtbot, quality, stack):
+    branches(quality, "Human review")["remove"].decision = "remove"
+    panel = make_panel(qtbot, quality, stack)
+    panel.show_item(quality.node_by_name("Appealed?").id)
+    table = panel.form.branches
+    click(qtbot, panel, table.split)
+    headers = [table.table.horizontalHeaderItem(i).text() for i in range(table.table.columnCount())]
+    assert headers == ["Branch", "Removal right", "Removal wrong"]
+    assert "removal was wrong" in table.explain.text()
+    type_cell(qtbot, table.table, table.cell(0, "benign"), "40")
+    type_cell(qtbot, table.table, table.cell(1, "benign"), "60")
+    edges = branches(quality, "Appealed?")
+    assert edges["appealed"].by_truth == TruthSplit(0.1, pytest.approx(0.4))
+    assert "benign items sum to 100 % ✓" in table.summary.text()
+    for _ in range(3):
+        stack.undo()
+    assert edges["appealed"].by_truth is None and edges["appealed"].probability == 0.1
+
+
+# -- review stages ---------------------------------------------------------------------------------------------
+def test_a_stage_with_remove_and_keep_decides_by_reviewer_accuracy(qtbot, quality, stack):
+    panel = make_panel(qtbot, quality, stack)
+    panel.show_item(quality.node_by_name("Human review").id)
+    table = panel.form.branches
+    pick(qtbot, panel, table.decision_combo(0), "remove")
+    edges = branches(quality, "Human review")
+    assert (edges["remove"].decision, edges["remove"].probability) == ("remove", 0.4)  # no keep branch yet
+    pick(qtbot, panel, table.decision_combo(1), "keep")
+    assert [(e.decision, e.probability) for e in edges.values()] == [("remove", None), ("keep", None), ("", 0.1)]
+    assert table.cell(0, "share").text() == "decided by reviewer accuracy"
+    assert table.cell(2, "share").text() == "10 %"
+    assert "decide remove or keep for the other 90 %" in table.summary.text()
+    stack.undo()
+    assert [(e.decision, e.probability) for e in edges.values()] == [("remove", 0.4), ("", 0.5), ("", 0.1)]
+    assert table.cell(0, "share").text() == "40 %"
+
+
+def test_a_stage_that_stops_deciding_gets_its_shares_back(qtbot, quality, stack):
+    edges = branches(quality, "Human review")
+    for label in ("remove", "keep"):
+        edges[label].decision, edges[label].probability = label, None
+    quality.team_by_name("Moderators").accuracy = Accuracy(0.9, 0.8)
+    panel = make_panel(qtbot, quality, stack)
+    panel.show_item(quality.node_by_name("Human review").id)
+    pick(qtbot, panel, panel.form.branches.decision_combo(1), "")
+    remove_share = 0.9 * (0.55 * 0.9 + 0.45 * 0.2)  # of the 90 % not escalated, removed by accuracy
+    assert edges["remove"].probability == pytest.approx(remove_share, abs=1e-6)
+    assert edges["keep"].probability == pytest.approx(0.9 - remove_share, abs=1e-6)
+    stack.undo()
+    assert (edges["keep"].decision, edges["keep"].probability) == ("keep", None)
+
+
+def test_stage_accuracy_override_per_category_and_qa_sampling(qtbot, quality, stack):
+    stage = quality.node_by_name("Human review")
+    panel = make_panel(qtbot, quality, stack)
+    panel.show_item(stage.id)
+    accuracy = panel.form.field("accuracy")
+    click(qtbot, panel, accuracy.stated)
+    assert stage.accuracy == Accuracy(0.95, 0.95)
+    type_number(qtbot, accuracy.remove_violating, "88")
+    assert stage.accuracy == Accuracy(pytest.approx(0.88), 0.95)
+    table = panel.form.accuracy_by_category
+    assert table.cell("hate", 1).text() == "95 %"
+    type_cell(qtbot, table.table, table.cell("hate", 1), "70")
+    assert stage.accuracy_by_category == {"hate": Accuracy(pytest.approx(0.88), pytest.approx(0.7))}
+    type_number(qtbot, panel.form.field("qa_share"), "5")
+    assert stage.qa_share == pytest.approx(0.05)
+    qa_combo = panel.form.field("qa_stage")
+    assert [qa_combo.itemText(i) for i in range(qa_combo.count())] == ["(no QA stage)", "QA"]
+    pick(qtbot, panel, qa_combo, quality.node_by_name("QA").id)
+    assert stage.qa_stage == quality.node_by_name("QA").id
+    for _ in range(5):
+        stack.undo()
+    assert (stage.accuracy, stage.accuracy_by_category, stage.qa_share, stage.qa_stage) == (None, {}, 0.0, "")
+    assert not accuracy.stated.isChecked()

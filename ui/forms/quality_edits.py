@@ -1,7 +1,8 @@
 """Edits of decision quality that span several branches, and the traffic figures the quality editors show.
 
 Rules:
-- Every edit is a :class:`~ui.forms.binding.DiscreteEditCommand` (a field of one node, edge or team); edits that
+- Every edit is a :class:`~ui.forms.binding.DiscreteEditCommand` (a field of one node, edge or team; ``None``
+  unsets an edge's probability, see :func:`ui.commands.unset_field`); edits that
   belong together (switching every branch of a node to "split by truth") are one macro, so one undo step —
   and in scenario mode each of them is recorded as a scenario change or refused, like any field edit.
 - Switching a node's branches to "split by truth" keeps where items go: each branch takes the same share of
@@ -25,7 +26,6 @@ from flowmodel.nodes import Classifier, Edge, ReviewStage
 from flowmodel.quality import DECISIONS, Split, TruthSplit
 from flowmodel.traffic import VIOLATING, class_rates, decides_by_accuracy, outgoing_edges, routing
 from flowmodel.workflow import Workflow
-from ui.commands import ClearEdgeProbabilityCommand
 from ui.forms.binding import DiscreteEditCommand
 
 Edit = tuple[str, str, Any]  # (item id, field path, value)
@@ -52,9 +52,7 @@ def push_edits(undo_stack: QUndoStack, workflow: Workflow, text: str, edits: Seq
         undo_stack.beginMacro(text)
     try:
         for item_id, path, value in changing:
-            undo_stack.push(ClearEdgeProbabilityCommand(workflow, item_id, text)
-                            if path == "probability" and value is None
-                            else DiscreteEditCommand(workflow, item_id, path, value, text))
+            undo_stack.push(DiscreteEditCommand(workflow, item_id, path, value, text))
     finally:
         if len(changing) > 1:
             undo_stack.endMacro()
