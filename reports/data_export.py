@@ -13,6 +13,9 @@ Rules:
 - A run with decision-quality results (:mod:`reports.quality`) likewise: its records are scalars like any other
   (``quality:<category>``, ``decision:<stage>``, ``wellness:<team> · <category>``); the zip adds ``quality.csv``
   and the JSON a ``quality`` list (per scenario × figure: mean, CI, n, paired delta), in the stored units.
+- Waits and time to decision per priority and per category at each stage (:mod:`reports.class_waits`) are
+  scalars too (``stage_priority``, ``stage_category``); the zip adds ``class_waits.csv`` and the JSON a
+  ``class_waits`` list (per scenario × stage × priority or category × figure: mean, CI, n), in seconds and counts.
 - Numbers are written at full precision (Python's shortest round-trip form); no data is an empty cell in CSV
   and null in JSON. Text is UTF-8; CSV files start with a byte-order mark so Excel reads the names right.
 - Every file is built in memory and written atomically (:func:`reports.files.write_file`).
@@ -32,6 +35,9 @@ from typing import Any
 
 from flowmodel.errors import SaveError
 from flowmodel.nodes import SLA_CLOCK_WORDS
+from reports.class_waits import TIDY_COLUMNS as CLASS_WAITS_COLUMNS
+from reports.class_waits import has_class_waits
+from reports.class_waits import tidy_rows as class_waits_rows
 from reports.comparison import Comparison, KeyFigure
 from reports.files import write_file
 from reports.findings import write_findings
@@ -91,6 +97,9 @@ def zip_bytes(comparison: Comparison) -> bytes:
         if has_quality(comparison.run):
             archive.writestr("quality.csv", _encoded(csv_text(QUALITY_COLUMNS,
                                                               tidy_rows(comparison.run, comparison.run_id))))
+        if has_class_waits(comparison.run):
+            archive.writestr("class_waits.csv", _encoded(csv_text(CLASS_WAITS_COLUMNS,
+                                                                  class_waits_rows(comparison.run, comparison.run_id))))
         archive.writestr("assumptions.csv", _encoded(csv_text(("setting", "value"), comparison.assumptions)))
         changes = [(s.name, line) for s in comparison.scenarios for line in s.changes]
         archive.writestr("scenario_changes.csv", _encoded(csv_text(("scenario", "change"), changes)))
@@ -143,6 +152,9 @@ def json_bytes(comparison: Comparison) -> bytes:
         data["launch"] = [dict(zip(LAUNCH_COLUMNS[1:], row[1:], strict=True)) for row in launch_rows(comparison)]
     if has_quality(comparison.run):
         data["quality"] = [dict(zip(QUALITY_COLUMNS[1:], row[1:], strict=True)) for row in tidy_rows(comparison.run)]
+    if has_class_waits(comparison.run):
+        data["class_waits"] = [dict(zip(CLASS_WAITS_COLUMNS[1:], row[1:], strict=True))
+                               for row in class_waits_rows(comparison.run)]
     return (json.dumps(_clean(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
 
 

@@ -5,7 +5,8 @@ Rules:
   policy changes as diff lines and the comparison table (flowing on, its header row repeated on each page);
   the launch (only for a run with launch results: each plan's recovery per SLA target, peak backlog and extra
   hours and cost, then the daily SLA and backlog charts with the launch and phase marks); decision quality
-  (only for a run with quality results: :mod:`reports.report_quality`); the charts; staffing (only with a
+  (only for a run with quality results: :mod:`reports.report_quality`); waits and time to decision by
+  priority and category (:mod:`reports.report_class_waits`); the charts; staffing (only with a
   staffing table); method and assumptions. Findings, the launch, charts, staffing and the method
   start on a new page. A plan's launch headline is also in the title page's "In brief".
 - Only the CSS QTextDocument understands is used (font sizes in pt, colours, table cell padding and
@@ -272,7 +273,8 @@ def report_html(comparison: Comparison, width: int, images: Iterable[str] = (),
     provided = set(images)
     findings = write_findings(comparison)
     charts = [n for n in chart_names if chart_image(n) in provided]
-    from reports.report_quality import quality_page  # that page's module uses this one's helpers
+    from reports.report_class_waits import class_waits_section  # these modules use this one's helpers
+    from reports.report_quality import quality_page
 
     launch = [n for n in charts if n in LAUNCH_CHARTS]
     quality = [n for n in charts if n in QUALITY_CHARTS]
@@ -280,6 +282,6 @@ def report_html(comparison: Comparison, width: int, images: Iterable[str] = (),
     body = (_title_page(comparison, findings, width, provided) + _findings(comparison, findings)
             + _policy_changes(comparison)
             + _comparison_table(comparison) + _launch(comparison, launch, width)
-            + quality_page(comparison, quality, width)
+            + quality_page(comparison, quality, width) + class_waits_section(comparison)
             + (_charts(charts, width) if charts else "") + _staffing(comparison) + _method(comparison))
     return f'<html><body style="color: {TEXT};">{body}</body></html>'

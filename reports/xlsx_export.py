@@ -14,6 +14,8 @@ Sheets, in order:
   errors and the exposure (:mod:`reports.xlsx_quality`).
 - One sheet per scenario ("1. Baseline", …): every scalar metric per scope, in the record's units, with mean,
   sd, CI, n and the paired delta against the reference.
+- **Waits by priority and category**: each stage's waits and time to decision per priority and per category, per
+  scenario (:mod:`reports.xlsx_class_waits`); runs stored before these records have none.
 - **Replications** and **Time series**: the stored per-replication values in tidy form (:mod:`reports.tidy`).
 - **Assumptions**: run settings, seed, model fingerprint, Flowmodel version, and each scenario's changes as
   readable diff lines. **Staffing** when a staffing table is given.
@@ -39,6 +41,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from flowmodel.nodes import SLA_CLOCK_WORDS
+from reports.class_waits import has_class_waits
 from reports.comparison import SHARE, Comparison
 from reports.files import write_file
 from reports.findings import write_findings
@@ -46,6 +49,8 @@ from reports.formatting import figure_label, verdict
 from reports.launch import has_launch
 from reports.quality import has_quality
 from reports.tidy import SCALAR_COLUMNS, SERIES_COLUMNS, finite, scalar_rows, series_rows
+from reports.xlsx_class_waits import SHEET as CLASS_WAITS_SHEET
+from reports.xlsx_class_waits import class_waits_sheet
 from reports.xlsx_launch import SHEET as LAUNCH_SHEET
 from reports.xlsx_launch import launch_sheet
 from reports.xlsx_quality import SHEET as QUALITY_SHEET
@@ -366,7 +371,7 @@ def xlsx_bytes(comparison: Comparison) -> bytes:
     formats = _Formats(book)
     _summary_sheet(book, formats, comparison)
     taken = {"Summary", "Charts", "Chart data", "Replications", "Time series", "Assumptions", "Staffing",
-             LAUNCH_SHEET, QUALITY_SHEET}
+             LAUNCH_SHEET, QUALITY_SHEET, CLASS_WAITS_SHEET}
     charts = _sheet(book, "Charts")
     if has_launch(comparison.run):
         launch_sheet(book, _sheet(book, LAUNCH_SHEET), formats, comparison)
@@ -375,6 +380,8 @@ def xlsx_bytes(comparison: Comparison) -> bytes:
     names = [sheet_name(f"{i + 1}. {s.name}", taken) for i, s in enumerate(comparison.scenarios)]
     for position, name in enumerate(names):
         _scenario_sheet(book, formats, comparison, position, name)
+    if has_class_waits(comparison.run):
+        class_waits_sheet(_sheet(book, CLASS_WAITS_SHEET), formats, comparison)
     replications = _sheet(book, "Replications")
     _table(replications, formats, 0, SCALAR_COLUMNS, scalar_rows(comparison))
     series = _sheet(book, "Time series")

@@ -39,8 +39,8 @@ def test_single_csv_is_the_tidy_scalars_to_full_precision(stored: StoredComparis
 def test_zip_holds_one_csv_per_table(stored: StoredComparison, tmp_path):  # noqa: F811
     path = export_data(stored.comparison, tmp_path / "tables.zip")
     with zipfile.ZipFile(path) as archive:
-        assert sorted(archive.namelist()) == ["assumptions.csv", "deltas.csv", "scalars.csv", "scenario_changes.csv",
-                                              "series.csv", "summary.csv"]
+        assert sorted(archive.namelist()) == ["assumptions.csv", "class_waits.csv", "deltas.csv", "scalars.csv",
+                                              "scenario_changes.csv", "series.csv", "summary.csv"]
         series = _rows(archive.read("series.csv").decode("utf-8-sig"))
         summary = _rows(archive.read("summary.csv").decode("utf-8-sig"))
         deltas = _rows(archive.read("deltas.csv").decode("utf-8-sig"))

@@ -21,7 +21,8 @@ def workbook(stored: StoredComparison, tmp_path_factory):  # noqa: F811
 
 def test_sheets_in_reading_order(workbook):
     assert workbook.sheetnames == ["Summary", "Charts", "1. Baseline", f"2. {SHORT_STAFFED}", "3. Same as baseline",
-                                   "Replications", "Time series", "Assumptions", "Chart data"]
+                                   "Waits by priority and category", "Replications", "Time series", "Assumptions",
+                                   "Chart data"]
 
 
 def test_replications_sheet_equals_the_workspace_rows_to_full_precision(workbook, stored):  # noqa: F811
