@@ -16,6 +16,7 @@ Rules stated once:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
@@ -219,6 +220,6 @@ class Edge:
 
 
 def _share(value: float, space: str = "") -> str:
-    """A share in % on a canvas label: whole percents without decimals, else one decimal."""
-    text = f"{value * 100:.0f}" if value * 100 == round(value * 100) else f"{value * 100:.1f}"
+    """A share in % on a canvas label: whole percents without decimals (8 %, not 8.0 % for 0.08), else one decimal."""
+    text = f"{value * 100:.0f}" if math.isclose(value * 100, round(value * 100), abs_tol=1e-9) else f"{value * 100:.1f}"
     return f"{text}{space}%"

@@ -4,13 +4,16 @@ commands, and undo restores it (ground truth, bands by classifier error, decisio
 from __future__ import annotations
 
 import pytest
+from editor_helpers import make_window
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLineEdit
 
 from flowmodel import Classifier, Edge, MixEntry, Outcome, ReviewStage, Router, Shift, Source, Team, Workflow
+from flowmodel.jsonfile import write_workflow_json
 from flowmodel.quality import Accuracy, GroundTruth, Split, TruthSplit, band_figures, band_split
-from ui.panels import PropertyPanel
+from ui.canvas.edge_item import EdgeItem
+from ui.panels import PropertyPanel, TeamsPanel
 
 
 @pytest.fixture
@@ -342,3 +345,106 @@ def test_stage_accuracy_override_per_category_and_qa_sampling(qtbot, quality, st
         stack.undo()
     assert (stage.accuracy, stage.accuracy_by_category, stage.qa_share, stage.qa_stage) == (None, {}, 0.0, "")
     assert not accuracy.stated.isChecked()
+
+
+# -- teams ---------------------------------------------------------------------------------------------------------
+def make_teams_panel(qtbot, workflow, stack) -> TeamsPanel:
+    widget = TeamsPanel(workflow, stack)
+    qtbot.addWidget(widget)
+    widget.resize(480, 1400)
+    widget.show()
+    return widget
+
+
+def test_team_accuracy_overall_and_per_category(qtbot, quality, stack):
+    team = quality.team_by_name("Moderators")
+    panel = make_teams_panel(qtbot, quality, stack)
+    accuracy = panel.form.field("accuracy")
+    assert not accuracy.details.isVisible()
+    click(qtbot, panel, accuracy.stated)
+    assert team.accuracy == Accuracy(0.95, 0.95)
+    type_number(qtbot, accuracy.remove_violating, "92")
+    type_number(qtbot, accuracy.keep_benign, "97.5")
+    assert team.accuracy == Accuracy(pytest.approx(0.92), pytest.approx(0.975))
+    table = panel.form.accuracy_by_category
+    assert table.categories() == ["hate", "spam"]
+    assert (table.cell("hate", 0).text(), table.cell("hate", 1).text()) == ("92 %", "97.5 %")
+    type_cell(qtbot, table.table, table.cell("hate", 0), "80")  # the other share is filled with the team's
+    assert team.accuracy_by_category == {"hate": Accuracy(pytest.approx(0.8), pytest.approx(0.975))}
+    type_cell(qtbot, table.table, table.cell("hate", 1), "")  # clearing a share clears the category's row
+    assert team.accuracy_by_category == {}
+    stack.undo()
+    assert team.accuracy_by_category == {"hate": Accuracy(pytest.approx(0.8), pytest.approx(0.975))}
+    for _ in range(4):
+        stack.undo()
+    assert (team.accuracy, team.accuracy_by_category) == (None, {})
+    assert not accuracy.stated.isChecked()
+
+
+def test_wellness_caps_per_category(qtbot, quality, stack):
+    team = quality.team_by_name("Moderators")
+    team.categories = ["hate"]
+    panel = make_teams_panel(qtbot, quality, stack)
+    caps = panel.form.wellness_caps
+    assert caps.categories() == ["hate"]  # the team's own categories
+    assert caps.cell("hate", 0).text() == "—"
+    type_cell(qtbot, caps.table, caps.cell("hate", 0), "4")
+    assert team.wellness_caps == {"hate": 4.0}
+    type_cell(qtbot, caps.table, caps.cell("hate", 0), "25")
+    assert "from 0 to 24" in panel.form.problem("wellness_caps")
+    assert team.wellness_caps == {"hate": 4.0}
+    stack.undo()
+    assert team.wellness_caps == {}
+    assert caps.cell("hate", 0).text() == "—"
+
+
+# -- edges ---------------------------------------------------------------------------------------------------------
+def test_an_edge_of_a_classifier_splits_every_band_and_shows_its_shares(qtbot, quality, stack):
+    edge = branches(quality, "Model")["auto-action"]
+    panel = make_panel(qtbot, quality, stack)
+    panel.show_item(edge.id)
+    form = panel.form
+    assert not form.rows.isRowVisible(form.field("by_truth").parentWidget())
+    click(qtbot, panel, form.split)
+    assert all(e.by_truth is not None for e in branches(quality, "Model").values())
+    assert form.rows.isRowVisible(form.field("by_truth").parentWidget())
+    assert not form.rows.isRowVisible(form.field("probability").parentWidget())
+    type_number(qtbot, form.field("by_truth").violating, "62")
+    assert edge.by_truth.violating == pytest.approx(0.62)
+    assert "violating 62 % + 20 % + 50 % = 132 % — must be 100 %" in form.outgoing_sum.text()
+    assert edge.describe() == "auto-action · V 62 % / B 30 %"
+    pick(qtbot, panel, form.decision, "remove")
+    assert edge.decision == "remove"
+    for _ in range(3):
+        stack.undo()
+    assert (edge.by_truth, edge.probability, edge.decision) == (None, 0.3, "")
+
+
+def test_an_edge_of_a_deciding_stage_reads_decided_by_reviewer_accuracy(qtbot, quality, stack):
+    edges = branches(quality, "Human review")
+    edges["remove"].decision = "remove"
+    panel = make_panel(qtbot, quality, stack)
+    panel.show_item(edges["keep"].id)
+    form = panel.form
+    assert not form.rows.isRowVisible(form.by_accuracy)
+    pick(qtbot, panel, form.decision, "keep")
+    assert (edges["keep"].decision, edges["keep"].probability, edges["remove"].probability) == ("keep", None, None)
+    assert form.rows.isRowVisible(form.by_accuracy)
+    assert not form.rows.isRowVisible(form.field("probability").parentWidget())
+    assert stack.count() == 1
+    stack.undo()
+    assert (edges["keep"].decision, edges["keep"].probability, edges["remove"].probability) == ("", 0.5, 0.4)
+
+
+def test_canvas_labels_show_shares_by_truth(qtbot, tmp_path):
+    workflow = quality_workflow()
+    for edge, (v, b) in zip(workflow.outgoing(workflow.node_by_name("Model").id), ((0.62, 0.03), (0.08, 0.57),
+                                                                                  (0.3, 0.4)), strict=True):
+        edge.by_truth, edge.probability = TruthSplit(v, b), None
+    path = tmp_path / "quality.flow.json"
+    write_workflow_json(workflow, path)
+    window = make_window(qtbot, tmp_path)
+    assert window.open_path(path)
+    labels = {item.label_text() for item in window.view.canvas_scene.items() if isinstance(item, EdgeItem)}
+    assert {"auto-action · V 62 % / B 3 %", "auto-close · V 8 % / B 57 %", "human review · V 30 % / B 40 %"} <= labels
+    window.undo_stack.setClean()
