@@ -448,3 +448,34 @@ def test_canvas_labels_show_shares_by_truth(qtbot, tmp_path):
     labels = {item.label_text() for item in window.view.canvas_scene.items() if isinstance(item, EdgeItem)}
     assert {"auto-action · V 62 % / B 3 %", "auto-close · V 8 % / B 57 %", "human review · V 30 % / B 40 %"} <= labels
     window.undo_stack.setClean()
+
+
+def test_in_scenario_mode_a_band_edit_is_a_scenario_change_and_the_baseline_stays(qtbot, tmp_path):
+    workflow = quality_workflow()
+    for edge in workflow.outgoing(workflow.node_by_name("Model").id):
+        edge.by_truth, edge.probability = TruthSplit(edge.probability, edge.probability), None
+    path = tmp_path / "quality.flow.json"
+    write_workflow_json(workflow, path)
+    window = make_window(qtbot, tmp_path)
+    assert window.open_path(path)
+    workflow = window.document.workflow
+    window.view.canvas_scene.select_ids([workflow.node_by_name("Model").id])
+    scenario = window.scenarios.new_scenario()
+    window.scenarios.mode_button.click()
+    bands = window.properties.form.bands
+    type_cell(qtbot, bands.table, bands.cell(0, "benign"), "5")
+    auto_action = branches(workflow, "Model")["auto-action"]
+    assert auto_action.by_truth == TruthSplit(0.3, 0.3)  # the baseline
+    changes = workflow.scenarios[scenario.id].changes
+    assert [(c.target, c.path, c.value) for c in changes] == [(auto_action.id, "by_truth.benign", pytest.approx(0.05))]
+    assert bands.cell(0, "benign").text() == "5 %"
+    with qtbot.waitSignal(window.undo_stack.refused) as refused:
+        click(qtbot, window.properties, bands.split)  # switching a split by truth off changes the structure
+    assert "leave scenario mode" in refused.args[0]
+    assert bands.split.isChecked()
+    assert [(c.target, c.path) for c in workflow.scenarios[scenario.id].changes] == [(auto_action.id,
+                                                                                       "by_truth.benign")]
+    assert auto_action.by_truth == TruthSplit(0.3, 0.3)
+    window.undo_stack.undo()
+    assert workflow.scenarios[scenario.id].changes == []
+    window.undo_stack.setClean()

@@ -39,23 +39,41 @@ def shown_workflow(workflow: Workflow, undo_stack: QUndoStack) -> Workflow:
     return workflow
 
 
-def push_edits(undo_stack: QUndoStack, workflow: Workflow, text: str, edits: Sequence[Edit]) -> None:
-    """Push ``edits`` as one undo step (a macro when there are several); edits that change nothing are left out."""
-    mode = getattr(undo_stack, "scenario_mode", None)
-    in_scenario = mode is not None and mode.active
+def push_edits(undo_stack: QUndoStack, workflow: Workflow, text: str, edits: Sequence[Edit]) -> bool:
+    """Push ``edits`` as one undo step (a macro when there are several); edits that change nothing are left out.
+    In scenario mode the edits are recorded all or none: when one of them cannot be a scenario change (switching
+    to a split by truth changes the model's structure) none is, and the stack says why (``refused``)."""
     changing = [(item, path, value) for item, path, value in edits
-                if _current(workflow, undo_stack, item, path) != value
-                and not (in_scenario and path == "probability" and value is None)]  # a scenario sets numbers only
+                if _current(workflow, undo_stack, item, path) != value]
     if not changing:
-        return
-    if len(changing) > 1:
+        return False
+    commands = [DiscreteEditCommand(workflow, item_id, path, value, text) for item_id, path, value in changing]
+    mode = getattr(undo_stack, "scenario_mode", None)
+    if mode is not None and mode.active and not all(_recordable(mode, command) for command in commands):
+        refused = getattr(undo_stack, "refused", None)
+        if refused is not None:
+            refused.emit(f"Scenario mode: “{text}” changes the model's structure; leave scenario mode to make this "
+                         "edit on the baseline.")
+        return False
+    if len(commands) > 1:
         undo_stack.beginMacro(text)
     try:
-        for item_id, path, value in changing:
-            undo_stack.push(DiscreteEditCommand(workflow, item_id, path, value, text))
+        for command in commands:
+            undo_stack.push(command)
     finally:
-        if len(changing) > 1:
+        if len(commands) > 1:
             undo_stack.endMacro()
+    return True
+
+
+def _recordable(mode: Any, command: DiscreteEditCommand) -> bool:
+    if command.value is None:
+        return False  # unsetting a number: a scenario sets values
+    try:
+        mode.record_command(command)
+    except ModelError:
+        return False
+    return True
 
 
 def _current(workflow: Workflow, undo_stack: QUndoStack, item_id: str, path: str) -> Any:

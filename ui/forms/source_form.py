@@ -33,7 +33,7 @@ class SourceForm(ItemForm):
         self.add_editor_row("Item mix", "mix", MixEditor(), check=mix_problem)
         self.add_editor_row("Surges", "surges", SurgeEditor())
         self.truth = GroundTruthEditor()
-        self.add_editor_row("Ground truth", "truth", self.truth)
+        self.add_editor_row("Ground truth (which items truly violate)", "truth", self.truth, wide=True)
         self.refresh()
 
     def refresh_context(self) -> None:
