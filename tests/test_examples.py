@@ -14,8 +14,9 @@ from flowmodel import Router, Source
 from flowmodel.jsonfile import read_workflow_json
 from flowmodel.launch import Ramp
 from flowmodel.scenarios import apply_scenario
-from flowmodel.traffic import staffing_pools
+from flowmodel.traffic import arrival_rates, staffing_pools
 from flowmodel.validation import errors, validate
+from simulations.analytic.quality_estimate import QualityEstimate, quality_expectation
 from simulations.executors import SerialExecutor
 from simulations.runner import run_scenarios
 from simulations.spec import compile_run
@@ -177,3 +178,29 @@ def test_appeals_example_has_a_loop_with_an_exit():
     assert len(loops) == 1
     names = {workflow.nodes[n].name for n in loops[0]}
     assert {"Human review", "Appeal window", "Appeal review"} <= names
+
+
+def test_classifier_v2_trades_human_load_and_exposure_for_wrongful_removals_appeals_and_overturns():
+    """The rollout example's scenario: higher auto-action recall at lower precision. Expected counts (the analytic
+    estimate, exact in expectation) and a short paired run agree on the direction of every part of the trade."""
+    workflow = read_workflow_json(EXAMPLES_FOLDER / "classifier_rollout_appeals.flow.json")
+    v2 = workflow.scenario_by_name("Classifier v2 rollout")
+    before, after = quality_expectation(workflow), quality_expectation(workflow, v2)
+    assert isinstance(before, QualityEstimate) and isinstance(after, QualityEstimate)
+    assert after.overall.wrongful_removals > 1.4 * before.overall.wrongful_removals
+    assert after.overall.missed_violations < before.overall.missed_violations
+    assert after.overall.appeals > 1.2 * before.overall.appeals
+    assert after.overall.overturns > 1.4 * before.overall.overturns
+    assert after.overall.precision < before.overall.precision and after.overall.recall > before.overall.recall
+    review = workflow.node_by_name("Human review").id
+    assert arrival_rates(apply_scenario(workflow, v2))[review] < 0.85 * arrival_rates(workflow)[review]
+
+    settings = replace(workflow.run_settings, horizon_hours=4 * 24.0, warmup_hours=24.0, replications=3)
+    run = run_scenarios(workflow, [None, v2.id], settings, executor=SerialExecutor())
+    delta = {(d.scope_kind, d.scope_id, d.metric): d for d in run.deltas}
+    for metric, sign in [("wrongful_removals_count", 1), ("appeals_count", 1), ("overturns_count", 1),
+                         ("exposure_h", -1)]:
+        found = delta[("quality", "quality", metric)]
+        assert found.clear and sign * found.delta_mean > 0, (metric, found.ci_low, found.ci_high)
+    moderators = next(t.id for t in workflow.teams.values() if t.name.startswith("Moderators"))
+    assert delta[("team", moderators, "utilisation_share")].delta_mean < -0.05
