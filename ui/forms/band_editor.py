@@ -132,7 +132,8 @@ class BranchTable(QWidget):
         self.category = narrow(QComboBox())
         self.category.setToolTip("Show and edit one category's own shares (blank: the shares of every category)")
         self.category.activated.connect(lambda _: self.refresh())
-        self.clear_category = QPushButton("Use the shares of every category")
+        self.clear_category = QPushButton("Clear the category's own shares")
+        self.clear_category.setToolTip("The category takes the shares of every category again (on every branch)")
         self.clear_category.clicked.connect(self._clear_category)
         self.decisions = QFormLayout()
         self.decisions.setContentsMargins(0, 0, 0, 0)
@@ -162,14 +163,13 @@ class BranchTable(QWidget):
         category_line.setContentsMargins(0, 0, 0, 0)
         category_line.addWidget(QLabel("Shares for:"))
         category_line.addWidget(self.category, 1)
-        category_line.addWidget(self.clear_category)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addWidget(self.decisions_title)
         layout.addLayout(self.decisions)
-        for widget in (self.split, self.explain, self.entry_row, self.category_row, self.table, self.summary,
-                       self.problem):
+        for widget in (self.split, self.explain, self.entry_row, self.category_row, self.clear_category, self.table,
+                       self.summary, self.problem):
             layout.addWidget(widget)
         self.refresh()
 
@@ -216,7 +216,8 @@ class BranchTable(QWidget):
             truth = self.by_truth()
             self.split.setChecked(truth)
             self.split.setEnabled(self.kind != "router" or (isinstance(node, Router) and node.mode == "probability"))
-            self.prevalence, self.prevalence_by_category = arrival_prevalence(workflow, self.node_id)
+            self.prevalence, self.prevalence_by_category = arrival_prevalence(workflow, self.node_id) \
+                if self.kind == "classifier" and truth else (None, {})  # only precision needs it
             self._refresh_choices(truth, edges)
             self._keys = self._columns(truth)
             if self.table.columnCount() != len(self._keys):
@@ -225,6 +226,7 @@ class BranchTable(QWidget):
             for col, key in enumerate(self._keys):
                 self.table.horizontalHeaderItem(col).setToolTip(self._header_tip(key, workflow))
             self._show_decisions(edges, workflow)
+            self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
             if self.table.rowCount() != len(edges) or self._edge_ids != [e.id for e in edges]:
                 self.table.setRowCount(0)
                 self.table.setRowCount(len(edges))

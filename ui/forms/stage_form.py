@@ -64,7 +64,7 @@ class StageForm(ItemForm):
         self.accuracy_by_category = AccuracyByCategory()
         self.accuracy_by_category.columns = [replace(c, blank="the stage's, else its teams' accuracy")
                                              for c in self.accuracy_by_category.columns]
-        self.add_editor_row("Accuracy per category (blank: the stage's, else its teams')", "accuracy_by_category",
+        self.add_editor_row("Accuracy per category (blank: as above)", "accuracy_by_category",
                             self.accuracy_by_category, wide=True)
         self.add_number_row("QA sampling", "qa_share", minimum=0.0, maximum=100.0, decimals=2, suffix=" %",
                             scale=100.0).setToolTip("Share of this stage's remove/keep decisions re-reviewed by QA")

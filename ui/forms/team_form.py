@@ -52,7 +52,7 @@ class TeamForm(ItemForm):
         self.add_editor_row("Accuracy per category (blank: the team's)", "accuracy_by_category",
                             self.accuracy_by_category, wide=True)
         self.wellness_caps = WellnessCaps()
-        self.add_editor_row("Wellness caps (most hours a reviewer handles a category per shift-day)",
+        self.add_editor_row("Wellness caps (most hours per reviewer and shift-day)",
                             "wellness_caps", self.wellness_caps, wide=True)
         self.capacity = QLabel()
         self.capacity.setWordWrap(True)
