@@ -23,9 +23,8 @@ Rules (see :mod:`flowmodel.quality`):
 from __future__ import annotations
 
 import math
-from typing import Literal
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -41,18 +40,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from flowmodel.nodes import Classifier, Edge, ReviewStage, Router
-from flowmodel.quality import Split, TruthSplit, band_figures, band_split
+from flowmodel.nodes import Edge, ReviewStage, Router
+from flowmodel.quality import band_figures
 from flowmodel.traffic import decides_by_accuracy
 from flowmodel.workflow import Workflow
+from ui.forms.branch_words import (
+    BAND_DECISIONS,
+    BY_ACCURACY,
+    ENTRY_MODES,
+    STAGE_DECISIONS,
+    Kind,
+    after_removal,
+    explanation,
+    header,
+    header_tip,
+    parse_percent,
+    percent,
+    summary,
+)
 from ui.forms.category_table import INHERITED_GREY
 from ui.forms.mix_editor import values_in_mixes
-from ui.forms.number_box import NumberBox
 from ui.forms.problem_label import PROBLEM_BACKGROUND, PROBLEM_RED
 from ui.forms.quality_edits import (
     Edit,
     arrival_prevalence,
-    category_override_edits,
+    band_share_edits,
+    changed_split,
     clear_category_edits,
     decision_edits,
     push_edits,
@@ -60,29 +73,8 @@ from ui.forms.quality_edits import (
     truth_split_edits,
 )
 
-Kind = Literal["classifier", "router", "stage"]
-BAND_DECISIONS = (("remove", "auto-action (remove)"), ("", "human review (no decision)"),
-                  ("keep", "auto-approve (keep)"))
-STAGE_DECISIONS = (("remove", "remove"), ("keep", "keep"), ("", "no decision (e.g. escalate)"))
-ENTRY_MODES = (("error", "Shares of violating and benign items (classifier error)"),
-               ("model_card", "Precision and recall (as model cards state them)"))
-BY_ACCURACY = "decided by reviewer accuracy"
-SUM_TOLERANCE = 1e-9
 ROW_HEIGHT = 26
 COMBO_CHARACTERS = 10
-
-
-def percent(value: float) -> str:
-    return f"{value * 100:.4g} %"
-
-
-def parse_percent(text: str) -> float | None:
-    """A share typed in % (``"62"``, ``"62 %"``, ``"2,5"``) as 0–1, None when it is not one."""
-    try:
-        number = float(text.strip().rstrip("%").strip().replace(",", ".")) / 100.0
-    except ValueError:
-        return None
-    return number if math.isfinite(number) and 0.0 <= number <= 1.0 else None
 
 
 def narrow(combo: QComboBox) -> QComboBox:
@@ -90,12 +82,6 @@ def narrow(combo: QComboBox) -> QComboBox:
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(COMBO_CHARACTERS)
     return combo
-
-
-def after_removal(workflow: Workflow, node_id: str) -> bool:
-    """Whether every branch into ``node_id`` decides "remove" (a router there asks about the removal)."""
-    incoming = [e for e in workflow.edges.values() if e.target == node_id]
-    return bool(incoming) and all(e.decision == "remove" for e in incoming)
 
 
 class BranchTable(QWidget):
@@ -224,7 +210,7 @@ class BranchTable(QWidget):
                 self.table.setColumnCount(len(self._keys))
             self.table.setHorizontalHeaderLabels([self._header(key, workflow) for key in self._keys])
             for col, key in enumerate(self._keys):
-                self.table.horizontalHeaderItem(col).setToolTip(self._header_tip(key, workflow))
+                self.table.horizontalHeaderItem(col).setToolTip(header_tip(self.kind, key, self._removal(workflow)))
             self._show_decisions(edges, workflow)
             self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
             if self.table.rowCount() != len(edges) or self._edge_ids != [e.id for e in edges]:
@@ -236,7 +222,7 @@ class BranchTable(QWidget):
                 self._show_row(row, edge, workflow, deciding)
             self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height()
                                       + max(1, len(edges)) * ROW_HEIGHT + 2 * self.table.frameWidth() + 2)
-            self.explain.setText(self._explanation(truth))
+            self.explain.setText(explanation(self.kind, truth, self._removal(workflow)))
             self.explain.setVisible(bool(self.explain.text()))
             self._show_summary(edges, truth, deciding)
         finally:
@@ -266,38 +252,11 @@ class BranchTable(QWidget):
             keys.append("share")
         return keys
 
+    def _removal(self, workflow: Workflow) -> bool:
+        return self.kind == "router" and after_removal(workflow, self.node_id)
+
     def _header(self, key: str, workflow: Workflow) -> str:
-        removal = self.kind == "router" and after_removal(workflow, self.node_id)
-        return {"branch": "Band" if self.kind == "classifier" else "Branch", "share": "Share of items",
-                "violating": "Removal right" if removal else "Violating",
-                "benign": "Removal wrong" if removal else "Benign", "precision": "Precision"}[key]
-
-    def _header_tip(self, key: str, workflow: Workflow) -> str:
-        removal = self.kind == "router" and after_removal(workflow, self.node_id)
-        return {"branch": "the outgoing edge (its label, else where it goes)",
-                "share": "the share of the node's items taking this branch",
-                "violating": ("share of violating items landing in the band — its recall" if self.kind == "classifier"
-                              else "share of items whose removal was right (they violate) taking this branch"
-                              if removal else "share of violating items taking this branch"),
-                "benign": ("share of benign items landing in the band" if self.kind == "classifier"
-                           else "share of items whose removal was wrong (benign) taking this branch"
-                           if removal else "share of benign items taking this branch"),
-                "precision": "share of the band's items that truly violate, at the prevalence of items arriving here"
-                }[key]
-
-    def _explanation(self, truth: bool) -> str:
-        if self.kind == "stage":
-            return ("With a remove and a keep branch, reviewers decide between them by the item's truth and their "
-                    "accuracy; other branches (escalate, …) keep their shares.")
-        if not truth:
-            return ""
-        if self.kind == "classifier":
-            return ("Per band: the share of violating items and the share of benign items that land in it (each "
-                    "column sums to 100 %). From a model card, enter each band's precision and recall instead.")
-        if after_removal(self.shown(), self.node_id):
-            return ("Per branch: its share of items whose removal was right (they violate) and of items whose "
-                    "removal was wrong (benign) — e.g. appealed if the removal was wrong 40 %, if right 3 %.")
-        return "Per branch: its share of violating items and of benign items (each column sums to 100 %)."
+        return header(self.kind, key, self._removal(workflow))
 
     def _show_row(self, row: int, edge: Edge, workflow: Workflow, deciding: bool) -> None:
         target = workflow.nodes.get(edge.target)
@@ -376,31 +335,7 @@ class BranchTable(QWidget):
         return edge.label or f"→ {getattr(target, 'name', '') or '(unnamed)'}"
 
     def _show_summary(self, edges: list[Edge], truth: bool, deciding: bool) -> None:
-        ok = True
-        if truth:
-            category = self.picked_category()
-            parts = []
-            for which in ("violating", "benign"):
-                total = sum(getattr(e.by_truth.for_category(category), which) for e in edges if e.by_truth)
-                ok = ok and math.isclose(total, 1.0, abs_tol=SUM_TOLERANCE)
-                parts.append(f"{which} items sum to {percent(total)}"
-                             + (" ✓" if math.isclose(total, 1.0, abs_tol=SUM_TOLERANCE) else " — must be 100 %"))
-            text = "; ".join(parts)
-            prevalence = self.prevalence_here()
-            if self.kind == "classifier" and prevalence is not None:
-                which = f"{category} items" if category else "items"
-                text += f". Of the {which} arriving here {percent(prevalence)} violate (the sources' ground truth)."
-            elif self.kind == "classifier":
-                text += ". No item with a ground truth arrives here: give the sources ground truth to see precision."
-        elif deciding:
-            others = sum(e.probability or 0.0 for e in edges if not e.decision)
-            ok = others <= 1.0 + SUM_TOLERANCE
-            text = (f"Other branches take {percent(others)}; the reviewers decide remove or keep for the other "
-                    f"{percent(max(0.0, 1.0 - others))} by the item's truth and their accuracy.")
-        else:
-            total = sum(e.probability or 0.0 for e in edges)
-            ok = math.isclose(total, 1.0, abs_tol=SUM_TOLERANCE)
-            text = f"Shares sum to {percent(total)}" + (" ✓" if ok else " — they must sum to 100 %")
+        text, ok = summary(self.kind, edges, truth, deciding, self.picked_category(), self.prevalence_here())
         self.summary.setText(text)
         self.summary.setStyleSheet("" if ok else f"color: {PROBLEM_RED};")
 
@@ -458,73 +393,6 @@ class BranchTable(QWidget):
         if key == "share":
             return [(edge.id, "probability", value)]
         category = self.picked_category()
-        split = edge.by_truth.for_category(category)
-        if key == "violating":
-            new = Split(value, split.benign)
-            if self.model_card():
-                prevalence = self.prevalence_here()
-                precision = band_figures(prevalence, split)[1] if prevalence is not None else math.nan
-                if not math.isnan(precision):
-                    new = band_split(prevalence, value, precision)
-        elif key == "benign":
-            new = Split(split.violating, value)
-        else:
-            prevalence = self.prevalence_here()
-            if prevalence is None:
-                raise ValueError("precision needs ground truth on the sources whose items arrive here")
-            new = band_split(prevalence, split.violating, value)
-        return self._split_edits(edge, category, new)
-
-    def _split_edits(self, edge: Edge, category: str, new: Split) -> list[Edit]:
-        if not category:
-            return [(edge.id, "by_truth.violating", new.violating), (edge.id, "by_truth.benign", new.benign)]
-        edits = [e for e in category_override_edits(self.edges(), category) if e[0] != edge.id]
-        split = edge.by_truth
-        by_category = {c: Split(s.violating, s.benign) for c, s in split.by_category.items()}
-        by_category[category] = new
-        return [*edits, (edge.id, "by_truth", TruthSplit(split.violating, split.benign, by_category))]
-
-
-def branch_kind(node: object) -> Kind | None:
-    """Which branch table a node has (None: its branches are edited on the edges only)."""
-    if isinstance(node, Classifier):
-        return "classifier"
-    if isinstance(node, Router):
-        return "router"
-    if isinstance(node, ReviewStage):
-        return "stage"
-    return None
-
-
-class TruthSplitEditor(QWidget):
-    """One branch's shares of violating and benign items (``Edge.by_truth``), in %; composite editor protocol.
-    Per-category shares are listed read-only: they are edited on the node, where every branch changes together."""
-
-    edited = Signal(str, object)
-    problem = Signal(str)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.violating = NumberBox(0.0, 100.0, 2, " %", 1.0)
-        self.benign = NumberBox(0.0, 100.0, 2, " %", 1.0)
-        self.per_category = QLabel()
-        self.per_category.setWordWrap(True)
-        self.per_category.setEnabled(False)
-        rows = QFormLayout(self)
-        rows.setContentsMargins(0, 0, 0, 0)
-        rows.addRow("Violating items:", self.violating)
-        rows.addRow("Benign items:", self.benign)
-        rows.addRow(self.per_category)
-        self.violating.valueChanged.connect(lambda shown: self.edited.emit("violating", shown / 100.0))
-        self.benign.valueChanged.connect(lambda shown: self.edited.emit("benign", shown / 100.0))
-
-    def set_value(self, value: TruthSplit | None) -> None:
-        if value is None:
-            return
-        self.violating.show_value(value.violating * 100.0)
-        self.benign.show_value(value.benign * 100.0)
-        listed = ", ".join(f"{category}: V {percent(split.violating)} / B {percent(split.benign)}"
-                           for category, split in value.by_category.items())
-        self.per_category.setText(f"Per category ({listed}) — edit them on the node, where every branch changes "
-                                  "together." if listed else "")
-        self.per_category.setVisible(bool(listed))
+        new = changed_split(edge.by_truth.for_category(category), key, value, self.prevalence_here(),
+                            hold_precision=self.model_card())
+        return band_share_edits(self.edges(), edge, category, new)

@@ -21,13 +21,14 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QWidget
 from flowmodel.nodes import Classifier, Edge, ReviewStage, Router
 from flowmodel.traffic import decides_by_accuracy
 from flowmodel.workflow import Workflow
-from ui.forms.band_editor import BAND_DECISIONS, BY_ACCURACY, STAGE_DECISIONS, TruthSplitEditor, percent
 from ui.forms.binding import ItemForm
+from ui.forms.branch_words import BAND_DECISIONS, BY_ACCURACY, STAGE_DECISIONS, percent
 from ui.forms.category_probabilities import CategoryProbabilities
 from ui.forms.condition_editor import ConditionEditor
 from ui.forms.mix_editor import values_in_mixes
 from ui.forms.problem_label import PROBLEM_RED
 from ui.forms.quality_edits import decision_edits, push_edits, truth_split_edits
+from ui.forms.truth_split_editor import TruthSplitEditor
 
 SUM_TOLERANCE = 1e-9
 

@@ -16,6 +16,7 @@ Rules:
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,7 +24,7 @@ from PySide6.QtGui import QUndoStack
 
 from flowmodel.errors import ModelError
 from flowmodel.nodes import Classifier, Edge, ReviewStage
-from flowmodel.quality import DECISIONS, Split, TruthSplit
+from flowmodel.quality import DECISIONS, Split, TruthSplit, band_figures, band_split
 from flowmodel.traffic import VIOLATING, class_rates, decides_by_accuracy, outgoing_edges, routing
 from flowmodel.workflow import Workflow
 from ui.forms.binding import DiscreteEditCommand
@@ -203,3 +204,29 @@ def decision_edits(workflow: Workflow, edge_id: str, decision: str) -> list[Edit
         edits += [(e.id, "probability", round(shares.get(e.id, 0.0), 6)) for e in siblings
                   if e.decision in DECISIONS and e.probability is None]
     return edits
+
+
+# -- a band's shares, typed or from a model card ---------------------------------------------------------------------
+def changed_split(split: Split, key: str, value: float, prevalence: float | None, hold_precision: bool) -> Split:
+    """``split`` with the figure ``key`` ("violating", "benign" or "precision") set to ``value``. Precision (and,
+    when ``hold_precision``, recall with the band's precision kept) turn into the benign share at ``prevalence``
+    (:func:`flowmodel.quality.band_split`); ValueError when the figures cannot hold together."""
+    if key == "benign":
+        return Split(split.violating, value)
+    if key == "violating":
+        precision = band_figures(prevalence, split)[1] if prevalence is not None and hold_precision else math.nan
+        return Split(value, split.benign) if math.isnan(precision) else band_split(prevalence, value, precision)
+    if prevalence is None:
+        raise ValueError("precision needs ground truth on the sources whose items arrive here")
+    return band_split(prevalence, split.violating, value)
+
+
+def band_share_edits(edges: Sequence[Edge], edge: Edge, category: str, new: Split) -> list[Edit]:
+    """The edits that give ``edge`` the shares ``new`` (for ``category``, or every category when "")."""
+    if not category:
+        return [(edge.id, "by_truth.violating", new.violating), (edge.id, "by_truth.benign", new.benign)]
+    edits = [e for e in category_override_edits(edges, category) if e[0] != edge.id]
+    split = edge.by_truth
+    by_category = {c: Split(s.violating, s.benign) for c, s in split.by_category.items()}
+    by_category[category] = new
+    return [*edits, (edge.id, "by_truth", TruthSplit(split.violating, split.benign, by_category))]
