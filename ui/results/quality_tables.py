@@ -163,11 +163,12 @@ class QualityTable(QTableWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                     item.setToolTip(tip)
                     self.setItem(r, c, item)
+        self.resizeColumnsToContents()  # a large figure (millions of views) is never elided
         for c in range(len(columns)):
-            self.setColumnWidth(c, VALUE_COLUMN_PX)
+            self.setColumnWidth(c, max(self.columnWidth(c), VALUE_COLUMN_PX))
         header = self.verticalHeader()
         header.setFixedWidth(max(LABEL_COLUMN_PX, header.sizeHint().width()))
-        width = header.width() + VALUE_COLUMN_PX * len(columns)
+        width = header.width() + sum(self.columnWidth(c) for c in range(len(columns)))
         height = self.horizontalHeader().sizeHint().height() + header.defaultSectionSize() * len(rows)
         self.setFixedSize(width + TABLE_FRAME_PX, height + TABLE_FRAME_PX)  # the tab scrolls, not the table
 
