@@ -11,43 +11,16 @@ quality results, so the output of any other run is unchanged.
 from __future__ import annotations
 
 from reports.quality import (
-    DECISION,
-    HEADLINE_METRICS,
-    OVERALL_ID,
-    QUALITY,
-    WELLNESS,
     QualityFigure,
     cell_text,
     change_text,
+    figure_groups,
     has_quality,
     quality_figures,
 )
 from simulations.runner import RunResult
 
-STAGE_METRICS = ("removals_count", "wrongful_removals_count", "missed_violations_count", "appeals_count",
-                 "overturns_count", "qa_disagreement_share")
 INDENT = "  "
-
-
-def _groups(run: RunResult) -> list[tuple[str, list[QualityFigure]]]:
-    figures = quality_figures(run)
-    groups: list[tuple[str, list[QualityFigure]]] = []
-
-    def add(title: str, chosen: list[QualityFigure]) -> None:
-        if chosen:
-            groups.append((title, chosen))
-
-    add("All categories", [f for f in figures if f.scope_kind == QUALITY and f.scope_id == OVERALL_ID])
-    for scope_id, name in dict.fromkeys((f.scope_id, f.scope_name) for f in figures
-                                        if f.scope_kind == QUALITY and f.scope_id != OVERALL_ID):
-        add(f"Category {name}", [f for f in figures if f.scope_kind == QUALITY and f.scope_id == scope_id
-                                 and f.metric in HEADLINE_METRICS])
-    for scope_id, name in dict.fromkeys((f.scope_id, f.scope_name) for f in figures if f.scope_kind == DECISION):
-        add(f"Stage {name}", [f for f in figures if f.scope_kind == DECISION and f.scope_id == scope_id
-                              and f.metric in STAGE_METRICS])
-    for scope_id, name in dict.fromkeys((f.scope_id, f.scope_name) for f in figures if f.scope_kind == WELLNESS):
-        add(f"Wellness {name}", [f for f in figures if f.scope_kind == WELLNESS and f.scope_id == scope_id])
-    return groups
 
 
 def _delta_cell(figure: QualityFigure, position: int) -> str:
@@ -62,7 +35,7 @@ def quality_block(run: RunResult) -> str:
     names = [str(s["name"]) for s in run.scenarios]
     header = ["Figure", *names, *[f"Δ {name}" for name in names[1:]]]
     rows: list[list[str]] = []
-    for title, figures in _groups(run):
+    for title, figures in figure_groups(quality_figures(run)):
         rows.append([title])
         for figure in figures:
             rows.append([INDENT + figure.label_with_unit, *[cell_text(s, figure.unit) for s in figure.summaries],

@@ -80,6 +80,28 @@ METRICS: dict[str, tuple[tuple[str, str], ...]] = {QUALITY: CATEGORY_METRICS, DE
 HEADLINE_METRICS: tuple[str, ...] = ("wrongful_removals_count", "missed_violations_count", "precision_share",
                                      "recall_share", "appeals_count", "overturns_count", "overturn_rate_share",
                                      "exposure_h", "time_to_action_p90_s")
+#: The rows a deciding stage gets in the short listings (the CLI block, the PDF page).
+STAGE_METRICS: tuple[str, ...] = ("removals_count", "wrongful_removals_count", "missed_violations_count",
+                                  "appeals_count", "overturns_count", "qa_disagreement_share")
+
+
+def figure_groups(figures: list[QualityFigure], separator: str = " ") -> list[tuple[str, list[QualityFigure]]]:
+    """(group title, its rows) for a short listing: all categories in full, then each category's headline figures,
+    each deciding stage's :data:`STAGE_METRICS` and each wellness scope, titled "Category<separator><name>"."""
+    groups: list[tuple[str, list[QualityFigure]]] = []
+    overall = [f for f in figures if f.scope_kind == QUALITY and f.scope_id == OVERALL_ID]
+    if overall:
+        groups.append(("All categories", overall))
+    for kind, title, wanted in ((QUALITY, "Category", HEADLINE_METRICS), (DECISION, "Stage", STAGE_METRICS),
+                                (WELLNESS, "Wellness", None)):
+        scopes = dict.fromkeys((f.scope_id, f.scope_name) for f in figures
+                               if f.scope_kind == kind and f.scope_id != OVERALL_ID)
+        for scope_id, name in scopes:
+            rows = [f for f in figures if f.scope_kind == kind and f.scope_id == scope_id
+                    and (wanted is None or f.metric in wanted)]
+            if rows:
+                groups.append((f"{title}{separator}{name}", rows))
+    return groups
 
 
 @dataclass(frozen=True)

@@ -17,21 +17,15 @@ from __future__ import annotations
 from reports.comparison import Comparison
 from reports.formatting import verdict
 from reports.quality import (
-    DECISION,
-    HEADLINE_METRICS,
-    OVERALL_ID,
-    QUALITY,
-    WELLNESS,
     QualityFigure,
     cell_text,
     change_text,
+    figure_groups,
     has_quality,
     quality_figures,
 )
 from reports.report_html import ACCENT, CLEAR_FILL, GROUP_FILL, MUTED, TEXT, _cell, _e, _heading, chart_image
 
-STAGE_METRICS = ("removals_count", "wrongful_removals_count", "missed_violations_count", "appeals_count",
-                 "overturns_count", "qa_disagreement_share")
 CHART_CAPTIONS: dict[str, tuple[str, str]] = {
     "quality_errors": ("Decision errors by scenario", "Wrongful removals (benign items removed), missed violations "
                        "(violating items kept at the end) and overturned removals, all categories: means across "
@@ -47,24 +41,6 @@ def _chart(name: str, width: int, brk: str) -> str:
     return (f'<h3 style="{brk}font-size: 11pt; color: {TEXT}; margin-bottom: 2px;">{_e(title)}</h3>'
             f'<p style="color: {MUTED}; font-size: 8pt; margin-top: 0px;">{_e(caption)}</p>'
             f'<p><img src="{chart_image(name)}" width="{width}"/></p>')
-
-
-def _groups(figures: list[QualityFigure]) -> list[tuple[str, list[QualityFigure]]]:
-    """(group title, its rows) in the page's order (see the module rules)."""
-    groups: list[tuple[str, list[QualityFigure]]] = []
-    overall = [f for f in figures if f.scope_kind == QUALITY and f.scope_id == OVERALL_ID]
-    if overall:
-        groups.append(("All categories", overall))
-    for kind, title, wanted in ((QUALITY, "Category", HEADLINE_METRICS), (DECISION, "Stage", STAGE_METRICS),
-                                (WELLNESS, "Wellness", None)):
-        scopes = dict.fromkeys((f.scope_id, f.scope_name) for f in figures
-                               if f.scope_kind == kind and f.scope_id != OVERALL_ID)
-        for scope_id, name in scopes:
-            rows = [f for f in figures if f.scope_kind == kind and f.scope_id == scope_id
-                    and (wanted is None or f.metric in wanted)]
-            if rows:
-                groups.append((f"{title}: {name}", rows))
-    return groups
 
 
 def _row(figure: QualityFigure, with_ci: bool) -> str:
@@ -93,7 +69,7 @@ def quality_page(comparison: Comparison, charts: list[str], width: int) -> str:
     head = "".join(f'<th align="{"left" if i == 0 else "right"}" style="padding: 4px 5px; background-color: '
                    f'{TEXT}; color: white; font-weight: bold;">{_e(h)}</th>' for i, h in enumerate(header))
     rows = []
-    for title, figures in _groups(quality_figures(run)):
+    for title, figures in figure_groups(quality_figures(run), ": "):
         rows.append(f'<tr><td colspan="{len(header)}" style="padding: 5px 5px 2px 5px; background-color: '
                     f'{GROUP_FILL}; color: {ACCENT}; font-weight: bold;">{_e(title)}</td></tr>')
         rows += ["<tr>" + _row(f, with_ci) + "</tr>" for f in figures]
