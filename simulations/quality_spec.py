@@ -35,7 +35,6 @@ from flowmodel.traffic import (
     splits_by_truth,
 )
 from flowmodel.workflow import Workflow
-from simulations.shares import cumulative
 
 REMOVED, KEPT = 1, 2
 DECISION_CODES = {"remove": REMOVED, "keep": KEPT}
@@ -100,7 +99,7 @@ def quality_routing_per_class(models: list[Workflow], node_id: str, classes: tup
                               outgoing: list[dict[str, list[Edge]]] | None = None):  # -> Routing
     """Routing at ``node_id`` where class ``c`` is routed as in ``models[c]`` (a launch plan's scoped changes give
     classes different models; a static model gives them all the same one)."""
-    from simulations.spec import Decide, Routing, compile_routing
+    from simulations.spec import Decide, Routing, compile_routing, table_index
 
     if outgoing is None:
         by_model: dict[int, dict[str, list[Edge]]] = {}
@@ -131,10 +130,7 @@ def quality_routing_per_class(models: list[Workflow], node_id: str, classes: tup
                 raise ModelError(f"no branch takes {truth} items of category {item_class.category}, language "
                                  f"{item_class.language}, priority {item_class.priority}", where=where,
                                  hint="give a branch a share above 0 for these items")
-            table = (tuple(t for t, _ in kept), cumulative([w for _, w in kept]))
-            if table not in tables:
-                tables.append(table)
-            by_truth[position].append(tables.index(table))
+            by_truth[position].append(table_index(tables, kept))
     return Routing(tuple(tables), tuple(by_truth[0]), (tuple(by_truth[0]), tuple(by_truth[1])), decisions)
 
 

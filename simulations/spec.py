@@ -363,11 +363,17 @@ def compile_routing(models: list[Workflow], node_id: str, classes: tuple[ItemCla
             raise ModelError(f"no branch takes items of category {item_class.category}, language "
                              f"{item_class.language}, priority {item_class.priority}", where=where,
                              hint="give a branch a probability above 0, or add a condition or an 'otherwise' branch")
-        table = (tuple(t for t, _ in kept), cumulative([w for _, w in kept]))
-        if table not in tables:
-            tables.append(table)
-        by_class.append(tables.index(table))
+        by_class.append(table_index(tables, kept))
     return Routing(tuple(tables), tuple(by_class))
+
+
+def table_index(tables: list[tuple[tuple[int, ...], tuple[float, ...]]], kept: list[tuple[int, float]]) -> int:
+    """The index in ``tables`` of the routing table of branches ``kept`` ((target, weight) pairs), added if new:
+    classes routed alike share one table."""
+    table = (tuple(t for t, _ in kept), cumulative([w for _, w in kept]))
+    if table not in tables:
+        tables.append(table)
+    return tables.index(table)
 
 
 def _source(node: Source, index: int, classes: tuple[ItemClass, ...], routing: Routing, start: datetime,
