@@ -23,11 +23,12 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from simulations.quality_runtime import Tally
 from simulations.results import MetricRecord
 from simulations.statistics import Summary
 
 if TYPE_CHECKING:
-    from simulations.quality_runtime import CategoryTally, QualityRuntime, Tally
+    from simulations.quality_runtime import CategoryTally, QualityRuntime
 
 ALL_CATEGORIES = "All categories"
 
@@ -87,9 +88,5 @@ def quality_records(quality: QualityRuntime, end: float, metrics: list[MetricRec
     deciding = [index for index, _ in quality.spec.accuracy if index not in quality.spec.qa_stages]
     for index in sorted(set(deciding) | sampling):
         spec = quality.run.nodes[index].spec
-        tally = quality.stages.get(index)
-        if tally is None:
-            from simulations.quality_runtime import Tally
-
-            tally = Tally()
+        tally = quality.stages.get(index) or Tally()
         add("decision", spec.id, spec.name, _stage_values(tally, index in sampling))
