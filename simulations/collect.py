@@ -65,7 +65,7 @@ from flowmodel.nodes import SLA_CLOCK_WORDS
 from simulations.launch_metrics import launch_records
 from simulations.quality_metrics import quality_records
 from simulations.results import MetricRecord, ReplicationResult, SeriesRecord
-from simulations.statistics import RunningStats, Summary
+from simulations.statistics import Summary
 from simulations.wellness import wellness_records
 
 if TYPE_CHECKING:
@@ -77,8 +77,8 @@ QUANTILES: tuple[tuple[str, float], ...] = (("p50", 0.5), ("p90", 0.9), ("p95", 
 CLASS_QUANTILES: tuple[tuple[str, float], ...] = (("p50", 0.5), ("p90", 0.9), ("p99", 0.99))
 
 
-def _mean(stats: RunningStats) -> float:
-    return stats.mean if stats.count else math.nan
+def _mean(total: float, count: int) -> float:
+    return total / count if count else math.nan
 
 
 def _share(part: int, whole: int) -> float:
@@ -138,12 +138,12 @@ def collect(run: Replication, end: float) -> ReplicationResult:
         queue_area = stage.queue_area + stage.waiting * end - stage.queue_open
         service_area = stage.service_area + stage.in_service * end - stage.service_open
         add("stage", s.id, s.name, [
-            ("arrivals_count", stage.arrivals), ("throughput_count", stage.handle_stats.count),
+            ("arrivals_count", stage.arrivals), ("throughput_count", stage.handled),
             ("expired_count", stage.expired), ("wait_mean_s", wait.mean()),
             ("wait_p50_s", wait.quantile(0.5)), ("wait_p90_s", wait.quantile(0.9)),
             ("wait_p99_s", wait.quantile(0.99)),
             ("waited_share", _share(stage.waited, wait.count)),
-            ("handle_time_mean_s", _mean(stage.handle_stats)),
+            ("handle_time_mean_s", _mean(stage.handle_sum, stage.handled)),
             ("queue_length_mean", queue_area / window), ("in_service_mean", service_area / window),
             ("backlog_end_count", stage.waiting), ("in_service_end_count", stage.in_service),
         ])

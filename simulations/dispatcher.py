@@ -36,7 +36,7 @@ from collections.abc import Callable
 from operator import methodcaller
 from typing import TYPE_CHECKING
 
-from simulations.statistics import RunningStats, Summary, TimeWeighted
+from simulations.statistics import Summary, TimeWeighted
 from simulations.wakeup import Wakeup
 
 if TYPE_CHECKING:
@@ -225,7 +225,8 @@ class StageRuntime:
         self.zero_waits = [0] * len(classes)  # most reviews start at once: counted here, folded in by collect
         self.waited = 0
         self.expired = 0
-        self.handle_stats = RunningStats()
+        self.handled = 0  # counted reviews finished here
+        self.handle_sum = 0.0  # their handle times (s)
         self.sla_met = [0] * len(spec.sla_by_class)
         self.expired_time = Summary()
         self.on_finish = self.finish  # bound once: scheduled for every review
@@ -300,7 +301,8 @@ class StageRuntime:
             self.service_area += now - opened
             team.busy_area += now - opened
         if item.counted:
-            self.handle_stats.add(item.service)
+            self.handled += 1
+            self.handle_sum += item.service
             cls = item.cls
             self.sla_total[cls] += 1
             decision = now - item.created
