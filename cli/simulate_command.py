@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.app import EXIT_OK, EXIT_UNREADABLE
+from cli.class_waits_summary import class_waits_block
 from cli.launch_summary import launch_block
 from cli.quality_summary import quality_block
 from cli.run_options import (
@@ -140,6 +141,9 @@ def run_command(args: argparse.Namespace) -> int:
         return run
 
     print(summary_table(run))
+    by_class = class_waits_block(run)
+    if by_class:
+        print(by_class)
     launch = launch_block(run)
     if launch:
         print(launch)

@@ -1,7 +1,7 @@
 """Waits and time to decision per priority and per category in the exports: the rows of reports.class_waits, the
-workbook's sheet (read back), the zip's class_waits.csv, the JSON's list and the PDF's table; a run stored before
-these records has none of it. The run is stored in a workspace and loaded back, so the exports are checked
-against what a workspace holds; expected numbers are recomputed here from the per-replication records."""
+workbook's sheet (read back), the zip's class_waits.csv, the JSON's list, the PDF's table and the CLI's block; a
+run stored before these records has none of it. The run is stored in a workspace and loaded back, so the exports
+are checked against what a workspace holds; expected numbers are recomputed here from the per-replication records."""
 
 from __future__ import annotations
 
@@ -16,11 +16,15 @@ import openpyxl
 import pytest
 from engine_models import settings, single_stage
 
+from cli.class_waits_summary import class_waits_block
 from flowmodel import Distribution, MixEntry
+from flowmodel.documents import save_document
 from flowmodel.workspace import Workspace
+from main import main
 from reports.class_waits import CATEGORY, FIGURES, PRIORITY, TIDY_COLUMNS, class_rows, has_class_waits
 from reports.comparison import Comparison, build_comparison
 from reports.data_export import json_bytes, zip_bytes
+from reports.quality import cell_text
 from reports.report_html import report_html
 from reports.xlsx_class_waits import SHEET
 from reports.xlsx_export import xlsx_bytes
@@ -106,3 +110,35 @@ def test_a_run_without_these_records_has_none_of_it(comparison):
     assert "class_waits.csv" not in zipfile.ZipFile(io.BytesIO(zip_bytes(old))).namelist()
     assert "class_waits" not in json.loads(json_bytes(old))
     assert "Waits by priority and category" not in report_html(old, 700)
+
+
+def test_the_cli_block_lists_each_row_with_its_numbers(comparison):
+    block = class_waits_block(comparison.run)
+    lines = block.splitlines()
+    header = next(line for line in lines if line.startswith("Stage · priority or category"))
+    assert header.split("  ")[0].strip() == "Stage · priority or category"
+    rows = [line for line in lines if line.startswith("Review · ")]
+    assert [line.split(" (")[0] for line in rows] == ["Review · priority P0", "Review · priority P1",
+                                                      "Review · category spam", "Review · category hate"]
+    row = class_rows(comparison.run, BASELINE_ID)[0]
+    wait = row.summaries[[m for m, _ in FIGURES].index("wait_mean_s")]
+    assert f" {cell_text(wait, row.unit_of('wait_mean_s'))} " in rows[0] + " "
+    assert rows[0].startswith(f"Review · priority P0 ({row.duration_unit.name})")
+
+
+def test_the_cli_prints_the_block_after_the_summary(comparison, tmp_path, capsys):
+    workflow = single_stage(100, Distribution.exponential(1, "min"), 2, discipline="priority", mix=MIX)
+    path = tmp_path / "classes.flow.json"
+    save_document([workflow], path)
+    assert main(["simulate", str(path), "--horizon", "6h", "--warmup", "1h", "--replications", "2", "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.index("Items created") < out.index("Per priority and category at each stage") < out.index(
+        "Review · priority P0")
+
+
+def test_a_stage_with_one_priority_and_one_category_prints_no_block(tmp_path, capsys):
+    path = tmp_path / "plain.flow.json"
+    save_document([single_stage(50, Distribution.exponential(1, "min"), 2)], path)
+    assert main(["simulate", str(path), "--horizon", "6h", "--warmup", "1h", "--replications", "2", "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Items created" in out and "Per priority and category" not in out
