@@ -1,0 +1,563 @@
+"""Rosters from the planner's spreadsheet (CSV or XLSX) into teams' shifts, and back out in the same layout.
+
+Rules:
+- Two layouts, told apart by the header. A **person** column (person, name, reviewer, employee, agent) with a
+  **days** column makes it layout B ("people"), otherwise it is layout A ("shifts").
+- Layout A, one row per shift: team, shift (its name), start, hours (or end) and one headcount column per weekday
+  (Monday … Sunday, full or short English names, any case). A blank headcount is 0; a weekday without a column is
+  0 on every row, with a note. Any other header is refused, since it may be a mistyped weekday whose headcounts
+  would be lost; notes/comment/total columns are ignored. A blank team cell continues the team above (a grouped
+  sheet); a row that names a team and nothing else heads that team, and a team headed but given no shift rows is
+  an error. The same team and shift name twice is an error naming both rows.
+- Layout B, one row per person's schedule: person, team, days (``Mon-Fri``, ``Fri-Mon``, ``Mon,Wed,Fri``,
+  ``Sat``, ``weekdays``, ``weekends``, ``daily``), start and end (or hours), optionally a shift name. People with
+  the same team, shift name, start and hours are one shift whose headcount on a weekday is the number of them
+  working that day; it is named ``HH:MM–HH:MM`` unless a shift column names it. A team's shifts are listed by
+  start, then length. A person on two shifts at once (overlapping times, also across midnight) is an error
+  naming both rows. Columns of other kinds are ignored, with a note.
+- Times: ``09:00``, ``9``, ``9:30``, ``9:30:15``, ``9.5`` (hours), ``5pm``, Excel times and durations. A number
+  is hours, never a fraction of a day. An end before the start wraps past midnight (22:00 to 06:00 is 8 hours;
+  the shift belongs to the weekday it starts on); an end equal to the start is refused (use hours 24).
+- Refused, naming file, row and column: start outside [0, 24), hours outside (0, 24], a headcount that is
+  negative, fractional or above ``MAX_HEADCOUNT``, hours and end that disagree, unknown days, a file without
+  rows. Team names match case-insensitively; spellings that differ only in case are one team, with a note.
+- :func:`write_roster` writes layout A (CSV as UTF-8 with a byte-order mark so Excel shows the dash, or XLSX with
+  one sheet "Roster"), atomically. Reading what it wrote gives the same shifts exactly: a start is written as
+  ``HH:MM[:SS]`` when that reads back to the same number and as the number otherwise; hours as numbers.
+- :func:`roster_changes` compares an import with a workflow and changes nothing; :func:`apply_roster` gives the
+  new shift lists per team id, which the caller applies as one undoable edit.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+from flowmodel.errors import ModelError, SaveError
+from flowmodel.imports.tabular import Table, find_column, is_empty, normalise_header, number_cell, open_table
+from flowmodel.jsonfile import write_atomically
+from flowmodel.limits import MAX_HEADCOUNT
+from flowmodel.nodes import WEEKDAYS
+from flowmodel.teams import Shift
+from flowmodel.workflow import Workflow
+
+TEAM = ("team", "team name", "queue team")
+SHIFT = ("shift", "shift name")
+PERSON = ("person", "name", "person name", "reviewer", "employee", "agent", "staff", "moderator")
+DAYS = ("days", "weekdays", "working days", "day", "schedule", "pattern")
+START = ("start", "start time", "starts", "from", "shift start")
+END = ("end", "end time", "ends", "to", "until", "shift end")
+HOURS = ("hours", "length", "duration", "shift hours", "length h", "hours per shift")
+IGNORED = ("note", "notes", "comment", "comments", "total", "total hours", "paid hours", "weekly hours")
+HEADER = ("team", "shift", "start", "hours", *WEEKDAYS)
+SHEET = "Roster"
+
+_DAY_NAMES = {
+    0: ("mon", "monday", "mo"), 1: ("tue", "tues", "tuesday", "tu"), 2: ("wed", "weds", "wednesday", "we"),
+    3: ("thu", "thur", "thurs", "thursday", "th"), 4: ("fri", "friday", "fr"), 5: ("sat", "saturday", "sa"),
+    6: ("sun", "sunday", "su"),
+}
+DAY_OF = {name: day for day, names in _DAY_NAMES.items() for name in names}
+DAY_GROUPS = {"weekdays": (0, 1, 2, 3, 4), "weekday": (0, 1, 2, 3, 4), "weekends": (5, 6), "weekend": (5, 6),
+              "daily": tuple(range(7)), "every day": tuple(range(7)), "everyday": tuple(range(7)),
+              "all": tuple(range(7)), "all week": tuple(range(7))}
+_CLOCK = re.compile(r"^(\d{1,2})(?:[:h](\d{2})(?::(\d{2}))?)?\s*([ap]\.?m\.?)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class RosterImport:
+    """Shifts per team as read from one file; nothing in a model has changed."""
+
+    file: str
+    layout: str  # "shifts" (one row per shift) or "people" (one row per person's schedule)
+    teams: dict[str, list[Shift]]  # team name as the file spells it → its shifts, teams in file order
+    notes: tuple[str, ...] = ()
+    people_count: int | None = None  # layout B: the different people in the file
+
+
+@dataclass(frozen=True)
+class TeamRosterChange:
+    team_id: str
+    team_name: str  # as the workflow names it
+    file_name: str  # as the file names it
+    before: tuple[Shift, ...]
+    after: tuple[Shift, ...]
+    paid_hours_before: float  # rostered hours per week, headcount × hours summed over shifts and weekdays
+    paid_hours_after: float
+    contract_hours: float
+
+    @property
+    def changed(self) -> bool:
+        return list(self.before) != list(self.after)
+
+    @property
+    def fte_before(self) -> float:
+        return self.paid_hours_before / self.contract_hours
+
+    @property
+    def fte_after(self) -> float:
+        return self.paid_hours_after / self.contract_hours
+
+
+@dataclass(frozen=True)
+class RosterPreview:
+    """What applying a roster would change, team by team, and what it leaves alone."""
+
+    file: str
+    changes: tuple[TeamRosterChange, ...]
+    not_in_workflow: tuple[str, ...]  # teams of the file the workflow has no team for (not applied)
+    not_in_file: tuple[str, ...]  # the workflow's teams the file does not mention (left as they are)
+    notes: tuple[str, ...] = field(default=())
+
+
+# -- reading ------------------------------------------------------------------------------------------------
+def read_roster(path: str | os.PathLike[str], *, sheet: str | None = None) -> RosterImport:
+    """The teams' shifts in the roster file at ``path`` (the first sheet of a workbook unless ``sheet``)."""
+    table = open_table(Path(path), sheet=sheet)
+    person = find_column(table, PERSON, what="person", required=False)
+    if person is not None and find_column(table, DAYS, what="days", required=False) is not None:
+        return _read_people(table, person)
+    return _read_shifts(table)
+
+
+class _Teams:
+    """Team names in file order, matched case-insensitively, the first spelling kept."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, str] = {}
+        self.variants: set[str] = set()
+
+    def name(self, text: str) -> str:
+        key = text.casefold()
+        first = self.names.setdefault(key, text)
+        if first != text:
+            self.variants.add(f"'{text}' is read as team '{first}' (names match whatever their case)")
+        return first
+
+
+def _read_shifts(table: Table) -> RosterImport:
+    team_col = find_column(table, TEAM, what="team")
+    name_col = find_column(table, SHIFT, what="shift", required=False)
+    start_col = find_column(table, START, what="start")
+    hours_col = find_column(table, HOURS, what="hours", required=False)
+    end_col = find_column(table, END, what="end", required=False)
+    if hours_col is None and end_col is None:
+        raise table.error("no hours or end column", row=table.header_row,
+                          hint="give each shift its length (a column 'hours') or its end time (a column 'end')")
+    known = {c for c in (team_col, name_col, start_col, hours_col, end_col) if c is not None}
+    day_cols: dict[int, int] = {}
+    for index, header in enumerate(table.headers):
+        key = normalise_header(header).replace("_", " ")
+        if index in known or not key or key in IGNORED:
+            continue
+        day = DAY_OF.get(key.rstrip("."))
+        if day is None:
+            raise table.error(f"'{header}' is not a weekday nor a roster column", row=table.header_row,
+                              column=index, hint="name the headcount columns Mon … Sun (or Monday … Sunday); "
+                              "the other columns are team, shift, start and hours or end")
+        if day in day_cols:
+            raise table.error(f"a second column for {WEEKDAYS[day]}", row=table.header_row, column=index,
+                              hint=f"keep one of '{table.headers[day_cols[day]]}' and '{header}'")
+        day_cols[day] = index
+    if not day_cols:
+        raise table.error("no headcount columns (Mon … Sun)", row=table.header_row,
+                          hint="give one column per weekday with the reviewers rostered on the shift that day")
+    notes = []
+    missing = [WEEKDAYS[d] for d in range(7) if d not in day_cols]
+    if missing:
+        notes.append(f"no column for {', '.join(missing)}: nobody is rostered then")
+    teams = _Teams()
+    shifts: dict[str, list[Shift]] = {}
+    seen: dict[tuple[str, str], int] = {}
+    headed: dict[str, int] = {}
+    current = ""
+    continued = 0
+    for row, cells in table.rows():
+        team_text = _text(cells[team_col])
+        if team_text:
+            current = teams.name(team_text)
+            shifts.setdefault(current, [])
+            others = [c for i, c in enumerate(cells) if i != team_col and not is_empty(c)]
+            if not others:
+                headed.setdefault(current, row)
+                continue
+        elif not current:
+            raise table.error("no team is named on this row or above it", row=row, column=team_col,
+                              hint="write the team's name on the row")
+        else:
+            continued += 1
+        start = _start(table, row, start_col, cells[start_col])
+        hours = _length(table, row, start, hours_col, end_col, cells)
+        name = _text(cells[name_col]) if name_col is not None else ""
+        name = name or shift_label(start, hours)
+        if (current.casefold(), name.casefold()) in seen:
+            first = seen[(current.casefold(), name.casefold())]
+            raise table.error(f"team '{current}' has shift '{name}' twice: rows {first} and {row}",
+                              row=row, column=name_col, hint="give each of a team's shifts its own name")
+        seen[(current.casefold(), name.casefold())] = row
+        headcount = [0] * 7
+        for day, column in day_cols.items():
+            headcount[day] = _headcount(table, row, column, cells[column])
+        shifts[current].append(Shift(name=name, start_hour=start, hours=hours, headcount=headcount))
+    if continued:
+        notes.append(f"{continued} rows without a team name belong to the team named above them")
+    _check_teams(table, team_col, shifts, headed)
+    return RosterImport(table.file, "shifts", shifts, tuple(notes + sorted(teams.variants)))
+
+
+def _check_teams(table: Table, team_col: int, shifts: dict[str, list[Shift]], headed: dict[str, int]) -> None:
+    for team, found in shifts.items():
+        if not found:
+            raise table.error(f"team '{team}' has no shifts", row=headed.get(team), column=team_col,
+                              hint="add a row per shift under the team, or delete the team's row")
+    if not shifts:
+        raise table.error("the roster has no rows", row=table.header_row,
+                          hint="add one row per shift (or per person's schedule) below the header")
+
+
+def _read_people(table: Table, person_col: int) -> RosterImport:
+    team_col = find_column(table, TEAM, what="team")
+    days_col = find_column(table, DAYS, what="days")
+    start_col = find_column(table, START, what="start")
+    name_col = find_column(table, SHIFT, what="shift", required=False)
+    hours_col = find_column(table, HOURS, what="hours", required=False)
+    end_col = find_column(table, END, what="end", required=False)
+    if hours_col is None and end_col is None:
+        raise table.error("no end or hours column", row=table.header_row,
+                          hint="give each person's shift its end time (a column 'end') or length ('hours')")
+    used = {person_col, team_col, days_col, start_col, name_col, hours_col, end_col}
+    ignored = [h for i, h in enumerate(table.headers) if i not in used and h]
+    notes = [f"columns not used: {', '.join(repr(h) for h in ignored)}"] if ignored else []
+    teams = _Teams()
+    groups: dict[tuple[str, str, float, float], list[int]] = {}
+    group_names: dict[tuple[str, str], tuple[float, float, int]] = {}
+    order: dict[str, None] = {}
+    schedules: dict[str, list[tuple[int, str, tuple[int, ...], float, float]]] = {}
+    for row, cells in table.rows():
+        person = _text(cells[person_col])
+        if not person:
+            raise table.error("no person is named on this row", row=row, column=person_col,
+                              hint="write the person's name or id, or delete the row")
+        team_text = _text(cells[team_col])
+        if not team_text:
+            raise table.error(f"no team for {person}", row=row, column=team_col, hint="write the team's name")
+        team = teams.name(team_text)
+        order.setdefault(team)
+        days = _days(table, row, days_col, cells[days_col])
+        start = _start(table, row, start_col, cells[start_col])
+        hours = _length(table, row, start, hours_col, end_col, cells)
+        _check_overlap(table, row, days, start, hours, schedules.setdefault(person.casefold(), []))
+        schedules[person.casefold()].append((row, person, days, start, hours))
+        named = _text(cells[name_col]) if name_col is not None else ""
+        name = named or shift_label(start, hours)
+        earlier = group_names.setdefault((team.casefold(), name.casefold()), (start, hours, row))
+        if named and earlier[:2] != (start, hours):
+            raise table.error(f"shift '{name}' of team '{team}' is {shift_label(*earlier[:2])} on row {earlier[2]} "
+                              f"but {shift_label(start, hours)} here", row=row, column=name_col,
+                              hint="give shifts with different times different names")
+        counts = groups.setdefault((team, name, start, hours), [0] * 7)
+        for day in days:
+            counts[day] += 1
+    if not schedules:
+        _check_teams(table, team_col, {}, {})
+    shifts: dict[str, list[Shift]] = {team: [] for team in order}
+    for (team, name, start, hours), counts in sorted(groups.items(), key=lambda kv: (kv[0][2], kv[0][3], kv[0][1])):
+        shifts[team].append(Shift(name=name, start_hour=start, hours=hours, headcount=counts))
+    return RosterImport(table.file, "people", shifts, tuple(notes + sorted(teams.variants)), len(schedules))
+
+
+def _check_overlap(table: Table, row: int, days: tuple[int, ...], start: float, hours: float,
+                   earlier: list[tuple[int, str, tuple[int, ...], float, float]]) -> None:
+    for other_row, first_spelling, other_days, other_start, other_hours in earlier:
+        for day in days:
+            for other_day in other_days:
+                a, b = day * 24 + start, other_day * 24 + other_start
+                if (b - a) % 168 < hours or (a - b) % 168 < other_hours:
+                    raise table.error(
+                        f"{first_spelling} is on two shifts at once: row {other_row} ({WEEKDAYS[other_day]} "
+                        f"{shift_label(other_start, other_hours)}) and row {row} ({WEEKDAYS[day]} "
+                        f"{shift_label(start, hours)})", row=row, column="days",
+                        hint="correct one of the two rows or delete the duplicate")
+
+
+# -- cells --------------------------------------------------------------------------------------------------
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def parse_clock(value: object) -> float | None:
+    """Hours since midnight of a cell (``"09:30"`` → 9.5, an Excel time, a number of hours); None if unreadable."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, datetime):
+        value = value.time()
+    if isinstance(value, timedelta):
+        seconds = value.total_seconds()
+        return _clock_hours(*divmod(round(seconds), 3600)) if abs(seconds - round(seconds)) < 1e-3 else seconds / 3600
+    if isinstance(value, time):
+        seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
+        # a workbook stores times as fractions of a day: 23:00 may come back a microsecond early
+        return _clock_hours(*divmod(round(seconds), 3600)) if abs(seconds - round(seconds)) < 1e-3 else seconds / 3600
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) else None
+    text = str(value).strip().lower().replace(" ", "")
+    match = _CLOCK.match(text)
+    if not match:
+        try:
+            number = float(text.replace(",", "."))
+        except ValueError:
+            return None
+        return number if math.isfinite(number) else None
+    hour, minute, second, half = match.groups()
+    hours = int(hour)
+    if half:
+        if not 1 <= hours <= 12:
+            return None
+        hours = hours % 12 + (12 if half.startswith("p") else 0)
+    if int(minute or 0) > 59 or int(second or 0) > 59:
+        return None
+    return hours + int(minute or 0) / 60 + int(second or 0) / 3600
+
+
+def _clock_hours(hours: int, rest: int) -> float:
+    """Whole hours and seconds after them as hours, computed as a typed ``HH:MM:SS`` is."""
+    minute, second = divmod(rest, 60)
+    return hours + minute / 60 + second / 3600
+
+
+def _clock_cell(table: Table, row: int, column: int, value: object, what: str) -> float:
+    if is_empty(value):
+        raise table.error(f"no {what} time", row=row, column=column, hint="write a time such as 09:00")
+    hours = parse_clock(value)
+    if hours is None:
+        raise table.error(f"{_text(value)!r} is not a time of day", row=row, column=column,
+                          hint="write a time such as 09:00, 9:30 or 17")
+    return hours
+
+
+def _start(table: Table, row: int, column: int, value: object) -> float:
+    start = _clock_cell(table, row, column, value, "start")
+    if not 0 <= start < 24:
+        raise table.error(f"start {_text(value)!r} is not from 00:00 to before 24:00", row=row, column=column,
+                          hint="write the time the shift starts, e.g. 22:00 for a night shift")
+    return start
+
+
+def _length(table: Table, row: int, start: float, hours_col: int | None, end_col: int | None,
+            cells: list[object]) -> float:
+    """The shift's hours from the hours column, or from the end column (wrapping past midnight)."""
+    from_end = None
+    if end_col is not None and not is_empty(cells[end_col]):
+        end = _clock_cell(table, row, end_col, cells[end_col], "end")
+        if not 0 <= end <= 24:
+            raise table.error(f"end {_text(cells[end_col])!r} is not from 00:00 to 24:00", row=row, column=end_col,
+                              hint="write the time the shift ends; an end before the start is the next day")
+        from_end = (end - start) % 24
+        if from_end == 0:
+            raise table.error("the shift ends when it starts", row=row, column=end_col,
+                              hint="for a 24-hour shift give hours 24 instead of an end time")
+    if hours_col is None or is_empty(cells[hours_col]):
+        if from_end is None:
+            column = end_col if hours_col is None else hours_col
+            raise table.error("no shift length", row=row, column=column,
+                              hint="write the shift's hours (e.g. 8) or its end time (e.g. 17:00)")
+        return from_end
+    value = cells[hours_col]
+    hours = parse_clock(value) if isinstance(value, str) and ":" in value else None
+    if hours is None:
+        hours = number_cell(value, table=table, row=row, column=hours_col)
+    if not 0 < hours <= 24:
+        raise table.error(f"{_text(value)} hours is not above 0 and at most 24", row=row, column=hours_col,
+                          hint="a shift lasts more than 0 and at most 24 hours; split longer ones")
+    if from_end is not None and abs(from_end - hours) > 1e-9:
+        raise table.error(f"{_text(value)} hours does not match the end {_text(cells[end_col])}", row=row,
+                          column=hours_col, hint="correct the hours or the end, or leave one of them empty")
+    return hours
+
+
+def _headcount(table: Table, row: int, column: int, value: object) -> int:
+    if is_empty(value):
+        return 0
+    count = number_cell(value, table=table, row=row, column=column)
+    if count < 0 or not count.is_integer():
+        raise table.error(f"headcount {_text(value)} is not a whole number of reviewers ≥ 0", row=row,
+                          column=column, hint="write how many reviewers are rostered, e.g. 12 (0 or empty: none)")
+    if count > MAX_HEADCOUNT:
+        raise table.error(f"headcount {_text(value)} is above the limit of {MAX_HEADCOUNT:,} on one shift",
+                          row=row, column=column, hint="check the cell: it is probably a typo")
+    return int(count)
+
+
+def _days(table: Table, row: int, column: int, value: object) -> tuple[int, ...]:
+    """Weekdays (Monday = 0) of a days cell: ``Mon-Fri``, ``Fri-Mon``, ``Mon,Wed``, ``weekends``, ``daily``."""
+    text = _text(value).lower()
+    if not text:
+        raise table.error("no days", row=row, column=column, hint="write the person's days, e.g. Mon-Fri")
+    if text in DAY_GROUPS:
+        return DAY_GROUPS[text]
+    days: list[int] = []
+    for part in re.split(r"[,;/+&\s]+|\band\b", text):
+        if not part:
+            continue
+        if part in DAY_GROUPS:
+            days.extend(DAY_GROUPS[part])
+            continue
+        ends = re.split(r"\s*[-–—]\s*|\bto\b", part)
+        first, last = DAY_OF.get(ends[0].strip(".")), DAY_OF.get(ends[-1].strip("."))
+        if len(ends) > 2 or first is None or last is None:
+            bad = next((e for e in ends if DAY_OF.get(e.strip(".")) is None), part)
+            raise table.error(f"{bad!r} in {_text(value)!r} is not a weekday or a range of them", row=row,
+                              column=column, hint="write days like Mon-Fri, Mon,Wed,Fri, Sat, weekdays, weekends "
+                              "or daily")
+        days.extend((first + k) % 7 for k in range((last - first) % 7 + 1))
+    return tuple(sorted(set(days)))
+
+
+# -- writing ------------------------------------------------------------------------------------------------
+def format_clock(hours: float) -> str:
+    """``9.5`` → ``"09:30"``, ``9.25001…`` → ``"09:15:00"`` only when it reads back to the same number."""
+    seconds = round(hours * 3600)
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h:02d}:{m:02d}" if not s else f"{h:02d}:{m:02d}:{s:02d}"
+
+
+def shift_label(start: float, hours: float) -> str:
+    """A shift's name from its times: ``"22:00–06:00"``."""
+    return f"{format_clock(start)}–{format_clock((start + hours) % 24)}"
+
+
+def _start_value(start: float) -> str | float:
+    text = format_clock(start)
+    return text if parse_clock(text) == start else start
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def roster_rows(teams: Mapping[str, Sequence[Shift]]) -> list[list[object]]:
+    """Layout A's rows (header first) for ``teams``: one row per team × shift. Teams without shifts are left out
+    (a roster cannot say "no shifts"); a shift the reader would refuse is a :class:`SaveError`."""
+    rows: list[list[object]] = [list(HEADER)]
+    for team, shifts in teams.items():
+        for shift in shifts:
+            problem = _shift_problem(shift)
+            if problem:
+                raise SaveError(f"team '{team}', shift '{shift.name}': {problem}",
+                                hint="correct the shift in the team's roster before exporting it")
+            rows.append([team, shift.name, _start_value(shift.start_hour), _number(shift.hours), *shift.headcount])
+    return rows
+
+
+def _shift_problem(shift: Shift) -> str:
+    if not (isinstance(shift.start_hour, int | float) and 0 <= shift.start_hour < 24):
+        return f"start {shift.start_hour!r} is not from 0 to below 24"
+    if not (isinstance(shift.hours, int | float) and 0 < shift.hours <= 24):
+        return f"length {shift.hours!r} h is not above 0 and at most 24"
+    counts = shift.headcount
+    if len(counts) != 7 or any(isinstance(c, bool) or not isinstance(c, int) or c < 0 for c in counts):
+        return f"headcount {counts!r} is not 7 whole numbers ≥ 0"
+    return ""
+
+
+def write_roster(path: str | os.PathLike[str], teams: Mapping[str, Sequence[Shift]]) -> list[str]:
+    """Write ``teams`` (name → shifts) to ``path`` in layout A, as XLSX for a ``.xlsx`` name and CSV otherwise,
+    all at once or not at all. Returns the names of the teams left out because they have no shifts."""
+    path = Path(path)
+    rows = roster_rows(teams)
+    content = _xlsx_bytes(rows) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_bytes(rows)
+    write_atomically(path, content)
+    return [team for team, shifts in teams.items() if not shifts]
+
+
+def workflow_roster(workflow: Workflow) -> dict[str, list[Shift]]:
+    """A workflow's teams as :func:`write_roster` takes them."""
+    return {team.name: list(team.shifts) for team in workflow.teams.values()}
+
+
+def _csv_bytes(rows: Iterable[Sequence[object]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([repr(c) if isinstance(c, float) else c for c in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _xlsx_bytes(rows: Sequence[Sequence[object]]) -> bytes:
+    import xlsxwriter  # imported here: only workbook exports need it
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet(SHEET)
+    bold = workbook.add_format({"bold": True})
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, str):
+                sheet.write_string(r, c, value, bold if r == 0 else None)
+            elif float(f"{value:.16g}") == value:
+                sheet.write_number(r, c, value)
+            else:  # a number the workbook would store rounded: as text, which reads back exactly
+                sheet.write_string(r, c, repr(value))
+    sheet.freeze_panes(1, 0)
+    sheet.set_column(0, 1, 18)
+    workbook.close()
+    return buffer.getvalue()
+
+
+# -- preview and apply --------------------------------------------------------------------------------------
+def roster_changes(workflow: Workflow, roster: RosterImport) -> RosterPreview:
+    """What :func:`apply_roster` would change: each team of the file matched by name (any case) to the workflow's."""
+    by_name: dict[str, list[str]] = {}
+    for team in workflow.teams.values():
+        by_name.setdefault(team.name.strip().casefold(), []).append(team.id)
+    notes = list(roster.notes)
+    changes, missing = [], []
+    matched: set[str] = set()
+    for name, shifts in roster.teams.items():
+        ids = by_name.get(name.strip().casefold(), [])
+        if len(ids) > 1:
+            notes.append(f"team '{name}' is not applied: the workflow has {len(ids)} teams of that name")
+            matched.update(ids)
+            continue
+        if not ids:
+            missing.append(name)
+            continue
+        team = workflow.teams[ids[0]]
+        matched.add(team.id)
+        after = tuple(_copy(s) for s in shifts)
+        changes.append(TeamRosterChange(team.id, team.name, name, tuple(_copy(s) for s in team.shifts), after,
+                                        paid_hours(team.shifts), paid_hours(after), team.contract_hours))
+    untouched = tuple(t.name for t in workflow.teams.values() if t.id not in matched)
+    return RosterPreview(roster.file, tuple(changes), tuple(missing), untouched, tuple(notes))
+
+
+def apply_roster(workflow: Workflow, preview: RosterPreview) -> dict[str, list[Shift]]:
+    """The new shift lists per team id of ``preview``; the caller applies them as one edit."""
+    result = {}
+    for change in preview.changes:
+        if change.team_id not in workflow.teams:
+            raise ModelError(f"team '{change.team_name}' is no longer in the workflow",
+                             hint="import the roster again to preview it against the workflow as it is now")
+        result[change.team_id] = [_copy(s) for s in change.after]
+    return result
+
+
+def paid_hours(shifts: Iterable[Shift]) -> float:
+    """Rostered hours per week (as :meth:`Team.paid_hours_per_week` counts them)."""
+    return sum(shift.hours * sum(shift.headcount) for shift in shifts)
+
+
+def _copy(shift: Shift) -> Shift:
+    return Shift(name=shift.name, start_hour=shift.start_hour, hours=shift.hours, headcount=list(shift.headcount))
