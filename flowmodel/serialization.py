@@ -38,6 +38,7 @@ from flowmodel.nodes import (
 from flowmodel.quality import Accuracy, GroundTruth, Split, TruthSplit
 from flowmodel.run_settings import RunSettings
 from flowmodel.scenarios import Change, Scenario
+from flowmodel.start_state import BacklogEntry, StartState
 from flowmodel.teams import Shift, Team
 from flowmodel.validation_limits import NUMBER_HINT, fmt, number_problem, number_problems
 from flowmodel.workflow import Workflow
@@ -78,6 +79,9 @@ OMITTED_AT_DEFAULT: dict[type, tuple[str, ...]] = {
     Team: ("accuracy", "accuracy_by_category", "wellness_caps"),
     GroundTruth: ("by_category", "views_per_hour", "views_by_category"),
     TruthSplit: ("by_category",),
+    # today's backlog (flowmodel.start_state): an entry with a range leaves out its empty age list
+    BacklogEntry: ("ages_h",),
+    StartState: ("note",),
 }
 
 
@@ -118,6 +122,8 @@ def workflow_to_dict(workflow: Workflow) -> dict[str, Any]:
         "teams": [_plain(t) for t in workflow.teams.values()],
         "scenarios": [_plain(s) for s in workflow.scenarios.values()],
         "run_settings": _plain(workflow.run_settings),
+        # left out without a start state, so files from before it keep their bytes
+        **({"start_state": _plain(workflow.start_state)} if workflow.start_state is not None else {}),
     }
 
 
@@ -216,6 +222,8 @@ REQUIRED_FIELDS: dict[type, tuple[str, ...]] = {
     TruthSplit: ("violating", "benign"),
     Split: ("violating", "benign"),
     Accuracy: ("remove_violating", "keep_benign"),
+    StartState: ("entries",),
+    BacklogEntry: ("stage", "count", "category", "language", "priority"),
 }
 
 
@@ -318,6 +326,8 @@ def workflow_from_dict(data: Any) -> Workflow:
         workflow.scenarios[scenario.id] = scenario
     if "run_settings" in data:
         workflow.run_settings = build(RunSettings, data["run_settings"], "run_settings")
+    if data.get("start_state") is not None:
+        workflow.start_state = build(StartState, data["start_state"], "start_state")
     return workflow
 
 

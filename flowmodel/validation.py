@@ -13,6 +13,7 @@ Validation never raises on a weird model; it reports. The checks, each documente
   reaches their stage.
 - :mod:`flowmodel.validation_wellness` — wellness caps' range and categories; only without errors, capped hours
   a day below a category's daily work.
+- :mod:`flowmodel.validation_start_state` — today's backlog (nothing for a model without a start state).
 
 A check that itself fails on a value no editor can produce becomes an error with rule ``check-failed``
 rather than an exception. Issues come in that order. Errors block a run; warnings do not. A stage with
@@ -42,6 +43,7 @@ from flowmodel.validation_parameters import check_parameters
 from flowmodel.validation_quality import check_quality
 from flowmodel.validation_routing import check_routing
 from flowmodel.validation_sla import check_sla_priorities
+from flowmodel.validation_start_state import check_start_state
 from flowmodel.validation_wellness import check_wellness_caps, check_wellness_load
 from flowmodel.workflow import Workflow
 
@@ -54,6 +56,7 @@ _CHECKS: tuple[tuple[str, Callable[[Workflow], list[Issue]]], ...] = (
     ("staffing", check_staffing),
     ("decision quality", check_quality),
     ("wellness caps", check_wellness_caps),
+    ("today's backlog", check_start_state),
 )
 
 

@@ -18,6 +18,7 @@ from flowmodel.nodes import Edge, Node
 from flowmodel.paths import get_path, set_path
 from flowmodel.run_settings import RunSettings
 from flowmodel.scenarios import Scenario
+from flowmodel.start_state import StartState
 from flowmodel.teams import Team
 
 
@@ -31,6 +32,8 @@ class Workflow:
     teams: dict[str, Team] = field(default_factory=dict)
     scenarios: dict[str, Scenario] = field(default_factory=dict)
     run_settings: RunSettings = field(default_factory=RunSettings)
+    #: Today's backlog a run starts from (:mod:`flowmodel.start_state`); None: runs start empty.
+    start_state: StartState | None = None
     events: WorkflowEvents = field(default_factory=WorkflowEvents, repr=False, compare=False)
 
     # -- reading -------------------------------------------------------------------------------
@@ -203,6 +206,14 @@ class Workflow:
         self.events.scenarios_changed.emit()
         self.events.changed.emit()
         return scenario
+
+    # -- today's backlog ------------------------------------------------------------------------
+    def set_start_state(self, state: StartState | None) -> StartState | None:
+        """Replace the start state (None: start empty); returns the previous one, which is what an undo needs."""
+        previous = self.start_state
+        self.start_state = copy.deepcopy(state)
+        self.events.changed.emit()
+        return previous
 
     def _node(self, node_id: str) -> Node:
         node = self.nodes.get(node_id)

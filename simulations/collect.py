@@ -224,6 +224,8 @@ def collect(run: Replication, end: float) -> ReplicationResult:
         quality_records(run.quality, end, metrics)
     if run.wellness is not None:
         wellness_records(run.wellness, metrics)
+    if run.start_state is not None:
+        metrics.extend(run.start_state.records(end))
 
     return ReplicationResult(
         scenario_id=spec.scenario_id, scenario_name=spec.scenario_name, replication=run.replication,

@@ -61,6 +61,7 @@ from simulations.spec import (
     RunSpec,
     SourceSpec,
 )
+from simulations.start_state import StartStateRuntime
 from simulations.statistics import Summary
 from simulations.streams import bind, make_stream
 from simulations.timebase import HOUR_S
@@ -277,6 +278,8 @@ class Replication:
         self.stages = [n for n in self.nodes if isinstance(n, StageRuntime)]
         #: The launch plan's steps and backfills (:mod:`simulations.launch_runtime`); None for a static scenario.
         self.launch = LaunchRuntime(self, spec.launch_plan) if spec.launch_plan is not None else None
+        #: Today's backlog (:mod:`simulations.start_state`); None for a run that starts empty.
+        self.start_state = StartStateRuntime(self, spec.start_state) if spec.start_state is not None else None
 
     # -- plumbing ------------------------------------------------------------------------------
     def stream(self, owner_id: str, purpose: str) -> random.Random:
@@ -455,6 +458,8 @@ class Replication:
             self._tick(progress, should_stop)
         self._guard()
         self.open_sources = len(self.sources)
+        if self.start_state is not None:
+            self.start_state.begin()
         if self.launch is not None:
             self.launch.begin()
         for source in self.sources:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SCOPE_KINDS: tuple[str, ...] = ("system", "stage", "team", "outcome", "priority", "source", "phase", "quality",
-                                 "decision", "stage_priority", "stage_category", "wellness")
+                                 "decision", "stage_priority", "stage_category", "wellness", "start_backlog")
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ from simulations.launch_plan import LaunchPlan, compile_launch
 from simulations.quality_spec import QualitySpec, compile_quality, quality_routing, uses_quality
 from simulations.rosters import CapacityTimeline, capacity_timeline
 from simulations.shares import cumulative
+from simulations.start_state import StartStateSpec, compile_start_state, start_classes
 from simulations.streams import SamplerSpec, sampler_spec
 from simulations.timebase import horizon_start
 from simulations.wellness import WellnessSpec, compile_wellness, has_caps, split_by_capped_category
@@ -214,6 +215,8 @@ class RunSpec:
     quality: QualitySpec | None = None
     #: Wellness caps' seats and shift starts (:mod:`simulations.wellness`); None when no team has caps.
     wellness: WellnessSpec | None = None
+    #: Today's backlog put in at time 0 (:mod:`simulations.start_state`); None: the run starts empty.
+    start_state: StartStateSpec | None = None
 
 
 def compile_run(workflow: Workflow, scenario: Scenario | None, settings: RunSettings, *,
@@ -325,12 +328,13 @@ def _compile(model: Workflow, scenario: Scenario | None, settings: RunSettings, 
         teams=teams, backlog_limit=backlog_limit,
         quality=compile_quality(model, scenario, classes, index_of, team_list) if quality else None,
         wellness=compile_wellness(team_list, classes, [t.stages for t in teams], start, end_cap_s)
-        if has_caps(team_list) else None)
+        if has_caps(team_list) else None,
+        start_state=compile_start_state(model, classes, index_of))
 
 
 def _item_classes(model: Workflow, scenario: Scenario | None = None) -> tuple[ItemClass, ...]:
-    """The sources' mix cells, then any a launch plan's backfills add (so a model without backfills keeps its
-    classes, and their order, exactly)."""
+    """The sources' mix cells, then any a launch plan's backfills add, then today's backlog's (so a model without
+    backfills or a start state keeps its classes, and their order, exactly)."""
     seen: dict[ItemClass, None] = {}
     mixes = [node.mix for node in model.nodes.values() if isinstance(node, Source)]
     mixes += [backfill.mix for backfill in scenario.backfills] if scenario is not None else []
@@ -338,6 +342,8 @@ def _item_classes(model: Workflow, scenario: Scenario | None = None) -> tuple[It
         for entry in mix:
             if entry.share > 0:
                 seen.setdefault(ItemClass(entry.category, entry.language, entry.priority))
+    for item_class in start_classes(model.start_state):
+        seen.setdefault(item_class)
     return tuple(seen)
 
 
