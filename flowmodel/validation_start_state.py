@@ -48,8 +48,10 @@ def check_start_state(workflow: Workflow) -> list[Issue]:
                                 field="stage", rule="start-stage-unknown"))
             stage_id = None
         elif not isinstance(node, ReviewStage):
-            issues.append(Issue("error", f"{where}: {node_label(node)} is a {node.kind.replace('_', ' ')}, not a "
-                                         "review stage — only review stages have items waiting",
+            kind = node.kind.replace("_", " ")
+            article = "an" if kind[0] in "aeiou" else "a"
+            issues.append(Issue("error", f"{where}: {node_label(node)} is {article} {kind}, not a review stage — "
+                                         "only review stages have items waiting",
                                 "pick a review stage for the row", node_id=node.id, field="stage",
                                 rule="start-stage-not-review"))
             stage_id = node.id
