@@ -49,6 +49,7 @@ from cli.run_options import (
     simulate_with_progress,
     stopped_failure,
 )
+from cli.start_state_summary import start_state_block
 from flowmodel.documents import document_kind, load_workflows
 from flowmodel.ids import new_id
 from flowmodel.jsonfile import write_atomically
@@ -150,6 +151,8 @@ def run_command(args: argparse.Namespace) -> int:
     quality = quality_block(run)
     if quality:
         print(quality)
+    if workflow.start_state is not None:
+        print(start_state_block(workflow, run))
     if trace_items:
         print("\n" + trace_summary(run))
         if trace_out is not None:
