@@ -3,6 +3,7 @@ that name file, row and column, and a preview whose paid hours are worked out by
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from data_gen.rosters import PEOPLE_COUNT, PEOPLE_SHIFTS, SHIFTS, write
 from flowmodel import SaveError, Shift, Team, Workflow
 from flowmodel.imports.rosters import (
     apply_roster,
+    describe_preview,
     format_clock,
     parse_clock,
     read_roster,
@@ -260,3 +262,77 @@ def test_workflow_roster_exports_and_reimports(tmp_path: Path) -> None:
     preview = roster_changes(workflow, read_roster(path))
     assert [c.changed for c in preview.changes] == [False, False]
     assert preview.not_in_workflow == () and preview.not_in_file == ()
+
+
+@pytest.mark.parametrize(("days", "worked"), [
+    ("Mon-Fri", "1111100"), ("Mon - Fri", "1111100"), ("Monday to Friday", "1111100"), ("Fri–Mon", "1000111"),
+    ("Mon,Wed,Fri", "1010100"), ("Mon Wed Fri", "1010100"), ("Tue and Thu", "0101000"), ("Sat", "0000010"),
+    ("weekdays", "1111100"), ("Weekends", "0000011"), ("daily", "1111111"), ("Every day", "1111111"),
+    ("Mon-Wed, Sat", "1110010"), ("sun", "0000001"),
+])
+def test_days_cells(tmp_path: Path, days: str, worked: str) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text(f'person,team,days,start,end\nAna,A,"{days}",9,17\n', encoding="utf-8")
+    (shift,) = read_roster(path).teams["A"]
+    assert "".join(str(c) for c in shift.headcount) == worked
+
+
+def test_people_without_a_days_column_are_told_so(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text("person,team,start,end\nAna,A,9,17\n", encoding="utf-8")
+    with pytest.raises(ImportFileError, match="no days column") as caught:
+        read_roster(path)
+    assert caught.value.row == 1
+
+
+def test_semicolon_csv_with_decimal_commas(tmp_path: Path) -> None:
+    path = tmp_path / "rooster.csv"
+    path.write_text("Team;Shift;Start;Hours;Mon;Tue;Wed;Thu;Fri;Sat;Sun\nA;early;7:30;7,5;1;1;1;1;1;0;0\n",
+                    encoding="cp1252")
+    assert as_table(read_roster(path).teams) == {"A": [("early", 7.5, 7.5, [1, 1, 1, 1, 1, 0, 0])]}
+
+
+def test_workbook_with_times_as_lengths_and_a_chosen_sheet(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "rota.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet("Cover")
+    sheet = workbook.add_worksheet("Weeks")
+    clock = workbook.add_format({"num_format": "hh:mm"})
+    sheet.write_row(0, 0, ["Team", "Start", "Hours", "Mon", "Sun"])
+    sheet.write_row(1, 0, ["A"])
+    sheet.write_datetime(1, 1, time(22, 30), clock)
+    sheet.write_datetime(1, 2, time(7, 45), clock)
+    sheet.write_row(1, 3, [3, 1])
+    workbook.close()
+    roster = read_roster(path, sheet="weeks")
+    assert as_table(roster.teams) == {"A": [("22:30–06:15", 22.5, 7.75, [3, 0, 0, 0, 0, 0, 1])]}
+    assert roster.file == "rota.xlsx (sheet 'Weeks')"
+    with pytest.raises(ImportFileError, match="no sheet 'Rota'"):
+        read_roster(path, sheet="Rota")
+
+
+@pytest.mark.parametrize(("teams", "words"), [
+    ({"": [Shift()]}, "a team without a name"),
+    ({"Appeals": [Shift()], "APPEALS": [Shift()]}, "differ only in case"),
+    ({"Appeals": [Shift("day"), Shift("Day", 14)]}, "a second shift of that name"),
+    ({"Appeals": [Shift("day", 24, 8)]}, "start 24 is not from 0 to below 24"),
+    ({"Appeals": [Shift("day", 9, 8, [1, 2, 3])]}, "is not 7 whole numbers"),
+])
+def test_rosters_that_would_not_read_back_are_not_written(tmp_path: Path, teams: dict[str, list[Shift]],
+                                                           words: str) -> None:
+    path = tmp_path / "roster.xlsx"
+    with pytest.raises(SaveError, match=words):
+        write_roster(path, teams)
+    assert not path.exists()
+
+
+def test_preview_in_words() -> None:
+    workflow = roster_workflow()
+    preview = roster_changes(workflow, read_roster(DATA / "roster_shifts.csv"))
+    assert describe_preview(preview) == [
+        "tier 1 en: 1 → 3 shifts, paid hours 400.0 → 1,256.0 per week (10.0 → 31.4 FTE)",
+        "not in the workflow, left out: Tier 2 ES, Appeals",
+        "not in the file, unchanged: Quality",
+    ]

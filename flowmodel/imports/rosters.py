@@ -124,7 +124,14 @@ def read_roster(path: str | os.PathLike[str], *, sheet: str | None = None) -> Ro
     person = find_column(table, PERSON, what="person", required=False)
     if person is not None and find_column(table, DAYS, what="days", required=False) is not None:
         return _read_people(table, person)
+    if person is not None and not any(_day_header(h) is not None for h in table.headers):
+        find_column(table, DAYS, what="days")  # one row per person, but no days: say which column is missing
     return _read_shifts(table)
+
+
+def _day_header(header: str) -> int | None:
+    """The weekday a header names (``"Mon"``, ``"monday"``, ``"Wed."`` → 0, 0, 2), None for other headers."""
+    return DAY_OF.get(normalise_header(header).replace("_", " ").rstrip("."))
 
 
 class _Teams:
@@ -157,7 +164,7 @@ def _read_shifts(table: Table) -> RosterImport:
         key = normalise_header(header).replace("_", " ")
         if index in known or not key or key in IGNORED:
             continue
-        day = DAY_OF.get(key.rstrip("."))
+        day = _day_header(header)
         if day is None:
             raise table.error(f"'{header}' is not a weekday nor a roster column", row=table.header_row,
                               column=index, hint="name the headcount columns Mon … Sun (or Monday … Sunday); "
@@ -374,7 +381,8 @@ def _length(table: Table, row: int, start: float, hours_col: int | None, end_col
                               hint="write the shift's hours (e.g. 8) or its end time (e.g. 17:00)")
         return from_end
     value = cells[hours_col]
-    hours = parse_clock(value) if isinstance(value, str) and ":" in value else None
+    clock_like = isinstance(value, time | timedelta) or (isinstance(value, str) and ":" in value)
+    hours = parse_clock(value) if clock_like else None
     if hours is None:
         hours = number_cell(value, table=table, row=row, column=hours_col)
     if not 0 < hours <= 24:
@@ -406,6 +414,7 @@ def _days(table: Table, row: int, column: int, value: object) -> tuple[int, ...]
         raise table.error("no days", row=row, column=column, hint="write the person's days, e.g. Mon-Fri")
     if text in DAY_GROUPS:
         return DAY_GROUPS[text]
+    text = re.sub(r"\s*(?:[-–—]|\bto\b|\bthrough\b|\bthru\b)\s*", "-", text)  # "Mon - Fri", "Monday to Friday"
     days: list[int] = []
     for part in re.split(r"[,;/+&\s]+|\band\b", text):
         if not part:
@@ -413,7 +422,7 @@ def _days(table: Table, row: int, column: int, value: object) -> tuple[int, ...]
         if part in DAY_GROUPS:
             days.extend(DAY_GROUPS[part])
             continue
-        ends = re.split(r"\s*[-–—]\s*|\bto\b", part)
+        ends = part.split("-")
         first, last = DAY_OF.get(ends[0].strip(".")), DAY_OF.get(ends[-1].strip("."))
         if len(ends) > 2 or first is None or last is None:
             bad = next((e for e in ends if DAY_OF.get(e.strip(".")) is None), part)
@@ -451,9 +460,19 @@ def roster_rows(teams: Mapping[str, Sequence[Shift]]) -> list[list[object]]:
     """Layout A's rows (header first) for ``teams``: one row per team × shift. Teams without shifts are left out
     (a roster cannot say "no shifts"); a shift the reader would refuse is a :class:`SaveError`."""
     rows: list[list[object]] = [list(HEADER)]
+    seen_teams: dict[str, str] = {}
     for team, shifts in teams.items():
+        if shifts and not team.strip():
+            raise SaveError("a team without a name has shifts", hint="name the team before exporting its roster")
+        if shifts and seen_teams.setdefault(team.strip().casefold(), team) != team:
+            raise SaveError(f"teams '{seen_teams[team.strip().casefold()]}' and '{team}' differ only in case; "
+                            "a roster file would read them as one team", hint="rename one of them")
+        names: set[str] = set()
         for shift in shifts:
             problem = _shift_problem(shift)
+            if shift.name.strip().casefold() in names:
+                problem = "a second shift of that name (a roster file names each of a team's shifts once)"
+            names.add(shift.name.strip().casefold())
             if problem:
                 raise SaveError(f"team '{team}', shift '{shift.name}': {problem}",
                                 hint="correct the shift in the team's roster before exporting it")
@@ -552,6 +571,23 @@ def apply_roster(workflow: Workflow, preview: RosterPreview) -> dict[str, list[S
                              hint="import the roster again to preview it against the workflow as it is now")
         result[change.team_id] = [_copy(s) for s in change.after]
     return result
+
+
+def describe_preview(preview: RosterPreview) -> list[str]:
+    """The preview in a planner's words, one line per team, then what is left alone."""
+    lines = []
+    for change in preview.changes:
+        if not change.changed:
+            lines.append(f"{change.team_name}: unchanged ({len(change.after)} shifts)")
+            continue
+        lines.append(f"{change.team_name}: {len(change.before)} → {len(change.after)} shifts, paid hours "
+                     f"{change.paid_hours_before:,.1f} → {change.paid_hours_after:,.1f} per week "
+                     f"({change.fte_before:,.1f} → {change.fte_after:,.1f} FTE)")
+    if preview.not_in_workflow:
+        lines.append(f"not in the workflow, left out: {', '.join(preview.not_in_workflow)}")
+    if preview.not_in_file:
+        lines.append(f"not in the file, unchanged: {', '.join(preview.not_in_file)}")
+    return lines + list(preview.notes)
 
 
 def paid_hours(shifts: Iterable[Shift]) -> float:
