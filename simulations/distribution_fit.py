@@ -21,15 +21,19 @@ Rules:
 - KS: the statistic is the largest gap between the samples' CDF and the fitted CDF (for empirical, the stored
   values' step CDF). The p-value treats the parameters as known, so it is optimistic for fitted ones (the
   Lilliefors effect); read it as a ranking aid, not a test.
+- An imported file (:func:`fit_imported`) is fitted overall and per category; a category that cannot be fitted
+  on its own (too few samples) is listed in ``skipped`` with the reason, and the stage keeps the overall fit for
+  it. :func:`apply_handle_times` returns a changed copy of a stage, parameters rounded to 4 significant digits.
 - Chart helpers (:func:`qq_points`, :func:`density`, :func:`histogram`) work in seconds; densities are per
   second. The empirical density is a Gaussian kernel estimate over the stored values, for the chart only.
 """
 
 from __future__ import annotations
 
+import copy
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -37,6 +41,8 @@ from scipy import stats
 
 from flowmodel.distributions import SECONDS_PER_UNIT, Distribution
 from flowmodel.errors import FlowmodelError
+from flowmodel.imports.handle_times import HandleTimeSamples
+from flowmodel.nodes import ReviewStage
 
 Family = Literal["exponential", "lognormal", "gamma", "empirical"]
 FAMILIES: tuple[Family, ...] = ("exponential", "lognormal", "gamma", "empirical")
@@ -259,3 +265,45 @@ def _number(x: float) -> str:
     if x >= 100:
         return f"{x:,.0f}"
     return f"{x:.3g}" if x >= 0.001 else f"{x:.2e}"
+
+
+@dataclass(frozen=True)
+class ImportedFits:
+    """Fits of an imported file: over all its samples and per category (those with enough samples)."""
+
+    overall: HandleTimeFits
+    by_category: dict[str, HandleTimeFits]
+    skipped: dict[str, str]  # category → why it has no fit of its own
+    notes: tuple[str, ...]  # what reading left out (the fits carry their own notes)
+
+
+def fit_imported(samples: HandleTimeSamples, *, unit: str) -> ImportedFits:
+    """Fit the file's samples overall and per category; only the overall fit failing is an error."""
+    overall = fit_handle_times(samples.samples_s, unit=unit, what=f"handle times in {samples.file}")
+    fitted: dict[str, HandleTimeFits] = {}
+    skipped: dict[str, str] = {}
+    for name, values in samples.by_category.items():
+        try:
+            fitted[name] = fit_handle_times(values, unit=unit, what=f"handle times of '{name}' in {samples.file}")
+        except FitError as error:
+            skipped[name] = error.message
+    return ImportedFits(overall, fitted, skipped, samples.notes)
+
+
+def apply_handle_times(stage: ReviewStage, handle_time: Distribution | None = None,
+                       by_category: Mapping[str, Distribution] | None = None) -> ReviewStage:
+    """A changed copy of ``stage``: its handle time replaced when given; each category given replaces or adds
+    that category's handle time, the others are kept."""
+    changed = copy.deepcopy(stage)
+    categories = dict(changed.handle_time_by_category)
+    categories.update({name: _rounded(d) for name, d in (by_category or {}).items()})
+    new_time = _rounded(handle_time) if handle_time is not None else changed.handle_time
+    return replace(changed, handle_time=new_time, handle_time_by_category=categories)
+
+
+def _rounded(distribution: Distribution) -> Distribution:
+    def r(x: float) -> float:
+        return float(f"{x:.4g}")
+
+    return replace(distribution, mean=r(distribution.mean), sd=r(distribution.sd),
+                   samples=[r(v) for v in distribution.samples])

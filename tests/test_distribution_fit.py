@@ -8,6 +8,7 @@ make the statistic smaller).
 
 from __future__ import annotations
 
+import copy
 import csv
 import math
 from collections import defaultdict
@@ -16,17 +17,22 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from flowmodel import Distribution, ReviewStage
 from flowmodel.errors import FlowmodelError
+from flowmodel.imports.handle_times import read_handle_times
 from simulations.distribution_fit import (
     EMPIRICAL_POINTS,
     MIN_SAMPLES,
     FitError,
+    apply_handle_times,
     density,
     fit_handle_times,
+    fit_imported,
     histogram,
     qq_points,
 )
 from simulations.staffing.handle_times import share_within
+from simulations.streams import sampler_spec
 from tests.data_gen import handle_times as generated
 
 DATA = Path(__file__).parent / "data"
@@ -206,3 +212,40 @@ def test_histogram_counts_every_sample_and_overlays_densities(by_category):
     assert chart.beyond == pytest.approx(positive * 0.005, abs=2)
     widths = np.diff(chart.edges_s)
     assert float(np.sum(np.asarray(chart.density) * widths)) == pytest.approx(sum(chart.counts) / positive)
+
+
+def test_imported_file_is_fitted_per_category_and_small_categories_are_skipped(tmp_path):
+    rows = [["category", "handle_time_s"]] + [["spam", 30 + (i * 7) % 50] for i in range(40)]
+    rows += [["rare", 100 + i] for i in range(5)]
+    path = tmp_path / "reviews.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    fits = fit_imported(read_handle_times(path, unit="s"), unit="s")
+    assert fits.overall.sample_count == 45 and sorted(fits.by_category) == ["spam"]
+    assert fits.skipped == {"rare": "only 5 positive handle times of 'rare' in reviews.csv; fitting needs at least "
+                                    f"{MIN_SAMPLES}"}
+    committed = fit_imported(read_handle_times(DATA / "handle_times_by_category.csv", unit="s"), unit="min")
+    assert committed.skipped == {} and {f.best.family for f in committed.by_category.values()} == {"lognormal"}
+
+
+def test_applied_fits_change_a_copy_of_the_stage_that_the_engine_compiles(triage, by_category):
+    stage = next(n for n in triage.nodes.values() if isinstance(n, ReviewStage))
+    stage.handle_time_by_category["appeals"] = Distribution.fixed(9.0, "min")
+    before = copy.deepcopy(stage)
+    spam = fit_handle_times(by_category["spam"], unit="s").best
+    overall = fit_handle_times(by_category["hate_speech"], unit="min").by_family("gamma")
+    changed = apply_handle_times(stage, overall.distribution, {"spam": spam.distribution})
+    assert stage == before  # the model is untouched until the caller applies the copy as one edit
+    assert changed.id == stage.id and changed.name == stage.name
+    assert changed.handle_time.kind == "gamma" and changed.handle_time.unit == "min"
+    assert changed.handle_time.mean == float(f"{overall.distribution.mean:.4g}")
+    assert changed.handle_time_by_category["appeals"] == Distribution.fixed(9.0, "min")
+    applied = changed.handle_time_by_category["spam"]
+    assert (applied.kind, applied.unit) == ("lognormal", "s")
+    assert applied.mean == pytest.approx(spam.distribution.mean, rel=1e-4)
+    assert applied.sd == pytest.approx(spam.distribution.sd, rel=1e-4)
+    for distribution in (changed.handle_time, applied):
+        assert distribution.problems() == []
+        assert sampler_spec(distribution, "stage").mean_s == pytest.approx(distribution.mean_seconds())
+    empirical = apply_handle_times(stage, fit_handle_times(by_category["spam"], unit="min")[-1].distribution)
+    assert len(empirical.handle_time.samples) == EMPIRICAL_POINTS and empirical.handle_time.problems() == []
