@@ -76,7 +76,20 @@ class _Reading:
     dropped: list[int] = field(default_factory=list)
     gap_rows: list[tuple[int, datetime]] = field(default_factory=list)
     empty_counts: list[int] = field(default_factory=list)
+    empty_starts: set[datetime] = field(default_factory=set)  # intervals whose count cell is empty: no count
     repeat_window: dict[datetime, tuple[datetime, int]] = field(default_factory=dict)
+    plain_offsets: dict[datetime, timedelta | None] = field(default_factory=dict)  # local hour → its one offset
+
+    def plain_utc(self, naive: datetime) -> datetime | None:
+        """The UTC time of a local time in an hour with one offset throughout (no change), else None; cached
+        per hour so a file of millions of items converts each hour once."""
+        hour = naive.replace(minute=0, second=0, microsecond=0)
+        if hour not in self.plain_offsets:
+            ends = (hour, hour + timedelta(minutes=59, seconds=59))
+            offsets = {t.replace(tzinfo=self.zone, fold=f).utcoffset() for t in ends for f in (0, 1)}
+            self.plain_offsets[hour] = offsets.pop() if len(offsets) == 1 else None
+        offset = self.plain_offsets[hour]
+        return None if offset is None else (naive - offset).replace(tzinfo=UTC)
 
 
 def read_volumes(path: str | Path, *, timezone: str, sheet: str | None = None,
@@ -152,6 +165,8 @@ def _read_count(reading: _Reading, row: int, cells: list[object]) -> None:
     key = _key(cells, cols)
     if is_empty(cells[cols.count]):
         reading.empty_counts.append(row)
+        reading.empty_starts.add(local_to_utc(moment, reading.zone) if moment.tzinfo is None
+                                 else moment.astimezone(UTC))
         return
     count = number_cell(cells[cols.count], table=table, row=row, column=cols.count)
     if count < 0:
@@ -183,7 +198,10 @@ def _read_count(reading: _Reading, row: int, cells: list[object]) -> None:
 def _read_item(reading: _Reading, row: int, cells: list[object]) -> None:
     moment = reading.parser.parse(cells[reading.cols.time], row=row)
     key = _key(cells, reading.cols)
-    if moment.tzinfo is not None:
+    plain = None if moment.tzinfo is not None else reading.plain_utc(moment)
+    if plain is not None:
+        start = plain
+    elif moment.tzinfo is not None:
         start = moment.astimezone(UTC)
     elif is_nonexistent(moment, reading.zone):
         reading.gap_rows.append((row, moment))
@@ -218,7 +236,7 @@ def _history(reading: _Reading, per_item: bool) -> VolumeHistory:
         intervals[start] += count
         mix[key] += count
     notes: list[str] = []
-    step = _step(sorted(intervals), table, per_item, reading.cols.time)
+    step = _step(sorted(set(intervals) | reading.empty_starts), table, per_item, reading.cols.time)
     hours: dict[datetime, float] = defaultdict(float)
     parts: dict[datetime, int] = defaultdict(int)
     for start, count in intervals.items():
@@ -227,12 +245,13 @@ def _history(reading: _Reading, per_item: bool) -> VolumeHistory:
         parts[hour] += 1
     per_hour = round(_HOUR / step)
     partial = {h for h, n in parts.items() if n < per_hour}
-    first, last = min(hours), max(hours)
+    blank = {s.replace(minute=0, second=0, microsecond=0) for s in reading.empty_starts}
+    first, last = min(hours.keys() | blank), max(hours.keys() | blank)
     span = int((last - first) / _HOUR) + 1
     counts = []
     for i in range(span):
         hour = first + i * _HOUR
-        if hour in hours and hour not in partial:
+        if hour in hours and hour not in partial and hour not in blank:
             counts.append(hours[hour])
         else:
             counts.append(0.0 if per_item else math.nan)
@@ -243,7 +262,7 @@ def _history(reading: _Reading, per_item: bool) -> VolumeHistory:
                      f"without a count ({len(partial)}): {_hour_ranges(sorted(partial), zone)}")
     notes.extend(_reading_notes(reading))
     missing = [first + i * _HOUR for i, c in enumerate(counts) if math.isnan(c)]
-    missing_rowless = [h for h in missing if h not in partial]
+    missing_rowless = [h for h in missing if h not in partial and h not in blank]
     if missing_rowless:
         n = len(missing_rowless)
         verb = "1 hour has" if n == 1 else f"{n} hours have"
@@ -258,7 +277,7 @@ def _step(starts: list[datetime], table: Table, per_item: bool, column: int) -> 
     step = min(b - a for a, b in pairwise(starts))
     if step > _HOUR:
         raise table.error(
-            f"the rows are {_duration(step)} apart: totals per day (or longer) cannot give an hourly profile",
+            f"the rows are {_duration(step)} apart: totals over {_duration(step)} cannot give an hourly profile",
             column=column,
             hint="export counts per hour (or shorter intervals), or one row per item with its creation time")
     if step < timedelta(minutes=1) or _HOUR % step:
