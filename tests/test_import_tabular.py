@@ -290,3 +290,17 @@ def test_dst_helpers_in_berlin():
     assert local_to_utc(repeat, BERLIN, fold=1) == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
     plain = datetime(2026, 3, 9, 14)
     assert not is_nonexistent(plain, BERLIN) and not is_repeated(plain, BERLIN)
+
+
+def test_a_vast_csv_is_refused_at_once_from_its_estimated_rows(tmp_path):
+    path = write(tmp_path, "vast.csv", "created_at\n" + "2026-03-09 10:00:00\n" * 20_000)  # > the sniffed sample
+    with pytest.raises(ImportFileError, match=r"about 20,\d{3} rows, more than the 1,000") as info:
+        open_table(path, max_rows=1_000)
+    assert info.value.file == "vast.csv" and "split" in info.value.hint
+    assert sum(1 for _ in open_table(path, max_rows=20_000).rows()) == 20_000  # under the cap: read in full
+
+
+@pytest.mark.parametrize("text", ["2026-03-09 14:00:00 +01:00", "2026-03-09 13:00 UTC", "2026-03-09T13:00:00z"])
+def test_offset_spellings(tmp_path, text):
+    parser, _ = column_of(tmp_path, ["2026-03-09 10:00"])
+    assert parser.parse_utc(text, row=2, zone=BERLIN) == datetime(2026, 3, 9, 13, tzinfo=UTC)

@@ -281,3 +281,9 @@ def test_a_large_per_item_file_costs_memory_per_hour_not_per_row(tmp_path):
         tracemalloc.stop()
     assert history.total() == 30_000 and history.hours == math.ceil(30_000 * 7 / 3600)
     assert peak < 2_000_000  # bytes; 30,000 rows held as rows would take well over 5 MB
+
+
+def test_a_created_at_column_with_counts_is_counts_per_interval(tmp_path):
+    path = write(tmp_path, "created_at,count\n2026-03-09 10:00,4\n2026-03-09 11:00,6\n")
+    history = read_volumes(path, timezone=BERLIN)
+    assert history.counts == (4.0, 6.0) and history.start_utc == utc(2026, 3, 9, 9)

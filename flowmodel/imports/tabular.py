@@ -127,14 +127,24 @@ def open_table(path: str | Path, *, sheet: str | None = None, max_rows: int = MA
         encoding = _encoding_of(path)
         table = Table(path, [], 0, max_rows=max_rows, _encoding=encoding,
                       _delimiter=_sniff_delimiter(path, encoding, suffix))
-    for number, cells in table._raw_rows():
-        if _blank(cells):
-            continue
-        table.header_row = number
-        table.headers = [_header_text(c) for c in cells]
-        while table.headers and not table.headers[-1]:
-            table.headers.pop()
-        break
+        estimate = _estimated_lines(path)
+        if estimate > 2 * max_rows:
+            raise table.error(
+                f"the file has about {estimate:,} rows, more than the {max_rows:,} an import reads",
+                hint="aggregate the file (counts per hour instead of one row per item) or split it into periods "
+                "and import one at a time")
+    raw = table._raw_rows()
+    try:
+        for number, cells in raw:
+            if _blank(cells):
+                continue
+            table.header_row = number
+            table.headers = [_header_text(c) for c in cells]
+            while table.headers and not table.headers[-1]:
+                table.headers.pop()
+            break
+    finally:
+        raw.close()  # a workbook is closed now, not when the generator is collected
     if not table.headers:
         raise table.error("the table is empty: no header row",
                           hint="the first row must name the columns, e.g. timestamp,count")
@@ -292,8 +302,11 @@ class TimestampParser:
     def _parse_text(self, text: str, row: int) -> datetime | None:
         if text[:4].isdigit() and len(text) >= 10 and text[4] == "-":
             iso = text.replace(" ", "T", 1) if len(text) > 10 and text[10] == " " else text
-            if iso.endswith(("z", "Z")):
+            if iso.upper().endswith((" UTC", " GMT")):
+                iso = iso[:-4] + "+00:00"
+            elif iso.endswith(("z", "Z")):
                 iso = iso[:-1] + "+00:00"
+            iso = iso.replace(" +", "+").replace(" -", "-")
             try:
                 return datetime.fromisoformat(iso)
             except ValueError:
@@ -380,6 +393,16 @@ def _encoding_of(path: Path) -> str:
     except UnicodeDecodeError:
         return "cp1252"
     return "utf-8-sig"
+
+
+def _estimated_lines(path: Path) -> int:
+    """Lines in a text file judged from its size and its first lines, so a vast file is refused at once."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        sample = handle.read(_SNIFF_BYTES)
+    if len(sample) >= size:
+        return sample.count(b"\n")
+    return int(size / max(1, len(sample)) * sample.count(b"\n"))
 
 
 def _sniff_delimiter(path: Path, encoding: str, suffix: str) -> str:

@@ -42,7 +42,8 @@ from flowmodel.imports.tabular import (
 )
 from flowmodel.nodes import MixEntry
 
-TIME_ALIASES = ("timestamp", "datetime", "date_time", "time", "interval", "interval_start", "start", "hour", "date")
+TIME_ALIASES = ("timestamp", "datetime", "date_time", "time", "interval", "interval_start", "start", "hour", "date",
+                "created", "created_at")
 COUNT_ALIASES = ("count", "volume", "reports", "items", "n")
 CREATED_ALIASES = ("created", "created_at", "creation_time", "created_time", "timestamp")
 CATEGORY_ALIASES = ("category", "policy", "policy_area")
@@ -171,7 +172,10 @@ def _read_count(reading: _Reading, row: int, cells: list[object]) -> None:
     count = number_cell(cells[cols.count], table=table, row=row, column=cols.count)
     if count < 0:
         raise table.error(f"a count cannot be negative ({count:g})", row=row, column=cols.count)
-    if moment.tzinfo is not None:
+    plain = None if moment.tzinfo is not None else reading.plain_utc(moment)
+    if plain is not None:
+        start = plain
+    elif moment.tzinfo is not None:
         start = moment.astimezone(UTC)
     elif is_nonexistent(moment, reading.zone):
         reading.gap_rows.append((row, moment))
