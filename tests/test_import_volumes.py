@@ -287,3 +287,17 @@ def test_a_created_at_column_with_counts_is_counts_per_interval(tmp_path):
     path = write(tmp_path, "created_at,count\n2026-03-09 10:00,4\n2026-03-09 11:00,6\n")
     history = read_volumes(path, timezone=BERLIN)
     assert history.counts == (4.0, 6.0) and history.start_utc == utc(2026, 3, 9, 9)
+
+
+def test_a_third_row_for_a_repeated_hour_is_a_duplicate_of_the_second(tmp_path):
+    path = write(tmp_path, "timestamp,count\n2026-10-25 02:00,2\n2026-10-25 02:00,3\n2026-10-25 02:00,3\n")
+    history = read_volumes(path, timezone=BERLIN)
+    assert history.start_utc == utc(2026, 10, 25, 0) and history.counts == (2.0, 3.0)
+    assert note(history, "duplicates").endswith(": row 4")
+
+
+def test_per_item_times_in_the_spring_gap_count_in_the_hour_after(tmp_path):
+    path = write(tmp_path, "created\n2026-03-29 01:59:00\n2026-03-29 02:10:00\n2026-03-29 03:05:00\n")
+    history = read_volumes(path, timezone=BERLIN)
+    assert history.start_utc == utc(2026, 3, 29, 0) and history.counts == (1.0, 2.0)
+    assert "row 3 (2026-03-29 02:10)" in note(history, "do not exist")
