@@ -304,3 +304,11 @@ def test_a_vast_csv_is_refused_at_once_from_its_estimated_rows(tmp_path):
 def test_offset_spellings(tmp_path, text):
     parser, _ = column_of(tmp_path, ["2026-03-09 10:00"])
     assert parser.parse_utc(text, row=2, zone=BERLIN) == datetime(2026, 3, 9, 13, tzinfo=UTC)
+
+
+def test_a_vast_sheet_is_refused_at_once_from_its_stated_size(tmp_path):
+    path = workbook(tmp_path, {"S": [["count"]] + [[i] for i in range(3_000)]})
+    with pytest.raises(ImportFileError, match="about 3,001 rows, more than the 1,000") as info:
+        open_table(path, max_rows=1_000)
+    assert info.value.file == "book.xlsx (sheet 'S')"
+    assert sum(1 for _ in open_table(path, max_rows=3_000).rows()) == 3_000

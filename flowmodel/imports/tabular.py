@@ -120,6 +120,7 @@ def open_table(path: str | Path, *, sheet: str | None = None, max_rows: int = MA
     suffix = path.suffix.lower()
     if suffix in XLSX_SUFFIXES:
         table = Table(path, [], 0, sheet=_sheet_name(path, sheet), max_rows=max_rows, _excel_dates=True)
+        estimate = _stated_rows(path, table.sheet)
     elif suffix == ".xls":
         raise ImportFileError("old Excel workbooks (.xls) cannot be read", file=path.name,
                               hint="open it in Excel and save it as .xlsx or .csv")
@@ -128,11 +129,11 @@ def open_table(path: str | Path, *, sheet: str | None = None, max_rows: int = MA
         table = Table(path, [], 0, max_rows=max_rows, _encoding=encoding,
                       _delimiter=_sniff_delimiter(path, encoding, suffix))
         estimate = _estimated_lines(path)
-        if estimate > 2 * max_rows:
-            raise table.error(
-                f"the file has about {estimate:,} rows, more than the {max_rows:,} an import reads",
-                hint="aggregate the file (counts per hour instead of one row per item) or split it into periods "
-                "and import one at a time")
+    if estimate > 2 * max_rows:
+        raise table.error(
+            f"the table has about {estimate:,} rows, more than the {max_rows:,} an import reads",
+            hint="aggregate the file (counts per hour instead of one row per item) or split it into periods "
+            "and import one at a time")
     raw = table._raw_rows()
     try:
         for number, cells in raw:
@@ -450,6 +451,18 @@ def _load_workbook(path: Path):
     except Exception as exc:  # a zip that is not a workbook raises zipfile.BadZipFile and others
         raise ImportFileError("the file is not an Excel workbook", file=path.name,
                               hint="save it as .xlsx or .csv") from exc
+
+
+def _stated_rows(path: Path, sheet: str | None) -> int:
+    """The rows a sheet says it has (its stored dimension; 0 when it states none), read without its cells."""
+    workbook = _load_workbook(path)
+    try:
+        stated = workbook[sheet].max_row if sheet else 0
+    except Exception:  # a malformed dimension tag: the streamed count still applies
+        stated = 0
+    finally:
+        workbook.close()
+    return stated or 0
 
 
 def _sheet_name(path: Path, sheet: str | None) -> str:
