@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from data_gen.rosters import PEOPLE_COUNT, PEOPLE_SHIFTS, SHIFTS, write
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from flowmodel import SaveError, Shift, Team, Workflow
 from flowmodel.imports.rosters import (
@@ -336,3 +338,35 @@ def test_preview_in_words() -> None:
         "not in the workflow, left out: Tier 2 ES, Appeals",
         "not in the file, unchanged: Quality",
     ]
+
+
+def test_a_heading_row_with_a_note_beside_it_is_still_a_heading(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("team,shift,start,hours,Mon,Tue,Wed,Thu,Fri,Sat,Sun,notes\nAppeals,,,,,,,,,,,from July\n"
+                    ",core,9,8,1,1,1,1,1,,,\n", encoding="utf-8")
+    assert as_table(read_roster(path).teams) == {"Appeals": [("core", 9.0, 8.0, [1, 1, 1, 1, 1, 0, 0])]}
+
+
+def test_people_shift_names_match_whatever_their_case(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text("person,team,days,start,end,shift\nAna,A,Mon,22,6,Night\nBen,A,Tue,22,6,night\n",
+                    encoding="utf-8")
+    assert as_table(read_roster(path).teams) == {"A": [("Night", 22.0, 8.0, [1, 1, 0, 0, 0, 0, 0])]}
+
+
+NAMES = st.text(st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs")), min_size=1, max_size=12).map(
+    str.strip).filter(bool)
+START = st.one_of(st.floats(0, 24, exclude_max=True), st.integers(0, 23 * 60).map(lambda m: m / 60))
+ANY_SHIFT = st.builds(Shift, name=NAMES, start_hour=START, hours=st.floats(0, 24, exclude_min=True),
+                      headcount=st.lists(st.integers(0, 100_000), min_size=7, max_size=7))
+TEAMS = st.dictionaries(NAMES, st.lists(ANY_SHIFT, min_size=1, max_size=3, unique_by=lambda s: s.name.casefold()),
+                        min_size=1, max_size=3).filter(lambda t: len({n.casefold() for n in t}) == len(t))
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(teams=TEAMS)
+def test_any_roster_round_trips_exactly(tmp_path: Path, suffix: str, teams: dict[str, list[Shift]]) -> None:
+    path = tmp_path / f"roster{suffix}"
+    write_roster(path, teams)
+    assert read_roster(path).teams == teams

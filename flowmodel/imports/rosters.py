@@ -158,11 +158,11 @@ def _read_shifts(table: Table) -> RosterImport:
     if hours_col is None and end_col is None:
         raise table.error("no hours or end column", row=table.header_row,
                           hint="give each shift its length (a column 'hours') or its end time (a column 'end')")
-    known = {c for c in (team_col, name_col, start_col, hours_col, end_col) if c is not None}
+    known = {c for c in (name_col, start_col, hours_col, end_col) if c is not None}
     day_cols: dict[int, int] = {}
     for index, header in enumerate(table.headers):
         key = normalise_header(header).replace("_", " ")
-        if index in known or not key or key in IGNORED:
+        if index in known or index == team_col or not key or key in IGNORED:
             continue
         day = _day_header(header)
         if day is None:
@@ -180,6 +180,7 @@ def _read_shifts(table: Table) -> RosterImport:
     missing = [WEEKDAYS[d] for d in range(7) if d not in day_cols]
     if missing:
         notes.append(f"no column for {', '.join(missing)}: nobody is rostered then")
+    roster_cols = known | set(day_cols.values())
     teams = _Teams()
     shifts: dict[str, list[Shift]] = {}
     seen: dict[tuple[str, str], int] = {}
@@ -191,8 +192,7 @@ def _read_shifts(table: Table) -> RosterImport:
         if team_text:
             current = teams.name(team_text)
             shifts.setdefault(current, [])
-            others = [c for i, c in enumerate(cells) if i != team_col and not is_empty(c)]
-            if not others:
+            if all(is_empty(cells[i]) for i in roster_cols):  # a heading row; notes beside it do not count
                 headed.setdefault(current, row)
                 continue
         elif not current:
@@ -207,7 +207,8 @@ def _read_shifts(table: Table) -> RosterImport:
         if (current.casefold(), name.casefold()) in seen:
             first = seen[(current.casefold(), name.casefold())]
             raise table.error(f"team '{current}' has shift '{name}' twice: rows {first} and {row}",
-                              row=row, column=name_col, hint="give each of a team's shifts its own name")
+                              row=row, column=start_col if name_col is None else name_col,
+                              hint="give each of a team's shifts its own name")
         seen[(current.casefold(), name.casefold())] = row
         headcount = [0] * 7
         for day, column in day_cols.items():
@@ -244,7 +245,7 @@ def _read_people(table: Table, person_col: int) -> RosterImport:
     notes = [f"columns not used: {', '.join(repr(h) for h in ignored)}"] if ignored else []
     teams = _Teams()
     groups: dict[tuple[str, str, float, float], list[int]] = {}
-    group_names: dict[tuple[str, str], tuple[float, float, int]] = {}
+    group_names: dict[tuple[str, str], tuple[float, float, int, str]] = {}
     order: dict[str, None] = {}
     schedules: dict[str, list[tuple[int, str, tuple[int, ...], float, float]]] = {}
     for row, cells in table.rows():
@@ -262,14 +263,13 @@ def _read_people(table: Table, person_col: int) -> RosterImport:
         hours = _length(table, row, start, hours_col, end_col, cells)
         _check_overlap(table, row, days, start, hours, schedules.setdefault(person.casefold(), []))
         schedules[person.casefold()].append((row, person, days, start, hours))
-        named = _text(cells[name_col]) if name_col is not None else ""
-        name = named or shift_label(start, hours)
-        earlier = group_names.setdefault((team.casefold(), name.casefold()), (start, hours, row))
-        if named and earlier[:2] != (start, hours):
+        name = (_text(cells[name_col]) if name_col is not None else "") or shift_label(start, hours)
+        earlier = group_names.setdefault((team.casefold(), name.casefold()), (start, hours, row, name))
+        if earlier[:2] != (start, hours):
             raise table.error(f"shift '{name}' of team '{team}' is {shift_label(*earlier[:2])} on row {earlier[2]} "
                               f"but {shift_label(start, hours)} here", row=row, column=name_col,
                               hint="give shifts with different times different names")
-        counts = groups.setdefault((team, name, start, hours), [0] * 7)
+        counts = groups.setdefault((team, earlier[3], start, hours), [0] * 7)
         for day in days:
             counts[day] += 1
     if not schedules:
