@@ -15,9 +15,9 @@ Rules:
   working that day; it is named ``HH:MM–HH:MM`` unless a shift column names it. A team's shifts are listed by
   start, then length. A person on two shifts at once (overlapping times, also across midnight) is an error
   naming both rows. Columns of other kinds are ignored, with a note.
-- Times: ``09:00``, ``9``, ``9:30``, ``9:30:15``, ``9.5`` (hours), ``5pm``, Excel times and durations. A number
-  is hours, never a fraction of a day. An end before the start wraps past midnight (22:00 to 06:00 is 8 hours;
-  the shift belongs to the weekday it starts on); an end equal to the start is refused (use hours 24).
+- Times and days are read as :mod:`flowmodel.imports.roster_cells` says (``09:00``, ``9:30``, ``5pm``, Excel
+  times; ``Mon-Fri``, ``weekends``). An end before the start wraps past midnight (22:00 to 06:00 is 8 hours; the
+  shift belongs to the weekday it starts on); an end equal to the start is refused (use hours 24).
 - Refused, naming file, row and column: start outside [0, 24), hours outside (0, 24], a headcount that is
   negative, fractional or above ``MAX_HEADCOUNT``, hours and end that disagree, unknown days, a file without
   rows. Team names match case-insensitively; spellings that differ only in case are one team, with a note.
@@ -32,18 +32,25 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import os
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from flowmodel.errors import ModelError, SaveError
-from flowmodel.imports.tabular import Table, find_column, is_empty, normalise_header, number_cell, open_table
+from flowmodel.imports.roster_cells import (
+    cell_text,
+    day_header,
+    days_cell,
+    format_clock,
+    headcount_cell,
+    length_cell,
+    parse_clock,
+    shift_label,
+    start_cell,
+)
+from flowmodel.imports.tabular import Table, find_column, is_empty, normalise_header, open_table
 from flowmodel.jsonfile import write_atomically
-from flowmodel.limits import MAX_HEADCOUNT
 from flowmodel.nodes import WEEKDAYS
 from flowmodel.teams import Shift
 from flowmodel.workflow import Workflow
@@ -59,16 +66,6 @@ IGNORED = ("note", "notes", "comment", "comments", "total", "total hours", "paid
 HEADER = ("team", "shift", "start", "hours", *WEEKDAYS)
 SHEET = "Roster"
 
-_DAY_NAMES = {
-    0: ("mon", "monday", "mo"), 1: ("tue", "tues", "tuesday", "tu"), 2: ("wed", "weds", "wednesday", "we"),
-    3: ("thu", "thur", "thurs", "thursday", "th"), 4: ("fri", "friday", "fr"), 5: ("sat", "saturday", "sa"),
-    6: ("sun", "sunday", "su"),
-}
-DAY_OF = {name: day for day, names in _DAY_NAMES.items() for name in names}
-DAY_GROUPS = {"weekdays": (0, 1, 2, 3, 4), "weekday": (0, 1, 2, 3, 4), "weekends": (5, 6), "weekend": (5, 6),
-              "daily": tuple(range(7)), "every day": tuple(range(7)), "everyday": tuple(range(7)),
-              "all": tuple(range(7)), "all week": tuple(range(7))}
-_CLOCK = re.compile(r"^(\d{1,2})(?:[:h](\d{2})(?::(\d{2}))?)?\s*([ap]\.?m\.?)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -124,14 +121,9 @@ def read_roster(path: str | os.PathLike[str], *, sheet: str | None = None) -> Ro
     person = find_column(table, PERSON, what="person", required=False)
     if person is not None and find_column(table, DAYS, what="days", required=False) is not None:
         return _read_people(table, person)
-    if person is not None and not any(_day_header(h) is not None for h in table.headers):
+    if person is not None and not any(day_header(h) is not None for h in table.headers):
         find_column(table, DAYS, what="days")  # one row per person, but no days: say which column is missing
     return _read_shifts(table)
-
-
-def _day_header(header: str) -> int | None:
-    """The weekday a header names (``"Mon"``, ``"monday"``, ``"Wed."`` → 0, 0, 2), None for other headers."""
-    return DAY_OF.get(normalise_header(header).replace("_", " ").rstrip("."))
 
 
 class _Teams:
@@ -164,7 +156,7 @@ def _read_shifts(table: Table) -> RosterImport:
         key = normalise_header(header).replace("_", " ")
         if index in known or index == team_col or not key or key in IGNORED:
             continue
-        day = _day_header(header)
+        day = day_header(header)
         if day is None:
             raise table.error(f"'{header}' is not a weekday nor a roster column", row=table.header_row,
                               column=index, hint="name the headcount columns Mon … Sun (or Monday … Sunday); "
@@ -188,7 +180,7 @@ def _read_shifts(table: Table) -> RosterImport:
     current = ""
     continued = 0
     for row, cells in table.rows():
-        team_text = _text(cells[team_col])
+        team_text = cell_text(cells[team_col])
         if team_text:
             current = teams.name(team_text)
             shifts.setdefault(current, [])
@@ -200,9 +192,9 @@ def _read_shifts(table: Table) -> RosterImport:
                               hint="write the team's name on the row")
         else:
             continued += 1
-        start = _start(table, row, start_col, cells[start_col])
-        hours = _length(table, row, start, hours_col, end_col, cells)
-        name = _text(cells[name_col]) if name_col is not None else ""
+        start = start_cell(table, row, start_col, cells[start_col])
+        hours = length_cell(table, row, start, hours_col, end_col, cells)
+        name = cell_text(cells[name_col]) if name_col is not None else ""
         name = name or shift_label(start, hours)
         if (current.casefold(), name.casefold()) in seen:
             first = seen[(current.casefold(), name.casefold())]
@@ -212,7 +204,7 @@ def _read_shifts(table: Table) -> RosterImport:
         seen[(current.casefold(), name.casefold())] = row
         headcount = [0] * 7
         for day, column in day_cols.items():
-            headcount[day] = _headcount(table, row, column, cells[column])
+            headcount[day] = headcount_cell(table, row, column, cells[column])
         shifts[current].append(Shift(name=name, start_hour=start, hours=hours, headcount=headcount))
     if continued:
         notes.append(f"{continued} rows without a team name belong to the team named above them")
@@ -249,21 +241,21 @@ def _read_people(table: Table, person_col: int) -> RosterImport:
     order: dict[str, None] = {}
     schedules: dict[str, list[tuple[int, str, tuple[int, ...], float, float]]] = {}
     for row, cells in table.rows():
-        person = _text(cells[person_col])
+        person = cell_text(cells[person_col])
         if not person:
             raise table.error("no person is named on this row", row=row, column=person_col,
                               hint="write the person's name or id, or delete the row")
-        team_text = _text(cells[team_col])
+        team_text = cell_text(cells[team_col])
         if not team_text:
             raise table.error(f"no team for {person}", row=row, column=team_col, hint="write the team's name")
         team = teams.name(team_text)
         order.setdefault(team)
-        days = _days(table, row, days_col, cells[days_col])
-        start = _start(table, row, start_col, cells[start_col])
-        hours = _length(table, row, start, hours_col, end_col, cells)
+        days = days_cell(table, row, days_col, cells[days_col])
+        start = start_cell(table, row, start_col, cells[start_col])
+        hours = length_cell(table, row, start, hours_col, end_col, cells)
         _check_overlap(table, row, days, start, hours, schedules.setdefault(person.casefold(), []))
         schedules[person.casefold()].append((row, person, days, start, hours))
-        name = (_text(cells[name_col]) if name_col is not None else "") or shift_label(start, hours)
+        name = (cell_text(cells[name_col]) if name_col is not None else "") or shift_label(start, hours)
         earlier = group_names.setdefault((team.casefold(), name.casefold()), (start, hours, row, name))
         if earlier[:2] != (start, hours):
             raise table.error(f"shift '{name}' of team '{team}' is {shift_label(*earlier[:2])} on row {earlier[2]} "
@@ -294,159 +286,7 @@ def _check_overlap(table: Table, row: int, days: tuple[int, ...], start: float, 
                         hint="correct one of the two rows or delete the duplicate")
 
 
-# -- cells --------------------------------------------------------------------------------------------------
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def parse_clock(value: object) -> float | None:
-    """Hours since midnight of a cell (``"09:30"`` → 9.5, an Excel time, a number of hours); None if unreadable."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, datetime):
-        value = value.time()
-    if isinstance(value, timedelta):
-        seconds = value.total_seconds()
-        return _clock_hours(*divmod(round(seconds), 3600)) if abs(seconds - round(seconds)) < 1e-3 else seconds / 3600
-    if isinstance(value, time):
-        seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
-        # a workbook stores times as fractions of a day: 23:00 may come back a microsecond early
-        return _clock_hours(*divmod(round(seconds), 3600)) if abs(seconds - round(seconds)) < 1e-3 else seconds / 3600
-    if isinstance(value, int | float):
-        return float(value) if math.isfinite(value) else None
-    text = str(value).strip().lower().replace(" ", "")
-    match = _CLOCK.match(text)
-    if not match:
-        try:
-            number = float(text.replace(",", "."))
-        except ValueError:
-            return None
-        return number if math.isfinite(number) else None
-    hour, minute, second, half = match.groups()
-    hours = int(hour)
-    if half:
-        if not 1 <= hours <= 12:
-            return None
-        hours = hours % 12 + (12 if half.startswith("p") else 0)
-    if int(minute or 0) > 59 or int(second or 0) > 59:
-        return None
-    return hours + int(minute or 0) / 60 + int(second or 0) / 3600
-
-
-def _clock_hours(hours: int, rest: int) -> float:
-    """Whole hours and seconds after them as hours, computed as a typed ``HH:MM:SS`` is."""
-    minute, second = divmod(rest, 60)
-    return hours + minute / 60 + second / 3600
-
-
-def _clock_cell(table: Table, row: int, column: int, value: object, what: str) -> float:
-    if is_empty(value):
-        raise table.error(f"no {what} time", row=row, column=column, hint="write a time such as 09:00")
-    hours = parse_clock(value)
-    if hours is None:
-        raise table.error(f"{_text(value)!r} is not a time of day", row=row, column=column,
-                          hint="write a time such as 09:00, 9:30 or 17")
-    return hours
-
-
-def _start(table: Table, row: int, column: int, value: object) -> float:
-    start = _clock_cell(table, row, column, value, "start")
-    if not 0 <= start < 24:
-        raise table.error(f"start {_text(value)!r} is not from 00:00 to before 24:00", row=row, column=column,
-                          hint="write the time the shift starts, e.g. 22:00 for a night shift")
-    return start
-
-
-def _length(table: Table, row: int, start: float, hours_col: int | None, end_col: int | None,
-            cells: list[object]) -> float:
-    """The shift's hours from the hours column, or from the end column (wrapping past midnight)."""
-    from_end = None
-    if end_col is not None and not is_empty(cells[end_col]):
-        end = _clock_cell(table, row, end_col, cells[end_col], "end")
-        if not 0 <= end <= 24:
-            raise table.error(f"end {_text(cells[end_col])!r} is not from 00:00 to 24:00", row=row, column=end_col,
-                              hint="write the time the shift ends; an end before the start is the next day")
-        from_end = (end - start) % 24
-        if from_end == 0:
-            raise table.error("the shift ends when it starts", row=row, column=end_col,
-                              hint="for a 24-hour shift give hours 24 instead of an end time")
-    if hours_col is None or is_empty(cells[hours_col]):
-        if from_end is None:
-            column = end_col if hours_col is None else hours_col
-            raise table.error("no shift length", row=row, column=column,
-                              hint="write the shift's hours (e.g. 8) or its end time (e.g. 17:00)")
-        return from_end
-    value = cells[hours_col]
-    clock_like = isinstance(value, time | timedelta) or (isinstance(value, str) and ":" in value)
-    hours = parse_clock(value) if clock_like else None
-    if hours is None:
-        hours = number_cell(value, table=table, row=row, column=hours_col)
-    if not 0 < hours <= 24:
-        raise table.error(f"{_text(value)} hours is not above 0 and at most 24", row=row, column=hours_col,
-                          hint="a shift lasts more than 0 and at most 24 hours; split longer ones")
-    if from_end is not None and abs(from_end - hours) > 1e-9:
-        raise table.error(f"{_text(value)} hours does not match the end {_text(cells[end_col])}", row=row,
-                          column=hours_col, hint="correct the hours or the end, or leave one of them empty")
-    return hours
-
-
-def _headcount(table: Table, row: int, column: int, value: object) -> int:
-    if is_empty(value):
-        return 0
-    count = number_cell(value, table=table, row=row, column=column)
-    if count < 0 or not count.is_integer():
-        raise table.error(f"headcount {_text(value)} is not a whole number of reviewers ≥ 0", row=row,
-                          column=column, hint="write how many reviewers are rostered, e.g. 12 (0 or empty: none)")
-    if count > MAX_HEADCOUNT:
-        raise table.error(f"headcount {_text(value)} is above the limit of {MAX_HEADCOUNT:,} on one shift",
-                          row=row, column=column, hint="check the cell: it is probably a typo")
-    return int(count)
-
-
-def _days(table: Table, row: int, column: int, value: object) -> tuple[int, ...]:
-    """Weekdays (Monday = 0) of a days cell: ``Mon-Fri``, ``Fri-Mon``, ``Mon,Wed``, ``weekends``, ``daily``."""
-    text = _text(value).lower()
-    if not text:
-        raise table.error("no days", row=row, column=column, hint="write the person's days, e.g. Mon-Fri")
-    if text in DAY_GROUPS:
-        return DAY_GROUPS[text]
-    text = re.sub(r"\s*(?:[-–—]|\bto\b|\bthrough\b|\bthru\b)\s*", "-", text)  # "Mon - Fri", "Monday to Friday"
-    days: list[int] = []
-    for part in re.split(r"[,;/+&\s]+|\band\b", text):
-        if not part:
-            continue
-        if part in DAY_GROUPS:
-            days.extend(DAY_GROUPS[part])
-            continue
-        ends = part.split("-")
-        first, last = DAY_OF.get(ends[0].strip(".")), DAY_OF.get(ends[-1].strip("."))
-        if len(ends) > 2 or first is None or last is None:
-            bad = next((e for e in ends if DAY_OF.get(e.strip(".")) is None), part)
-            raise table.error(f"{bad!r} in {_text(value)!r} is not a weekday or a range of them", row=row,
-                              column=column, hint="write days like Mon-Fri, Mon,Wed,Fri, Sat, weekdays, weekends "
-                              "or daily")
-        days.extend((first + k) % 7 for k in range((last - first) % 7 + 1))
-    return tuple(sorted(set(days)))
-
-
 # -- writing ------------------------------------------------------------------------------------------------
-def format_clock(hours: float) -> str:
-    """``9.5`` → ``"09:30"``, ``9.25001…`` → ``"09:15:00"`` only when it reads back to the same number."""
-    seconds = round(hours * 3600)
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h:02d}:{m:02d}" if not s else f"{h:02d}:{m:02d}:{s:02d}"
-
-
-def shift_label(start: float, hours: float) -> str:
-    """A shift's name from its times: ``"22:00–06:00"``."""
-    return f"{format_clock(start)}–{format_clock((start + hours) % 24)}"
-
-
 def _start_value(start: float) -> str | float:
     text = format_clock(start)
     return text if parse_clock(text) == start else start
