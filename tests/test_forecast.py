@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -18,11 +19,14 @@ import pytest
 
 from flowmodel import ArrivalProfile, MixEntry, ModelError, Source
 from flowmodel.imports.history import VolumeHistory
+from flowmodel.imports.volumes import read_volumes
 from simulations.arrivals import normalised_profile
 from simulations.forecast import apply_arrival_fit, detect_outlier_days, fit_arrivals, mix_from_history
+from tests.data_gen import volumes as generated
 from tests.forecast_fixtures import DST_CHANGE, INCIDENT_DAY, PEAK_HOUR, ZONE, synthetic_history, true_profile
 
 LEVEL = 120.0
+DATA = Path(__file__).parent / "data"
 MISSING = (5, 6, 7, 400, 901, 1200)
 
 
@@ -196,3 +200,19 @@ def test_applying_to_a_source_in_another_zone_is_refused(clean_fit):
     with pytest.raises(ModelError, match="Europe/Berlin") as caught:
         apply_arrival_fit(Source(name="reports", timezone="America/New_York"), clean_fit)
     assert "time zone" in caught.value.hint
+
+
+def test_the_generated_dashboard_export_gives_back_its_generator_s_truth():
+    history = read_volumes(DATA / "volumes_hourly.csv", timezone=generated.ZONE)
+    assert detect_outlier_days(history) == [generated.INCIDENT_DAY]
+    fit = fit_arrivals(history, horizon_hours=168, exclude_days=[generated.INCIDENT_DAY])
+    truth = np.asarray(generated.TRUE_WEEKLY_PROFILE)
+    errors = np.asarray(fit.weekly_profile) / truth - 1.0
+    assert np.all(np.abs(errors) < 4.0 / np.sqrt(generated.WEEKS * generated.BASE_PER_HOUR * truth))
+    assert np.abs(errors).max() < 0.15 and np.abs(errors).mean() < 0.04
+    assert fit.level_per_hour == pytest.approx(generated.BASE_PER_HOUR, rel=0.05)
+    assert fit.outlier_days == () and fit.mape_holdout < 0.15
+    shares = {(m.category, m.priority): m.share for m in mix_from_history(history)}
+    expected = {(c, p): cs * ps for c, cs in generated.CATEGORY_SHARES.items()
+                for p, ps in generated.PRIORITY_SHARES.items()}
+    assert shares == pytest.approx(expected, abs=0.005)  # about 4 standard errors of a share of 166 000 items
