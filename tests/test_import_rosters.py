@@ -7,6 +7,7 @@ from datetime import time
 from pathlib import Path
 
 import pytest
+from conftest import make_triage_workflow
 from data_gen.rosters import PEOPLE_COUNT, PEOPLE_SHIFTS, SHIFTS, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,6 +25,7 @@ from flowmodel.imports.rosters import (
     write_roster,
 )
 from flowmodel.imports.tabular import ImportFileError
+from flowmodel.validation import validate
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -370,3 +372,16 @@ def test_any_roster_round_trips_exactly(tmp_path: Path, suffix: str, teams: dict
     path = tmp_path / f"roster{suffix}"
     write_roster(path, teams)
     assert read_roster(path).teams == teams
+
+
+def test_an_applied_people_roster_validates_and_staffs_the_night_as_the_engine_counts_it(tmp_path: Path) -> None:
+    workflow = make_triage_workflow()
+    path = tmp_path / "people.csv"
+    path.write_text("person,team,days,start,end\n" + "".join(f"P{k},generalists,daily,22:00,06:00\n" for k in range(3))
+                    + "Q1,Generalists,Mon-Fri,6:00,22:00\n", encoding="utf-8")
+    team = workflow.team_by_name("Generalists")
+    team.shifts = apply_roster(workflow, roster_changes(workflow, read_roster(path)))[team.id]
+    assert [i.render() for i in validate(workflow) if i.severity == "error"] == []
+    # Monday 23:00 and Tuesday 05:00 are Monday's night shift; Monday 06:00 is the day shift's first hour
+    assert [team.rostered_at(h) for h in (23, 29, 6, 21.99, 0.5)] == [3, 3, 1, 1, 3]
+    assert team.paid_hours_per_week() == 3 * 8 * 7 + 16 * 5
