@@ -15,7 +15,7 @@ from cli.interrupt import EXIT_INTERRUPTED, MESSAGE, raise_on_interrupt
 from flowmodel.errors import FlowmodelError
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
-SUBCOMMANDS: tuple[str, ...] = ("validate", "simulate", "staff", "compare", "import", "export")
+SUBCOMMANDS: tuple[str, ...] = ("validate", "simulate", "staff", "compare", "import", "export", "backtest")
 
 
 def build_parser() -> argparse.ArgumentParser:
