@@ -21,7 +21,7 @@ from __future__ import annotations
 import argparse
 import math
 from collections.abc import Callable
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from cli.app import EXIT_INVALID, EXIT_OK
@@ -29,15 +29,16 @@ from cli.run_options import fail, pick_workflow
 from flowmodel.distributions import SECONDS_PER_UNIT, Distribution
 from flowmodel.documents import document_kind, load_workflows, save_document
 from flowmodel.errors import FlowmodelError
+from flowmodel.imports.backlog import backlog_changes, read_backlog
 from flowmodel.imports.handle_times import read_handle_times
-from flowmodel.imports.rosters import apply_roster, read_roster, roster_changes
+from flowmodel.imports.rosters import apply_roster, describe_preview, read_roster, roster_changes
 from flowmodel.imports.volumes import read_volumes
 from flowmodel.nodes import ReviewStage, Source
 from flowmodel.validation import validate
 from flowmodel.validation_issues import errors
 from flowmodel.workflow import Workflow
 from flowmodel.workspace import Workspace
-from simulations.distribution_fit import FAMILIES, HandleTimeFits, fit_handle_times
+from simulations.distribution_fit import FAMILIES, HandleTimeFits, apply_handle_times, fit_imported
 from simulations.forecast import apply_arrival_fit, detect_outlier_days, fit_arrivals, mix_from_history
 from simulations.timebase import horizon_start
 
@@ -79,7 +80,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     roster.set_defaults(handler=_run, build=_roster)
 
     backlog = kind("backlog", "start the run from today's backlog (the workflow's start state)")
+    backlog.add_argument("--now", type=_instant, metavar="TIMESTAMP",
+                         help="the moment the backlog was exported, for a file of creation times (ISO 8601 with an "
+                              "offset, e.g. 2026-03-09T09:00+00:00; default: now)")
     backlog.set_defaults(handler=_run, build=_backlog)
+
+
+def _instant(text: str) -> datetime:
+    """argparse ``type=``: an ISO 8601 instant with its offset (a naive one would be ambiguous across zones)."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 timestamp") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} has no offset: add one, e.g. {text}+00:00")
+    return moment
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -170,29 +185,29 @@ def _handle_times(args: argparse.Namespace, workflow: Workflow) -> Change:
     assert isinstance(stage, ReviewStage)
     samples = read_handle_times(args.file, unit=args.unit, column=args.column, category_column=args.category_column,
                                 sheet=args.sheet)
-    unit = samples.unit
-    overall = fit_handle_times(samples.samples_s, unit=unit, what=f"handle times in {samples.file}")
-    by_category = {name: fit_handle_times(values, unit=unit, what=f"handle times of '{name}' in {samples.file}")
-                   for name, values in samples.by_category.items()}
+    fits = fit_imported(samples, unit=samples.unit)
 
-    def chosen(fits: HandleTimeFits) -> Distribution:
-        return (fits.by_family(args.family) if args.family else fits.best).distribution
+    def chosen(ranked: HandleTimeFits) -> Distribution:
+        return (ranked.by_family(args.family) if args.family else ranked.best).distribution
+
+    changed = apply_handle_times(stage, chosen(fits.overall),
+                                 {name: chosen(ranked) for name, ranked in fits.by_category.items()})
 
     def change(model: Workflow) -> list[str]:
-        lines = [f"Read {samples.file}: {samples.rows:,} handle times in column '{samples.column}' ({unit})."]
-        lines += [f"  Note: {note}" for note in (*samples.notes, *overall.notes)]
-        lines += _ranking("All samples", overall)
+        lines = [f"Read {samples.file}: {samples.rows:,} handle times in column '{samples.column}' "
+                 f"({samples.unit})."]
+        lines += [f"  Note: {note}" for note in (*fits.notes, *fits.overall.notes)]
+        lines += _ranking("All samples", fits.overall)
         lines.append(f"Stage {stage.name} · handle time: {stage.handle_time.describe()} → "
-                     f"{chosen(overall).describe()}")
-        per_category = dict(stage.handle_time_by_category)
-        for name, fits in by_category.items():
-            lines += _ranking(f"Category {name}", fits)
-            old = per_category.get(name)
+                     f"{changed.handle_time.describe()}")
+        for name, ranked in fits.by_category.items():
+            lines += _ranking(f"Category {name}", ranked)
+            old = stage.handle_time_by_category.get(name)
             lines.append(f"Stage {stage.name} · {name}: {old.describe() if old else 'the stage time'} → "
-                         f"{chosen(fits).describe()}")
-            per_category[name] = chosen(fits)
-        model.set_field(stage.id, "handle_time", chosen(overall))
-        model.set_field(stage.id, "handle_time_by_category", per_category)
+                         f"{changed.handle_time_by_category[name].describe()}")
+        lines += [f"Category {name}: no fit of its own ({why})" for name, why in fits.skipped.items()]
+        model.set_field(stage.id, "handle_time", changed.handle_time)
+        model.set_field(stage.id, "handle_time_by_category", changed.handle_time_by_category)
         return lines
 
     return change
@@ -213,15 +228,7 @@ def _roster(args: argparse.Namespace, workflow: Workflow) -> Change:
 
     def change(model: Workflow) -> list[str]:
         lines = [f"Read {preview.file}: {len(preview.changes)} team(s) matched."]
-        lines += [f"  Note: {note}" for note in preview.notes]
-        for c in preview.changes:
-            state = "changes" if c.changed else "unchanged"
-            lines.append(f"Team {c.team_name}: {len(c.before)} → {len(c.after)} shift(s), paid hours a week "
-                         f"{c.paid_hours_before:,.0f} → {c.paid_hours_after:,.0f} ({state})")
-        if preview.not_in_workflow:
-            lines.append("Not in the workflow (not added): " + ", ".join(preview.not_in_workflow))
-        if preview.not_in_file:
-            lines.append("Not in the file (left as they are): " + ", ".join(preview.not_in_file))
+        lines += [f"  {line}" for line in describe_preview(preview)]
         for team_id, shifts in apply_roster(model, preview).items():
             model.set_field(team_id, "shifts", shifts)
         return lines
@@ -231,20 +238,12 @@ def _roster(args: argparse.Namespace, workflow: Workflow) -> Change:
 
 # -- backlog ------------------------------------------------------------------------------------------------
 def _backlog(args: argparse.Namespace, workflow: Workflow) -> Change:
-    from flowmodel.imports.backlog import read_backlog
-
-    state = read_backlog(args.file, workflow, sheet=args.sheet)
+    state = read_backlog(args.file, workflow, sheet=args.sheet, now=args.now)
 
     def change(model: Workflow) -> list[str]:
-        stages = {n.id: n.name for n in model.nodes.values()}
-        per_stage: dict[str, int] = {}
-        for entry in state.entries:
-            per_stage[entry.stage] = per_stage.get(entry.stage, 0) + entry.count
-        lines = [f"Read {Path(args.file).name}: {sum(per_stage.values()):,} waiting item(s) at "
-                 f"{len(per_stage)} stage(s)."]
-        lines += [f"  {stages.get(stage, stage)}: {count:,}" for stage, count in per_stage.items()]
-        if model.start_state is not None:
-            lines.append("Replaces the workflow's start state.")
+        items = sum(state.by_stage().values())
+        lines = [f"Read {Path(args.file).name}: {items:,} waiting item(s) at {len(state.by_stage())} stage(s)."]
+        lines += [f"  {line}" for line in backlog_changes(model, state)] or ["  (the same start state)"]
         model.set_start_state(state)
         return lines
 

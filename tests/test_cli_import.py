@@ -16,6 +16,8 @@ from flowmodel.imports.rosters import read_roster
 from flowmodel.workspace import Workspace
 from main import main
 from tests.conftest import make_triage_workflow
+from tests.data_gen.backlog import FILE as BACKLOG_FILE
+from tests.data_gen.backlog import MAX_AGE_H, NOW_UTC, STAGE_COUNTS
 from tests.data_gen.volumes import BASE_PER_HOUR, TRUE_WEEKLY_PROFILE, ZONE
 
 DATA = Path(__file__).parent / "data"
@@ -106,7 +108,7 @@ def test_a_roster_round_trip_leaves_the_workflow_as_it_was(target, tmp_path, cap
     out = tmp_path / "roster.xlsx"
     assert main(["export", "roster", str(target), "--out", str(out)]) == 0
     assert main(["import", "roster", str(out), str(target)]) == 0
-    assert "(unchanged)" in capsys.readouterr().out
+    assert ": unchanged (" in capsys.readouterr().out
     assert target.read_bytes() == before
 
 
@@ -119,7 +121,7 @@ def test_a_roster_changes_the_named_team(target, tmp_path, capsys):
                       "Nobody here,late,14:00,8,1,1,1,1,1,1,1\n", encoding="utf-8")
     assert main(["import", "roster", str(roster), str(target)]) == 0
     out = capsys.readouterr().out
-    assert "Not in the workflow (not added): Nobody here" in out
+    assert "not in the workflow, left out: Nobody here" in out
     shifts = _only(target).teams[team.id].shifts
     assert [(s.name, s.start_hour, s.hours, s.headcount) for s in shifts] == [
         ("early", 6.0, 8.0, [3, 3, 3, 3, 3, 1, 1])]
@@ -149,3 +151,21 @@ def test_a_workspace_is_written_in_place(target, tmp_path, capsys):
     assert stored.nodes[stage.id].handle_time.kind == "gamma"
     assert not math.isnan(stored.nodes[stage.id].handle_time.mean)
     assert isinstance(stored.nodes[stage.id].handle_time, Distribution)
+
+
+def test_a_backlog_becomes_the_start_state(tmp_path, capsys):
+    target = tmp_path / "triage.flow.json"
+    save_document(load_workflows(Path(__file__).parents[1] / "examples" / "user_report_triage.flow.json"), target)
+    assert main(["import", "backlog", str(DATA / BACKLOG_FILE), str(target), "--now", NOW_UTC.isoformat()]) == 0
+    out = capsys.readouterr().out
+    assert f"{sum(STAGE_COUNTS.values()):,} waiting item(s) at 2 stage(s)" in out
+    workflow = _only(target)
+    by_name = {workflow.nodes[stage].name: count for stage, count in workflow.start_state.by_stage().items()}
+    assert by_name == STAGE_COUNTS
+    ages = [age for entry in workflow.start_state.entries for age in entry.ages_h]
+    assert min(ages) >= 0 and max(ages) <= MAX_AGE_H
+
+
+def test_a_backlog_of_creation_times_needs_an_instant_with_an_offset(target, capsys):
+    assert main(["import", "backlog", str(DATA / BACKLOG_FILE), str(target), "--now", "2026-03-09 09:00"]) == 2
+    assert "has no offset" in capsys.readouterr().err
