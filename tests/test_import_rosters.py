@@ -345,7 +345,7 @@ def test_preview_in_words() -> None:
 def test_a_heading_row_with_a_note_beside_it_is_still_a_heading(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_text("team,shift,start,hours,Mon,Tue,Wed,Thu,Fri,Sat,Sun,notes\nAppeals,,,,,,,,,,,from July\n"
-                    ",core,9,8,1,1,1,1,1,,,\n", encoding="utf-8")
+                    ",core,9,8,1,1,1,1,1,,,\n,,,,,,,,,,,cover from Tier 1 in August\n", encoding="utf-8")
     assert as_table(read_roster(path).teams) == {"Appeals": [("core", 9.0, 8.0, [1, 1, 1, 1, 1, 0, 0])]}
 
 

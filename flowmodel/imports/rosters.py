@@ -6,9 +6,10 @@ Rules:
 - Layout A, one row per shift: team, shift (its name), start, hours (or end) and one headcount column per weekday
   (Monday … Sunday, full or short English names, any case). A blank headcount is 0; a weekday without a column is
   0 on every row, with a note. Any other header is refused, since it may be a mistyped weekday whose headcounts
-  would be lost; notes/comment/total columns are ignored. A blank team cell continues the team above (a grouped
-  sheet); a row that names a team and nothing else heads that team, and a team headed but given no shift rows is
-  an error. The same team and shift name twice is an error naming both rows.
+  would be lost; notes/comment/total columns are ignored, and so is a row with nothing but a note. A blank team
+  cell continues the team above (a grouped sheet); a row that names a team and nothing else heads that team, and
+  a team headed but given no shift rows is an error. The same team and shift name twice is an error naming both
+  rows.
 - Layout B, one row per person's schedule: person, team, days (``Mon-Fri``, ``Fri-Mon``, ``Mon,Wed,Fri``,
   ``Sat``, ``weekdays``, ``weekends``, ``daily``), start and end (or hours), optionally a shift name. People with
   the same team, shift name, start and hours are one shift whose headcount on a weekday is the number of them
@@ -181,6 +182,8 @@ def _read_shifts(table: Table) -> RosterImport:
     continued = 0
     for row, cells in table.rows():
         team_text = cell_text(cells[team_col])
+        if not team_text and all(is_empty(cells[i]) for i in roster_cols):
+            continue  # only a note on the row
         if team_text:
             current = teams.name(team_text)
             shifts.setdefault(current, [])
