@@ -385,3 +385,11 @@ def test_an_applied_people_roster_validates_and_staffs_the_night_as_the_engine_c
     # Monday 23:00 and Tuesday 05:00 are Monday's night shift; Monday 06:00 is the day shift's first hour
     assert [team.rostered_at(h) for h in (23, 29, 6, 21.99, 0.5)] == [3, 3, 1, 1, 3]
     assert team.paid_hours_per_week() == 3 * 8 * 7 + 16 * 5
+
+
+def test_a_shift_roster_may_call_the_shift_column_name(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("Team,Name,Start,End,Mon,Tue,Wed,Thu,Fri,Sat,Sun\nA,late,14:00,22:00,1,1,1,1,1,1,1\n",
+                    encoding="utf-8")
+    roster = read_roster(path)
+    assert roster.layout == "shifts" and as_table(roster.teams) == {"A": [("late", 14.0, 8.0, [1] * 7)]}

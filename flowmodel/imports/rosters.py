@@ -144,7 +144,7 @@ class _Teams:
 
 def _read_shifts(table: Table) -> RosterImport:
     team_col = find_column(table, TEAM, what="team")
-    name_col = find_column(table, SHIFT, what="shift", required=False)
+    name_col = find_column(table, (*SHIFT, "name"), what="shift", required=False)  # no person here: "name" is free
     start_col = find_column(table, START, what="start")
     hours_col = find_column(table, HOURS, what="hours", required=False)
     end_col = find_column(table, END, what="end", required=False)
