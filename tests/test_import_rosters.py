@@ -393,3 +393,9 @@ def test_a_shift_roster_may_call_the_shift_column_name(tmp_path: Path) -> None:
                     encoding="utf-8")
     roster = read_roster(path)
     assert roster.layout == "shifts" and as_table(roster.teams) == {"A": [("late", 14.0, 8.0, [1] * 7)]}
+
+
+def test_a_roster_past_the_row_cap_is_refused() -> None:
+    with pytest.raises(ImportFileError, match="more than 40 data rows") as caught:
+        read_roster(DATA / "roster_people.csv", max_rows=40)
+    assert caught.value.row == 42  # the header is row 1

@@ -22,6 +22,7 @@ Rules:
 - Refused, naming file, row and column: start outside [0, 24), hours outside (0, 24], a headcount that is
   negative, fractional or above ``MAX_HEADCOUNT``, hours and end that disagree, unknown days, a file without
   rows. Team names match case-insensitively; spellings that differ only in case are one team, with a note.
+- At most :data:`MAX_ROSTER_ROWS` data rows; a longer file is refused, naming the row where it passed the cap.
 - :func:`write_roster` writes layout A (CSV as UTF-8 with a byte-order mark so Excel shows the dash, or XLSX with
   one sheet "Roster"), atomically. Reading what it wrote gives the same shifts exactly: a start is written as
   ``HH:MM[:SS]`` when that reads back to the same number and as the number otherwise; hours as numbers.
@@ -66,6 +67,9 @@ HOURS = ("hours", "length", "duration", "shift hours", "length h", "hours per sh
 IGNORED = ("note", "notes", "comment", "comments", "total", "total hours", "paid hours", "weekly hours")
 HEADER = ("team", "shift", "start", "hours", *WEEKDAYS)
 SHEET = "Roster"
+#: Rows in one roster: a person's schedules are kept while reading (to find double bookings), so the file is
+#: capped well below a volume history's limit. 100,000 schedules is several times the largest operation's staff.
+MAX_ROSTER_ROWS = 100_000
 
 
 
@@ -116,9 +120,10 @@ class RosterPreview:
 
 
 # -- reading ------------------------------------------------------------------------------------------------
-def read_roster(path: str | os.PathLike[str], *, sheet: str | None = None) -> RosterImport:
+def read_roster(path: str | os.PathLike[str], *, sheet: str | None = None,
+                max_rows: int = MAX_ROSTER_ROWS) -> RosterImport:
     """The teams' shifts in the roster file at ``path`` (the first sheet of a workbook unless ``sheet``)."""
-    table = open_table(Path(path), sheet=sheet)
+    table = open_table(Path(path), sheet=sheet, max_rows=max_rows)
     person = find_column(table, PERSON, what="person", required=False)
     if person is not None and find_column(table, DAYS, what="days", required=False) is not None:
         return _read_people(table, person)
