@@ -227,6 +227,8 @@ def _fit_core(y: np.ndarray, usable: np.ndarray, how: np.ndarray, hours_ahead: i
     trend, adjusted = _decompose(filled)
     profile = _profile(y, usable, trend, how, median=False)
     level_ahead, level_method = _level_forecast(adjusted, hours_ahead)
+    if y.size <= 2 * WEEK_HOURS:
+        level_method += "; with exactly two weeks the trend under the profile is taken as flat"
     return _Core(profile, trend, level_ahead, level_method)
 
 
@@ -308,6 +310,9 @@ def fit_arrivals(history: VolumeHistory, *, horizon_hours: int, exclude_days: tu
                          f"({end_utc:%Y-%m-%d %H:%M} UTC), not {start:%Y-%m-%d %H:%M} UTC", where=where,
                          hint="start the forecast at the end of the history or at the run's start")
     gap = int(gap_s // 3600)
+    if gap > 4 * WEEK_HOURS:
+        notes.append(f"the forecast starts {gap / 24:.0f} days after the history ends; its level is the damped "
+                     "trend carried across that gap, so a newer history would be a better guide")
 
     core = _fit_core(y, usable, cal.how, gap + horizon_hours)
     fitted = np.where(np.isnan(y), np.nan, core.trend * core.profile[cal.how])
