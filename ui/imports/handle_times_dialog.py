@@ -247,7 +247,7 @@ class HandleTimesDialog(QDialog):
     def _failed(self, text: str) -> None:
         self.samples = self.fits = None
         self.chosen = {}
-        self.message.show_error(text)
+        self.message.show_error(f"{text}\nNothing in the model has changed.")
         self.groups.clear()
         self.fit_table.setRowCount(0)
         self.changes.setRowCount(0)

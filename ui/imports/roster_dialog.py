@@ -145,7 +145,7 @@ class RosterImportDialog(QDialog):
 
     def _failed(self, text: str) -> None:
         self.preview = None
-        self.message.show_error(text)
+        self.message.show_error(f"{text}\nNothing in the model has changed.")
         self.table.setRowCount(0)
         self.only_in_file.clear()
         self.only_in_model.clear()
