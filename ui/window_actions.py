@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QLabel, QMenu, QToolBar
 
 from ui import shortcuts
 from ui.canvas.layout import ALIGNMENTS
+from ui.imports.menu import build_import_menu
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -121,6 +122,7 @@ def build_actions(window: MainWindow) -> WindowActions:
     edit_menu.addActions([actions.cut, actions.copy, actions.paste, actions.duplicate, actions.delete])
     edit_menu.addSeparator()
     edit_menu.addAction(actions.select_all)
+    menu_bar.addMenu(build_import_menu(window))
     view_menu = menu_bar.addMenu("&View")
     view_menu.addActions([actions.zoom_in, actions.zoom_out, actions.zoom_fit])
     view_menu.addSeparator()
