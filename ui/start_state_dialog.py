@@ -261,3 +261,12 @@ class StartStateDialog(QDialog):
         if state != self.workflow.start_state:
             self.undo_stack.push(SetStartStateCommand(self.workflow, state))
         super().accept()
+
+
+def open_start_state(window) -> StartStateDialog:
+    """Import → Today's backlog…: the table of items waiting when runs start, for ``window``'s workflow; OK is one
+    undoable edit on the baseline (a start state is where every scenario starts, not a scenario change)."""
+    dialog = StartStateDialog(window.document.workflow, window.undo_stack, parent=window)
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.open()
+    return dialog
