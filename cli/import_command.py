@@ -26,7 +26,7 @@ from pathlib import Path
 
 from cli.app import EXIT_INVALID, EXIT_OK
 from cli.run_options import fail, pick_workflow
-from flowmodel.distributions import SECONDS_PER_UNIT, Distribution
+from flowmodel.distributions import SECONDS_PER_UNIT
 from flowmodel.documents import document_kind, load_workflows, save_document
 from flowmodel.errors import FlowmodelError
 from flowmodel.imports.backlog import backlog_changes, read_backlog
@@ -38,8 +38,9 @@ from flowmodel.validation import validate
 from flowmodel.validation_issues import errors
 from flowmodel.workflow import Workflow
 from flowmodel.workspace import Workspace
-from simulations.distribution_fit import FAMILIES, HandleTimeFits, apply_handle_times, fit_imported
+from simulations.distribution_fit import FAMILIES, FamilyFit, HandleTimeFits, apply_handle_times, fit_imported
 from simulations.forecast import apply_arrival_fit, detect_outlier_days, fit_arrivals, mix_from_history
+from simulations.import_provenance import handle_times_provenance, roster_provenance, volumes_provenance
 from simulations.timebase import horizon_start
 
 Change = Callable[[Workflow], list[str]]  # applies the import to a workflow, returns the preview lines
@@ -166,6 +167,7 @@ def _volumes(args: argparse.Namespace, workflow: Workflow) -> Change:
             lines.append(f"Mix: {len(source.mix)} entries → {len(mix)} entries from the file")
         for path in ("rate_per_hour", "profile", "mix"):
             model.set_field(source.id, path, getattr(changed, path))
+        model.set_field(source.id, "provenance", volumes_provenance(history, fit, mix_replaced=mix is not None))
         return lines
 
     return change
@@ -187,11 +189,12 @@ def _handle_times(args: argparse.Namespace, workflow: Workflow) -> Change:
                                 sheet=args.sheet)
     fits = fit_imported(samples, unit=samples.unit)
 
-    def chosen(ranked: HandleTimeFits) -> Distribution:
-        return (ranked.by_family(args.family) if args.family else ranked.best).distribution
+    def chosen(ranked: HandleTimeFits) -> FamilyFit:
+        return ranked.by_family(args.family) if args.family else ranked.best
 
-    changed = apply_handle_times(stage, chosen(fits.overall),
-                                 {name: chosen(ranked) for name, ranked in fits.by_category.items()})
+    by_category = {name: chosen(ranked) for name, ranked in fits.by_category.items()}
+    changed = apply_handle_times(stage, chosen(fits.overall).distribution,
+                                 {name: fit.distribution for name, fit in by_category.items()})
 
     def change(model: Workflow) -> list[str]:
         lines = [f"Read {samples.file}: {samples.rows:,} handle times in column '{samples.column}' "
@@ -208,6 +211,8 @@ def _handle_times(args: argparse.Namespace, workflow: Workflow) -> Change:
         lines += [f"Category {name}: no fit of its own ({why})" for name, why in fits.skipped.items()]
         model.set_field(stage.id, "handle_time", changed.handle_time)
         model.set_field(stage.id, "handle_time_by_category", changed.handle_time_by_category)
+        model.set_field(stage.id, "provenance",
+                        handle_times_provenance(samples.file, fits, chosen(fits.overall), by_category))
         return lines
 
     return change
@@ -230,7 +235,9 @@ def _roster(args: argparse.Namespace, workflow: Workflow) -> Change:
         lines = [f"Read {preview.file}: {len(preview.changes)} team(s) matched."]
         lines += [f"  {line}" for line in describe_preview(preview)]
         for team_id, shifts in apply_roster(model, preview).items():
-            model.set_field(team_id, "shifts", shifts)
+            if shifts != model.teams[team_id].shifts:  # a roster that matches changes nothing, words included
+                model.set_field(team_id, "shifts", shifts)
+                model.set_field(team_id, "provenance", roster_provenance(preview.file))
         return lines
 
     return change

@@ -2,10 +2,11 @@
 
 Rules: the fingerprint is the sha256 of the canonical JSON (sorted keys, no whitespace) of
 :func:`~flowmodel.serialization.workflow_to_dict` without what cannot change a run's results: node
-positions (``x``/``y``), notes, the workflow's name and description, and the scenarios and run settings
-(a run stores the exact scenarios and settings it used next to this fingerprint). Everything else counts,
-including names and the order of nodes and edges: scenario changes address branches by name, and an
-attribute router takes the first matching edge. A false "stale" costs a re-run; a missed one misleads.
+positions (``x``/``y``), notes, where imported values came from (``provenance`` of nodes and teams), the
+workflow's name and description, and the scenarios and run settings (a run stores the exact scenarios and
+settings it used next to this fingerprint). Everything else counts, including names and the order of nodes
+and edges: scenario changes address branches by name, and an attribute router takes the first matching edge.
+A false "stale" costs a re-run; a missed one misleads.
 Numbers are compared as numbers: a handle time of ``5`` and of ``5.0`` minutes give the same fingerprint.
 An SLA target on the default clock (time to decision) fingerprints as it did before targets had a clock.
 """
@@ -19,7 +20,7 @@ from typing import Any
 from flowmodel.serialization import workflow_to_dict
 from flowmodel.workflow import Workflow
 
-_NOT_SIMULATED_NODE_FIELDS = ("x", "y", "notes")
+_NOT_SIMULATED_NODE_FIELDS = ("x", "y", "notes", "provenance")
 _NOT_SIMULATED_WORKFLOW_FIELDS = ("name", "description", "scenarios", "run_settings")
 
 
@@ -34,6 +35,8 @@ def workflow_fingerprint(workflow: Workflow) -> str:
         for target in node.get("sla", []):
             if target.get("clock") == "decision":
                 del target["clock"]  # the default: runs stored before SLA clocks existed stay current
+    for team in data["teams"]:
+        team.pop("provenance", None)
     canonical = json.dumps(_numbers_as_floats(data), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

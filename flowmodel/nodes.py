@@ -113,6 +113,8 @@ class Source(Node):
     mix: list[MixEntry] = field(default_factory=lambda: [MixEntry()])
     #: Which items truly violate (:mod:`flowmodel.quality`); None: the source's items carry no truth.
     truth: GroundTruth | None = None
+    #: Where the rate, profile and mix came from (an import's file, period and fit error); words only.
+    provenance: str = ""
 
 
 @dataclass
@@ -140,6 +142,8 @@ class ReviewStage(Node):
     #: Share of this stage's remove/keep decisions re-reviewed at the review stage ``qa_stage`` (QA sampling).
     qa_share: float = 0.0
     qa_stage: str = ""
+    #: Where the handle times came from (an import's file and fitted family); words only.
+    provenance: str = ""
 
 
 @dataclass

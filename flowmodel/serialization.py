@@ -73,10 +73,10 @@ OMITTED_AT_DEFAULT: dict[type, tuple[str, ...]] = {
     Change: ("start", "end", "ramp", "scope"),
     Scenario: ("launch", "recovery_days", "backfills", "trainings"),
     # decision quality (flowmodel.quality): left out while unused, so older files keep their bytes
-    Source: ("truth",),
-    ReviewStage: ("accuracy", "accuracy_by_category", "qa_share", "qa_stage"),
+    Source: ("truth", "provenance"),
+    ReviewStage: ("accuracy", "accuracy_by_category", "qa_share", "qa_stage", "provenance"),
     Edge: ("decision", "by_truth"),
-    Team: ("accuracy", "accuracy_by_category", "wellness_caps"),
+    Team: ("accuracy", "accuracy_by_category", "wellness_caps", "provenance"),
     GroundTruth: ("by_category", "views_per_hour", "views_by_category"),
     TruthSplit: ("by_category",),
     # today's backlog (flowmodel.start_state): an entry with a range leaves out its empty age list

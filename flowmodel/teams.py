@@ -73,6 +73,8 @@ class Team:
     accuracy_by_category: dict[str, Accuracy] = field(default_factory=dict)
     #: Category → the most hours a reviewer may spend on it per shift-day (:mod:`simulations.wellness`).
     wellness_caps: dict[str, float] = field(default_factory=dict)
+    #: Where the shifts came from (an imported roster's file); words only.
+    provenance: str = ""
 
     def fte(self, paid_hours_per_week: float) -> float:
         """People on contract needed for ``paid_hours_per_week`` of rostered time (paid hours ÷ contract hours)."""

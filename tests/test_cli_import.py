@@ -54,6 +54,9 @@ def test_volumes_set_the_rate_and_the_local_weekly_profile(target, capsys):
     assert source.profile.kind == "weekly" and len(source.profile.multipliers) == 168
     errors = [abs(m - t) / t for m, t in zip(source.profile.multipliers, TRUE_WEEKLY_PROFILE, strict=True)]
     assert max(errors) < 0.15  # 8 weeks of Poisson counts at ~120/h; the forecast module states the fit's tolerance
+    words = source.provenance  # the model says where its numbers came from
+    assert words.startswith("rate and weekly profile from volumes_hourly.csv, 16 Feb 2026 – ")
+    assert "MAPE " in words and "left out 2026-03-11" in words and "/" not in words.split(",")[0]
 
 
 def test_a_dry_run_writes_nothing(target, capsys):
@@ -93,6 +96,8 @@ def test_handle_times_fit_per_category(target, capsys):
     assert all(d.kind == "lognormal" for d in changed.handle_time_by_category.values())
     spam = changed.handle_time_by_category["spam"]
     assert spam.mean * {"s": 1, "min": 60, "h": 3600}[spam.unit] == pytest.approx(45, rel=0.05)
+    assert changed.provenance.startswith("handle time from handle_times_by_category.csv: ")
+    assert "lognormal, KS 0.0" in changed.provenance and "spam lognormal" in changed.provenance
 
 
 def test_a_chosen_family_is_applied(target, capsys):
@@ -125,6 +130,7 @@ def test_a_roster_changes_the_named_team(target, tmp_path, capsys):
     shifts = _only(target).teams[team.id].shifts
     assert [(s.name, s.start_hour, s.hours, s.headcount) for s in shifts] == [
         ("early", 6.0, 8.0, [3, 3, 3, 3, 3, 1, 1])]
+    assert _only(target).teams[team.id].provenance == "shifts from roster.csv"
     assert read_roster(roster).teams[team.name.upper()][0].headcount == [3, 3, 3, 3, 3, 1, 1]
 
 
