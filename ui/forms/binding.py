@@ -31,6 +31,7 @@ from flowmodel.nodes import Edge, Node
 from flowmodel.paths import get_path, set_path
 from flowmodel.teams import Team
 from flowmodel.workflow import Workflow
+from reports.chart_style import MUTED
 from ui.commands import SetFieldCommand
 from ui.forms.number_box import NumberBox
 from ui.forms.problem_label import ProblemLabel, set_invalid
@@ -196,6 +197,20 @@ class ItemForm(QWidget):
                 edit.setText(value)
         self.add_row(label, path, edit, load)
         return edit
+
+    def add_provenance_row(self) -> QLabel:
+        """A read-only row saying where imported values came from (the item's ``provenance``), hidden while it
+        is empty. It is written by the Import dialogs, so it is not typed here; the next import replaces it."""
+        words = QLabel()
+        words.setWordWrap(True)
+        words.setStyleSheet(f"color: {MUTED};")
+        words.setToolTip("Written by the last import into this item (Import menu); it changes no number")
+
+        def load(value: str) -> None:
+            words.setText(value)
+            self.set_row_visible("provenance", bool(value))
+        self.add_row("Imported", "provenance", words, load)
+        return words
 
     def add_number_row(self, label: str, path: str, *, minimum: float, maximum: float, decimals: int = 2,
                        suffix: str = "", scale: float = 1.0, step: float = 1.0) -> NumberBox:

@@ -32,6 +32,7 @@ class SourceForm(ItemForm):
         self.add_editor_row("Arrival profile (relative intensity by local hour)", "profile", ProfileGrid(), wide=True)
         self.add_editor_row("Item mix", "mix", MixEditor(), check=mix_problem)
         self.add_editor_row("Surges", "surges", SurgeEditor())
+        self.add_provenance_row()
         self.truth = GroundTruthEditor()
         self.add_editor_row("Ground truth (which items truly violate)", "truth", self.truth, wide=True)
         self.refresh()

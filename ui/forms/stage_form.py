@@ -45,6 +45,7 @@ class StageForm(ItemForm):
         self.add_editor_row("Handle time", "handle_time", DistributionEditor(), check=distribution_problem)
         self.category_times = CategoryTimesEditor()
         self.add_editor_row("Per category", "handle_time_by_category", self.category_times, check=_times_problem)
+        self.add_provenance_row()
         self.add_editor_row("SLA targets", "sla", SlaEditor())
         self.add_editor_row("Expiry", "expiry", ExpiryEditor(), check=distribution_problem)
         self.priority_order = OrderedChecklist(checkable=False)

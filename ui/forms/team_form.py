@@ -38,6 +38,7 @@ class TeamForm(ItemForm):
         self.add_editor_row("Time zone", "timezone", TimezoneCombo(),
                             check=lambda zone: "" if zone in time_zones() else f"unknown time zone {zone!r}")
         self.add_editor_row("Roster (headcount per weekday)", "shifts", RosterGrid(), wide=True)
+        self.add_provenance_row()
         self.add_number_row("Shrinkage", "shrinkage", minimum=0.0, maximum=95.0, decimals=1, suffix=" %",
                             scale=100.0).setToolTip("Share of paid time spent on breaks, training, meetings, absence")
         self.add_number_row("Hourly cost", "hourly_cost", minimum=0.0, maximum=1e5, decimals=2,
