@@ -63,7 +63,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     volumes = kind("volumes", "fit a source's rate, weekly profile and mix from history and forecast the run")
     volumes.add_argument("--source", required=True, help="the source (name or id) the history is of")
     volumes.add_argument("--keep-outliers", action="store_true", help="fit the outlier days the fit finds too")
-    volumes.add_argument("--exclude-day", action="append", default=[], type=date.fromisoformat, metavar="YYYY-MM-DD",
+    volumes.add_argument("--exclude-day", action="append", default=[], type=_day, metavar="YYYY-MM-DD",
                          help="a local day to leave out of the fit (repeatable)")
     volumes.add_argument("--mix", action="store_true", help="also replace the source's mix by the file's")
     volumes.set_defaults(handler=_run, build=_volumes)
@@ -85,6 +85,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                          help="the moment the backlog was exported, for a file of creation times (ISO 8601 with an "
                               "offset, e.g. 2026-03-09T09:00+00:00; default: now)")
     backlog.set_defaults(handler=_run, build=_backlog)
+
+
+def _day(text: str) -> date:
+    """argparse ``type=``: a calendar day written YYYY-MM-DD (the history's local day)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day: write it YYYY-MM-DD, e.g. 2026-03-11") from None
 
 
 def _instant(text: str) -> datetime:

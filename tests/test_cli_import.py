@@ -175,3 +175,13 @@ def test_a_backlog_becomes_the_start_state(tmp_path, capsys):
 def test_a_backlog_of_creation_times_needs_an_instant_with_an_offset(target, capsys):
     assert main(["import", "backlog", str(DATA / BACKLOG_FILE), str(target), "--now", "2026-03-09 09:00"]) == 2
     assert "has no offset" in capsys.readouterr().err
+
+
+def test_a_day_not_written_as_an_iso_date_is_refused_with_its_format(target, capsys):
+    before = target.read_bytes()
+    with pytest.raises(SystemExit) as stopped:
+        main(["import", "volumes", str(DATA / "volumes_hourly.csv"), str(target), "--source", "x",
+              "--exclude-day", "11/03/2026"])
+    assert stopped.value.code == 2
+    assert "'11/03/2026' is not a day: write it YYYY-MM-DD" in capsys.readouterr().err
+    assert target.read_bytes() == before
