@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
@@ -172,21 +173,10 @@ def _read_count(reading: _Reading, row: int, cells: list[object]) -> None:
     count = number_cell(cells[cols.count], table=table, row=row, column=cols.count)
     if count < 0:
         raise table.error(f"a count cannot be negative ({count:g})", row=row, column=cols.count)
-    plain = None if moment.tzinfo is not None else reading.plain_utc(moment)
-    if plain is not None:
-        start = plain
-    elif moment.tzinfo is not None:
-        start = moment.astimezone(UTC)
-    elif is_nonexistent(moment, reading.zone):
-        reading.gap_rows.append((row, moment))
-        reading.shifted[(local_to_utc(moment, reading.zone), key)] += count
+    start, in_gap = _utc_start(reading, row, moment, lambda: _count_fold(reading, moment, key))
+    if in_gap:
+        reading.shifted[(start, key)] += count
         return
-    elif is_repeated(moment, reading.zone):
-        seen = reading.repeats[(moment, key)]
-        reading.repeats[(moment, key)] = seen + 1
-        start = local_to_utc(moment, reading.zone, fold=min(seen, 1))
-    else:
-        start = local_to_utc(moment, reading.zone)
     earlier = reading.cells.get((start, key))
     if earlier is None:
         reading.cells[(start, key)] = (count, row)
@@ -202,21 +192,33 @@ def _read_count(reading: _Reading, row: int, cells: list[object]) -> None:
 def _read_item(reading: _Reading, row: int, cells: list[object]) -> None:
     moment = reading.parser.parse(cells[reading.cols.time], row=row)
     key = _key(cells, reading.cols)
-    plain = None if moment.tzinfo is not None else reading.plain_utc(moment)
-    if plain is not None:
-        start = plain
-    elif moment.tzinfo is not None:
-        start = moment.astimezone(UTC)
-    elif is_nonexistent(moment, reading.zone):
-        reading.gap_rows.append((row, moment))
-        start = local_to_utc(moment, reading.zone)
-    elif is_repeated(moment, reading.zone):
-        start = local_to_utc(moment, reading.zone, fold=_item_fold(reading, moment))
-    else:
-        start = local_to_utc(moment, reading.zone)
+    start, _in_gap = _utc_start(reading, row, moment, lambda: _item_fold(reading, moment))
     hour = start.replace(minute=0, second=0, microsecond=0)
     count, first = reading.cells.get((hour, key), (0.0, row))
     reading.cells[(hour, key)] = (count + 1, first)
+
+
+def _utc_start(reading: _Reading, row: int, moment: datetime, repeat_fold: Callable[[], int]) -> tuple[datetime, bool]:
+    """The UTC instant of a file's time and whether it fell in a DST gap (recorded for the notes; read as the hour
+    after). A local time in a repeated hour takes ``repeat_fold()``: which of its two passes the row is."""
+    plain = None if moment.tzinfo is not None else reading.plain_utc(moment)
+    if plain is not None:
+        return plain, False
+    if moment.tzinfo is not None:
+        return moment.astimezone(UTC), False
+    if is_nonexistent(moment, reading.zone):
+        reading.gap_rows.append((row, moment))
+        return local_to_utc(moment, reading.zone), True
+    if is_repeated(moment, reading.zone):
+        return local_to_utc(moment, reading.zone, fold=repeat_fold()), False
+    return local_to_utc(moment, reading.zone), False
+
+
+def _count_fold(reading: _Reading, moment: datetime, key: Key) -> int:
+    """Counts in a repeated hour: the first row of an interval and key is the first pass, the next the second."""
+    seen = reading.repeats[(moment, key)]
+    reading.repeats[(moment, key)] = seen + 1
+    return min(seen, 1)
 
 
 def _item_fold(reading: _Reading, moment: datetime) -> int:
