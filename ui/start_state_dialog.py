@@ -3,7 +3,7 @@
 Rules:
 - One row per entry: stage (a review stage, picked from a list), category, language, priority, count and ages.
   The ages cell reads ``3`` (every item 3 h old) or ``1-6`` (uniform from 1 to 6 h); an entry imported with one
-  age per item shows ``given: 0.2–11 h`` and keeps those ages until its count or ages cell is edited.
+  age per item shows ``given: 0.2–11.0 h`` and keeps those ages until its count or ages cell is edited.
 - "Import from file…" reads a queues export (:func:`flowmodel.imports.backlog.read_backlog`) into the table
   and says what would change per stage; nothing reaches the model until OK.
 - A cell that does not parse, or a draft validation refuses (:mod:`flowmodel.validation_start_state`), is shown
@@ -68,10 +68,15 @@ class SetStartStateCommand(QUndoCommand):
 def ages_text(entry: BacklogEntry) -> str:
     """What the ages cell shows for ``entry`` (see the module rules)."""
     if entry.ages_h:
-        return f"given: {min(entry.ages_h):g}–{max(entry.ages_h):g} h"
+        return f"given: {_hours(min(entry.ages_h))}–{_hours(max(entry.ages_h))} h"
     if entry.age_min_h == entry.age_max_h:
         return f"{entry.age_min_h:g}"
     return f"{entry.age_min_h:g}-{entry.age_max_h:g}"
+
+
+def _hours(value: float) -> str:
+    """An age for the table: one decimal (a tenth of an hour is 6 minutes), two under a tenth."""
+    return f"{value:.2f}" if 0 < value < 0.1 else f"{value:.1f}"
 
 
 def parse_ages(text: str) -> tuple[float, float]:
@@ -102,6 +107,8 @@ class StartStateDialog(QDialog):
         self.table.verticalHeader().setVisible(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for column in (STAGE, AGES):  # a stage's name and "given: 0.1–56.7 h" are read whole, on one line
+            self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemChanged.connect(self._changed)
         self.add_button = QPushButton("Add row")
         self.remove_button = QPushButton("Remove")

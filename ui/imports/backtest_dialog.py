@@ -55,6 +55,7 @@ from simulations.backtest import BacktestResult, DayComparison, run_backtest
 from ui.background import BackgroundController, ProgressSink
 from ui.forms.quality_edits import shown_workflow
 from ui.imports.file_row import FileRow, MessageLabel
+from ui.imports.fit_charts import nice_ticks, tick_text
 
 ERROR_COLUMNS = ("Figure", "Days", "MAPE", "Mean bias", "Days inside the 95 % band")
 ACTUAL, SIMULATED, BAND = QColor("#d0542c"), QColor("#1f5fa8"), QColor(31, 95, 168, 48)
@@ -119,7 +120,11 @@ class DailyChart(QWidget):
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Run the back-test to see the days")
             return
         plot = QRectF(56, 30, self.width() - 72, self.height() - 78)
-        top = max(max(r.band_high, r.actual, r.mean) for r in self.rows) * 1.08 or 1.0
+        highest = max(max(r.band_high, r.actual, r.mean) for r in self.rows) or 1.0
+        ticks = nice_ticks(0.0, highest, most=6)
+        if ticks[-1] < highest:  # the axis ends on a round value above every point
+            ticks.append(ticks[-1] + (ticks[1] - ticks[0] if len(ticks) > 1 else highest))
+        top = ticks[-1]
         n = len(self.rows)
 
         def x(i: int) -> float:
@@ -129,12 +134,11 @@ class DailyChart(QWidget):
             return plot.bottom() - (value / top) * plot.height()
 
         painter.setPen(QPen(QColor("#e4e4e4"), 1))
-        for k in range(5):
-            value = top * k / 4
+        for value in ticks:
             painter.drawLine(QPointF(plot.left(), y(value)), QPointF(plot.right(), y(value)))
             painter.setPen(QPen(muted))
             painter.drawText(QRectF(0, y(value) - 8, plot.left() - 6, 16),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{value:,.0f}")
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, tick_text(value))
             painter.setPen(QPen(QColor("#e4e4e4"), 1))
         band = QPainterPath(QPointF(x(0), y(self.rows[0].band_high)))
         for i, r in enumerate(self.rows):
