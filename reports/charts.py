@@ -122,7 +122,7 @@ def time_to_decision(comparison: Comparison, width_in: float = 7.0) -> Figure:
 
 def sla_attainment(comparison: Comparison, width_in: float = 7.0) -> Figure:
     """Share of items on time per stage × priority and scenario (95 % CI); the target is a black tick."""
-    figures = [f for f in comparison.figures if f.metric == "sla_attainment_share"]
+    figures = [f for f in comparison.figures if f.scope_kind == "priority" and f.metric == "sla_attainment_share"]
     count = len(comparison.scenarios)
     figure = _figure(width_in, 0.9 + max(len(figures), 1) * (0.22 * count + 0.18))
     ax = figure.subplots()

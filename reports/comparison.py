@@ -11,15 +11,22 @@ Rules:
   paired on the replication index, "clear" when its 95 % interval excludes 0.
 - Key figures, in order: for a run with launch results first the launch (time back in SLA, share of
   replications back in SLA and days below target per stage × priority, peak backlog per stage and when, paid
-  hours and hours on the floor; :mod:`reports.launch`), then for a run with decision-quality results its figures
-  over all categories (removals right and wrong, missed violations, precision, recall, appeals, overturns,
-  exposure, time to action; :mod:`reports.quality` has them per category and stage) and wellness hours, then
-  items completed, backlog at the end (all stages, then per stage), end-to-end time to decision (mean, p50,
-  p90, p99), SLA attainment per stage × priority, utilisation per team, total staff cost (the sum of the
-  teams' costs per replication, derived here and aggregated with the same code) and cost per team.
+  hours and hours on the floor; :mod:`reports.launch`), then for a run started from today's backlog its group
+  (all stages, then per stage: items at the start, when the backlog was cleared and its last review done — with
+  the replications that did not get there by the end, :mod:`reports.start_backlog` — items left at the end and
+  expired, and the SLA attainment of its items per stage × priority), then for a run with decision-quality
+  results its figures over all categories (removals right and wrong, missed violations, precision, recall,
+  appeals, overturns, exposure, time to action; :mod:`reports.quality` has them per category and stage) and
+  wellness hours, then items completed, backlog at the end (all stages, then per stage), end-to-end time to
+  decision (mean, p50, p90, p99), SLA attainment per stage × priority, utilisation per team, total staff cost
+  (the sum of the teams' costs per replication, derived here and aggregated with the same code) and cost per
+  team.
 - A figure's display unit is chosen once per row (the same for every scenario): durations in s, min or h
   by the largest mean, times after a launch in h (d from 2 days on), amounts of work in h, shares in %,
   counts in items. Raw values stay in the record's units (s, 0–1 share).
+- The assumptions are the run's settings and, when the workflow is given, where its imported values came from
+  (a "Data: <node or team>" row per non-empty provenance) and the backlog a run starts from ("Today's backlog":
+  its items, stages and note).
 - A staffing table (from the staffing optimiser) is plain data handed in by the caller; exports show it
   when present and leave it out otherwise.
 """
@@ -39,6 +46,7 @@ from flowmodel.scenarios import Change, Scenario, apply_scenario, describe_scena
 from flowmodel.workflow import Workflow
 from reports.about import flowmodel_version
 from reports.launch_words import plan_lines, timing_text
+from reports.start_backlog import ALL, INSTANTS, KIND, backlog_scopes, not_reached
 from simulations.aggregate import MetricDelta, MetricSummary, paired_deltas, summarise_metrics
 from simulations.analytic import StageEstimate, stage_estimates
 from simulations.results import MetricRecord, ReplicationResult
@@ -102,6 +110,8 @@ class KeyFigure:
     within_s: float | None = None
     #: the SLA target's clock, "decision" or "wait" (runs stored before clocks have only decision targets)
     clock: str = "decision"
+    #: today's backlog instants only: per scenario (replications that did not get there by the end, replications)
+    not_reached: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -157,6 +167,12 @@ KEY_FIGURES: tuple[tuple[str, str, str, str], ...] = (
     ("Launch", "stage", "backlog_peak_after_launch_h", "Peak backlog reached after launch"),
     ("Launch", "system", "paid_hours_h", "Paid hours, all teams"),
     ("Launch", "system", "on_floor_hours_h", "Hours on the floor, all teams"),
+    ("Today's backlog", "start_backlog", "start_count", "Backlog at start"),
+    ("Today's backlog", "start_backlog", "cleared_h", "Backlog cleared after start"),
+    ("Today's backlog", "start_backlog", "reviewed_h", "Last backlog review done after start"),
+    ("Today's backlog", "start_backlog", "left_end_count", "Backlog left at end"),
+    ("Today's backlog", "start_backlog", "expired_count", "Backlog items expired"),
+    ("Today's backlog", "start_backlog", "sla_attainment_share", "Backlog SLA met"),
     ("Decision quality", "quality", "correct_removals_count", "Correct removals"),
     ("Decision quality", "quality", "wrongful_removals_count", "Wrongful removals"),
     ("Decision quality", "quality", "missed_violations_count", "Missed violations"),
@@ -204,16 +220,20 @@ def build_comparison(run: RunResult, workflow: Workflow | None = None, *, run_id
         scopes = dict.fromkeys((s.scope_id, s.scope_name) for s in summaries
                                if s.scope_kind == kind and s.metric == metric
                                and (kind != "quality" or s.scope_id == OVERALL_QUALITY))
+        if kind == KIND and metric != "sla_attainment_share":
+            scopes = dict.fromkeys(backlog_scopes(run))  # a row even where no replication cleared the backlog
         for scope_id, scope_name in scopes:
             row = tuple(by_key.get((i, kind, scope_id, metric)) for i in order)
             means = [abs(s.mean) for s in row if s is not None and math.isfinite(s.mean)]
+            shown = "all stages" if kind == KIND and scope_id == ALL else scope_name
             figures.append(KeyFigure(
-                group, label if kind == "system" else f"{label}: {scope_name}", kind, scope_id, scope_name, metric,
+                group, label if kind == "system" else f"{label}: {shown}", kind, scope_id, scope_name, metric,
                 unit_for(metric, max(means, default=0.0)), row,
                 tuple(delta_by_key.get((i, kind, scope_id, metric)) for i in order),
                 targets.get(scope_id) if kind == "priority" else None,
-                within.get(scope_id) if kind == "priority" else None,
-                "wait" if kind == "priority" and scope_id in on_wait else "decision"))
+                within.get(scope_id) if kind in ("priority", KIND) else None,
+                "wait" if kind == "priority" and scope_id in on_wait else "decision",
+                tuple(not_reached(run, i, scope_id, metric) for i in order) if metric in INSTANTS else ()))
     stale = bool(workflow is not None and fingerprint and fingerprint != workflow_fingerprint(workflow))
     scenarios = tuple(_scenario_info(document, workflow, position == 0)
                       for position, document in enumerate(run.scenarios))
@@ -221,7 +241,7 @@ def build_comparison(run: RunResult, workflow: Workflow | None = None, *, run_id
     if not fingerprint and workflow is not None:
         fingerprint = workflow_fingerprint(workflow)
     return Comparison(run, run_id, run.workflow_name or (workflow.name if workflow else ""), scenarios,
-                      tuple(figures), _assumptions(run, run_id, run_created, fingerprint, stale), estimates,
+                      tuple(figures), _assumptions(run, run_id, run_created, fingerprint, stale, workflow), estimates,
                       staffing, datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
 
 
@@ -289,8 +309,8 @@ def _estimates(workflow: Workflow, documents: list[dict[str, Any]]) -> dict[str,
     return out
 
 
-def _assumptions(run: RunResult, run_id: str, created: str, fingerprint: str,
-                 stale: bool) -> tuple[tuple[str, str | float], ...]:
+def _assumptions(run: RunResult, run_id: str, created: str, fingerprint: str, stale: bool,
+                 workflow: Workflow | None = None) -> tuple[tuple[str, str | float], ...]:
     s = run.options.settings
     rows: list[tuple[str, str | float]] = [
         ("Workflow", run.workflow_name), ("Run id", run_id or "not stored"), ("Run created", created or "—"),
@@ -304,6 +324,22 @@ def _assumptions(run: RunResult, run_id: str, created: str, fingerprint: str,
         ("Model fingerprint (sha256)", fingerprint or "unknown"),
         ("Flowmodel version", flowmodel_version()),
     ]
+    if workflow is not None:
+        rows += _data_rows(workflow)
     if stale:
         rows.append(("Note", "the workflow changed since this run; the results describe the model as it was"))
     return tuple(rows)
+
+
+def _data_rows(workflow: Workflow) -> list[tuple[str, str | float]]:
+    """Where the model's imported values came from: one row per node or team with a provenance, then today's
+    backlog the runs start from (nothing for a model typed by hand that starts empty)."""
+    rows: list[tuple[str, str | float]] = [
+        (f"Data: {part.name}", part.provenance)
+        for part in (*workflow.nodes.values(), *workflow.teams.values()) if getattr(part, "provenance", "")]
+    state = workflow.start_state
+    if state is not None and state.total() > 0:
+        stages = len([count for count in state.by_stage().values() if count > 0])
+        text = f"{state.total():,} items at {stages} stage{'s' if stages != 1 else ''}"
+        rows.append(("Today's backlog", f"{text}; {state.note}" if state.note else text))
+    return rows

@@ -16,6 +16,11 @@ Rules:
 - Waits and time to decision per priority and per category at each stage (:mod:`reports.class_waits`) are
   scalars too (``stage_priority``, ``stage_category``); the zip adds ``class_waits.csv`` and the JSON a
   ``class_waits`` list (per scenario × stage × priority or category × figure: mean, CI, n), in seconds and counts.
+- A run started from today's backlog (:mod:`reports.start_backlog`): its records are scalars like any other
+  (kind ``start_backlog``; a replication that did not clear the backlog has an empty ``cleared_h``); the zip adds
+  ``start_backlog.csv`` and the JSON a ``start_backlog`` list — the "Today's backlog" key figures per scenario:
+  mean, CI, n, the replications not cleared by the end and of how many, the paired delta and the note in words —
+  in the stored units (hours, items, 0–1 shares).
 - Numbers are written at full precision (Python's shortest round-trip form); no data is an empty cell in CSV
   and null in JSON. Text is UTF-8; CSV files start with a byte-order mark so Excel reads the names right.
 - Every file is built in memory and written atomically (:func:`reports.files.write_file`).
@@ -44,12 +49,36 @@ from reports.findings import write_findings
 from reports.launch import has_launch, launch_figure_rows
 from reports.quality import TIDY_COLUMNS as QUALITY_COLUMNS
 from reports.quality import has_quality, tidy_rows
+from reports.start_backlog import KIND as START_BACKLOG
+from reports.start_backlog import has_start_backlog
+from reports.start_backlog_words import figure_note
 from reports.tidy import SCALAR_COLUMNS, finite, scalar_rows, tables
 
 JSON_FORMAT = "flowmodel.comparison"
 JSON_VERSION = 1
 LAUNCH_COLUMNS = ("run", "scenario", "figure", "scope", "metric", "mean", "ci_low", "ci_high", "n", "recovered",
                   "delta", "delta_ci_low", "delta_ci_high", "clear")
+START_BACKLOG_COLUMNS = ("run", "scenario", "figure", "scope", "metric", "mean", "ci_low", "ci_high", "n",
+                         "not_reached", "replications", "delta", "delta_ci_low", "delta_ci_high", "clear", "note")
+
+
+def start_backlog_rows(comparison: Comparison) -> list[tuple[Any, ...]]:
+    """The "Today's backlog" key figures in tidy form (see :data:`START_BACKLOG_COLUMNS`); empty without them."""
+    rows = []
+    for figure in (f for f in comparison.figures if f.scope_kind == START_BACKLOG):
+        for position, scenario in enumerate(comparison.scenarios):
+            summary, delta = figure.summaries[position], figure.deltas[position]
+            missing, total = figure.not_reached[position] if figure.not_reached else (None, None)
+            rows.append((comparison.run_id, scenario.name, figure.label, figure.scope_name, figure.metric,
+                         *((finite(summary.mean), finite(summary.ci_low) if summary.ci_defined else None,
+                            finite(summary.ci_high) if summary.ci_defined else None, summary.n)
+                           if summary is not None else (None, None, None, 0)),
+                         missing, total,
+                         *((finite(delta.delta_mean), finite(delta.ci_low) if delta.ci_defined else None,
+                            finite(delta.ci_high) if delta.ci_defined else None, delta.clear)
+                           if delta is not None else (None, None, None, None)),
+                         figure_note(figure, position) or None))
+    return rows
 
 
 def launch_rows(comparison: Comparison) -> list[tuple[Any, ...]]:
@@ -100,6 +129,9 @@ def zip_bytes(comparison: Comparison) -> bytes:
         if has_class_waits(comparison.run):
             archive.writestr("class_waits.csv", _encoded(csv_text(CLASS_WAITS_COLUMNS,
                                                                   class_waits_rows(comparison.run, comparison.run_id))))
+        if has_start_backlog(comparison.run):
+            archive.writestr("start_backlog.csv", _encoded(csv_text(START_BACKLOG_COLUMNS,
+                                                                    start_backlog_rows(comparison))))
         archive.writestr("assumptions.csv", _encoded(csv_text(("setting", "value"), comparison.assumptions)))
         changes = [(s.name, line) for s in comparison.scenarios for line in s.changes]
         archive.writestr("scenario_changes.csv", _encoded(csv_text(("scenario", "change"), changes)))
@@ -152,6 +184,9 @@ def json_bytes(comparison: Comparison) -> bytes:
         data["launch"] = [dict(zip(LAUNCH_COLUMNS[1:], row[1:], strict=True)) for row in launch_rows(comparison)]
     if has_quality(comparison.run):
         data["quality"] = [dict(zip(QUALITY_COLUMNS[1:], row[1:], strict=True)) for row in tidy_rows(comparison.run)]
+    if has_start_backlog(comparison.run):
+        data["start_backlog"] = [dict(zip(START_BACKLOG_COLUMNS[1:], row[1:], strict=True))
+                                 for row in start_backlog_rows(comparison)]
     if has_class_waits(comparison.run):
         data["class_waits"] = [dict(zip(CLASS_WAITS_COLUMNS[1:], row[1:], strict=True))
                                for row in class_waits_rows(comparison.run)]

@@ -17,6 +17,10 @@ Rules (per scenario, against the reference, most serious first):
   equal in every replication is "unchanged". With one replication there is no interval and the text says so.
 - A launch plan (:mod:`reports.launch`) adds what happened after its launch: each SLA target that went below
   it and whether and when it was back, and the highest peak backlog and when.
+- A run started from today's backlog says when it is cleared (:mod:`reports.start_backlog_words`): the
+  reference's sentence among the general points (so it is in the report's "In brief"), each other scenario's
+  first among its points and headlines. A backlog item's SLA attainment is in that sentence, never among the
+  SLA targets missed or restored.
 - A staffing table's note, when one is given, closes the section.
 """
 
@@ -28,6 +32,7 @@ from dataclasses import dataclass
 from reports.comparison import Comparison, KeyFigure, ScenarioInfo, duration_unit
 from reports.formatting import delta_text, number, readable_duration_unit, relative_text, value_text
 from reports.launch import launch_results, peak_text, recovery_text
+from reports.start_backlog_words import backlog_sentence
 from simulations.aggregate import MetricDelta
 from simulations.analytic import StageEstimate
 
@@ -65,6 +70,9 @@ def write_findings(comparison: Comparison) -> Findings:
     if unstaffed:
         general.append(f"Under '{reference.name}', the analytic estimate by hour finds work and nobody able to "
                        f"review it on shift at {_join(unstaffed)}: those items wait for the next shift.")
+    backlog = backlog_sentence(comparison, 0)
+    if backlog:
+        general.append(f"Under '{reference.name}', t{backlog[1:]}" if len(comparison.scenarios) > 1 else backlog)
     by_scenario = [ScenarioFindings(s, *_scenario_points(comparison, position))
                    for position, s in enumerate(comparison.scenarios) if position > 0]
     if comparison.staffing is not None and comparison.staffing.note:
@@ -104,6 +112,9 @@ def _scenario_points(comparison: Comparison, position: int) -> tuple[tuple[str, 
         if headline:
             headlines.append(text)
     quiet: list[str] = []
+    backlog = backlog_sentence(comparison, position)
+    if backlog:
+        say(backlog, headline=True)
     estimates = comparison.estimates.get(scenario.id, {})
     growing: set[str] = set()
 
@@ -143,7 +154,7 @@ def _scenario_points(comparison: Comparison, position: int) -> tuple[tuple[str, 
                           f"{_overload(estimate, estimates)}; a longer horizon would show the backlog growing "
                           "where the teams' priorities put it last.")
 
-    for figure in (f for f in comparison.figures if f.metric == "sla_attainment_share"):
+    for figure in (f for f in comparison.figures if f.scope_kind == "priority" and f.metric == "sla_attainment_share"):
         point = _sla_point(figure, position, reference)
         delta = figure.deltas[position]
         if point:
@@ -261,7 +272,8 @@ def headline(comparison: Comparison, position: int) -> str:
     scenario = comparison.scenarios[position]
     parts: list[tuple[str, str]] = []  # (reference, scenario) as read
     names: list[str] = []
-    sla = [f for f in comparison.figures if f.metric == "sla_attainment_share" and f.deltas[position] is not None
+    sla = [f for f in comparison.figures if f.scope_kind == "priority" and f.metric == "sla_attainment_share"
+           and f.deltas[position] is not None
            and math.isfinite(f.deltas[position].delta_mean)]
     if sla:
         worst = max(sla, key=lambda f: abs(f.deltas[position].delta_mean))

@@ -13,7 +13,9 @@ Rules:
   backgrounds, ``page-break-before``); widths are in document pixels (96 per inch) given by the caller.
 - Pictures are referenced by name (:data:`CANVAS_IMAGE`, :func:`chart_image`); the caller registers an image
   resource under each name. A picture the caller does not provide is left out, with its heading.
-- Every number is formatted by :mod:`reports.formatting`, so the report reads like the findings.
+- Every number is formatted by :mod:`reports.formatting`, so the report reads like the findings. A backlog
+  instant's mean that leaves out replications not cleared by the end says so in its cell
+  (:mod:`reports.start_backlog_words`); today's backlog sentence is among the findings and in "In brief".
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from html import escape
 from reports.charts import LAUNCH_CHARTS
 from reports.comparison import Comparison, KeyFigure
 from reports.findings import Findings, write_findings
-from reports.formatting import delta_ci_text, delta_text, figure_label, summary_text, verdict
+from reports.formatting import delta_ci_text, delta_text, figure_label, verdict
 from reports.launch import after_launch_text, extra_text, launch_headline, launch_results, peak_text, recovery_text
 from reports.launch_charts import launch_date_text
 from reports.quality_charts import QUALITY_CHARTS
+from reports.start_backlog_words import cell_text
 
 CANVAS_IMAGE = "canvas.png"
 BRIEF_POINTS = 3
@@ -179,7 +182,7 @@ def _comparison_table(comparison: Comparison) -> str:
 
 def _row(figure: KeyFigure, with_ci: bool) -> str:
     cells = [_cell(figure_label(figure), align="left", width="24%")]
-    cells += [_cell(summary_text(s, figure.unit, with_unit=False)) for s in figure.summaries]
+    cells += [_cell(cell_text(figure, position, with_unit=False)) for position in range(len(figure.summaries))]
     for delta in figure.deltas[1:]:
         word = verdict(delta)
         style = f"background-color: {CLEAR_FILL}; font-weight: bold;" if delta is not None and delta.clear else \

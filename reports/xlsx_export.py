@@ -2,7 +2,10 @@
 
 Sheets, in order:
 - **Summary**: the key figures × scenarios — mean and 95 % CI per scenario, then per compared scenario the
-  paired delta, its CI, the relative change and "clear"/"not clear"; findings below the table.
+  paired delta, its CI, the relative change and "clear"/"not clear"; findings below the table. A run started
+  from today's backlog adds a **Note** column: where a backlog instant's mean leaves out the replications that
+  did not get there by the end, it says in how many (:mod:`reports.start_backlog_words`); a figure no
+  replication reached has that note in its mean cell and no number.
 - **Charts**: native Excel charts — total backlog over time and backlog per stage by scenario, SLA
   attainment by scenario — drawn from the **Chart data** sheet (means across replications; its SLA table
   ends with each target's clock in words: "time to decision" or "wait in queue").
@@ -48,6 +51,7 @@ from reports.findings import write_findings
 from reports.formatting import figure_label, verdict
 from reports.launch import has_launch
 from reports.quality import has_quality
+from reports.start_backlog_words import figure_note, figure_notes
 from reports.tidy import SCALAR_COLUMNS, SERIES_COLUMNS, finite, scalar_rows, series_rows
 from reports.xlsx_class_waits import SHEET as CLASS_WAITS_SHEET
 from reports.xlsx_class_waits import class_waits_sheet
@@ -170,6 +174,9 @@ def _summary_sheet(book: Workbook, formats: _Formats, comparison: Comparison) ->
     for s in comparison.scenarios[1:]:
         columns += [f"Δ {s.name}", f"Δ {s.name}: CI low", f"Δ {s.name}: CI high", f"Δ {s.name}: relative",
                     f"Δ {s.name}: verdict"]
+    notes = [figure_notes(comparison, figure) for figure in comparison.figures]
+    if any(notes):
+        columns.append("Note")
     top = 3
     sheet.set_row(top, 45)
     sheet.write_row(top, 0, columns, formats.header)
@@ -184,8 +191,10 @@ def _summary_sheet(book: Workbook, formats: _Formats, comparison: Comparison) ->
         sheet.write_string(r, 1, label)
         sheet.write_string(r, 2, "share" if unit is SHARE else unit.name)
         c = 3
-        for summary in figure.summaries:
-            if summary is not None:
+        for position, summary in enumerate(figure.summaries):
+            if (summary is None or summary.n == 0) and figure_note(figure, position):
+                sheet.write_string(r, c, figure_note(figure, position))
+            elif summary is not None:
                 for offset, value in enumerate((summary.mean, summary.ci_low, summary.ci_high)):
                     if math.isfinite(value):
                         sheet.write_number(r, c + offset, value / unit.per, value_format)
@@ -199,6 +208,9 @@ def _summary_sheet(book: Workbook, formats: _Formats, comparison: Comparison) ->
                     sheet.write_number(r, c + 3, delta.relative_delta, formats.number("+0.0%;-0.0%;0.0%"))
                 sheet.write_string(r, c + 4, verdict(delta), formats.clear if delta.clear else None)
             c += 5
+        if notes[r - top - 1]:
+            sheet.write_string(r, c, notes[r - top - 1])
+            widths[c] = max(widths.get(c, 12), len(notes[r - top - 1]))
     last = top + len(comparison.figures)
     sheet.freeze_panes(top + 1, 3)
     sheet.autofilter(top, 0, last, len(columns) - 1)
@@ -300,7 +312,7 @@ def _chart_data_sheet(book: Workbook, formats: _Formats, comparison: Comparison)
             row += [finite(v) for v in per_stage]
         rows.append(row)
     _table(sheet, formats, 0, columns, rows, {0: formats.number("0.00")})
-    sla = [f for f in comparison.figures if f.metric == "sla_attainment_share"]
+    sla = [f for f in comparison.figures if f.scope_kind == "priority" and f.metric == "sla_attainment_share"]
     sla_top = len(rows) + 3
     sla_columns = ["Stage · priority", "Target", *[s.name for s in comparison.scenarios], "Clock"]
     sheet.write_row(sla_top, 0, sla_columns, formats.header)
