@@ -8,8 +8,8 @@ Rules:
 - The baseline model runs (:func:`simulations.backtest.run_backtest`); nothing in the workflow file changes.
 - stdout: the run, per compared figure the daily table (actual, simulated mean, 95 % band, inside or not) and
   the error figures (MAPE, mean bias, days inside the band); the notes of the reading and the run follow.
-- ``--out FILE.xlsx|.csv`` writes the **Back-test** sheet or the daily rows (:mod:`reports.backtest`); its suffix
-  is checked before the run. ``--jobs N`` spreads replications over N processes.
+- ``--out FILE.xlsx|.csv|.pdf|.png`` writes the **Back-test** sheet, the daily rows or the chart page
+  (:mod:`reports.backtest`); its suffix is checked before the run. ``--jobs N`` spreads replications over N processes.
 - Exit codes as in :mod:`cli.app`: 2 for an unreadable file, a bad argument or a model that cannot run.
 """
 
@@ -31,10 +31,8 @@ from flowmodel.imports.history import VolumeHistory
 from flowmodel.imports.volumes import read_volumes
 from flowmodel.nodes import Source
 from flowmodel.workflow import Workflow
-from reports.backtest import export_backtest
+from reports.backtest import EXPORT_SUFFIXES, export_backtest
 from simulations.backtest import BacktestResult, run_backtest
-
-OUT_SUFFIXES = (".xlsx", ".csv")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -55,13 +53,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--lead-in-days", type=int, default=0, metavar="N",
                         help="simulate the first N whole days without comparing them (the run starts empty)")
     parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)")
-    parser.add_argument("--out", metavar="FILE", help="write the back-test as .xlsx (a sheet and charts) or .csv")
+    parser.add_argument("--out", metavar="FILE", help="write the back-test as .xlsx (a sheet and charts), .csv "
+                                                      "(the days), or .pdf/.png (the charts)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.out and Path(args.out).suffix.lower() not in OUT_SUFFIXES:
-        return fail(f"--out {args.out}: a back-test is written as .xlsx or .csv")
+    if args.out and Path(args.out).suffix.lower() not in EXPORT_SUFFIXES:
+        return fail(f"--out {args.out}: a back-test is written as .xlsx, .csv, .pdf or .png")
     if args.jobs < 1:
         return fail(f"--jobs {args.jobs}: at least 1 process is needed")
     if args.lead_in_days < 0:

@@ -8,6 +8,7 @@ Rules:
 - The sheet: the run (workflow, files, start, replications, seed), the error figures, the notes, then the daily
   rows with an autofilter, and a native chart per compared figure (at most :data:`CHART_FIGURES`): the actual
   days as dots, the simulated mean as a line, the band as two thin lines.
+- The chart page (.pdf or .png) is :mod:`reports.backtest_charts`.
 - Numbers are numbers (dates as dates, shares as %); an undefined value (a MAPE with no day above 0) is an empty
   cell, never 0. Writing is atomic (:func:`reports.files.write_file`).
 """
@@ -148,12 +149,21 @@ def backtest_xlsx_bytes(result: BacktestResult) -> bytes:
     return buffer.getvalue()
 
 
+EXPORT_SUFFIXES = (".xlsx", ".csv", ".pdf", ".png")
+
+
 def export_backtest(result: BacktestResult, path: str | os.PathLike[str]) -> Path:
-    """Write the back-test to ``path``: an .xlsx workbook with the sheet, or a .csv of the daily rows."""
+    """Write the back-test to ``path``: an .xlsx workbook with the sheet, a .csv of the daily rows, or the chart
+    page as .pdf or .png (:mod:`reports.backtest_charts`)."""
     suffix = Path(path).suffix.lower()
     if suffix == ".xlsx":
         return write_file(path, backtest_xlsx_bytes(result))
     if suffix == ".csv":
         return write_file(path, backtest_csv_bytes(result))
-    raise SaveError(f"a back-test is exported as .xlsx or .csv, not {suffix or 'a file without a suffix'}",
-                    where=str(path), hint="name the file back-test.xlsx or back-test.csv")
+    if suffix in (".pdf", ".png"):
+        from reports.backtest_charts import backtest_figure  # matplotlib only when a picture is asked for
+        from reports.charts import save_chart
+
+        return save_chart(backtest_figure(result), path)
+    raise SaveError(f"a back-test is exported as .xlsx, .csv, .pdf or .png, not {suffix or 'a file without a suffix'}",
+                    where=str(path), hint="name the file back-test.xlsx, back-test.csv or back-test.pdf")

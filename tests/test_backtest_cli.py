@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from pypdf import PdfReader
 
 from flowmodel.documents import save_document
 from flowmodel.errors import SaveError
@@ -64,7 +65,7 @@ def test_a_single_source_needs_no_name_and_csv_out(model_file, tmp_path, capsys)
 @pytest.mark.parametrize(("args", "words"), [
     (["--volumes", "Tickets=x.csv"], "no source 'Tickets'"),
     (["--volumes", "missing.csv"], "no such file"),
-    (["--out", "x.pdf"], ".xlsx or .csv"),
+    (["--out", "x.docx"], ".xlsx, .csv, .pdf or .png"),
     (["--replications", "1"], "at least 2 replications"),
 ])
 def test_bad_arguments_are_one_message(model_file, capsys, args, words) -> None:
@@ -78,7 +79,7 @@ def test_bad_arguments_are_one_message(model_file, capsys, args, words) -> None:
     assert words in err and "Traceback" not in err
 
 
-def test_exports_from_rows() -> None:
+def test_exports_from_rows(tmp_path) -> None:
     history = read_volumes(DATA / "backtest_volumes.csv", timezone=ZONE)
     result = run_backtest(true_model(), {"reports": history}, read_actuals(DATA / "backtest_actuals.csv"), 3)
     rows = list(csv.DictReader(io.StringIO(backtest_csv_bytes(result).decode("utf-8"))))
@@ -86,5 +87,15 @@ def test_exports_from_rows() -> None:
     inside = [r for r in rows if r["figure"] == "decided" and r["inside_band"] == "True"]
     assert len(inside) / 14 == pytest.approx(result.error("decided").within_band_share)
     assert [r["figure"] for r in error_rows(result)] == ["decided", "backlog", "created"]
-    with pytest.raises(SaveError, match=r"\.xlsx or \.csv"):
-        export_backtest(result, "back-test.pdf")
+    with pytest.raises(SaveError, match=r"\.xlsx, \.csv, \.pdf or \.png"):
+        export_backtest(result, tmp_path / "back-test.docx")
+    assert not (tmp_path / "back-test.docx").exists()
+    pdf = export_backtest(result, tmp_path / "back-test.pdf")
+    pages = PdfReader(pdf).pages
+    text = pages[0].extract_text()
+    assert len(pages) == 1 and "Back-test of Back-test fortnight" in text
+    decided = result.error("decided")
+    assert f"Workflow · decided per day: MAPE {decided.mape_pct:.1f} %" in text  # the panel carries its errors
+    assert f"{decided.within_band_share:.0%} of 14 days inside the band" in text
+    png = export_backtest(result, tmp_path / "back-test.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000

@@ -346,7 +346,8 @@ class BacktestDialog(QDialog):
             return None
         if path is None:
             name, _ = QFileDialog.getSaveFileName(self, "Export back-test", "back-test.xlsx",
-                                                  "Excel workbook (*.xlsx);;CSV (*.csv)")
+                                                  "Excel workbook (*.xlsx);;CSV, the days (*.csv);;"
+                                                  "PDF, the charts (*.pdf);;PNG picture (*.png)")
             if not name:
                 return None
             path = Path(name)
