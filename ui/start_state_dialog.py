@@ -9,6 +9,7 @@ Rules:
 - A cell that does not parse, or a draft validation refuses (:mod:`flowmodel.validation_start_state`), is shown
   under the table and OK is disabled; warnings are shown but allow OK.
 - OK applies the whole table as ONE undoable command (:class:`SetStartStateCommand`); no rows = no start state.
+  In scenario mode too it changes the baseline (every scenario starts from the same backlog), and the dialog says so.
 """
 
 from __future__ import annotations
@@ -127,7 +128,13 @@ class StartStateDialog(QDialog):
             row.addWidget(button)
         row.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Items already waiting when the run starts; their SLA clocks count their age."))
+        intro = "Items already waiting when the run starts; their SLA clocks count their age."
+        mode = getattr(undo_stack, "scenario_mode", None)
+        if mode is not None and mode.active:  # a start state is not a scenario change: say where OK writes
+            intro += " Every scenario starts from this backlog: OK changes the baseline, not the scenario."
+        self.intro = QLabel(intro)
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
         layout.addWidget(self.table)
         layout.addLayout(row)
         layout.addWidget(self.summary)

@@ -28,3 +28,21 @@ def test_add_edit_ok_then_undo(qtbot, triage) -> None:
     assert stack.count() == 1
     stack.undo()
     assert triage.start_state is None
+
+
+def test_in_scenario_mode_ok_changes_the_baseline_and_says_so(window, qtbot) -> None:
+    from ui.start_state_dialog import open_start_state
+
+    workflow = window.document.workflow
+    scenario = window.scenarios.new_scenario()
+    window.scenarios.mode_button.click()
+    assert window.scenario_mode.active
+    dialog = open_start_state(window)
+    assert "OK changes the baseline, not the scenario" in dialog.intro.text()
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    dialog.table.item(0, COUNT).setText("7")
+    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert workflow.start_state is not None and workflow.start_state.total() == 7
+    assert workflow.scenarios[scenario.id].changes == []  # every scenario starts from the same backlog
+    window.undo_stack.undo()
+    assert workflow.start_state is None
