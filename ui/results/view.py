@@ -15,6 +15,8 @@ Rules:
   (:func:`reports.findings.headline`), then for each launch plan its recovery per SLA target, peak backlog and
   extra hours and cost (:func:`reports.launch.launch_headline`); the charts render in the background
   (:mod:`ui.results.figures`) and sit beside the metric table when the pane is wide, above it when it is narrow.
+- A run started from today's backlog has, under the headline, when that backlog is cleared: the findings
+  sentence per scenario and the key figures' "Today's backlog" group (:mod:`ui.results.backlog_panel`).
 """
 
 from __future__ import annotations
@@ -40,7 +42,9 @@ from reports.comparison import build_comparison
 from reports.findings import headline
 from reports.launch import launch_headline, launch_results
 from reports.launch_words import plan_lines, timing_text
+from reports.start_backlog import has_start_backlog
 from simulations.runner import RunResult
+from ui.results.backlog_panel import BacklogPanel
 from ui.results.chart_sets import scenario_charts
 from ui.results.class_tables import ClassWaitsPanel
 from ui.results.comparison import ComparisonView
@@ -99,6 +103,7 @@ class ResultsView(QWidget):
         self.headline.setWordWrap(True)
         self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.headline.setVisible(False)
+        self.backlog = BacklogPanel()  # only for a run started from today's backlog
         self.charts = ChartGrid(2)
         self.metrics = MetricTable()
         self.comparison = ComparisonView()
@@ -131,6 +136,7 @@ class ResultsView(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.heading)
         right_layout.addWidget(self.headline)
+        right_layout.addWidget(self.backlog)
         right_layout.addWidget(self.tabs, 1)
         outer = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
@@ -270,15 +276,17 @@ class ResultsView(QWidget):
 
     def _show_headline(self, run: RunResult | None) -> None:
         """One line per scenario against the reference, in words, then one per launch plan (nothing for a static
-        run of one scenario)."""
+        run of one scenario); today's backlog panel from the same comparison."""
         lines: list[str] = []
-        if run is not None and len(run.scenarios) > 1:
+        comparison = None
+        if run is not None and (len(run.scenarios) > 1 or has_start_backlog(run)):
             try:
                 comparison = build_comparison(run)
             except (FlowmodelError, KeyError, ValueError):
                 comparison = None
             if comparison is not None:
                 lines = [headline(comparison, i) for i in range(1, len(comparison.scenarios))]
+        self.backlog.show_comparison(comparison)
         if run is not None:
             reference = run.scenario_names.get(run.baseline_id, "")
             lines += [launch_headline(r, "" if r.is_reference else reference) for r in launch_results(run)
