@@ -11,7 +11,8 @@ Rules:
 - Days are local calendar days of the (first) history's zone. The engine's time 0 is a UTC midnight, so the run
   starts at the UTC midnight on or before the local start of the history's first whole day; the hours before that
   start are a lead-in (simulated, not compared), and so are ``lead_in_days`` whole days after it (a system that
-  starts empty needs a while to hold a realistic backlog). The run ends at the local end of the last whole day.
+  starts empty needs a while to hold a realistic backlog). A workflow's start state (today's backlog) is not the
+  past period's, so it is left out, with a note. The run ends at the local end of the last whole day.
 - Per replication and day (:func:`day_counts`): *decided* — items that reached an outcome (expired ones not), or
   at a stage the reviews finished there; *backlog* — items waiting in the queue at the day's end (summed over
   stages for the workflow; in review is not backlog, as the engine's backlog_end_count); *created* — items
@@ -199,8 +200,13 @@ def history_spec(workflow: Workflow, histories: dict[str, VolumeHistory], plan: 
     settings = RunSettings(horizon_hours=horizon_h, warmup_hours=0.0, replications=1, seed=seed,
                            interval_minutes=60.0, start_weekday=plan.start_utc.weekday(),
                            start_date=plan.start_utc.date().isoformat())
-    spec = compile_run(workflow, None, settings)
     notes: list[str] = []
+    if workflow.start_state is not None:  # today's backlog is not the past period's: the period starts empty
+        workflow = workflow.copy()
+        workflow.start_state = None
+        notes.append("the workflow's start state (today's backlog) is left out: the past period starts empty; "
+                     "a lead-in of a day or more lets a backlog build up before the compared days")
+    spec = compile_run(workflow, None, settings)
     nodes = list(spec.nodes)
     for i, node in enumerate(nodes):
         if isinstance(node, SourceSpec) and node.id in histories:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import copy
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -48,6 +49,8 @@ Family = Literal["exponential", "lognormal", "gamma", "empirical"]
 FAMILIES: tuple[Family, ...] = ("exponential", "lognormal", "gamma", "empirical")
 PARAMETER_COUNT = {"exponential": 1, "lognormal": 2, "gamma": 2}
 MIN_SAMPLES = 20
+#: Longer than this is not a review: a unit mix-up or a timestamp in the column (30 days).
+MAX_HANDLE_TIME_S = 30 * 86400
 EMPIRICAL_POINTS = 1_000
 NESTED_AIC_MARGIN = 2.0
 
@@ -114,7 +117,13 @@ def fit_handle_times(samples_s: Sequence[float] | np.ndarray, *, unit: str, what
     if unit not in SECONDS_PER_UNIT:
         raise FitError(f"unknown time unit {unit!r}", where=what, hint=f"use one of {', '.join(SECONDS_PER_UNIT)}")
     data, notes = _clean(samples_s, what)
-    fits = [_parametric(family, data, unit) for family in ("exponential", "lognormal", "gamma")]
+    fits = []
+    for family in ("exponential", "lognormal", "gamma"):
+        fitted = _parametric_or_none(family, data, unit)
+        if fitted is None:
+            notes.append(f"{family} left out: its fit did not converge on these samples")
+        else:
+            fits.append(fitted)
     fits.sort(key=lambda f: (f.aic if math.isfinite(f.aic) else math.inf))
     fits = _prefer_exponential(fits)
     fits.append(_empirical(data, unit))
@@ -128,6 +137,8 @@ def _prefer_exponential(fits: list[FamilyFit]) -> list[FamilyFit]:
     """Gamma nests exponential (shape 1): when it wins by less than :data:`NESTED_AIC_MARGIN`, exponential goes
     first — the simpler law the data cannot tell apart."""
     order = [f.family for f in fits]
+    if "gamma" not in order or "exponential" not in order:
+        return fits
     i, j = order.index("gamma"), order.index("exponential")
     if i < j and fits[j].aic - fits[i].aic < NESTED_AIC_MARGIN:
         fits.insert(i, fits.pop(j))
@@ -146,6 +157,12 @@ def _clean(samples_s: Sequence[float] | np.ndarray, what: str) -> tuple[np.ndarr
         raise FitError(f"sample {i + 1:,} of {data.size:,} is {data[i]:g} s; a handle time must be a finite "
                        f"number ≥ 0 ({bad.size:,} such samples)", where=what,
                        hint="remove or correct the negative, infinite or missing values")
+    huge = np.flatnonzero(data > MAX_HANDLE_TIME_S)
+    if huge.size:
+        i = int(huge[0])
+        raise FitError(f"sample {i + 1:,} of {data.size:,} is {data[i]:g} s, more than {MAX_HANDLE_TIME_S // 86400} "
+                       f"days ({huge.size:,} such samples)", where=what,
+                       hint="check the unit (seconds, minutes, hours) and remove timestamps or ids read as times")
     notes: list[str] = []
     zeros = int(np.count_nonzero(data == 0))
     if zeros:
@@ -158,6 +175,22 @@ def _clean(samples_s: Sequence[float] | np.ndarray, what: str) -> tuple[np.ndarr
         raise FitError(f"all {data.size:,} {what} are {data[0]:g} s: there is no spread to fit", where=what,
                        hint="use a fixed duration of that length")
     return data, notes
+
+
+def _parametric_or_none(family: str, data: np.ndarray, unit: str) -> FamilyFit | None:
+    """The family's fit, or None when scipy's solver fails or gives parameters that are not finite numbers (samples
+    all but equal, or spread over hundreds of orders of magnitude)."""
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            fitted = _parametric(family, data, unit)
+    except (ValueError, OverflowError, FloatingPointError, ZeroDivisionError):
+        return None
+    d = fitted.distribution
+    sizes = (d.mean,) if family == "exponential" else (d.mean, d.sd)
+    if not all(math.isfinite(v) and v > 0 for v in sizes) or not math.isfinite(fitted.aic):
+        return None
+    return fitted
 
 
 def _parametric(family: str, data: np.ndarray, unit: str) -> FamilyFit:

@@ -40,8 +40,13 @@ def volumes_provenance(history: VolumeHistory, fit: ArrivalFit, *, mix_replaced:
     what = "rate, weekly profile and mix" if mix_replaced else "rate and weekly profile"
     excluded = f"; left out {', '.join(d.isoformat() for d in fit.excluded_days)}" if fit.excluded_days else ""
     return (f"{what} from {history.file}, {_day(first)} – {_day(last)} ({history.timezone}); "
-            f"MSTL 24/168 h + damped ETS; MAPE {_percent(fit.mape_fit)} in sample, "
+            f"MSTL 24/168 h, level: {_level_method(fit)}; MAPE {_percent(fit.mape_fit)} in sample, "
             f"{_percent(fit.mape_holdout)} on the hold-out week{excluded}")
+
+
+def _level_method(fit: ArrivalFit) -> str:
+    """How the fit forecast the level (damped ETS, or the last week carried forward on a short history)."""
+    return fit.method.partition("trend forecast: ")[2] or fit.method
 
 
 def _family(fit: FamilyFit) -> str:

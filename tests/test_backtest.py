@@ -183,3 +183,16 @@ def test_a_stage_column_compares_that_stage(history, tmp_path) -> None:
     result = run_backtest(true_model(), {"reports": history}, read_actuals(path), replications=3, seed=7)
     assert [(e.figure, e.stage, e.days) for e in result.errors] == [("decided", "review", 3)]
     assert result.error("decided", "review").label == "review · decided per day"
+
+
+def test_today_s_backlog_is_left_out_of_a_past_period(history, actuals) -> None:
+    from flowmodel.start_state import BacklogEntry, StartState
+
+    model = true_model()
+    stage = next(n.id for n in model.nodes.values() if n.kind == "review_stage")
+    model.start_state = StartState([BacklogEntry(stage=stage, count=5000, age_min_h=0, age_max_h=10)])
+    with_backlog = run_backtest(model, {"reports": history}, actuals, 3, seed=7)
+    plain = run_backtest(true_model(), {"reports": history}, actuals, 3, seed=7)
+    assert with_backlog.comparisons == plain.comparisons  # the period starts empty, as the model without it does
+    assert any("today's backlog) is left out" in note for note in with_backlog.notes)
+    assert not any("left out: the past period" in note for note in plain.notes)

@@ -249,3 +249,21 @@ def test_applied_fits_change_a_copy_of_the_stage_that_the_engine_compiles(triage
         assert sampler_spec(distribution, "stage").mean_s == pytest.approx(distribution.mean_seconds())
     empirical = apply_handle_times(stage, fit_handle_times(by_category["spam"], unit="min")[-1].distribution)
     assert len(empirical.handle_time.samples) == EMPIRICAL_POINTS and empirical.handle_time.problems() == []
+
+
+def test_a_sample_longer_than_thirty_days_is_refused_with_its_place() -> None:
+    samples = [60.0 + i for i in range(60)] + [1e300]
+    with pytest.raises(FitError) as caught:
+        fit_handle_times(samples, unit="s", what="handle times in huge.csv")
+    assert "sample 61 of 61 is 1e+300 s, more than 30 days" in caught.value.message
+    assert "unit" in caught.value.hint
+
+
+def test_samples_that_break_a_solver_leave_that_family_out_with_a_note() -> None:
+    samples = [60.0] * 30 + [60.0000000001]  # all but equal: scipy's gamma solver cannot continue
+    fits = fit_handle_times(samples, unit="s")
+    families = [fit.family for fit in fits]
+    assert families[-1] == "empirical" and len(families) >= 2
+    for family in {"exponential", "lognormal", "gamma"} - set(families):
+        assert f"{family} left out: its fit did not converge on these samples" in fits.notes
+    assert all(math.isfinite(fit.distribution.mean) for fit in fits)

@@ -31,3 +31,21 @@ def test_provenance_round_trips_and_leaves_the_fingerprint_alone() -> None:
     assert again.teams[team.id].provenance == team.provenance
     stage.handle_time.mean += 1  # a number the run reads still counts
     assert workflow_fingerprint(workflow) != before
+
+
+def test_the_words_name_the_level_method_the_fit_used() -> None:
+    from datetime import UTC, datetime
+
+    from flowmodel.imports.history import VolumeHistory
+    from simulations.forecast import fit_arrivals
+    from simulations.import_provenance import volumes_provenance
+
+    start = datetime(2026, 1, 5, tzinfo=UTC)
+    counts = tuple(float(100 + 40 * ((h % 24) >= 18)) for h in range(15 * 24))  # 15 days: under three weeks
+    short = VolumeHistory("short.csv", "UTC", start, counts)
+    words = volumes_provenance(short, fit_arrivals(short, horizon_hours=48), mix_replaced=False)
+    assert "level: the last week's mean level carried forward" in words and "ETS" not in words
+    assert words.startswith("rate and weekly profile from short.csv, 5 Jan 2026 – 19 Jan 2026 (UTC)")
+    longer = VolumeHistory("long.csv", "UTC", start, counts * 2)
+    assert "level: ETS (additive damped trend" in volumes_provenance(
+        longer, fit_arrivals(longer, horizon_hours=48), mix_replaced=True)

@@ -203,7 +203,7 @@ def test_people_with_named_shifts_and_hours(tmp_path: Path) -> None:
     assert as_table(roster.teams) == {"Appeals": [("09:00–17:00", 9.0, 8.0, [1] * 7),
                                                   ("night", 22.0, 8.0, [1, 0, 0, 0, 1, 2, 2])]}
     assert roster.notes == ("columns not used: 'Email'", "'APPEALS' is read as team 'Appeals' (names match "
-                            "whatever their case)")
+                            "whatever their case and spacing)")
 
 
 def test_a_named_shift_with_two_different_times_is_refused(tmp_path: Path) -> None:
@@ -399,3 +399,14 @@ def test_a_roster_past_the_row_cap_is_refused() -> None:
     with pytest.raises(ImportFileError, match="more than 40 data rows") as caught:
         read_roster(DATA / "roster_people.csv", max_rows=40)
     assert caught.value.row == 42  # the header is row 1
+
+
+def test_team_names_match_whatever_their_spacing(tmp_path) -> None:
+    workflow = make_triage_workflow()
+    team = next(iter(workflow.teams.values()))
+    spaced = "  " + team.name.upper().replace(" ", "   ") + " "
+    path = tmp_path / "roster.csv"
+    path.write_text("team,shift,start,hours,Mon,Tue,Wed,Thu,Fri,Sat,Sun\n"
+                    f"{spaced},early,06:00,8,3,3,3,3,3,1,1\n", encoding="utf-8")
+    preview = roster_changes(workflow, read_roster(path))
+    assert [change.team_id for change in preview.changes] == [team.id]  # matched, not "not in the workflow"

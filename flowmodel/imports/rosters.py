@@ -132,18 +132,23 @@ def read_roster(path: str | os.PathLike[str], *, sheet: str | None = None,
     return _read_shifts(table)
 
 
+def team_key(name: str) -> str:
+    """What two spellings of one team name share: case and runs of spaces do not count (a roster typed by hand)."""
+    return " ".join(name.split()).casefold()
+
+
 class _Teams:
-    """Team names in file order, matched case-insensitively, the first spelling kept."""
+    """Team names in file order, matched whatever their case and spacing (:func:`team_key`), the first spelling
+    kept."""
 
     def __init__(self) -> None:
         self.names: dict[str, str] = {}
         self.variants: set[str] = set()
 
     def name(self, text: str) -> str:
-        key = text.casefold()
-        first = self.names.setdefault(key, text)
+        first = self.names.setdefault(team_key(text), text)
         if first != text:
-            self.variants.add(f"'{text}' is read as team '{first}' (names match whatever their case)")
+            self.variants.add(f"'{text}' is read as team '{first}' (names match whatever their case and spacing)")
         return first
 
 
@@ -204,12 +209,12 @@ def _read_shifts(table: Table) -> RosterImport:
         hours = length_cell(table, row, start, hours_col, end_col, cells)
         name = cell_text(cells[name_col]) if name_col is not None else ""
         name = name or shift_label(start, hours)
-        if (current.casefold(), name.casefold()) in seen:
-            first = seen[(current.casefold(), name.casefold())]
+        if (team_key(current), name.casefold()) in seen:
+            first = seen[(team_key(current), name.casefold())]
             raise table.error(f"team '{current}' has shift '{name}' twice: rows {first} and {row}",
                               row=row, column=start_col if name_col is None else name_col,
                               hint="give each of a team's shifts its own name")
-        seen[(current.casefold(), name.casefold())] = row
+        seen[(team_key(current), name.casefold())] = row
         headcount = [0] * 7
         for day, column in day_cols.items():
             headcount[day] = headcount_cell(table, row, column, cells[column])
@@ -264,7 +269,7 @@ def _read_people(table: Table, person_col: int) -> RosterImport:
         _check_overlap(table, row, days, start, hours, schedules.setdefault(person.casefold(), []))
         schedules[person.casefold()].append((row, person, days, start, hours))
         name = (cell_text(cells[name_col]) if name_col is not None else "") or shift_label(start, hours)
-        earlier = group_names.setdefault((team.casefold(), name.casefold()), (start, hours, row, name))
+        earlier = group_names.setdefault((team_key(team), name.casefold()), (start, hours, row, name))
         if earlier[:2] != (start, hours):
             raise table.error(f"shift '{name}' of team '{team}' is {shift_label(*earlier[:2])} on row {earlier[2]} "
                               f"but {shift_label(start, hours)} here", row=row, column=name_col,
@@ -312,8 +317,8 @@ def roster_rows(teams: Mapping[str, Sequence[Shift]]) -> list[list[object]]:
     for team, shifts in teams.items():
         if shifts and not team.strip():
             raise SaveError("a team without a name has shifts", hint="name the team before exporting its roster")
-        if shifts and seen_teams.setdefault(team.strip().casefold(), team) != team:
-            raise SaveError(f"teams '{seen_teams[team.strip().casefold()]}' and '{team}' differ only in case; "
+        if shifts and seen_teams.setdefault(team_key(team), team) != team:
+            raise SaveError(f"teams '{seen_teams[team_key(team)]}' and '{team}' differ only in case or spacing; "
                             "a roster file would read them as one team", hint="rename one of them")
         names: set[str] = set()
         for shift in shifts:
@@ -385,15 +390,16 @@ def _xlsx_bytes(rows: Sequence[Sequence[object]]) -> bytes:
 
 # -- preview and apply --------------------------------------------------------------------------------------
 def roster_changes(workflow: Workflow, roster: RosterImport) -> RosterPreview:
-    """What :func:`apply_roster` would change: each team of the file matched by name (any case) to the workflow's."""
+    """What :func:`apply_roster` would change: each team of the file matched by name (any case and spacing) to the
+    workflow's."""
     by_name: dict[str, list[str]] = {}
     for team in workflow.teams.values():
-        by_name.setdefault(team.name.strip().casefold(), []).append(team.id)
+        by_name.setdefault(team_key(team.name), []).append(team.id)
     notes = list(roster.notes)
     changes, missing = [], []
     matched: set[str] = set()
     for name, shifts in roster.teams.items():
-        ids = by_name.get(name.strip().casefold(), [])
+        ids = by_name.get(team_key(name), [])
         if len(ids) > 1:
             notes.append(f"team '{name}' is not applied: the workflow has {len(ids)} teams of that name")
             matched.update(ids)
