@@ -26,7 +26,7 @@ Rules:
   counts in items. Raw values stay in the record's units (s, 0–1 share).
 - The assumptions are the run's settings and, when the workflow is given, where its imported values came from
   (a "Data: <node or team>" row per non-empty provenance) and the backlog a run starts from ("Today's backlog":
-  its items, stages and note).
+  its items, stages and note) — unless the workflow changed since the run.
 - A staffing table (from the staffing optimiser) is plain data handed in by the caller; exports show it
   when present and leave it out otherwise.
 """
@@ -324,7 +324,7 @@ def _assumptions(run: RunResult, run_id: str, created: str, fingerprint: str, st
         ("Model fingerprint (sha256)", fingerprint or "unknown"),
         ("Flowmodel version", flowmodel_version()),
     ]
-    if workflow is not None:
+    if workflow is not None and not stale:  # a changed workflow's data rows would describe another model
         rows += _data_rows(workflow)
     if stale:
         rows.append(("Note", "the workflow changed since this run; the results describe the model as it was"))

@@ -23,6 +23,7 @@ import pytest
 from engine_models import single_stage
 
 from flowmodel import Change, Distribution, RunSettings, Scenario, SlaTarget
+from flowmodel.fingerprint import workflow_fingerprint
 from flowmodel.start_state import BacklogEntry, StartState
 from flowmodel.workflow import Workflow
 from reports.comparison import Comparison, build_comparison
@@ -233,3 +234,7 @@ def test_the_assumptions_say_where_imported_values_came_from() -> None:
     assert not any(key.startswith("Data: ") or key == "Today's backlog" for key in alone)
     workflow.start_state = dataclasses.replace(workflow.start_state, note="")
     assert dict(build_comparison(result, workflow).assumptions)["Today's backlog"] == "10 items at 1 stage"
+    stored = workflow_fingerprint(workflow)
+    workflow.start_state = StartState([BacklogEntry(stage="review", count=3)])  # changed since the run
+    stale = dict(build_comparison(result, workflow, fingerprint=stored).assumptions)
+    assert "Today's backlog" not in stale and "Note" in stale
